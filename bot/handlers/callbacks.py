@@ -1,0 +1,151 @@
+"""Typed callback data, packed into Telegram's 64 bytes.
+
+Each kind of button is a small frozen dataclass with a short prefix and integer or short
+string fields; ``pack`` and ``unpack`` are the only places that touch the wire format, so
+a forged or stale payload is rejected as a whole rather than half-parsed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import ClassVar, get_type_hints
+
+MAX_BYTES = 64
+_REGISTRY: dict[str, type[CallbackData]] = {}
+
+
+class BadCallback(ValueError):
+    """Callback data that no button of ours produces."""
+
+
+@dataclass(frozen=True)
+class CallbackData:
+    prefix: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("prefix"):
+            assert cls.prefix not in _REGISTRY, cls.prefix
+            _REGISTRY[cls.prefix] = cls
+
+    def pack(self) -> str:
+        parts = [self.prefix]
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, bool):
+                value = int(value)
+            elif isinstance(value, date):
+                value = value.strftime("%Y%m%d")
+            text = str(value)
+            if ":" in text:
+                raise ValueError(f"':' not allowed in callback field {f.name}")
+            parts.append(text)
+        packed = ":".join(parts)
+        if len(packed.encode()) > MAX_BYTES:
+            raise ValueError(f"callback data over {MAX_BYTES} bytes: {packed!r}")
+        return packed
+
+
+def unpack(data: str) -> CallbackData:
+    prefix, *values = (data or "").split(":")
+    cls = _REGISTRY.get(prefix)
+    if cls is None:
+        raise BadCallback(data)
+    hints = get_type_hints(cls)
+    cls_fields = fields(cls)
+    if len(values) != len(cls_fields):
+        raise BadCallback(data)
+    kwargs: dict[str, object] = {}
+    try:
+        for f, raw in zip(cls_fields, values, strict=True):
+            kind = hints[f.name]
+            if kind is bool:
+                if raw not in ("0", "1"):
+                    raise BadCallback(data)
+                kwargs[f.name] = raw == "1"
+            elif kind is int:
+                if not raw.lstrip("-").isdigit() or len(raw) > 18:
+                    raise BadCallback(data)
+                kwargs[f.name] = int(raw)
+            elif kind is date:
+                kwargs[f.name] = date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
+            else:
+                kwargs[f.name] = raw
+    except (ValueError, IndexError) as exc:
+        raise BadCallback(data) from exc
+    return cls(**kwargs)
+
+
+@dataclass(frozen=True)
+class LeaveVote(CallbackData):
+    """Approve or reject a leave step."""
+
+    prefix: ClassVar[str] = "lv"
+    step_id: int
+    approve: bool
+
+
+@dataclass(frozen=True)
+class LeaveComment(CallbackData):
+    prefix: ClassVar[str] = "lc"
+    step_id: int
+
+
+@dataclass(frozen=True)
+class LeaveDelegate(CallbackData):
+    """Open the list of deputies (deputy_id 0) or hand the step to one."""
+
+    prefix: ClassVar[str] = "ld"
+    step_id: int
+    deputy_id: int
+
+
+@dataclass(frozen=True)
+class LeaveWithdraw(CallbackData):
+    prefix: ClassVar[str] = "lw"
+    request_id: int
+
+
+@dataclass(frozen=True)
+class ClaimVote(CallbackData):
+    prefix: ClassVar[str] = "cv"
+    claim_id: int
+    approve: bool
+
+
+@dataclass(frozen=True)
+class DiarySign(CallbackData):
+    prefix: ClassVar[str] = "ds"
+    cadre_id: int
+    scope: str
+    period: str
+
+
+@dataclass(frozen=True)
+class PickDate(CallbackData):
+    """A day tapped in the inline date picker."""
+
+    prefix: ClassVar[str] = "pd"
+    day: date
+
+
+@dataclass(frozen=True)
+class PickMonth(CallbackData):
+    """Turn the date picker to another month (the first day of it)."""
+
+    prefix: ClassVar[str] = "pm"
+    first: date
+
+
+@dataclass(frozen=True)
+class Done(CallbackData):
+    """Finish the current dialog (diary photos, work record)."""
+
+    prefix: ClassVar[str] = "dn"
+    dialog: str
+
+
+@dataclass(frozen=True)
+class Noop(CallbackData):
+    prefix: ClassVar[str] = "nx"

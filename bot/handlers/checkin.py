@@ -1,0 +1,98 @@
+"""Check-in by location, the day's work record, and 补卡 claims."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.handlers.callbacks import ClaimVote, Done
+from bot.handlers.context import Context
+from bot.handlers.events import KeyButton
+from services import checkin as service
+from services.standing import onsite_days_in_year
+
+
+def location_keyboard(ctx: Context) -> list[list[KeyButton]]:
+    return [[KeyButton(ctx.t("button.share_location"), request_location=True)]]
+
+
+def checkin_command(ctx: Context, _args: str = "") -> None:
+    ctx.dialog("checkin", "location")
+    ctx.say("checkin.ask_location", keyboard=location_keyboard(ctx))
+
+
+def location(ctx: Context) -> None:
+    loc = ctx.event.location
+    assert loc is not None
+    if ctx.event.edited:
+        outcome = service.update_live_location(
+            ctx.uow,
+            ctx.me,
+            message_id=ctx.event.message_id or 0,
+            lat=loc.lat,
+            lon=loc.lon,
+            now=ctx.now,
+        )
+        if outcome is not None:
+            ctx.say("checkin.live_on_site", village=outcome.village)
+        return
+    outcome = service.record_location(
+        ctx.uow,
+        ctx.me,
+        lat=loc.lat,
+        lon=loc.lon,
+        message_id=ctx.event.message_id,
+        live=loc.live_period is not None,
+        forwarded=ctx.event.forwarded,
+        now=ctx.now,
+    )
+    if not outcome.on_site:
+        ctx.end_dialog()
+        ctx.say(
+            "checkin.off_site",
+            remove_keyboard=True,
+            village=outcome.village,
+            distance=round(outcome.distance_m),
+            radius=round(outcome.radius_m),
+        )
+        return
+    key = "checkin.again" if outcome.already_counted else "checkin.on_site"
+    year_total = onsite_days_in_year(ctx.uow, ctx.me, ctx.now.date())
+    ctx.say(key, remove_keyboard=True, village=outcome.village, total=year_total)
+    ctx.dialog("workrecord", "note")
+    ctx.say("checkin.record_hint", buttons=[[ctx.button("button.done", Done("workrecord"))]])
+
+
+def expecting_location(ctx: Context) -> None:
+    """In the check-in dialog anything but a location is answered with the button again."""
+    ctx.say("checkin.need_location", keyboard=location_keyboard(ctx))
+
+
+def work_record(ctx: Context) -> None:
+    service.add_work_record(
+        ctx.uow, ctx.me, note=ctx.event.text, photo_file_id=ctx.event.photo_file_id, now=ctx.now
+    )
+    ctx.say("checkin.record_saved", buttons=[[ctx.button("button.done", Done("workrecord"))]])
+
+
+def claim_command(ctx: Context, args: str) -> None:
+    """/claim YYYY-MM-DD REASON"""
+    day_text, _, reason = args.partition(" ")
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        ctx.say("claim.usage")
+        return
+    filed = service.claim_missed_day(ctx.uow, ctx.me, day=day, reason=reason, now=ctx.now)
+    ctx.notices += filed.notices
+    ctx.say("claim.filed", day=day)
+
+
+def claim_vote(ctx: Context, data: ClaimVote) -> None:
+    decided = service.decide_claim(
+        ctx.uow, ctx.me, claim_id=data.claim_id, approve=data.approve, now=ctx.now
+    )
+    ctx.notices += decided.notices
+    cadre = ctx.uow.people.get(decided.claim.person_id)
+    key = "claim.you_approved" if data.approve else "claim.you_rejected"
+    ctx.edit(ctx.t(key, name=cadre.name, day=decided.claim.day))
+    ctx.toast(key, name=cadre.name, day=decided.claim.day)

@@ -1,0 +1,183 @@
+"""The entry point of the handler layer: one ``Incoming`` → one transaction → ``Response``.
+
+Routing order: button presses; people not yet bound (onboarding only); commands the
+person's role may use; locations (check-in); the open dialog; anything else gets a hint.
+Domain errors roll the transaction back and become one message in the person's language.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.handlers import checkin, diary, leave, onboarding, status
+from bot.handlers.callbacks import (
+    BadCallback,
+    ClaimVote,
+    DiarySign,
+    Done,
+    LeaveComment,
+    LeaveDelegate,
+    LeaveVote,
+    LeaveWithdraw,
+    Noop,
+    PickDate,
+    PickMonth,
+    unpack,
+)
+from bot.handlers.context import Context
+from bot.handlers.events import Incoming, Outgoing, Response
+from bot.handlers.notify import render_notices
+from bot.i18n import Catalog
+from domain.errors import DomainError
+from domain.roles import CADRE_ROLES, Role
+from services.clock import Clock
+from storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Command = Callable[[Context, str], None]
+SIGNERS = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_SECRETARY})
+EVERYONE = frozenset(Role)
+
+#: command → (handler, roles that may use it)
+COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
+    "start": (onboarding.start_command, EVERYONE),
+    "help": (onboarding.help_command, EVERYONE),
+    "cancel": (onboarding.cancel_command, EVERYONE),
+    "status": (status.status_command, EVERYONE),
+    "checkin": (checkin.checkin_command, CADRE_ROLES),
+    "claim": (checkin.claim_command, CADRE_ROLES),
+    "diary": (diary.diary_command, CADRE_ROLES),
+    "diaries": (diary.diaries_command, CADRE_ROLES),
+    "leave": (leave.leave_command, CADRE_ROLES),
+    "myleave": (leave.myleave_command, CADRE_ROLES),
+    "signoff": (diary.signoff_command, SIGNERS),
+}
+
+#: The command menu Telegram shows, in menu order.
+MENU = (
+    "checkin",
+    "diary",
+    "diaries",
+    "leave",
+    "myleave",
+    "status",
+    "signoff",
+    "claim",
+    "help",
+    "cancel",
+)
+
+PRESSES: dict[type, Callable] = {
+    LeaveVote: leave.vote,
+    LeaveComment: leave.ask_comment,
+    LeaveDelegate: leave.delegate,
+    LeaveWithdraw: leave.withdraw,
+    PickDate: leave.pick,
+    PickMonth: leave.pick,
+    ClaimVote: checkin.claim_vote,
+    DiarySign: diary.sign,
+    Done: diary.done,
+}
+
+DIALOGS: dict[str, Callable[[Context, str, dict], None]] = {
+    "diary": diary.in_dialog,
+    "leave": leave.in_dialog,
+    "checkin": lambda ctx, _step, _data: checkin.expecting_location(ctx),
+    "workrecord": lambda ctx, _step, _data: checkin.work_record(ctx),
+}
+
+
+class Conversations:
+    """Handles one event at a time in one unit of work; safe to call from many threads."""
+
+    def __init__(
+        self, uow_factory: Callable[[], UnitOfWork], clock: Clock, catalog: Catalog
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.catalog = catalog
+
+    def handle(self, event: Incoming) -> Response:
+        with self.uow_factory() as uow:
+            person = uow.people.by_telegram_id(event.user_id)
+            lang = self.catalog.language_for(
+                person.language if person else None, event.language_code
+            )
+            ctx = Context(uow, event, person, self._now(), lang, self.catalog)
+            try:
+                self._route(ctx)
+                ctx.response.messages += render_notices(uow, self.catalog, ctx.notices)
+                uow.commit()
+            except DomainError as err:
+                uow.rollback()
+                ctx.response = self._refusal(ctx, err)
+            return ctx.response
+
+    def _now(self) -> datetime:
+        return self.clock.now()
+
+    def _refusal(self, ctx: Context, err: DomainError) -> Response:
+        key = err.key if self.catalog.has(err.key) else "error.generic"
+        params = {k: v for k, v in err.params.items()}
+        text = self.catalog.text(ctx.lang, key, **params)
+        response = Response()
+        if ctx.event.press is not None:
+            response.answer, response.alert = text, True
+        else:
+            response.messages.append(Outgoing(ctx.event.chat_id, text))
+        return response
+
+    def _route(self, ctx: Context) -> None:
+        event = ctx.event
+        if event.press is not None:
+            self._press(ctx)
+        elif ctx.person is None:
+            onboarding.unbound(ctx)
+        elif event.command is not None:
+            self._command(ctx, *event.command)
+        elif event.location is not None:
+            self._require(ctx, CADRE_ROLES)
+            checkin.location(ctx)
+        elif event.contact is not None:
+            onboarding.already_bound(ctx)
+        elif (state := ctx.uow.dialogs.get(ctx.me.id)) is not None:
+            DIALOGS[state.dialog](ctx, state.step, dict(state.data))
+        elif event.photo_file_id is not None:
+            ctx.say("hint.photo")
+        elif event.text:
+            ctx.say("hint.text")
+        else:
+            ctx.say("hint.other")
+
+    def _command(self, ctx: Context, name: str, args: str) -> None:
+        entry = COMMANDS.get(name)
+        if entry is None:
+            ctx.say("hint.unknown_command", command=name)
+            return
+        handler, roles = entry
+        self._require(ctx, roles)
+        if name not in ("cancel", "status", "help"):
+            ctx.end_dialog()
+        handler(ctx, args)
+
+    @staticmethod
+    def _require(ctx: Context, roles: frozenset[Role]) -> None:
+        if ctx.me.role not in roles:
+            raise DomainError("error.role_cannot")
+
+    def _press(self, ctx: Context) -> None:
+        assert ctx.event.press is not None
+        try:
+            data = unpack(ctx.event.press.data)
+        except BadCallback:
+            ctx.toast("error.stale_button", alert=True)
+            return
+        if isinstance(data, Noop):
+            return
+        if ctx.person is None:
+            ctx.toast("onboarding.first", alert=True)
+            return
+        PRESSES[type(data)](ctx, data)

@@ -1,0 +1,208 @@
+"""Leave: one-line or guided requests, one-tap decisions, comments, 转交, withdrawal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.handlers.callbacks import (
+    LeaveComment,
+    LeaveDelegate,
+    LeaveVote,
+    LeaveWithdraw,
+    PickDate,
+    PickMonth,
+)
+from bot.handlers.context import Context
+from bot.handlers.date_picker import month_keyboard
+from bot.handlers.events import Button
+from bot.i18n import Markup, Term
+from domain.errors import DomainError
+from services import leave as service
+
+
+def leave_command(ctx: Context, args: str) -> None:
+    """/leave START END REASON, or /leave alone for the guided dialog."""
+    if not args.strip():
+        ctx.dialog("leave", "start")
+        today = ctx.now.date()
+        ctx.say("leave.pick_start", buttons=month_keyboard(ctx, today, today))
+        return
+    parts = args.split(maxsplit=2)
+    if len(parts) < 3:
+        ctx.say("leave.usage")
+        return
+    start, end = _date(parts[0]), _date(parts[1])
+    _submit(ctx, start, end, parts[2])
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DomainError("leave.bad_date", text=text) from None
+
+
+def _submit(ctx: Context, start: date, end: date, reason: str) -> None:
+    outcome = service.submit(ctx.uow, ctx.me, start=start, end=end, reason=reason, now=ctx.now)
+    ctx.end_dialog()
+    ctx.notices += outcome.notices
+
+
+def pick(ctx: Context, data: PickDate | PickMonth) -> None:
+    state = ctx.uow.dialogs.get(ctx.me.id)
+    if state is None or state.dialog != "leave" or state.step not in ("start", "end"):
+        ctx.toast("error.stale_button")
+        return
+    today = ctx.now.date()
+    earliest = today if state.step == "start" else date.fromisoformat(state.data["start"])
+    if isinstance(data, PickMonth):
+        ctx.edit(
+            ctx.t(f"leave.pick_{state.step}", start=earliest),
+            month_keyboard(ctx, data.first, earliest),
+        )
+        return
+    if data.day < earliest:
+        ctx.toast("leave.in_past", start=data.day)
+        return
+    if state.step == "start":
+        ctx.dialog("leave", "end", start=data.day.isoformat())
+        ctx.edit(ctx.t("leave.pick_end", start=data.day), month_keyboard(ctx, data.day, data.day))
+        return
+    ctx.dialog("leave", "reason", start=state.data["start"], end=data.day.isoformat())
+    ctx.edit(ctx.t("leave.picked", start=date.fromisoformat(state.data["start"]), end=data.day))
+    ctx.say("leave.ask_reason")
+
+
+def in_dialog(ctx: Context, step: str, data: dict) -> None:
+    if step == "reason" and ctx.event.text:
+        _submit(
+            ctx, date.fromisoformat(data["start"]), date.fromisoformat(data["end"]), ctx.event.text
+        )
+    elif step == "comment" and ctx.event.text:
+        step_row = service.comment(
+            ctx.uow, ctx.me, step_id=int(data["step_id"]), text=ctx.event.text, now=ctx.now
+        )
+        ctx.end_dialog()
+        ctx.say(
+            "leave.comment_saved", comment=step_row.comment, buttons=_vote_buttons(ctx, step_row.id)
+        )
+    elif step == "reason":
+        ctx.say("leave.ask_reason")
+    elif step == "comment":
+        ctx.say("leave.ask_comment")
+    else:
+        ctx.say("leave.use_picker")
+
+
+def _vote_buttons(ctx: Context, step_id: int) -> list[list[Button]]:
+    return [
+        [
+            ctx.button("button.approve", LeaveVote(step_id, True)),
+            ctx.button("button.reject", LeaveVote(step_id, False)),
+        ],
+        [
+            ctx.button("button.comment", LeaveComment(step_id)),
+            ctx.button("button.delegate", LeaveDelegate(step_id, 0)),
+        ],
+    ]
+
+
+def vote(ctx: Context, data: LeaveVote) -> None:
+    outcome = service.decide(
+        ctx.uow, ctx.me, step_id=data.step_id, approve=data.approve, now=ctx.now
+    )
+    ctx.notices += outcome.notices
+    request = outcome.request
+    applicant = ctx.uow.people.get(request.applicant_id)
+    key = "leave.you_approved" if data.approve else "leave.you_rejected"
+    ctx.edit(
+        ctx.t(
+            key,
+            id=request.id,
+            name=applicant.name,
+            start=request.start,
+            end=request.end,
+            days=request.days,
+        )
+    )
+    ctx.toast(
+        key,
+        id=request.id,
+        name=applicant.name,
+        start=request.start,
+        end=request.end,
+        days=request.days,
+    )
+
+
+def ask_comment(ctx: Context, data: LeaveComment) -> None:
+    service.deputies(ctx.uow, ctx.me, step_id=data.step_id)  # raises unless the step is ours
+    ctx.dialog("leave", "comment", step_id=data.step_id)
+    ctx.say("leave.ask_comment")
+    ctx.toast("leave.ask_comment_toast")
+
+
+def delegate(ctx: Context, data: LeaveDelegate) -> None:
+    if data.deputy_id == 0:
+        candidates = service.deputies(ctx.uow, ctx.me, step_id=data.step_id)
+        if not candidates:
+            ctx.toast("leave.no_deputy", alert=True)
+            return
+        ctx.say(
+            "leave.pick_deputy",
+            buttons=[
+                [Button(p.name, LeaveDelegate(data.step_id, p.id).pack())] for p in candidates
+            ],
+        )
+        ctx.toast("leave.pick_deputy")
+        return
+    outcome = service.delegate(
+        ctx.uow, ctx.me, step_id=data.step_id, deputy_id=data.deputy_id, now=ctx.now
+    )
+    ctx.notices += outcome.notices
+    deputy = ctx.uow.people.get(data.deputy_id)
+    ctx.edit(ctx.t("leave.you_delegated", name=deputy.name, id=outcome.request.id))
+    ctx.toast("leave.you_delegated", name=deputy.name, id=outcome.request.id)
+
+
+def myleave_command(ctx: Context, _args: str = "") -> None:
+    requests = ctx.uow.leaves.for_applicant(ctx.me.id)
+    if not requests:
+        ctx.say("leave.none")
+        return
+    for request in requests[:10]:
+        steps = "\n".join(
+            ctx.t(
+                "leave.history_line",
+                role=Term(step.role),
+                kind=Term(step.kind),
+                name=person.name if person else "?",
+                decision=Term(step.decision or "waiting"),
+                comment=Markup(ctx.t("leave.history_comment", comment=step.comment))
+                if step.comment
+                else "",
+            )
+            for step, person in service.history(ctx.uow, request)
+        )
+        buttons = None
+        if request.status == "pending":
+            buttons = [[ctx.button("button.withdraw", LeaveWithdraw(request.id))]]
+        ctx.say(
+            "leave.summary",
+            id=request.id,
+            start=request.start,
+            end=request.end,
+            days=request.days,
+            combined=request.combined_days,
+            reason=request.reason,
+            status=Term(request.status),
+            steps=Markup(steps),
+            buttons=buttons,
+        )
+
+
+def withdraw(ctx: Context, data: LeaveWithdraw) -> None:
+    outcome = service.withdraw(ctx.uow, ctx.me, request_id=data.request_id, now=ctx.now)
+    ctx.notices += outcome.notices
+    ctx.edit(ctx.t("leave.withdrawn", id=data.request_id))
+    ctx.toast("leave.withdrawn", id=data.request_id)

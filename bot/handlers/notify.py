@@ -1,0 +1,52 @@
+"""Turn services' notices into messages in each recipient's language, with buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.handlers.callbacks import CallbackData, ClaimVote, LeaveComment, LeaveDelegate, LeaveVote
+from bot.handlers.events import Button, Outgoing
+from bot.i18n import Catalog, Term
+from services.notices import Action, Notice
+from storage.unit_of_work import UnitOfWork
+
+_TERMS = ("role", "tier", "kind", "status", "scope")
+
+
+def _callback(action: Action) -> tuple[str, CallbackData]:
+    verb, ref = action.verb, action.ref
+    table: dict[str, tuple[str, CallbackData]] = {
+        "leave.approve": ("button.approve", LeaveVote(ref, True)),
+        "leave.reject": ("button.reject", LeaveVote(ref, False)),
+        "leave.comment": ("button.comment", LeaveComment(ref)),
+        "leave.delegate": ("button.delegate", LeaveDelegate(ref, 0)),
+        "claim.approve": ("button.approve", ClaimVote(ref, True)),
+        "claim.reject": ("button.reject", ClaimVote(ref, False)),
+    }
+    return table[verb]
+
+
+def params_for_display(params: dict) -> dict:
+    return {k: Term(v) if k in _TERMS and isinstance(v, str) else v for k, v in params.items()}
+
+
+def decision_buttons(catalog: Catalog, lang: str, actions: Iterable[Action]) -> list[list[Button]]:
+    buttons = [
+        Button(catalog.text(lang, key), data.pack()) for key, data in map(_callback, actions)
+    ]
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)] if buttons else []
+
+
+def render_notices(uow: UnitOfWork, catalog: Catalog, notices: list[Notice]) -> list[Outgoing]:
+    """One message per notice to a bound person; unbound people see the work in /status."""
+    people = uow.people.by_ids(n.person_id for n in notices)
+    messages = []
+    for notice in notices:
+        person = people.get(notice.person_id)
+        if person is None or person.telegram_user_id is None:
+            continue
+        lang = catalog.language_for(person.language, None)
+        text = catalog.text(lang, notice.key, **params_for_display(notice.params))
+        buttons = decision_buttons(catalog, lang, notice.actions) or None
+        messages.append(Outgoing(person.telegram_user_id, text, buttons=buttons))
+    return messages

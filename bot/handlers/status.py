@@ -1,0 +1,76 @@
+"""/status: a cadre's figures against the regulation; an approver's waiting work."""
+
+from __future__ import annotations
+
+from bot.handlers.context import Context
+from bot.handlers.notify import decision_buttons
+from domain.roles import CADRE_ROLES, Role
+from services import diary as diaries
+from services.notices import Action
+from services.standing import standing
+
+
+def status_command(ctx: Context, _args: str = "") -> None:
+    if ctx.me.role in CADRE_ROLES:
+        s = standing(ctx.uow, ctx.me, ctx.now.date())
+        ctx.say(
+            "status.cadre",
+            onsite=s.onsite_year.done,
+            onsite_expected=s.onsite_year.expected,
+            onsite_target=s.onsite_year.target,
+            onsite_mark=ctx.t("status.behind" if s.onsite_year.behind else "status.on_pace"),
+            diaries=s.diaries_month.done,
+            diaries_expected=s.diaries_month.expected,
+            diaries_target=s.diaries_month.target,
+            diaries_mark=ctx.t("status.behind" if s.diaries_month.behind else "status.on_pace"),
+            absent=s.absent_workdays_month,
+            leave=s.leave_days_year,
+            pending=s.pending_requests,
+        )
+        return
+    steps = ctx.uow.leaves.open_steps_for(ctx.me.id)
+    claims = ctx.uow.claims.pending_for(ctx.me.id)
+    batches = (
+        diaries.awaiting_signature(ctx.uow, ctx.me, ctx.now.date())
+        if ctx.me.role in (Role.VILLAGE_SECRETARY, Role.TOWNSHIP_SECRETARY)
+        else []
+    )
+    ctx.say("status.approver", steps=len(steps), claims=len(claims), diaries=len(batches))
+    for step in steps[:10]:
+        request = ctx.uow.leaves.get(step.request_id)
+        applicant = ctx.uow.people.get(request.applicant_id)
+        ctx.say(
+            "status.waiting_step",
+            id=request.id,
+            name=applicant.name,
+            start=request.start,
+            end=request.end,
+            days=request.days,
+            reason=request.reason,
+            buttons=decision_buttons(
+                ctx.catalog,
+                ctx.lang,
+                [
+                    Action("leave.approve", step.id),
+                    Action("leave.reject", step.id),
+                    Action("leave.comment", step.id),
+                    Action("leave.delegate", step.id),
+                ],
+            ),
+        )
+    for claim in claims[:10]:
+        cadre = ctx.uow.people.get(claim.person_id)
+        ctx.say(
+            "status.waiting_claim",
+            name=cadre.name,
+            day=claim.day,
+            reason=claim.reason,
+            buttons=decision_buttons(
+                ctx.catalog,
+                ctx.lang,
+                [
+                    Action("claim.approve", claim.id),
+                    Action("claim.reject", claim.id),
+                ],
+            ),
+        )

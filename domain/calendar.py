@@ -1,0 +1,69 @@
+"""The official working-day calendar (with 调休 adjusted working weekends).
+
+chinesecalendar carries the State Council's tables up to its last release; each year's
+tables are published late in the year before, so operators import them
+(``cadrebot calendar import``) and imported days override the package. A date covered by
+neither is an error naming the year to import, never a guess from the weekday.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+import chinese_calendar
+
+from domain.errors import CalendarGap
+
+
+class DayKind(StrEnum):
+    HOLIDAY = "holiday"
+    WORKDAY = "workday"
+
+
+@dataclass(frozen=True)
+class WorkdayCalendar:
+    """Working days: imported overrides first, then the chinesecalendar package.
+
+    ``covered_years`` are years whose full table was imported: for those, days without an
+    override follow the plain week (Mon-Fri work) because the import lists every exception.
+    """
+
+    overrides: Mapping[date, DayKind] = field(default_factory=dict)
+    covered_years: frozenset[int] = frozenset()
+
+    def is_workday(self, day: date) -> bool:
+        kind = self.overrides.get(day)
+        if kind is not None:
+            return kind is DayKind.WORKDAY
+        if day.year in self.covered_years:
+            return day.weekday() < 5
+        try:
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError as exc:
+            raise CalendarGap(year=day.year, day=day) from exc
+
+    def workdays(self, first: date, last: date) -> Iterator[date]:
+        day = first
+        while day <= last:
+            if self.is_workday(day):
+                yield day
+            day += timedelta(days=1)
+
+
+def package_covers(year: int) -> bool:
+    """Whether the chinesecalendar package has the official table for ``year``."""
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def calendar_from_overrides(overrides: Mapping[date, DayKind]) -> WorkdayCalendar:
+    """Imported days over the package; a year the package lacks counts as covered once any
+    of its days was imported (an import lists that year's holidays and 调休 workdays)."""
+    years = {d.year for d in overrides}
+    return WorkdayCalendar(dict(overrides), frozenset(y for y in years if not package_covers(y)))

@@ -1,0 +1,1 @@
+"""Scheduled sweeps: reminders, escalations and the monthly attendance cycle."""

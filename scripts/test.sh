@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Run the whole test suite:  bash scripts/test.sh [pytest args...]
+#
+# From a fresh clone on a fresh Debian machine this:
+#   1. creates .venv and installs the project with its [test] extra (skipped when up to date);
+#   2. makes a PostgreSQL server available: uses $CADREBOT_TEST_PG_URL when set, otherwise
+#      installs Debian's postgresql if needed (root only) and starts a private throwaway
+#      cluster on 127.0.0.1, removed again on exit whatever the outcome;
+#   3. installs Debian's chromium when CADREBOT_NEED_CHROMIUM=1 (off by default);
+#   4. runs `.venv/bin/python -m pytest "$@"` (default: tests/) and exits with its status;
+#      "no tests collected" (pytest exit 5) is reported as a failure.
+# Paths given as arguments are relative to the repository root.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
+
+is_root() { [[ $(id -u) -eq 0 ]]; }
+
+APT_UPDATED=
+# apt_install [--no-install-recommends] PKG...: non-interactive, output only on failure.
+apt_install() {
+    is_root || die "need root to 'apt-get install $*'; install it by hand and re-run"
+    local log
+    log=$(mktemp /tmp/cadrebot-apt.XXXXXX)
+    if [[ -z $APT_UPDATED ]]; then
+        if ! apt-get update >"$log" 2>&1; then
+            cat "$log" >&2; rm -f "$log"; die "apt-get update failed"
+        fi
+        APT_UPDATED=1
+    fi
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+        "$@" >"$log" 2>&1; then
+        cat "$log" >&2; rm -f "$log"; die "apt-get install $* failed"
+    fi
+    rm -f "$log"
+}
+
+# --- 1. virtualenv -------------------------------------------------------------------------
+VENV=$ROOT/.venv
+STAMP=$VENV/.cadrebot-test-installed
+if [[ ! -x $VENV/bin/python ]]; then
+    if ! python3 -c 'import ensurepip' 2>/dev/null; then
+        say "installing python3-venv"
+        apt_install --no-install-recommends python3-venv
+    fi
+    say "creating .venv"
+    python3 -m venv "$VENV"
+fi
+if [[ ! -f $STAMP || pyproject.toml -nt $STAMP ]]; then
+    say "installing cadrebot[test] into .venv"
+    t0=$(now)
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]'
+    touch "$STAMP"
+    say "installed in $(since "$t0")"
+fi
+
+# --- 2. PostgreSQL -------------------------------------------------------------------------
+PG_TMP=
+PG_BIN=
+PG_DATA=
+
+# Highest /usr/lib/postgresql/*/bin that has the server binaries (the client package alone
+# creates that folder with only psql & co).
+find_pg_bin() {
+    local d
+    PG_BIN=
+    while read -r d; do
+        if [[ -x $d/initdb && -x $d/pg_ctl && -x $d/postgres && -x $d/psql ]]; then
+            PG_BIN=$d
+        fi
+    done < <(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V)
+    [[ -n $PG_BIN ]]
+}
+
+# Run a server command as the cluster's owner (postgres refuses to run as root).
+as_owner() {
+    if is_root; then
+        (cd "$PG_TMP" && runuser -u postgres -- "$@")
+    else
+        (cd "$PG_TMP" && "$@")
+    fi
+}
+
+stop_pg() {
+    if [[ -n $PG_DATA && -f $PG_DATA/postmaster.pid ]]; then
+        say "stopping the throwaway PostgreSQL cluster"
+        as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w -t 60 stop >/dev/null 2>&1 || true
+    fi
+    if [[ -n $PG_TMP && $PG_TMP == /tmp/cadrebot-pg.* ]]; then
+        rm -rf -- "$PG_TMP"
+    fi
+    PG_TMP= PG_DATA=
+}
+
+free_port() {
+    "$VENV/bin/python" -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+start_pg() {
+    local t0 port pass user=cadrebot_test db=cadrebot_test try
+    t0=$(now)
+    if ! find_pg_bin; then
+        say "installing PostgreSQL (apt-get install postgresql)"
+        apt_install --no-install-recommends postgresql
+        find_pg_bin || die "postgresql installed but no server binaries under /usr/lib/postgresql/*/bin"
+        say "PostgreSQL installed in $(since "$t0")"
+    fi
+    if is_root && ! id postgres >/dev/null 2>&1; then
+        useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    fi
+
+    say "starting a throwaway PostgreSQL cluster ($("$PG_BIN/postgres" --version))"
+    PG_TMP=$(mktemp -d /tmp/cadrebot-pg.XXXXXX)
+    PG_DATA=$PG_TMP/data
+    is_root && chown postgres: "$PG_TMP"
+    chmod 700 "$PG_TMP"
+    pass=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_hex(16))')
+
+    as_owner "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -E UTF8 --locale=C.UTF-8 \
+        --auth-local=trust --auth-host=scram-sha-256 >"$PG_TMP/initdb.log" 2>&1 \
+        || { cat "$PG_TMP/initdb.log" >&2; die "initdb failed"; }
+
+    # The port is free when picked but could be taken before the server binds it: retry.
+    for try in 1 2 3 4 5; do
+        port=$(free_port)
+        if as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_TMP/server.log" -w -t 60 \
+            -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_TMP -c fsync=off \
+                -c synchronous_commit=off -c full_page_writes=off" \
+            start >/dev/null 2>&1; then
+            break
+        fi
+        [[ $try -lt 5 ]] || { cat "$PG_TMP/server.log" >&2; die "could not start PostgreSQL"; }
+    done
+
+    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_TMP" -p "$port" -U postgres -d postgres \
+        -v user="$user" -v pass="$pass" -v db="$db" >/dev/null <<'SQL' \
+        || die "could not create the test role and database"
+CREATE ROLE :"user" LOGIN CREATEDB PASSWORD :'pass';
+CREATE DATABASE :"db" OWNER :"user";
+SQL
+    export CADREBOT_TEST_PG_URL="postgresql+psycopg://$user:$pass@127.0.0.1:$port/$db"
+    say "PostgreSQL ready on 127.0.0.1:$port in $(since "$t0") (throwaway: $CADREBOT_TEST_PG_URL)"
+}
+
+if [[ -n ${CADREBOT_TEST_PG_URL:-} ]]; then
+    say "using the PostgreSQL server from CADREBOT_TEST_PG_URL"
+else
+    trap stop_pg EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    start_pg
+fi
+
+# --- 3. Chromium (for browser tests; off unless asked for) ---------------------------------
+if [[ ${CADREBOT_NEED_CHROMIUM:-0} == 1 ]] && ! command -v chromium >/dev/null 2>&1; then
+    say "installing Chromium (apt-get install chromium)"
+    apt_install chromium
+fi
+
+# --- 4. pytest -----------------------------------------------------------------------------
+[[ $# -gt 0 ]] || set -- tests
+say "running pytest $*"
+status=0
+"$VENV/bin/python" -m pytest "$@" || status=$?
+if [[ $status -eq 5 ]]; then
+    printf 'ERROR: pytest collected no tests (exit 5) - treated as a failure\n' >&2
+fi
+exit "$status"

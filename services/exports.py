@@ -1,0 +1,316 @@
+"""Exports of the records for the district's own spreadsheets and archives.
+
+Each kind is built with a handful of set-based queries (never one per row) into plain
+records: ``people``, ``checkins``, ``diaries`` and ``leaves``. Dates are ISO strings and
+times are in the district's time zone. Formats:
+
+- json: a list of objects (``ensure_ascii=False``); a leave's ``steps`` is a list;
+- csv: UTF-8 with a BOM so Excel shows Chinese; booleans ``true``/``false``, nothing
+  as an empty cell, a leave's ``steps`` as a JSON string;
+- xlsx: one sheet, header row, plain values (text that starts with ``=`` stays text).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+
+from storage.tables import (
+    CheckIn,
+    DiaryEntry,
+    DiarySignoff,
+    LeaveRequest,
+    LeaveStep,
+    Person,
+    Township,
+    Unit,
+    Village,
+)
+from storage.unit_of_work import UnitOfWork
+
+
+class ExportKind(StrEnum):
+    PEOPLE = "people"
+    CHECKINS = "checkins"
+    DIARIES = "diaries"
+    LEAVES = "leaves"
+
+
+class ExportFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+FIELDS: dict[ExportKind, tuple[str, ...]] = {
+    ExportKind.PEOPLE: ("name", "phone", "role", "township", "village", "unit", "bound", "active"),
+    ExportKind.CHECKINS: (
+        "phone",
+        "date",
+        "time",
+        "lat",
+        "lon",
+        "distance_m",
+        "on_site",
+        "source",
+    ),
+    ExportKind.DIARIES: (
+        "phone",
+        "date",
+        "text",
+        "photos",
+        "week_signed_by",
+        "month_confirmed_by",
+    ),
+    ExportKind.LEAVES: (
+        "id",
+        "applicant_phone",
+        "start",
+        "end",
+        "days",
+        "tier",
+        "status",
+        "reason",
+        "steps",
+    ),
+}
+
+#: The keys of each step in a leave's ``steps``, in route order.
+STEP_FIELDS = ("stage", "role", "kind", "assignee_phone", "decision", "comment", "time")
+
+
+@dataclass(frozen=True)
+class Export:
+    kind: ExportKind
+    fields: tuple[str, ...]
+    records: list[dict[str, Any]]
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return None if moment is None else moment.astimezone(zone)
+
+
+def _people(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
+    query = (
+        select(
+            Person.name,
+            Person.phone,
+            Person.role,
+            Township.name,
+            Village.name,
+            Unit.name,
+            Person.telegram_user_id,
+            Person.active,
+        )
+        .select_from(Person)
+        .outerjoin(Township, col(Township.id) == Person.township_id)
+        .outerjoin(Village, col(Village.id) == Person.village_id)
+        .outerjoin(Unit, col(Unit.id) == Person.unit_id)
+        .order_by(Person.id)
+    )
+    return [
+        {
+            "name": name,
+            "phone": phone,
+            "role": role,
+            "township": township,
+            "village": village,
+            "unit": unit,
+            "bound": telegram_id is not None,
+            "active": bool(active),
+        }
+        for name, phone, role, township, village, unit, telegram_id, active in uow.session.exec(
+            query
+        )
+    ]
+
+
+def _checkins(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
+    query = (
+        select(CheckIn, Person.phone)
+        .join(Person, col(Person.id) == CheckIn.person_id)
+        .order_by(CheckIn.person_id, CheckIn.at, CheckIn.id)
+    )
+    records = []
+    for checkin, phone in uow.session.exec(query):
+        records.append(
+            {
+                "phone": phone,
+                "date": checkin.day.isoformat(),
+                "time": _local(checkin.at, zone).time().replace(microsecond=0).isoformat(),
+                "lat": checkin.lat,
+                "lon": checkin.lon,
+                "distance_m": checkin.distance_m,
+                "on_site": bool(checkin.on_site),
+                "source": checkin.source,
+            }
+        )
+    return records
+
+
+def _diaries(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
+    week, month = aliased(DiarySignoff), aliased(DiarySignoff)
+    week_signer, month_signer = aliased(Person), aliased(Person)
+    query = (
+        select(DiaryEntry, Person.phone, week_signer.name, month_signer.name)
+        .join(Person, col(Person.id) == DiaryEntry.person_id)
+        .outerjoin(week, week.id == DiaryEntry.week_signoff_id)
+        .outerjoin(week_signer, week_signer.id == week.signer_id)
+        .outerjoin(month, month.id == DiaryEntry.month_signoff_id)
+        .outerjoin(month_signer, month_signer.id == month.signer_id)
+        .order_by(DiaryEntry.person_id, DiaryEntry.day, DiaryEntry.id)
+    )
+    return [
+        {
+            "phone": phone,
+            "date": entry.day.isoformat(),
+            "text": entry.text,
+            "photos": " ".join(entry.photo_file_ids or []),
+            "week_signed_by": week_name,
+            "month_confirmed_by": month_name,
+        }
+        for entry, phone, week_name, month_name in uow.session.exec(query)
+    ]
+
+
+def _leaves(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
+    steps: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    step_query = (
+        select(LeaveStep, Person.phone)
+        .join(Person, col(Person.id) == LeaveStep.assignee_id)
+        .order_by(LeaveStep.request_id, LeaveStep.stage, LeaveStep.id)
+    )
+    for step, phone in uow.session.exec(step_query):
+        decided = _local(step.decided_at, zone)
+        steps[step.request_id].append(
+            {
+                "stage": step.stage,
+                "role": step.role,
+                "kind": step.kind,
+                "assignee_phone": phone,
+                "decision": step.decision,
+                "comment": step.comment,
+                "time": decided.isoformat() if decided else None,
+            }
+        )
+    query = (
+        select(LeaveRequest, Person.phone)
+        .join(Person, col(Person.id) == LeaveRequest.applicant_id)
+        .order_by(LeaveRequest.id)
+    )
+    return [
+        {
+            "id": request.id,
+            "applicant_phone": phone,
+            "start": request.start.isoformat(),
+            "end": request.end.isoformat(),
+            "days": request.days,
+            "tier": request.tier,
+            "status": request.status,
+            "reason": request.reason,
+            "steps": steps.get(request.id, []),
+        }
+        for request, phone in uow.session.exec(query)
+    ]
+
+
+_BUILDERS = {
+    ExportKind.PEOPLE: _people,
+    ExportKind.CHECKINS: _checkins,
+    ExportKind.DIARIES: _diaries,
+    ExportKind.LEAVES: _leaves,
+}
+
+
+def collect(uow: UnitOfWork, kind: ExportKind, zone: ZoneInfo) -> Export:
+    """The records of one kind, read in the caller's unit of work."""
+    kind = ExportKind(kind)
+    return Export(kind, FIELDS[kind], _BUILDERS[kind](uow, zone))
+
+
+def export_records(
+    uow_factory: Callable[[], UnitOfWork], kind: ExportKind, zone: ZoneInfo
+) -> Export:
+    """The records of one kind, read in a unit of work of their own (nothing written)."""
+    with uow_factory() as uow:
+        return collect(uow, kind, zone)
+
+
+def to_json(export: Export) -> str:
+    return json.dumps(export.records, ensure_ascii=False, indent=2) + "\n"
+
+
+def _flat(value: Any) -> Any:
+    """A value for one spreadsheet cell: lists and objects as JSON text."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def to_csv(export: Export) -> str:
+    """CSV text starting with a BOM (write it as UTF-8)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(export.fields)
+    for record in export.records:
+        cells = []
+        for name in export.fields:
+            value = _flat(record.get(name))
+            if value is None:
+                value = ""
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            cells.append(value)
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = _flat(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters Excel cannot hold
+    return value
+
+
+def to_xlsx(export: Export) -> bytes:
+    """An XLSX workbook with one sheet named after the kind."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = export.kind.value
+    sheet.append(list(export.fields))
+    for record in export.records:
+        sheet.append([_cell(record.get(name)) for name in export.fields])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":  # text that looks like a formula stays text
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def render(export: Export, fmt: ExportFormat) -> bytes:
+    """The export in ``fmt`` as bytes ready for a file (or a document sent by the bot)."""
+    fmt = ExportFormat(fmt)
+    if fmt is ExportFormat.JSON:
+        return to_json(export).encode("utf-8")
+    if fmt is ExportFormat.CSV:
+        return to_csv(export).encode("utf-8")
+    return to_xlsx(export)

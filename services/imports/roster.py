@@ -1,0 +1,327 @@
+"""``roster import``: people, their roles and places, and cadres' postings.
+
+Rows are matched to people by normalised phone. Which places a role takes:
+
+- cadres (first_secretary, team_member): township, village and unit; ``start``/``end``
+  date their posting (``start`` defaults to the import day);
+- village_secretary: township and village; township roles: township; unit_leader: unit;
+- district roles (org_dept, poverty_bureau, admin): none.
+
+A place the role does not take must be left blank: a row naming one is refused rather
+than stored half-meant (the same for ``start``/``end`` on a non-cadre). Townships and
+villages must exist (``villages import`` first); units are created as needed.
+
+Postings (see ``plan_posting``): a cadre whose village or unit changed has the current
+posting end the day before the new start and a new one begin (a new start on the same day
+as the current one corrects its place instead; an earlier one is refused). Same village
+and unit: the posting's dates are updated where the row gives them, else nothing changes.
+A posting that ended before the row's start is left alone and a new one begins. Someone
+who stops being a cadre has their open posting ended the day before the import.
+
+People missing from the file are left as they are; a listed person is (re)activated and
+keeps their Telegram binding.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import col, select
+
+from domain.errors import InvalidPhone, UnknownRole
+from domain.phone import normalise_phone
+from domain.roles import CADRE_ROLES, TOWNSHIP_ROLES, Role, parse_role
+from services.imports.common import ImportResult, Problems, chunks, parse_date
+from services.imports.table import Row, Table, begin_validation
+from storage.tables import Assignment, Person, Township, Unit, Village
+from storage.unit_of_work import UnitOfWork
+
+REQUIRED = ("name", "phone", "role", "township", "village", "unit")
+MAX_NAME = 100
+MAX_UNIT = 200
+
+
+def places_of(role: Role) -> tuple[str, ...]:
+    """The place columns a role takes (all of them required)."""
+    if role in CADRE_ROLES:
+        return ("township", "village", "unit")
+    if role is Role.VILLAGE_SECRETARY:
+        return ("township", "village")
+    if role in TOWNSHIP_ROLES:
+        return ("township",)
+    if role is Role.UNIT_LEADER:
+        return ("unit",)
+    return ()
+
+
+@dataclass
+class RosterRow:
+    line: int
+    name: str
+    phone: str
+    role: Role
+    township: Township | None
+    village: Village | None
+    unit: str | None
+    start: date
+    start_given: bool
+    end: date | None
+
+
+@dataclass
+class _Known:
+    townships: dict[str, Township]
+    villages: dict[tuple[int, str], Village]
+    units: dict[str, Unit]
+    people: dict[str, Person]
+    postings: dict[int, list[Assignment]]  # person id → postings, latest last
+
+
+def _load(uow: UnitOfWork, phones: list[str]) -> _Known:
+    session = uow.session
+    people: dict[str, Person] = {}
+    for part in chunks(phones):
+        for person in session.exec(select(Person).where(col(Person.phone).in_(part))).all():
+            people[person.phone] = person
+    postings: dict[int, list[Assignment]] = defaultdict(list)
+    ids = [p.id for p in people.values()]
+    for part in chunks(ids):
+        query = (
+            select(Assignment)
+            .where(col(Assignment.person_id).in_(part))
+            .order_by(Assignment.start, Assignment.id)
+        )
+        for posting in session.exec(query).all():
+            postings[posting.person_id].append(posting)
+    return _Known(
+        townships={t.name: t for t in session.exec(select(Township)).all()},
+        villages={(v.township_id, v.name): v for v in session.exec(select(Village)).all()},
+        units={u.name: u for u in session.exec(select(Unit)).all()},
+        people=people,
+        postings=postings,
+    )
+
+
+def _parse(row: Row, known: _Known, today: date, problems: Problems) -> RosterRow | None:
+    count = len(problems.items)
+    name = row.get("name")
+    if not name:
+        problems.add(row.line, "missing name")
+    elif len(name) > MAX_NAME:
+        problems.add(row.line, f"name longer than {MAX_NAME} characters")
+    phone = ""
+    try:
+        phone = normalise_phone(row.get("phone"))
+    except InvalidPhone:
+        problems.add(row.line, f"bad phone {row.get('phone')!r}")
+    role: Role | None = None
+    try:
+        role = parse_role(row.get("role"))
+    except UnknownRole:
+        problems.add(row.line, f"unknown role {row.get('role')!r}")
+
+    township = village = None
+    unit = row.get("unit") or None
+    start, start_given, end = today, False, None
+    for column in ("start", "end"):
+        text = row.get(column)
+        if not text:
+            continue
+        try:
+            value = parse_date(text)
+        except ValueError as exc:
+            problems.add(row.line, f"{column}: {exc}")
+            continue
+        if column == "start":
+            start, start_given = value, True
+        else:
+            end = value
+    if start_given and end is not None and end < start:
+        problems.add(row.line, f"end {end} is before start {start}")
+
+    if role is not None:
+        wanted = places_of(role)
+        for column in ("township", "village", "unit"):
+            if column in wanted and not row.get(column):
+                problems.add(row.line, f"{role.value} needs a {column}")
+            elif column not in wanted and row.get(column):
+                problems.add(row.line, f"{role.value} takes no {column}: leave it blank")
+        if role not in CADRE_ROLES and (row.get("start") or row.get("end")):
+            problems.add(row.line, "start/end date a cadre's posting: leave them blank")
+        if "township" in wanted and row.get("township"):
+            township = known.townships.get(row.get("township"))
+            if township is None:
+                problems.add(row.line, f"unknown township {row.get('township')}")
+        if "village" in wanted and row.get("village") and township is not None:
+            village = known.villages.get((township.id, row.get("village")))
+            if village is None:
+                problems.add(row.line, f"unknown village {row.get('village')} in {township.name}")
+        if unit is not None and len(unit) > MAX_UNIT:
+            problems.add(row.line, f"unit name longer than {MAX_UNIT} characters")
+        if "unit" not in wanted:
+            unit = None
+    if len(problems.items) > count or role is None:
+        return None
+    return RosterRow(row.line, name, phone, role, township, village, unit, start, start_given, end)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a cadre row does to their postings."""
+
+    action: str  # none|new|update|correct|move
+    start: date
+    end: date | None
+
+
+def plan_posting(item: RosterRow, latest: Assignment | None, same_place: bool) -> Plan:
+    """The posting change a cadre row asks for, given their latest posting.
+
+    Raises ``ValueError`` with the reason when the dates do not fit."""
+    if latest is None:
+        plan = Plan("new", item.start, item.end)
+    elif same_place:
+        if item.start_given and latest.end is not None and latest.end < item.start:
+            plan = Plan("new", item.start, item.end)  # posted there again after a gap
+        else:
+            start = item.start if item.start_given else latest.start
+            end = item.end if item.end is not None else latest.end
+            action = "none" if (start, end) == (latest.start, latest.end) else "update"
+            plan = Plan(action, start, end)
+    elif latest.end is not None and latest.end < item.start:
+        plan = Plan("new", item.start, item.end)
+    elif item.start == latest.start:
+        plan = Plan("correct", item.start, item.end)  # same-day correction of the place
+    elif item.start < latest.start:
+        raise ValueError(
+            f"the new posting starts {item.start}, before the current one "
+            f"(started {latest.start}): give a later start"
+        )
+    else:
+        plan = Plan("move", item.start, item.end)
+    if plan.end is not None and plan.end < plan.start:
+        raise ValueError(f"end {plan.end} is before start {plan.start}")
+    return plan
+
+
+def _plan_for(item: RosterRow, known: _Known) -> Plan | None:
+    if item.role not in CADRE_ROLES:
+        return None
+    person = known.people.get(item.phone)
+    postings = known.postings.get(person.id, []) if person is not None else []
+    latest = postings[-1] if postings else None
+    same = (
+        latest is not None
+        and item.village is not None
+        and latest.village_id == item.village.id
+        and item.unit in known.units
+        and known.units[item.unit].id == latest.unit_id
+    )
+    return plan_posting(item, latest, same)
+
+
+def import_roster(
+    uow_factory: Callable[[], UnitOfWork], table: Table, *, today: date
+) -> ImportResult:
+    """Create or update every person of ``table``; ``today`` is the default posting start."""
+    problems = begin_validation(table, REQUIRED)
+    with uow_factory() as uow:
+        phones: set[str] = set()
+        for row in table.rows:
+            with suppress(InvalidPhone):
+                phones.add(normalise_phone(row.get("phone")))
+        known = _load(uow, sorted(phones))
+        planned: list[tuple[RosterRow, Plan | None]] = []
+        lines_of: dict[str, int] = {}
+        for row in table.rows:
+            duplicate = False
+            with suppress(InvalidPhone):
+                phone = normalise_phone(row.get("phone"))
+                if phone in lines_of:
+                    duplicate = True
+                    problems.add(
+                        row.line, f"duplicate phone {phone} (also on line {lines_of[phone]})"
+                    )
+                else:
+                    lines_of[phone] = row.line
+            item = _parse(row, known, today, problems)
+            if item is None or duplicate:
+                continue
+            try:
+                planned.append((item, _plan_for(item, known)))
+            except ValueError as exc:
+                problems.add(row.line, str(exc))
+        problems.raise_if_any()
+
+        result = _apply(uow, planned, known, today)
+        uow.commit()
+    return result
+
+
+def _apply(
+    uow: UnitOfWork, planned: list[tuple[RosterRow, Plan | None]], known: _Known, today: date
+) -> ImportResult:
+    new = updated = unchanged = started = ended = 0
+    for item, plan in planned:
+        unit = None
+        if item.unit is not None:
+            unit = known.units.get(item.unit)
+            if unit is None:
+                unit = uow.places.add(Unit(name=item.unit))
+                known.units[item.unit] = unit
+        values = {
+            "name": item.name,
+            "role": item.role.value,
+            "township_id": item.township.id if item.township else None,
+            "village_id": item.village.id if item.village else None,
+            "unit_id": unit.id if unit else None,
+            "active": True,
+        }
+        person = known.people.get(item.phone)
+        is_new = person is None
+        changed = False
+        if person is None:
+            person = uow.people.add(Person(phone=item.phone, **values))
+        elif any(getattr(person, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(person, key, value)
+            changed = True
+        postings = known.postings.get(person.id, [])
+        latest = postings[-1] if postings else None
+        if plan is not None and plan.action != "none":
+            assert item.village is not None and unit is not None
+            changed = True
+            if plan.action in {"update", "correct"} and latest is not None:
+                latest.start, latest.end = plan.start, plan.end
+                latest.village_id, latest.unit_id = item.village.id, unit.id
+            else:
+                if plan.action == "move" and latest is not None:
+                    latest.end = plan.start - timedelta(days=1)
+                    ended += 1
+                uow.session.add(
+                    Assignment(
+                        person_id=person.id,
+                        village_id=item.village.id,
+                        unit_id=unit.id,
+                        start=plan.start,
+                        end=plan.end,
+                    )
+                )
+                started += 1
+        elif plan is None and latest is not None and (latest.end is None or latest.end >= today):
+            # no longer a cadre: the posting ends the day before the import
+            latest.end = max(latest.start, today - timedelta(days=1))
+            changed, ended = True, ended + 1
+        if is_new:
+            new += 1
+        elif changed:
+            updated += 1
+        else:
+            unchanged += 1
+    uow.session.flush()
+    notes = (f"{started} posting(s) started, {ended} ended",) if started or ended else ()
+    return ImportResult("person", "people", new, updated, unchanged, notes)

@@ -1,0 +1,290 @@
+"""Leave requests routed by the approval graph of ``domain.leave`` (Art. 11)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from domain import leave as rules
+from domain.errors import DomainError
+from domain.leave import Decision, LeaveStatus, LeaveTier, StepKind
+from domain.roles import CADRE_ROLES, Role
+from services.notices import Action, Notice
+from services.places import Posting, holders_for, posting
+from services.standing import leave_days_in_year, onsite_days_in_year
+from storage.tables import LeaveRequest, LeaveStep, Person
+from storage.unit_of_work import UnitOfWork
+
+MAX_REASON = 500
+
+
+@dataclass
+class LeaveOutcome:
+    request: LeaveRequest
+    notices: list[Notice] = field(default_factory=list)
+
+
+def _summary(uow: UnitOfWork, request: LeaveRequest, today: date) -> dict:
+    applicant = uow.people.get(request.applicant_id)
+    assignment = uow.assignments.current(applicant.id, request.start) or uow.assignments.latest(
+        applicant.id
+    )
+    village = uow.places.village_by_id(assignment.village_id) if assignment else None
+    return {
+        "id": request.id,
+        "name": applicant.name,
+        "village": village.name if village else "",
+        "start": request.start,
+        "end": request.end,
+        "days": request.days,
+        "combined": request.combined_days,
+        "reason": request.reason,
+        "tier": request.tier,
+        "onsite": onsite_days_in_year(uow, applicant, today),
+        "leave_taken": leave_days_in_year(uow, applicant, today),
+    }
+
+
+def _step_notice(step: LeaveStep, summary: dict) -> Notice:
+    params = {**summary, "role": step.role, "kind": step.kind}
+    if step.kind == StepKind.FILE:
+        key = "leave.recall_notice" if summary["tier"] == LeaveTier.RECALL else "leave.filed"
+        return Notice(step.assignee_id, key, params)
+    actions = (
+        Action("leave.approve", step.id),
+        Action("leave.reject", step.id),
+        Action("leave.comment", step.id),
+        Action("leave.delegate", step.id),
+    )
+    return Notice(step.assignee_id, "leave.to_decide", params, actions)
+
+
+def _open_stage(uow: UnitOfWork, request: LeaveRequest, now: datetime) -> list[Notice]:
+    """Reach the next stage: notify its holders; file stages are done by notifying.
+
+    Returns the notices, and settles the request when no decision is left."""
+    notices: list[Notice] = []
+    summary = _summary(uow, request, now.date())
+    steps = list(uow.leaves.steps(request.id))
+    stage = rules.current_stage(_states(steps))
+    for step in steps:
+        reached = stage is None or step.stage <= stage
+        if reached and step.notified_at is None:
+            step.notified_at = now
+            if step.kind == StepKind.FILE:
+                step.decision, step.decided_at = Decision.FILED, now
+            notices.append(_step_notice(step, summary))
+    status = rules.outcome(LeaveTier(request.tier), _states(steps))
+    if status != LeaveStatus.PENDING and request.status == LeaveStatus.PENDING:
+        request.status, request.decided_at = status, now
+        if status == LeaveStatus.APPROVED:
+            notices.append(Notice(request.applicant_id, "leave.approved", summary))
+    uow.session.flush()
+    return notices
+
+
+def _states(steps: list[LeaveStep]) -> list[rules.StepState]:
+    return [
+        rules.StepState(s.stage, StepKind(s.kind), Decision(s.decision) if s.decision else None)
+        for s in steps
+    ]
+
+
+def submit(
+    uow: UnitOfWork,
+    applicant: Person,
+    *,
+    start: date,
+    end: date,
+    reason: str,
+    now: datetime,
+) -> LeaveOutcome:
+    """File a request and route it by the length of the continuous absence it joins."""
+    if applicant.role not in CADRE_ROLES:
+        raise DomainError("error.role_cannot")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("leave.reason_required")
+    if len(reason) > MAX_REASON:
+        raise DomainError("leave.reason_too_long", limit=MAX_REASON)
+    days = rules.leave_days(start, end)
+    if start < now.date():
+        raise DomainError("leave.in_past", start=start)
+    post = posting(uow, applicant, start)
+    standing = [rules.DateSpan(r.start, r.end) for r in uow.leaves.standing_for(applicant.id)]
+    new = rules.DateSpan(start, end)
+    rules.check_no_overlap(new, standing)
+    combined = rules.continuous_absence(new, standing).days
+    tier = rules.tier_for(combined)
+    request = uow.leaves.add(
+        LeaveRequest(
+            applicant_id=applicant.id,
+            start=start,
+            end=end,
+            days=days,
+            combined_days=combined,
+            tier=tier,
+            reason=reason,
+            status=LeaveStatus.RECALL if tier is LeaveTier.RECALL else LeaveStatus.PENDING,
+            created_at=now,
+        )
+    )
+    notices = _plan_steps(uow, request, post, applicant, now)
+    uow.audit.record(
+        now, applicant.id, "leave.submit", f"leave:{request.id}", days=days, combined=combined
+    )
+    notices += _open_stage(uow, request, now)
+    key = "leave.recall_applicant" if tier is LeaveTier.RECALL else "leave.submitted"
+    notices.append(Notice(applicant.id, key, _summary(uow, request, now.date())))
+    return LeaveOutcome(request, notices)
+
+
+def _plan_steps(
+    uow: UnitOfWork, request: LeaveRequest, post: Posting, applicant: Person, now: datetime
+) -> list[Notice]:
+    holders = holders_for(uow, post)
+    notices: list[Notice] = []
+    for planned in rules.plan_route(LeaveTier(request.tier), holders, applicant.id):
+        uow.leaves.add(
+            LeaveStep(
+                request_id=request.id,
+                stage=planned.stage,
+                kind=planned.kind,
+                role=planned.role,
+                assignee_id=planned.assignee_id,
+                fallback_from=planned.fallback_from,
+            )
+        )
+        if planned.fallback_from is not None:
+            for admin_id in holders.get(Role.ADMIN, []):
+                notices.append(
+                    Notice(
+                        admin_id,
+                        "admin.fallback",
+                        {"role": planned.role, "village": post.village.name, "id": request.id},
+                    )
+                )
+    return notices
+
+
+def _own_open_step(uow: UnitOfWork, actor: Person, step_id: int) -> tuple[LeaveStep, LeaveRequest]:
+    """The step, if ``actor`` holds it and it awaits a decision now."""
+    step = uow.leaves.step(step_id)
+    if step is None or step.assignee_id != actor.id:
+        raise DomainError("error.not_yours")
+    request = uow.leaves.get(step.request_id)
+    if step.decision is not None or request.status != LeaveStatus.PENDING:
+        raise DomainError("error.already_decided")
+    if step.notified_at is None or step.kind == StepKind.FILE:
+        raise DomainError("leave.not_your_turn")
+    if request.applicant_id == actor.id:
+        raise DomainError("error.not_yours")
+    return step, request
+
+
+def decide(
+    uow: UnitOfWork, actor: Person, *, step_id: int, approve: bool, now: datetime
+) -> LeaveOutcome:
+    step, request = _own_open_step(uow, actor, step_id)
+    step.decision = Decision.APPROVED if approve else Decision.REJECTED
+    step.decided_at = now
+    uow.audit.record(
+        now,
+        actor.id,
+        f"leave.{step.decision}",
+        f"leave:{request.id}",
+        step=step.id,
+        role=step.role,
+        comment=step.comment,
+    )
+    summary = _summary(uow, request, now.date())
+    params = {**summary, "by": actor.name, "role": step.role, "comment": step.comment or ""}
+    notices = [Notice(request.applicant_id, f"leave.step_{step.decision}", params)]
+    if not approve:
+        request.status, request.decided_at = LeaveStatus.REJECTED, now
+        for other in uow.leaves.steps(request.id):
+            if other.decision is None and other.notified_at and other.id != step.id:
+                notices.append(Notice(other.assignee_id, "leave.closed", summary))
+        uow.session.flush()
+        return LeaveOutcome(request, notices)
+    notices += _open_stage(uow, request, now)
+    return LeaveOutcome(request, notices)
+
+
+def comment(uow: UnitOfWork, actor: Person, *, step_id: int, text: str, now: datetime) -> LeaveStep:
+    step, request = _own_open_step(uow, actor, step_id)
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("leave.comment_empty")
+    step.comment = text[:MAX_REASON]
+    uow.audit.record(now, actor.id, "leave.comment", f"leave:{request.id}", step=step.id)
+    uow.session.flush()
+    return step
+
+
+def deputies(uow: UnitOfWork, actor: Person, *, step_id: int) -> list[Person]:
+    """Holders of the same role who may take over the step (转交)."""
+    step, request = _own_open_step(uow, actor, step_id)
+    same_role = uow.people.holders(
+        actor.role,
+        township_id=actor.township_id
+        if actor.role in (Role.TOWNSHIP_LEADER, Role.TOWNSHIP_SECRETARY)
+        else None,
+        unit_id=actor.unit_id if actor.role == Role.UNIT_LEADER else None,
+    )
+    return [p for p in same_role if p.id not in (actor.id, request.applicant_id)]
+
+
+def delegate(
+    uow: UnitOfWork, actor: Person, *, step_id: int, deputy_id: int, now: datetime
+) -> LeaveOutcome:
+    if deputy_id not in {p.id for p in deputies(uow, actor, step_id=step_id)}:
+        raise DomainError("leave.bad_deputy")
+    step, request = _own_open_step(uow, actor, step_id)
+    step.delegated_from_id, step.assignee_id = actor.id, deputy_id
+    uow.audit.record(
+        now, actor.id, "leave.delegate", f"leave:{request.id}", step=step.id, to=deputy_id
+    )
+    uow.session.flush()
+    summary = _summary(uow, request, now.date())
+    deputy = uow.people.get(deputy_id)
+    return LeaveOutcome(
+        request,
+        [
+            Notice(
+                deputy_id,
+                "leave.delegated_to_you",
+                {**summary, "from": actor.name, "role": step.role, "kind": step.kind},
+                _step_notice(step, summary).actions,
+            ),
+            Notice(
+                request.applicant_id,
+                "leave.delegated",
+                {**summary, "by": actor.name, "to": deputy.name},
+            ),
+        ],
+    )
+
+
+def withdraw(uow: UnitOfWork, applicant: Person, *, request_id: int, now: datetime) -> LeaveOutcome:
+    request = uow.leaves.get(request_id)
+    if request is None or request.applicant_id != applicant.id:
+        raise DomainError("error.not_yours")
+    if request.status != LeaveStatus.PENDING:
+        raise DomainError("error.already_decided")
+    request.status, request.decided_at = LeaveStatus.WITHDRAWN, now
+    uow.audit.record(now, applicant.id, "leave.withdraw", f"leave:{request.id}")
+    summary = _summary(uow, request, now.date())
+    notices = [
+        Notice(step.assignee_id, "leave.withdrawn_notice", summary)
+        for step in uow.leaves.steps(request.id)
+        if step.decision is None and step.notified_at is not None
+    ]
+    uow.session.flush()
+    return LeaveOutcome(request, notices)
+
+
+def history(uow: UnitOfWork, request: LeaveRequest) -> list[tuple[LeaveStep, Person | None]]:
+    steps = list(uow.leaves.steps(request.id))
+    people = uow.people.by_ids(s.assignee_id for s in steps)
+    return [(s, people.get(s.assignee_id)) for s in steps]

@@ -1,0 +1,45 @@
+"""Where a person belongs: their posting, village, township and the role holders there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.errors import DomainError
+from domain.roles import DISTRICT_ROLES, Role
+from storage.tables import Assignment, Person, Village
+from storage.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Posting:
+    assignment: Assignment
+    village: Village
+
+
+def posting(uow: UnitOfWork, person: Person, on: date) -> Posting:
+    """The cadre's posting in force on ``on``; a cadre without one cannot check in or ask
+    for leave, and is told to ask the admin."""
+    assignment = uow.assignments.current(person.id, on)
+    if assignment is None:
+        raise DomainError("error.no_posting")
+    village = uow.places.village_by_id(assignment.village_id)
+    assert village is not None
+    return Posting(assignment, village)
+
+
+def holders_for(uow: UnitOfWork, post: Posting) -> dict[Role, list[int]]:
+    """Everyone who may act on this cadre's requests, by role."""
+    township_id = post.village.township_id
+    holders: dict[Role, list[int]] = {}
+    for role in (Role.TOWNSHIP_LEADER, Role.TOWNSHIP_SECRETARY):
+        holders[role] = [p.id for p in uow.people.holders(role, township_id=township_id)]
+    holders[Role.VILLAGE_SECRETARY] = [
+        p.id for p in uow.people.holders(Role.VILLAGE_SECRETARY, village_id=post.village.id)
+    ]
+    holders[Role.UNIT_LEADER] = [
+        p.id for p in uow.people.holders(Role.UNIT_LEADER, unit_id=post.assignment.unit_id)
+    ]
+    for role in DISTRICT_ROLES:
+        holders[role] = [p.id for p in uow.people.holders(role)]
+    return holders

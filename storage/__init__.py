@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, repositories, the unit of work and Alembic migrations."""

@@ -1,0 +1,384 @@
+"""Repositories: the queries the services need, in SQL, never committing.
+
+Each repository wraps the unit of work's session; only ``UnitOfWork.commit`` commits.
+Queries that the sweeps run over the whole roster are set-based (one query, not one per
+person).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, col, select
+
+from domain.roles import CADRE_ROLES
+from storage.tables import (
+    Assignment,
+    AuditEntry,
+    CalendarDay,
+    CheckIn,
+    DialogState,
+    DiaryEntry,
+    DiarySignoff,
+    LeaveRequest,
+    LeaveStep,
+    MissedDayClaim,
+    Person,
+    Township,
+    Unit,
+    Village,
+    WorkRecord,
+)
+
+
+class _Repository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row):  # noqa: ANN001, ANN201 - any table row
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+
+class PlacesRepository(_Repository):
+    def township(self, name: str) -> Township | None:
+        return self.session.exec(select(Township).where(Township.name == name)).first()
+
+    def township_by_id(self, township_id: int) -> Township | None:
+        return self.session.get(Township, township_id)
+
+    def townships(self) -> Sequence[Township]:
+        return self.session.exec(select(Township).order_by(Township.name)).all()
+
+    def village(self, township_id: int, name: str) -> Village | None:
+        return self.session.exec(
+            select(Village).where(Village.township_id == township_id, Village.name == name)
+        ).first()
+
+    def village_by_id(self, village_id: int) -> Village | None:
+        return self.session.get(Village, village_id)
+
+    def villages(self) -> Sequence[Village]:
+        return self.session.exec(select(Village).order_by(Village.id)).all()
+
+    def unit(self, name: str) -> Unit | None:
+        return self.session.exec(select(Unit).where(Unit.name == name)).first()
+
+    def unit_by_id(self, unit_id: int) -> Unit | None:
+        return self.session.get(Unit, unit_id)
+
+
+class PeopleRepository(_Repository):
+    def get(self, person_id: int) -> Person | None:
+        return self.session.get(Person, person_id)
+
+    def by_phone(self, phone: str) -> Person | None:
+        return self.session.exec(select(Person).where(Person.phone == phone)).first()
+
+    def by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        return self.session.exec(
+            select(Person).where(Person.telegram_user_id == telegram_user_id)
+        ).first()
+
+    def all(self, roles: Iterable[str] | None = None) -> Sequence[Person]:
+        query = select(Person).where(Person.active == True)  # noqa: E712
+        if roles is not None:
+            query = query.where(col(Person.role).in_(list(roles)))
+        return self.session.exec(query.order_by(Person.id)).all()
+
+    def holders(
+        self,
+        role: str,
+        *,
+        township_id: int | None = None,
+        unit_id: int | None = None,
+        village_id: int | None = None,
+    ) -> Sequence[Person]:
+        """Active people holding ``role`` in the given place (district roles: everywhere)."""
+        query = select(Person).where(Person.role == role, Person.active == True)  # noqa: E712
+        if township_id is not None:
+            query = query.where(Person.township_id == township_id)
+        if unit_id is not None:
+            query = query.where(Person.unit_id == unit_id)
+        if village_id is not None:
+            query = query.where(Person.village_id == village_id)
+        return self.session.exec(query.order_by(Person.id)).all()
+
+    def by_ids(self, ids: Iterable[int]) -> dict[int, Person]:
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        rows = self.session.exec(select(Person).where(col(Person.id).in_(ids))).all()
+        return {p.id: p for p in rows}
+
+
+class AssignmentRepository(_Repository):
+    def current(self, person_id: int, on: date) -> Assignment | None:
+        """The posting in force on ``on``; the latest one started if several overlap."""
+        return self.session.exec(
+            select(Assignment)
+            .where(
+                Assignment.person_id == person_id,
+                Assignment.start <= on,
+                or_(col(Assignment.end).is_(None), col(Assignment.end) >= on),
+            )
+            .order_by(col(Assignment.start).desc())
+        ).first()
+
+    def latest(self, person_id: int) -> Assignment | None:
+        return self.session.exec(
+            select(Assignment)
+            .where(Assignment.person_id == person_id)
+            .order_by(col(Assignment.start).desc(), col(Assignment.id).desc())
+        ).first()
+
+    def cadres_posted(
+        self, on: date, *, village_id: int | None = None, township_id: int | None = None
+    ) -> list[tuple[Person, Assignment, Village]]:
+        """Cadres posted on ``on`` (to a village, a township, or anywhere), in one query."""
+        query = (
+            select(Person, Assignment, Village)
+            .join(Assignment, col(Assignment.person_id) == Person.id)
+            .join(Village, col(Village.id) == Assignment.village_id)
+            .where(
+                Person.active == True,  # noqa: E712
+                col(Person.role).in_([r.value for r in CADRE_ROLES]),
+                Assignment.start <= on,
+                or_(col(Assignment.end).is_(None), col(Assignment.end) >= on),
+            )
+        )
+        if village_id is not None:
+            query = query.where(Village.id == village_id)
+        if township_id is not None:
+            query = query.where(Village.township_id == township_id)
+        return [tuple(row) for row in self.session.exec(query.order_by(Person.id)).all()]
+
+    def for_person(self, person_id: int) -> Sequence[Assignment]:
+        return self.session.exec(
+            select(Assignment).where(Assignment.person_id == person_id).order_by(Assignment.start)
+        ).all()
+
+
+class CheckInRepository(_Repository):
+    def onsite_days(self, person_id: int, first: date, last: date) -> set[date]:
+        rows = self.session.exec(
+            select(CheckIn.day)
+            .where(
+                CheckIn.person_id == person_id,
+                CheckIn.on_site == True,  # noqa: E712
+                CheckIn.day >= first,
+                CheckIn.day <= last,
+            )
+            .distinct()
+        ).all()
+        return set(rows)
+
+    def for_day(self, person_id: int, day: date) -> Sequence[CheckIn]:
+        return self.session.exec(
+            select(CheckIn).where(CheckIn.person_id == person_id, CheckIn.day == day)
+        ).all()
+
+    def by_message(self, person_id: int, message_id: int) -> CheckIn | None:
+        return self.session.exec(
+            select(CheckIn)
+            .where(CheckIn.person_id == person_id, CheckIn.message_id == message_id)
+            .order_by(col(CheckIn.id))
+        ).first()
+
+    def all_rows(self) -> Sequence[CheckIn]:
+        return self.session.exec(select(CheckIn).order_by(CheckIn.person_id, CheckIn.at)).all()
+
+
+class WorkRecordRepository(_Repository):
+    def for_day(self, person_id: int, day: date) -> Sequence[WorkRecord]:
+        return self.session.exec(
+            select(WorkRecord).where(WorkRecord.person_id == person_id, WorkRecord.day == day)
+        ).all()
+
+
+class ClaimRepository(_Repository):
+    def get(self, claim_id: int) -> MissedDayClaim | None:
+        return self.session.get(MissedDayClaim, claim_id)
+
+    def for_day(self, person_id: int, day: date) -> MissedDayClaim | None:
+        return self.session.exec(
+            select(MissedDayClaim).where(
+                MissedDayClaim.person_id == person_id, MissedDayClaim.day == day
+            )
+        ).first()
+
+    def pending_for(self, assignee_id: int) -> Sequence[MissedDayClaim]:
+        return self.session.exec(
+            select(MissedDayClaim).where(
+                MissedDayClaim.assignee_id == assignee_id, MissedDayClaim.status == "pending"
+            )
+        ).all()
+
+
+class DiaryRepository(_Repository):
+    def get(self, entry_id: int) -> DiaryEntry | None:
+        return self.session.get(DiaryEntry, entry_id)
+
+    def between(self, person_id: int, first: date, last: date) -> Sequence[DiaryEntry]:
+        return self.session.exec(
+            select(DiaryEntry)
+            .where(
+                DiaryEntry.person_id == person_id, DiaryEntry.day >= first, DiaryEntry.day <= last
+            )
+            .order_by(DiaryEntry.day, DiaryEntry.id)
+        ).all()
+
+    def count_between(self, person_id: int, first: date, last: date) -> int:
+        return self.session.exec(
+            select(func.count())
+            .select_from(DiaryEntry)
+            .where(
+                DiaryEntry.person_id == person_id, DiaryEntry.day >= first, DiaryEntry.day <= last
+            )
+        ).one()
+
+    def signoff(self, cadre_id: int, scope: str, period: str) -> DiarySignoff | None:
+        return self.session.exec(
+            select(DiarySignoff).where(
+                DiarySignoff.cadre_id == cadre_id,
+                DiarySignoff.scope == scope,
+                DiarySignoff.period == period,
+            )
+        ).first()
+
+    def count_signoffs(self, cadre_id: int, scope: str, period: str) -> int:
+        return self.session.exec(
+            select(func.count())
+            .select_from(DiarySignoff)
+            .where(
+                DiarySignoff.cadre_id == cadre_id,
+                DiarySignoff.scope == scope,
+                col(DiarySignoff.period).startswith(period),
+            )
+        ).one()
+
+    def signoffs_by_id(self, ids: Iterable[int]) -> dict[int, DiarySignoff]:
+        ids = [i for i in set(ids) if i is not None]
+        if not ids:
+            return {}
+        rows = self.session.exec(select(DiarySignoff).where(col(DiarySignoff.id).in_(ids))).all()
+        return {s.id: s for s in rows}
+
+    def all_rows(self) -> Sequence[DiaryEntry]:
+        return self.session.exec(
+            select(DiaryEntry).order_by(DiaryEntry.person_id, DiaryEntry.day)
+        ).all()
+
+
+class LeaveRepository(_Repository):
+    def get(self, request_id: int) -> LeaveRequest | None:
+        return self.session.get(LeaveRequest, request_id)
+
+    def for_applicant(self, person_id: int) -> Sequence[LeaveRequest]:
+        return self.session.exec(
+            select(LeaveRequest)
+            .where(LeaveRequest.applicant_id == person_id)
+            .order_by(col(LeaveRequest.start).desc())
+        ).all()
+
+    def standing_for(self, person_id: int) -> Sequence[LeaveRequest]:
+        """Requests that still hold their days: pending or approved."""
+        return self.session.exec(
+            select(LeaveRequest).where(
+                LeaveRequest.applicant_id == person_id,
+                col(LeaveRequest.status).in_(["pending", "approved"]),
+            )
+        ).all()
+
+    def approved_between(self, person_id: int, first: date, last: date) -> Sequence[LeaveRequest]:
+        return self.session.exec(
+            select(LeaveRequest).where(
+                LeaveRequest.applicant_id == person_id,
+                LeaveRequest.status == "approved",
+                LeaveRequest.start <= last,
+                LeaveRequest.end >= first,
+            )
+        ).all()
+
+    def steps(self, request_id: int) -> Sequence[LeaveStep]:
+        return self.session.exec(
+            select(LeaveStep)
+            .where(LeaveStep.request_id == request_id)
+            .order_by(LeaveStep.stage, LeaveStep.id)
+        ).all()
+
+    def step(self, step_id: int) -> LeaveStep | None:
+        return self.session.get(LeaveStep, step_id)
+
+    def open_steps_for(self, assignee_id: int) -> Sequence[LeaveStep]:
+        """Steps awaiting this person's decision whose stage has been reached."""
+        return self.session.exec(
+            select(LeaveStep)
+            .join(LeaveRequest, col(LeaveRequest.id) == LeaveStep.request_id)
+            .where(
+                LeaveStep.assignee_id == assignee_id,
+                col(LeaveStep.decision).is_(None),
+                col(LeaveStep.notified_at).is_not(None),
+                LeaveStep.kind != "file",
+                LeaveRequest.status == "pending",
+            )
+            .order_by(LeaveStep.id)
+        ).all()
+
+    def all_rows(self) -> Sequence[LeaveRequest]:
+        return self.session.exec(select(LeaveRequest).order_by(LeaveRequest.id)).all()
+
+
+class CalendarRepository(_Repository):
+    def all(self) -> Sequence[CalendarDay]:
+        return self.session.exec(select(CalendarDay)).all()
+
+    def put(self, day: date, kind: str) -> None:
+        row = self.session.get(CalendarDay, day)
+        if row is None:
+            self.session.add(CalendarDay(day=day, kind=kind))
+        else:
+            row.kind = kind
+        self.session.flush()
+
+
+class DialogRepository(_Repository):
+    def get(self, person_id: int) -> DialogState | None:
+        return self.session.get(DialogState, person_id)
+
+    def put(self, person_id: int, dialog: str, step: str, data: dict, now: datetime) -> None:
+        row = self.session.get(DialogState, person_id)
+        if row is None:
+            self.session.add(
+                DialogState(
+                    person_id=person_id, dialog=dialog, step=step, data=data, updated_at=now
+                )
+            )
+        else:
+            row.dialog, row.step, row.data, row.updated_at = dialog, step, dict(data), now
+        self.session.flush()
+
+    def clear(self, person_id: int) -> bool:
+        row = self.session.get(DialogState, person_id)
+        if row is None:
+            return False
+        self.session.delete(row)
+        self.session.flush()
+        return True
+
+
+class AuditRepository(_Repository):
+    def record(
+        self, at: datetime, actor_id: int | None, action: str, subject: str, **detail: object
+    ) -> None:
+        self.session.add(
+            AuditEntry(at=at, actor_id=actor_id, action=action, subject=subject, detail=detail)
+        )
+
+    def for_subject(self, subject: str) -> Sequence[AuditEntry]:
+        return self.session.exec(
+            select(AuditEntry).where(AuditEntry.subject == subject).order_by(AuditEntry.id)
+        ).all()

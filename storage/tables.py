@@ -1,0 +1,221 @@
+"""SQLModel tables. Every change of schema comes with an Alembic migration.
+
+Enumerated values are stored as their plain codes (strings) so exports and SQL consoles
+read naturally; the domain enums validate them on the way in.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Township(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=100)
+
+
+class Village(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("township_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    township_id: int = Field(foreign_key="township.id", index=True)
+    name: str = Field(max_length=100)
+    lat: float
+    lon: float
+    radius_m: float
+
+
+class Unit(SQLModel, table=True):
+    """A dispatching unit (派出单位): the agency or enterprise that posts a cadre."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=200)
+
+
+class Person(SQLModel, table=True):
+    """Anyone the bot serves. District roles have no township; village secretaries have a
+    village; township roles a township; unit leaders a unit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    phone: str = Field(unique=True, max_length=20)
+    role: str = Field(max_length=32, index=True)
+    telegram_user_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, unique=True, nullable=True)
+    )
+    language: str | None = Field(default=None, max_length=8)
+    township_id: int | None = Field(default=None, foreign_key="township.id", index=True)
+    village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    blocked_bot: bool = False
+    active: bool = True
+
+
+class Assignment(SQLModel, table=True):
+    """A cadre's posting to a village for a dispatching unit, from ``start`` to ``end``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    village_id: int = Field(foreign_key="village.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    start: date
+    end: date | None = None
+
+
+class CheckIn(SQLModel, table=True):
+    """One shared position (or an approved 补卡 claim, or an imported historical day).
+
+    Every position is kept, on site or not, so the record shows what was sent."""
+
+    __table_args__ = (Index("ix_checkin_person_day", "person_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    day: date
+    at: datetime
+    lat: float | None = None
+    lon: float | None = None
+    distance_m: float | None = None
+    on_site: bool = False
+    source: str = Field(default="location", max_length=16)  # location|live|claim|import
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+
+
+class WorkRecord(SQLModel, table=True):
+    """工作日纪实: the day's note and photo attached to a check-in."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    day: date
+    at: datetime
+    note: str | None = None
+    photo_file_id: str | None = Field(default=None, max_length=256)
+
+
+class MissedDayClaim(SQLModel, table=True):
+    """补卡: a missed day claimed afterwards; counts only once the township approves."""
+
+    __table_args__ = (UniqueConstraint("person_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    day: date
+    reason: str
+    status: str = Field(default="pending", max_length=16)  # pending|approved|rejected
+    assignee_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime
+    decided_at: datetime | None = None
+
+
+class DiaryEntry(SQLModel, table=True):
+    """民情日记 entry. Locked once a sign-off names it; never deleted."""
+
+    __table_args__ = (Index("ix_diary_person_day", "person_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    day: date
+    written_at: datetime
+    text: str
+    photo_file_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    week_signoff_id: int | None = Field(default=None, foreign_key="diarysignoff.id")
+    month_signoff_id: int | None = Field(default=None, foreign_key="diarysignoff.id")
+
+
+class DiarySignoff(SQLModel, table=True):
+    """A weekly (village secretary) or monthly (township secretary) signature."""
+
+    __table_args__ = (UniqueConstraint("cadre_id", "scope", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cadre_id: int = Field(foreign_key="person.id", index=True)
+    scope: str = Field(max_length=8)  # week|month
+    period: str = Field(max_length=10)  # 2026-W48 | 2026-11
+    signer_id: int = Field(foreign_key="person.id")
+    signed_at: datetime
+    entry_count: int
+
+
+class LeaveRequest(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    applicant_id: int = Field(foreign_key="person.id", index=True)
+    start: date
+    end: date
+    days: int
+    combined_days: int
+    tier: str = Field(max_length=16)
+    reason: str
+    status: str = Field(default="pending", max_length=16, index=True)
+    created_at: datetime
+    decided_at: datetime | None = None
+
+
+class LeaveStep(SQLModel, table=True):
+    """One role's part in one stage of a request's route."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="leaverequest.id", index=True)
+    stage: int
+    kind: str = Field(max_length=8)  # comment|approve|file
+    role: str = Field(max_length=32)
+    assignee_id: int = Field(foreign_key="person.id", index=True)
+    fallback_from: str | None = Field(default=None, max_length=32)
+    decision: str | None = Field(default=None, max_length=16)
+    comment: str | None = None
+    decided_at: datetime | None = None
+    notified_at: datetime | None = None
+    delegated_from_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class CalendarDay(SQLModel, table=True):
+    """An imported official day (holiday or adjusted workday) overriding the package."""
+
+    day: date = Field(primary_key=True)
+    kind: str = Field(max_length=8)
+
+
+class Reminder(SQLModel, table=True):
+    """The outbox: one row per (recipient, kind, period); the unique key makes a reminder
+    impossible to send twice, whatever restarts or duplicate schedulers do."""
+
+    __table_args__ = (UniqueConstraint("recipient_id", "kind", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="person.id", index=True)
+    kind: str = Field(max_length=32)
+    period: str = Field(max_length=32)
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime
+    sent_at: datetime | None = None
+    failed: str | None = None
+
+
+class SpotCheck(SQLModel, table=True):
+    """明查暗访 (Art. 26.3)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    cadre_id: int = Field(foreign_key="person.id", index=True)
+    official_id: int = Field(foreign_key="person.id")
+    method: str = Field(max_length=16)  # remote|in_person
+    started_at: datetime
+    deadline: datetime | None = None
+    result: str | None = Field(default=None, max_length=16)
+    recorded_at: datetime | None = None
+
+
+class DialogState(SQLModel, table=True):
+    """Where a person is in a multi-step dialog, so a restart or another worker resumes."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    dialog: str = Field(max_length=32)
+    step: str = Field(max_length=32)
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    updated_at: datetime
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only history of every decision and sign-off."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    action: str = Field(max_length=48)
+    subject: str = Field(max_length=64)
+    detail: dict = Field(default_factory=dict, sa_column=Column(JSON))

@@ -1,0 +1,49 @@
+"""The unit of work: one database transaction per update, command or sweep.
+
+Only ``commit`` commits; leaving the block without it rolls everything back, so a failure
+halfway leaves no half-written record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+
+from sqlmodel import Session
+
+from storage import repositories as repos
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: Callable[[], Session]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._session_factory()
+        self.places = repos.PlacesRepository(self.session)
+        self.people = repos.PeopleRepository(self.session)
+        self.assignments = repos.AssignmentRepository(self.session)
+        self.checkins = repos.CheckInRepository(self.session)
+        self.work_records = repos.WorkRecordRepository(self.session)
+        self.claims = repos.ClaimRepository(self.session)
+        self.diaries = repos.DiaryRepository(self.session)
+        self.leaves = repos.LeaveRepository(self.session)
+        self.calendar = repos.CalendarRepository(self.session)
+        self.dialogs = repos.DialogRepository(self.session)
+        self.audit = repos.AuditRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
