@@ -51,6 +51,31 @@ def db_upgrade() -> None:
     typer.echo(f"database at revision {head_revision()}")
 
 
+@app.command("run")
+@fails_cleanly
+def run_command(
+    webhook: str = typer.Option(
+        None, help="Serve webhooks for this public URL instead of polling."
+    ),
+    listen: str = typer.Option("127.0.0.1:8080", help="HOST:PORT the webhook server listens on."),
+) -> None:
+    """Start the bot (long polling, or webhooks with --webhook)."""
+    import asyncio
+    import logging
+
+    from bot.app import run
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = load_settings()
+    settings.require_token()
+    try:
+        asyncio.run(run(settings, webhook, listen))
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+
+
 def _register_subcommands() -> None:
     from bot import admin_cli
 

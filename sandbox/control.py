@@ -80,7 +80,9 @@ class ControlRoutes:
         )
 
     async def chats(self, request: web.Request) -> web.Response:
-        return _ok([{**user.user_json, "blocked": user.chat.blocked} for user in self._emu.users.values()])
+        return _ok(
+            [{**user.user_json, "blocked": user.chat.blocked} for user in self._emu.users.values()]
+        )
 
     async def messages(self, request: web.Request) -> web.Response:
         try:
@@ -137,7 +139,10 @@ class ControlRoutes:
         stored = self._emu.state.files.get(request.match_info["file_id"])
         if stored is None:
             return _fail(404, "no such file")
-        return web.Response(body=stored.data, content_type=stored.mime_type or "image/jpeg")
+        mime = stored.mime_type
+        if mime is None:
+            mime = "image/png" if stored.data.startswith(b"\x89PNG") else "image/jpeg"
+        return web.Response(body=stored.data, content_type=mime)
 
 
 def add_control_routes(app: web.Application, emulator: BotApiEmulator) -> None:

@@ -394,7 +394,11 @@ class BotApiMethods:
         message = self._apply_edit(
             chat, entry, {"text": formatted.text, "entities": formatted.entities}, markup
         )
-        sent.text, sent.html, sent.entities = formatted.text, str(params["text"]), formatted.entities
+        sent.text, sent.html, sent.entities = (
+            formatted.text,
+            str(params["text"]),
+            formatted.entities,
+        )
         sent.parse_mode, sent.reply_markup = params.get("parse_mode"), markup
         return message
 

@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, MultipartReader, web
 
@@ -106,11 +107,21 @@ async def read_multipart(
         if part.filename is not None:
             data = await part.read(decode=True)
             files[part.name] = UploadedFile(
-                part.name, part.filename, part.headers.get("Content-Type"), bytes(data)
+                part.name, _filename(part.filename), part.headers.get("Content-Type"), bytes(data)
             )
         else:
             params[part.name] = decode_value(part.name, await part.text())
     return params, files
+
+
+def _filename(raw: str) -> str:
+    """Undo the percent-encoding some clients (aiohttp's default) apply to non-ASCII names."""
+    if "%" in raw:
+        try:
+            return unquote(raw, errors="strict")
+        except UnicodeDecodeError:
+            return raw
+    return raw
 
 
 def _from_json_body(body: Any) -> dict[str, Any]:

@@ -9,16 +9,21 @@ instances poll with one token.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sandbox import validation as v
 from sandbox.errors import conflict
 from sandbox.state import EmulatorState
 
-_TERMINATED = "terminated by other getUpdates request; make sure that only one bot instance is running"
-_WEBHOOK_ACTIVE = "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+_TERMINATED = (
+    "terminated by other getUpdates request; make sure that only one bot instance is running"
+)
+_WEBHOOK_ACTIVE = (
+    "can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
 
 
 @dataclass
@@ -45,6 +50,10 @@ class UpdatePoller:
             self._active.terminated = True
             self._active = None
             self._state.updates_signal.notify()
+
+    def reopen(self) -> None:
+        """Serve normally again after :meth:`close` (emulator restart)."""
+        self._closing = False
 
     def close(self) -> None:
         """Release every waiting request with whatever it has, for server shutdown."""

@@ -72,7 +72,9 @@ class BotApiRoutes:
         if fault.kind == "fail":
             if fault.html:
                 return web.Response(
-                    status=fault.status, text=html_error_page(fault.status), content_type="text/html"
+                    status=fault.status,
+                    text=html_error_page(fault.status),
+                    content_type="text/html",
                 )
             return error_response(ApiError(fault.status, reason(fault.status)))
         transport = request.transport

@@ -101,8 +101,10 @@ class SimulatedUser:
             "first_name": first_name or self.first_name,
         }
         own = contact_user_id is None or contact_user_id == self.id
-        surname = last_name if last_name is not None else (
-            self.chat.user.get("last_name") if own else None
+        surname = (
+            last_name
+            if last_name is not None
+            else (self.chat.user.get("last_name") if own else None)
         )
         if surname:
             contact["last_name"] = surname
@@ -162,9 +164,7 @@ class SimulatedUser:
         size = image_size(data)
         if size is None:
             raise ValueError("data is not a PNG/JPEG/GIF/BMP image")
-        stored = self._state.store_file(
-            data, "photo", width=size[0], height=size[1], ext="jpg"
-        )
+        stored = self._state.store_file(data, "photo", width=size[0], height=size[1], ext="jpg")
         body: dict[str, Any] = {"photo": [stored.photo_size_json()]}
         if caption:
             body["caption"] = caption

@@ -122,9 +122,7 @@ def _decode_entity(source: str, i: int) -> tuple[str, int]:
         return _NAMED[named], match.end()
     code = int(decimal) if decimal else int(hexadecimal, 16)
     if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-        raise _entity_error(
-            f"Invalid numeric HTML entity at byte offset {_byte_offset(source, i)}"
-        )
+        raise _entity_error(f"Invalid numeric HTML entity at byte offset {_byte_offset(source, i)}")
     return chr(code), match.end()
 
 
@@ -170,9 +168,7 @@ def _parse_attributes(source: str, i: int, tag: str, tag_offset: int) -> tuple[d
                     value_chars.append(source[i])
                     i += 1
             if i >= n:
-                raise _entity_error(
-                    f'Unclosed start tag "{tag}" at byte offset {tag_offset}'
-                )
+                raise _entity_error(f'Unclosed start tag "{tag}" at byte offset {tag_offset}')
             i += 1
         else:
             while i < n and not source[i].isspace() and source[i] != ">":
@@ -297,9 +293,7 @@ def _trim(formatted: FormattedText) -> FormattedText:
     return FormattedText(result, entities)
 
 
-def format_text(
-    text: str, parse_mode: str | None, entities: Any = None
-) -> FormattedText:
+def format_text(text: str, parse_mode: str | None, entities: Any = None) -> FormattedText:
     """Apply ``parse_mode`` (or explicit ``entities``) the way Telegram does, then trim."""
     mode = (parse_mode or "").strip()
     if mode.lower() == "html":
@@ -353,15 +347,21 @@ def _markup_error() -> Exception:
 
 def _inline_button(button: Any) -> dict[str, Any]:
     if not isinstance(button, dict):
-        raise bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
+        raise bad_request(
+            "can't parse inline keyboard button: InlineKeyboardButton must be an Object"
+        )
     text = button.get("text")
     if not isinstance(text, str):
-        raise bad_request("can't parse inline keyboard button: Field \"text\" must be of type String")
+        raise bad_request(
+            'can\'t parse inline keyboard button: Field "text" must be of type String'
+        )
     if not text.strip():
         raise bad_request("BUTTON_TEXT_INVALID")
     actions = [key for key in _INLINE_ACTIONS if key in button]
     if not actions:
-        raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+        raise bad_request(
+            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+        )
     if len(actions) > 1:
         raise bad_request(
             "can't parse inline keyboard button: exactly one of the optional fields must be used, "
@@ -369,7 +369,10 @@ def _inline_button(button: Any) -> dict[str, Any]:
         )
     if "callback_data" in button:
         data = button["callback_data"]
-        if not isinstance(data, str) or not 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES:
+        if (
+            not isinstance(data, str)
+            or not 1 <= len(data.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES
+        ):
             raise bad_request("BUTTON_DATA_INVALID")
     if "url" in button:
         url = button["url"]
@@ -382,7 +385,7 @@ def _keyboard_button(button: Any) -> dict[str, Any]:
     if isinstance(button, str):
         button = {"text": button}
     if not isinstance(button, dict) or not isinstance(button.get("text"), str):
-        raise bad_request("can't parse keyboard button: Field \"text\" must be of type String")
+        raise bad_request('can\'t parse keyboard button: Field "text" must be of type String')
     if not button["text"].strip():
         raise bad_request("BUTTON_TEXT_INVALID")
     return button

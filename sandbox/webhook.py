@@ -156,7 +156,9 @@ class WebhookDeliverer:
         """Run a Bot API call the receiver put into its answer, ignoring its result."""
         files: dict[str, Any] = {}
         if response.content_type == "multipart/form-data":
-            params, files = await read_multipart(aiohttp.MultipartReader(response.headers, response.content))
+            params, files = await read_multipart(
+                aiohttp.MultipartReader(response.headers, response.content)
+            )
         elif response.content_type == "application/json":
             try:
                 params = json.loads(await response.read() or b"{}")

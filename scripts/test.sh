@@ -56,7 +56,7 @@ fi
 if [[ ! -f $STAMP || pyproject.toml -nt $STAMP ]]; then
     say "installing cadrebot[test] into .venv"
     t0=$(now)
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]'
+    "$VENV/bin/python" -m pip install -qq --disable-pip-version-check -e '.[test]'
     touch "$STAMP"
     say "installed in $(since "$t0")"
 fi

@@ -1,0 +1,66 @@
+"""Assemble and run the bot: the composition root for ``cadrebot run``."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.composition import Storage, build_clock, build_storage
+from bot.handlers.conversation import Conversations
+from bot.i18n import Catalog
+from bot.runtime.menu import command_menu
+from bot.settings import Framework, Settings
+from services.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+def build_conversations(storage: Storage, clock: Clock, settings: Settings) -> Conversations:
+    return Conversations(storage.uow, clock, Catalog(settings.language.value))
+
+
+def mark_blocked(storage: Storage):  # noqa: ANN201
+    """Record that a chat blocked the bot, so reminders stop trying it."""
+
+    def on_blocked(chat_id: int) -> None:
+        with storage.uow() as uow:
+            person = uow.people.by_telegram_id(chat_id)
+            if person is not None:
+                person.blocked_bot = True
+                uow.commit()
+
+    return on_blocked
+
+
+def build_runtime(settings: Settings, storage: Storage, clock: Clock):  # noqa: ANN201
+    token = settings.require_token()
+    conversations = build_conversations(storage, clock, settings)
+    menu = command_menu(conversations.catalog)
+    if settings.framework is Framework.PTB:
+        from bot.runtime.ptb_runtime import PtbRuntime
+
+        runtime_cls = PtbRuntime
+    else:
+        from bot.runtime.aiogram_runtime import AiogramRuntime
+
+        runtime_cls = AiogramRuntime
+    return runtime_cls(
+        token=token,
+        api_url=settings.api_url,
+        handle=conversations.handle,
+        menu=menu,
+        on_blocked=mark_blocked(storage),
+    )
+
+
+async def run(settings: Settings, webhook: str | None, listen: str | None) -> None:
+    storage = build_storage(settings)
+    runtime = build_runtime(settings, storage, build_clock(settings))
+    try:
+        if webhook:
+            host, _, port = (listen or "127.0.0.1:8080").rpartition(":")
+            await runtime.run_webhook(webhook, host or "127.0.0.1", int(port), None)
+        else:
+            await runtime.run_polling()
+    finally:
+        await runtime.stop()
+        storage.engine.dispose()

@@ -1,0 +1,1 @@
+"""Thin runtimes: Telegram updates in, ``Incoming`` to the conversations, replies out."""

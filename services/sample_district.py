@@ -1,0 +1,111 @@
+"""A small sample district: used by the demo and as the end-to-end tests' fixture.
+
+Two townships, three villages with real-looking geofences in Shangzhou district
+(商州区, Shaanxi), one dispatching unit per township, cadres and every approver role.
+Phones are in the reserved test range, never real people's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from domain.roles import Role
+from storage.tables import Assignment, Person, Township, Unit, Village
+from storage.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class SamplePerson:
+    key: str
+    name: str
+    phone: str
+    role: Role
+    township: str | None = None
+    village: str | None = None
+    unit: str | None = None
+
+
+VILLAGES = [
+    # township, village, lat, lon, radius_m (WGS-84)
+    ("城关街道", "东店子村", 33.8700, 109.9400, 800.0),
+    ("城关街道", "西关社区", 33.8650, 109.9200, 600.0),
+    ("北宽坪镇", "广东坪村", 34.0500, 110.0500, 1000.0),
+]
+UNITS = ["区财政局", "区农业农村局"]
+
+PEOPLE = [
+    SamplePerson(
+        "cadre", "张三", "+8613900000001", Role.FIRST_SECRETARY, "城关街道", "东店子村", "区财政局"
+    ),
+    SamplePerson(
+        "cadre2", "李四", "+8613900000002", Role.TEAM_MEMBER, "城关街道", "西关社区", "区财政局"
+    ),
+    SamplePerson(
+        "cadre3",
+        "王五",
+        "+8613900000003",
+        Role.FIRST_SECRETARY,
+        "北宽坪镇",
+        "广东坪村",
+        "区农业农村局",
+    ),
+    SamplePerson(
+        "village_secretary",
+        "赵村支书",
+        "+8613900000011",
+        Role.VILLAGE_SECRETARY,
+        "城关街道",
+        "东店子村",
+    ),
+    SamplePerson("township_leader", "钱分管", "+8613900000021", Role.TOWNSHIP_LEADER, "城关街道"),
+    SamplePerson(
+        "township_secretary", "孙书记", "+8613900000022", Role.TOWNSHIP_SECRETARY, "城关街道"
+    ),
+    SamplePerson(
+        "township_secretary_b", "周书记", "+8613900000023", Role.TOWNSHIP_SECRETARY, "北宽坪镇"
+    ),
+    SamplePerson("unit_leader", "吴局长", "+8613900000031", Role.UNIT_LEADER, unit="区财政局"),
+    SamplePerson(
+        "unit_leader_b", "郑局长", "+8613900000032", Role.UNIT_LEADER, unit="区农业农村局"
+    ),
+    SamplePerson("org_dept", "组织部王科长", "+8613900000041", Role.ORG_DEPT),
+    SamplePerson("poverty_bureau", "扶贫局冯科长", "+8613900000051", Role.POVERTY_BUREAU),
+    SamplePerson("admin", "管理员陈", "+8613900000061", Role.ADMIN),
+]
+
+
+def seed_sample_district(uow: UnitOfWork, posted_from: date) -> dict[str, Person]:
+    """Create the sample district (in the caller's unit of work) and return people by key."""
+    townships: dict[str, Township] = {}
+    villages: dict[str, Village] = {}
+    for township_name, village_name, lat, lon, radius in VILLAGES:
+        township = townships.get(township_name) or uow.places.add(Township(name=township_name))
+        townships[township_name] = township
+        villages[village_name] = uow.places.add(
+            Village(township_id=township.id, name=village_name, lat=lat, lon=lon, radius_m=radius)
+        )
+    units = {name: uow.places.add(Unit(name=name)) for name in UNITS}
+    people: dict[str, Person] = {}
+    for p in PEOPLE:
+        person = uow.people.add(
+            Person(
+                name=p.name,
+                phone=p.phone,
+                role=p.role,
+                township_id=townships[p.township].id if p.township else None,
+                village_id=villages[p.village].id if p.village else None,
+                unit_id=units[p.unit].id if p.unit else None,
+            )
+        )
+        people[p.key] = person
+        if p.role in (Role.FIRST_SECRETARY, Role.TEAM_MEMBER):
+            uow.assignments.add(
+                Assignment(
+                    person_id=person.id,
+                    village_id=villages[p.village].id,
+                    unit_id=units[p.unit].id,
+                    start=posted_from,
+                )
+            )
+    return people
