@@ -65,12 +65,13 @@ class ControlRoutes:
         self._emu = emulator
 
     def _user(self, request: web.Request, body: dict[str, Any] | None = None) -> SimulatedUser:
+        """The chat's user; ``body`` (a send request) creates it on first use."""
         user_id = int(request.match_info["user_id"])
         existing = self._emu.users.get(user_id)
-        if existing is not None or body is None:
-            if existing is None:
-                raise KeyError(f"no user {user_id}")
+        if existing is not None:
             return existing
+        if body is None:
+            raise KeyError(f"no user {user_id}")
         return self._emu.user(
             user_id,
             str(body.get("first_name") or "Demo"),

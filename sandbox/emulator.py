@@ -93,6 +93,7 @@ class BotApiEmulator:
         bound_port = runner.addresses[0][1]
         shown_host = f"[{host}]" if ":" in host else host
         self._base_url = f"http://{shown_host}:{bound_port}"
+        self.webhook.resume()
 
     async def stop(self) -> None:
         """Release long polls, stop webhook delivery and close the server."""

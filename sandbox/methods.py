@@ -58,6 +58,14 @@ def _inline_or_none(markup: dict[str, Any] | None) -> dict[str, Any] | None:
     return markup
 
 
+def _current_inline(sent: SentMessage) -> dict[str, Any] | None:
+    """The inline keyboard a sent message carries now (reply keyboards are not attached)."""
+    markup = sent.reply_markup
+    if markup and "inline_keyboard" in markup and any(markup["inline_keyboard"]):
+        return markup
+    return None
+
+
 def _same_markup(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
 
@@ -330,8 +338,6 @@ class BotApiMethods:
         markup = v.reply_markup(params.get("reply_markup"))
         reply = self._reply_to(chat, params)
         stored = await self._input_file(params, files, field)
-        if field == "document" and params.get("filename"):
-            stored.filename = str(params["filename"])
         self._flood(method, chat.id)
         body: dict[str, Any] = (
             {"photo": [stored.photo_size_json()]}
@@ -387,7 +393,7 @@ class BotApiMethods:
         if (
             formatted.text == sent.text
             and formatted.entities == sent.entities
-            and _same_markup(markup, _inline_or_none(sent.reply_markup))
+            and _same_markup(markup, _current_inline(sent))
         ):
             raise bad_request(_NOT_MODIFIED)
         self._flood("editMessageText", chat.id)
@@ -413,7 +419,7 @@ class BotApiMethods:
         if (
             caption.text == sent.text
             and caption.entities == sent.entities
-            and _same_markup(markup, _inline_or_none(sent.reply_markup))
+            and _same_markup(markup, _current_inline(sent))
         ):
             raise bad_request(_NOT_MODIFIED)
         self._flood("editMessageCaption", chat.id)
@@ -428,7 +434,7 @@ class BotApiMethods:
     async def edit_message_reply_markup(self, params: Params, files: Files) -> Any:
         chat, entry, sent = self._editable(params)
         markup = _inline_or_none(v.reply_markup(params.get("reply_markup")))
-        if _same_markup(markup, _inline_or_none(sent.reply_markup)):
+        if _same_markup(markup, _current_inline(sent)):
             raise bad_request(_NOT_MODIFIED)
         self._flood("editMessageReplyMarkup", chat.id)
         message = self._apply_edit(chat, entry, {}, markup)

@@ -234,6 +234,8 @@ class EmulatorState:
         self.pending: list[PendingUpdate] = []
         self.next_update_id = 1
         self.allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
+        self.requested_allowed_updates: list[str] = []
+        """``allowed_updates`` as the bot last set it (getWebhookInfo reports this)."""
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.callback_queries: dict[str, CallbackRecord] = {}
@@ -251,7 +253,8 @@ class EmulatorState:
         """Apply ``allowed_updates``; an empty list restores the default set."""
         if not isinstance(allowed, list):
             return
-        self.allowed_updates = frozenset(map(str, allowed)) or DEFAULT_UPDATE_TYPES
+        self.requested_allowed_updates = [str(kind) for kind in allowed]
+        self.allowed_updates = frozenset(self.requested_allowed_updates) or DEFAULT_UPDATE_TYPES
 
     def enqueue(self, kind: str, payload: dict[str, Any]) -> PendingUpdate | None:
         """Queue an update unless the bot's ``allowed_updates`` excludes its type."""

@@ -70,10 +70,14 @@ class WebhookDeliverer:
         self.max_connections = v.int_param(params, "max_connections", required=False) or 40
         self.last_error_date = self.last_error_message = None
         self._emu.poller.terminate_active()
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        self.resume()
         self._state.updates_signal.notify()
         return True
+
+    def resume(self) -> None:
+        """(Re)start the delivery task if a webhook is set and it is not running."""
+        if self.url and (self._task is None or self._task.done()):
+            self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def delete(self, params: dict[str, Any]) -> bool:
         if v.bool_param(params, "drop_pending_updates"):
@@ -96,8 +100,8 @@ class WebhookDeliverer:
         if self.url:
             info["max_connections"] = self.max_connections
             info["ip_address"] = "127.0.0.1"
-            if self._state.allowed_updates:
-                info["allowed_updates"] = sorted(self._state.allowed_updates)
+            if self._state.requested_allowed_updates:
+                info["allowed_updates"] = list(self._state.requested_allowed_updates)
         if self.last_error_date is not None:
             info["last_error_date"] = self.last_error_date
             info["last_error_message"] = self.last_error_message

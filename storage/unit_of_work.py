@@ -39,7 +39,8 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
+        # close() rolls back whatever was not committed; unlike rollback() it leaves the
+        # objects already loaded readable (detached) for the caller.
         self.session.close()
 
     def commit(self) -> None:

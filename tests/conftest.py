@@ -55,7 +55,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     admin: Engine = request.getfixturevalue("pg_admin_engine")
     name = f"test_{uuid.uuid4().hex}"
     with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' STRATEGY FILE_COPY"))
+        conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
     try:
         yield admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
