@@ -164,7 +164,7 @@ class BotApiMethods:
             "date": now(),
             **body,
         }
-        if v.is_inline_markup(markup) and any(markup["inline_keyboard"]):  # type: ignore[index]
+        if markup is not None and v.inline_buttons(markup):
             message["reply_markup"] = markup
         return message
 
@@ -244,8 +244,7 @@ class BotApiMethods:
         chat = self._chat(params)
         if params.get("message_id") in (None, ""):
             raise bad_request("message identifier is not specified")
-        message_id = v.int_param(params, "message_id")
-        entry = chat.by_id.get(message_id)  # type: ignore[arg-type]
+        entry = chat.by_id.get(v.required_int(params, "message_id"))
         if entry is None or entry.deleted:
             raise bad_request("message to edit not found")
         if entry.sent is None:
@@ -443,8 +442,7 @@ class BotApiMethods:
 
     async def delete_message(self, params: Params, files: Files) -> Any:
         chat = self._chat(params)
-        message_id = v.int_param(params, "message_id")
-        entry = chat.by_id.get(message_id)  # type: ignore[arg-type]
+        entry = chat.by_id.get(v.required_int(params, "message_id"))
         if entry is None or entry.deleted:
             raise bad_request("message to delete not found")
         entry.deleted = True

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sandbox.validation import callback_data_buttons
+from sandbox.validation import inline_buttons
 
 DEFAULT_UPDATE_TYPES = frozenset(
     {
@@ -148,7 +148,7 @@ class SentMessage:
     @property
     def buttons(self) -> list[dict[str, Any]]:
         """Inline keyboard buttons, row by row (empty without an inline keyboard)."""
-        return callback_data_buttons(self.reply_markup)
+        return inline_buttons(self.reply_markup)
 
     @property
     def button_texts(self) -> list[str]:

@@ -35,6 +35,10 @@ class SimulatedUser:
     # -- identity -------------------------------------------------------------------------
 
     @property
+    def emulator(self) -> BotApiEmulator:
+        return self._emu
+
+    @property
     def id(self) -> int:
         return self.chat.id
 

@@ -433,10 +433,10 @@ def reply_markup(value: Any) -> dict[str, Any] | None:
 
 def is_inline_markup(markup: dict[str, Any] | None) -> bool:
     """True for an InlineKeyboardMarkup: the only markup a Message object carries."""
-    return bool(markup) and "inline_keyboard" in markup  # type: ignore[operator]
+    return markup is not None and "inline_keyboard" in markup
 
 
-def callback_data_buttons(markup: dict[str, Any] | None) -> list[dict[str, Any]]:
+def inline_buttons(markup: dict[str, Any] | None) -> list[dict[str, Any]]:
     """All inline buttons of a markup, row by row."""
     if not is_inline_markup(markup):
         return []
@@ -491,6 +491,13 @@ def int_param(params: dict[str, Any], name: str, *, required: bool = True) -> in
         return int(str(value).strip())
     except ValueError:
         raise bad_request(f"invalid {name} specified") from None
+
+
+def required_int(params: dict[str, Any], name: str) -> int:
+    """Like :func:`int_param`, for parameters Telegram requires."""
+    value = int_param(params, name)
+    assert value is not None
+    return value
 
 
 def bool_param(params: dict[str, Any], name: str) -> bool:

@@ -207,8 +207,10 @@ def decide(
                 notices.append(Notice(other.assignee_id, "leave.closed", summary))
         uow.session.flush()
         return LeaveOutcome(request, notices)
-    notices += _open_stage(uow, request, now)
-    return LeaveOutcome(request, notices)
+    opened = _open_stage(uow, request, now)
+    if request.status == LeaveStatus.APPROVED:
+        notices = []  # the outcome message says it all; no separate "agreed" line
+    return LeaveOutcome(request, notices + opened)
 
 
 def comment(uow: UnitOfWork, actor: Person, *, step_id: int, text: str, now: datetime) -> LeaveStep:

@@ -23,7 +23,7 @@ def month_keyboard(ctx: Context, first: date, earliest: date) -> list[list[Butto
         [
             Button("‹", PickMonth(_shift(first, -1)).pack())
             if _shift(first, -1) >= earliest.replace(day=1)
-            else Button(" ", noop),
+            else Button("·", noop),
             Button(ctx.t("picker.month", year=first.year, month=first.month), noop),
             Button("›", PickMonth(_shift(first, 1)).pack()),
         ],
@@ -33,7 +33,7 @@ def month_keyboard(ctx: Context, first: date, earliest: date) -> list[list[Butto
         row = []
         for day in week:
             if day.month != first.month:
-                row.append(Button(" ", noop))
+                row.append(Button("·", noop))
             elif day < earliest:
                 row.append(Button("·", noop))
             else:

@@ -34,9 +34,10 @@ from aiogram.types import (
 )
 
 from bot.handlers.events import Contact, Incoming, Location, Outgoing, Press, Response
-from bot.runtime.delivery import Blocked, Delivery, Rejected, RetryAfter, TransientFailure
+from bot.runtime.delivery import Blocked, Rejected, RetryAfter, TransientFailure
 from bot.runtime.markup import reply_markup
 from bot.runtime.menu import MenuEntry
+from bot.runtime.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,60 @@ def _markup(message: Outgoing):  # noqa: ANN202 - one of aiogram's markup types
     return ReplyKeyboardRemove.model_validate(data)
 
 
+class AiogramCalls:
+    """The Bot API calls of a reply, and aiogram's errors in ``Delivery`` terms."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send_text(self, message: Outgoing) -> int:
+        sent = await self.bot.send_message(
+            message.chat_id, message.text, reply_markup=_markup(message)
+        )
+        return sent.message_id
+
+    async def edit_text(self, message: Outgoing) -> None:
+        await self.bot.edit_message_text(
+            text=message.text,
+            chat_id=message.chat_id,
+            message_id=message.edit_message_id,
+            reply_markup=_markup(message),
+        )
+
+    async def send_document(self, message: Outgoing) -> int:
+        assert message.document is not None
+        name, data = message.document
+        sent = await self.bot.send_document(
+            message.chat_id, BufferedInputFile(data, name), caption=message.text or None
+        )
+        return sent.message_id
+
+    async def send_photo(self, message: Outgoing) -> int:
+        assert message.photo is not None
+        sent = await self.bot.send_photo(
+            message.chat_id,
+            BufferedInputFile(message.photo, "chart.png"),
+            caption=message.text or None,
+        )
+        return sent.message_id
+
+    async def answer_press(self, query_id: str, text: str | None, alert: bool) -> None:
+        await self.bot.answer_callback_query(query_id, text=text, show_alert=alert)
+
+    def delivery_error(self, exc: Exception) -> Exception | None:
+        """aiogram raises ``TelegramServerError`` for a JSON 5xx, ``ClientDecodeError`` for a
+        proxy's HTML page and ``TelegramNetworkError`` for a dropped connection."""
+        if isinstance(exc, TelegramRetryAfter):
+            return RetryAfter(exc.retry_after)
+        if isinstance(exc, TelegramServerError | TelegramNetworkError | ClientDecodeError):
+            return TransientFailure(str(exc))
+        if isinstance(exc, TelegramForbiddenError):
+            return Blocked(str(exc))
+        if isinstance(exc, TelegramBadRequest):
+            return Rejected(str(exc))
+        return None
+
+
 class AiogramRuntime:
     def __init__(
         self,
@@ -110,83 +165,25 @@ class AiogramRuntime:
         self.bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
         self.handle = handle
         self.menu = menu
-        self.delivery = Delivery(self._transport, on_blocked=self._blocked(on_blocked))
+        self.pipeline = Pipeline(handle=handle, calls=AiogramCalls(self.bot), on_blocked=on_blocked)
+        self.delivery = self.pipeline.delivery
         self.dispatcher = Dispatcher()
         self.dispatcher.message.register(self._on_message)
         self.dispatcher.edited_message.register(self._on_edited)
         self.dispatcher.callback_query.register(self._on_callback)
 
-    @staticmethod
-    def _blocked(callback: Callable[[int], None] | None):  # noqa: ANN205
-        if callback is None:
-            return None
-
-        async def on_blocked(chat_id: int) -> None:
-            await asyncio.to_thread(callback, chat_id)
-
-        return on_blocked
-
     async def _on_message(self, message: Message, event_update: Update) -> None:
-        await self._process(incoming_from_message(event_update.update_id, message, edited=False))
+        await self.pipeline.process(
+            incoming_from_message(event_update.update_id, message, edited=False)
+        )
 
     async def _on_edited(self, edited_message: Message, event_update: Update) -> None:
-        await self._process(
+        await self.pipeline.process(
             incoming_from_message(event_update.update_id, edited_message, edited=True)
         )
 
     async def _on_callback(self, callback_query: CallbackQuery, event_update: Update) -> None:
-        response = await self._respond(
-            incoming_from_callback(event_update.update_id, callback_query)
-        )
-        try:
-            await callback_query.answer(response.answer, show_alert=response.alert)
-        except TelegramBadRequest as exc:  # a query older than Telegram keeps them
-            log.info("could not answer a callback: %s", exc)
-        await self.delivery.send_all(response.messages)
-
-    async def _process(self, event: Incoming) -> None:
-        response = await self._respond(event)
-        await self.delivery.send_all(response.messages)
-
-    async def _respond(self, event: Incoming) -> Response:
-        return await asyncio.to_thread(self.handle, event)
-
-    async def _transport(self, message: Outgoing) -> int | None:
-        try:
-            if message.edit_message_id is not None:
-                await self.bot.edit_message_text(
-                    text=message.text,
-                    chat_id=message.chat_id,
-                    message_id=message.edit_message_id,
-                    reply_markup=_markup(message),
-                )
-                return message.edit_message_id
-            if message.document is not None:
-                name, data = message.document
-                sent = await self.bot.send_document(
-                    message.chat_id, BufferedInputFile(data, name), caption=message.text or None
-                )
-            elif message.photo is not None:
-                sent = await self.bot.send_photo(
-                    message.chat_id,
-                    BufferedInputFile(message.photo, "chart.png"),
-                    caption=message.text or None,
-                )
-            else:
-                sent = await self.bot.send_message(
-                    message.chat_id, message.text, reply_markup=_markup(message)
-                )
-            return sent.message_id
-        except TelegramRetryAfter as exc:
-            raise RetryAfter(exc.retry_after) from exc
-        except (TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
-            raise TransientFailure(str(exc)) from exc
-        except TelegramForbiddenError as exc:
-            raise Blocked(str(exc)) from exc
-        except TelegramBadRequest as exc:
-            if "message is not modified" in str(exc):
-                return message.edit_message_id
-            raise Rejected(str(exc)) from exc
+        await self.pipeline.process(incoming_from_callback(event_update.update_id, callback_query))
 
     async def set_menu(self) -> None:
         for entry in self.menu:

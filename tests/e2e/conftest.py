@@ -18,7 +18,7 @@ import pytest
 from bot.app import build_runtime
 from bot.composition import Storage, build_storage
 from bot.settings import Settings
-from sandbox import BotApiEmulator, SimulatedUser
+from sandbox import BotApiEmulator, CallbackAnswer, SimulatedUser
 from services.clock import FixedClock
 from services.sample_district import PEOPLE, seed_sample_district
 from storage.engine import make_engine
@@ -59,7 +59,7 @@ async def emulator() -> AsyncIterator[BotApiEmulator]:
         yield emu
 
 
-@pytest.fixture(params=["aiogram"])
+@pytest.fixture(params=["aiogram", "ptb"])
 def framework(request: pytest.FixtureRequest) -> str:
     return request.param
 
@@ -102,6 +102,39 @@ class District:
         assert "绑定成功" in welcome.text or "registered" in welcome.text, welcome.text
         await user.next_message()  # help
         return user
+
+
+async def tap(
+    user: SimulatedUser, target: object, button: str | None = None, *, data: str | None = None
+) -> CallbackAnswer:
+    """Press a button and wait until the bot has handled the press (it answers every
+    callback query after the handler ran), so the database can be checked right after."""
+    if isinstance(target, str) and button is None and data is None:
+        query = user.press(target)
+    else:
+        query = user.press(target, button, data=data)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 10
+    while loop.time() < deadline:
+        for answer in user.callback_answers:
+            if answer.query_id == query["id"]:
+                # The runtime answers first (the spinner stops at once) and then sends the
+                # replies; the update is confirmed only after both, so wait for that too.
+                await user.emulator.wait_idle(10)
+                await user.wait_until_quiet(0.1)
+                return answer
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the bot never answered the press.\n{user.transcript()}")
+
+
+async def assert_silent(user: SimulatedUser) -> None:
+    """The bot has sent this user nothing they have not read yet."""
+    await user.wait_until_quiet()
+    try:
+        extra = await user.next_message(timeout=0.01)
+    except AssertionError:
+        return
+    raise AssertionError(f"unexpected message to {user!r}: {extra.text}")
 
 
 @pytest.fixture

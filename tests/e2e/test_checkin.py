@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.e2e.conftest import District
+from tests.e2e.conftest import District, tap
 
 INSIDE = (33.8702, 109.9405)  # ~50 m from 东店子村's centre (radius 800 m)
 OUTSIDE = (33.9000, 109.9400)  # ~3.3 km north
@@ -80,7 +80,7 @@ async def test_work_record_photo_and_note(district: District) -> None:
     assert "已记入" in saved.text
     cadre.send_photo(caption=None)
     await cadre.next_message()
-    cadre.press(saved, "✅ 完成")
+    await tap(cadre, saved, "✅ 完成")
     await cadre.wait_until_quiet()
     with district.storage.uow() as uow:
         person = uow.people.by_phone(district.phone("cadre"))
@@ -108,7 +108,7 @@ async def test_claim_counts_only_once_the_township_secretary_approves(district: 
     request = await secretary.next_message()
     assert "张三" in request.text and "进山入户" in request.text
     assert onsite_days(district, "cadre") == 0
-    secretary.press(request, "批准")
+    await tap(secretary, request, "批准")
     approved = await cadre.next_message()
     assert "已批准" in approved.text
     assert onsite_days(district, "cadre") == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.e2e.conftest import District
+from tests.e2e.conftest import District, tap
 
 
 def entries(district: District, key: str):  # noqa: ANN201
@@ -36,7 +36,7 @@ async def test_guided_diary_with_photos(district: District) -> None:
     for _ in range(2):
         cadre.send_photo()
         await cadre.next_message()
-    cadre.press(saved, "✅ 完成")
+    await tap(cadre, saved, "✅ 完成")
     await cadre.wait_until_quiet()
     [entry] = entries(district, "cadre")
     assert entry.text == "今天召开村民代表会" and len(entry.photo_file_ids) == 2
@@ -78,14 +78,14 @@ async def test_village_secretary_signs_the_week_and_the_entry_locks(district: Di
     batch = await signer.next_message()
     assert "张三" in batch.text and "第一篇" in batch.text and "<b>加粗?</b>" in batch.text
     sign_data = batch.buttons[0]["callback_data"]
-    signer.press(batch, "✍️ 签字核实（本周）")
+    await tap(signer, batch, "✍️ 签字核实（本周）")
     await signer.wait_until_quiet()
     assert "已签字" in signer.inbox[-1].text
     assert signer.last_callback_answer.text == "已签字"
     signed = entries(district, "cadre")
     assert all(e.week_signoff_id for e in signed)
     # a double tap on the same button changes nothing and explains why
-    signer.press(batch.message_id, data=sign_data)
+    await tap(signer, batch.message_id, data=sign_data)
     await signer.wait_until_quiet()
     assert "已经签过字" in signer.last_callback_answer.text
     assert [e.week_signoff_id for e in entries(district, "cadre")] == [
@@ -103,7 +103,7 @@ async def test_township_secretary_confirms_the_month(district: District) -> None
     secretary.send_text("/signoff")
     batch = await secretary.next_message()
     assert "本月" in batch.text and "月度确认测试" in batch.text
-    secretary.press(batch, "✍️ 签字确认（本月）")
+    await tap(secretary, batch, "✍️ 签字确认（本月）")
     await secretary.wait_until_quiet()
     [entry] = entries(district, "cadre")
     assert entry.month_signoff_id is not None

@@ -46,6 +46,7 @@ async def on_photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = await file.download_as_bytearray()
     context.bot_data["photo"] = bytes(data)
     await update.message.reply_text(f"照片 {len(data)} 字节")
+    await update.message.reply_photo(photo=bytes(data), caption="<b>原图</b>", parse_mode="HTML")
 
 
 @pytest.fixture
@@ -90,6 +91,8 @@ async def test_ptb_conversation(emu: BotApiEmulator, app: Application) -> None:
     reply = await user.next_message()
     assert reply.text == f"照片 {len(PHOTO)} 字节"
     assert app.bot_data["photo"] == PHOTO
+    echoed = await user.next_message()
+    assert echoed.kind == "photo" and echoed.photo == PHOTO and echoed.text == "原图"
 
     with pytest.raises(BadRequest, match="(?i)message is too long"):
         await app.bot.send_message(1002, "x" * 4097)

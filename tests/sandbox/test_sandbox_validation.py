@@ -144,6 +144,8 @@ async def test_reply_markup_validation(api, user, emu: BotApiEmulator) -> None:
     }
     result = await api.ok("sendMessage", chat_id=1001, text="share", reply_markup=keyboard)
     assert "reply_markup" not in result  # a Message only carries inline keyboards
+    mid = result["message_id"]
+    await api.ok("editMessageText", chat_id=1001, message_id=mid, text="share now")
     assert user.reply_keyboard["keyboard"][1] == [{"text": "位置"}]
     user.share_contact("+8613800000000")
     assert user.reply_keyboard is None  # one-time keyboard used up

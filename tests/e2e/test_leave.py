@@ -1,0 +1,307 @@
+"""Leave requests routed exactly as Art. 11 says, from submission to outcome."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import District, assert_silent, tap
+
+
+def request_status(district: District, request_id: int | None = None) -> str:
+    with district.storage.uow() as uow:
+        rows = uow.leaves.all_rows()
+        row = rows[-1] if request_id is None else next(r for r in rows if r.id == request_id)
+        return row.status
+
+
+async def test_two_days_township_leader_comments_then_secretary_approves(
+    district: District,
+) -> None:
+    cadre = await district.onboard("cadre")
+    leader = await district.onboard("township_leader")
+    secretary = await district.onboard("township_secretary")
+    cadre.send_text("/leave 2026-12-01 2026-12-02 孩子生病 <发烧>")
+    submitted = await cadre.next_message()
+    assert "已提交" in submitted.text and "共 2 天" in submitted.text
+    ask = await leader.next_message()
+    assert "张三" in ask.text and "填注意见" in ask.text and "<发烧>" in ask.text
+    assert "今年驻村 0 天" in ask.text
+    assert ask.button_texts[:2] == ["批准", "驳回"]
+    await assert_silent(secretary)  # not their turn yet
+    await tap(leader, ask, "批准")
+    assert "同意" in (await cadre.next_message()).text
+    final = await secretary.next_message()
+    assert "审批" in final.text and "镇党委书记" in final.text
+    await tap(secretary, final, "批准")
+    outcome = await cadre.next_message()
+    assert "已批准" in outcome.text
+    assert request_status(district) == "approved"
+    await secretary.wait_until_quiet()
+    assert secretary.inbox[-1].buttons == []  # decided: the buttons are gone
+
+
+async def test_four_days_unit_comments_secretary_approves_district_files(
+    district: District,
+) -> None:
+    cadre = await district.onboard("cadre")
+    unit = await district.onboard("unit_leader")
+    secretary = await district.onboard("township_secretary")
+    org = await district.onboard("org_dept")
+    bureau = await district.onboard("poverty_bureau")
+    leader = await district.onboard("township_leader")
+    cadre.send_text("/leave 2026-12-01 2026-12-04 回原单位述职")
+    await cadre.next_message()
+    await tap(unit, await unit.next_message(), "批准")
+    await tap(secretary, await secretary.next_message(), "批准")
+    for filer in (org, bureau):
+        notice = await filer.next_message()
+        assert "备案" in notice.text and notice.buttons == []
+    assert "吴局长" in (await cadre.next_message()).text  # the unit agreed
+    assert "已批准" in (await cadre.next_message()).text
+    await assert_silent(leader)  # the township leader has no part in a 4-day leave
+    assert request_status(district) == "approved"
+
+
+async def test_seven_days_countersigned_by_township_and_unit_then_district(
+    district: District,
+) -> None:
+    cadre = await district.onboard("cadre")
+    secretary = await district.onboard("township_secretary")
+    unit = await district.onboard("unit_leader")
+    org = await district.onboard("org_dept")
+    bureau = await district.onboard("poverty_bureau")
+    cadre.send_text("/leave 2026-12-01 2026-12-07 住院手术")
+    await cadre.next_message()
+    first, second = await secretary.next_message(), await unit.next_message()
+    await tap(secretary, first, "批准")
+    await secretary.wait_until_quiet()
+    await assert_silent(org)  # 会签: the unit has not acted yet
+    await tap(unit, second, "批准")
+    org_ask, bureau_ask = await org.next_message(), await bureau.next_message()
+    assert "审批" in org_ask.text and "审批" in bureau_ask.text
+    await tap(org, org_ask, "批准")
+    await org.wait_until_quiet()
+    assert request_status(district) == "pending"
+    await tap(bureau, bureau_ask, "批准")
+    await bureau.wait_until_quiet()
+    assert request_status(district) == "approved"
+
+
+async def test_fifteen_days_township_comments_unit_applies_district_approves(
+    district: District,
+) -> None:
+    cadre = await district.onboard("cadre")
+    secretary = await district.onboard("township_secretary")
+    unit = await district.onboard("unit_leader")
+    org = await district.onboard("org_dept")
+    bureau = await district.onboard("poverty_bureau")
+    cadre.send_text("/leave 2026-12-01 2026-12-15 参加省委党校培训")
+    await cadre.next_message()
+    await tap(secretary, await secretary.next_message(), "批准")
+    unit_step = await unit.next_message()
+    assert "填注意见" in unit_step.text
+    await tap(unit, unit_step, "批准")
+    await tap(org, await org.next_message(), "批准")
+    await tap(bureau, await bureau.next_message(), "批准")
+    await bureau.wait_until_quiet()
+    assert request_status(district) == "approved"
+
+
+async def test_over_thirty_days_starts_the_recall_path(district: District) -> None:
+    cadre = await district.onboard("cadre")
+    unit = await district.onboard("unit_leader")
+    org = await district.onboard("org_dept")
+    bureau = await district.onboard("poverty_bureau")
+    secretary = await district.onboard("township_secretary")
+    cadre.send_text("/leave 2026-12-01 2026-12-31 长期病休")
+    told = await cadre.next_message()
+    assert "召回" in told.text and "31" in told.text
+    for person in (unit, org, bureau):
+        notice = await person.next_message()
+        assert "召回" in notice.text and notice.buttons == []
+    await assert_silent(secretary)
+    assert request_status(district) == "recall"
+
+
+async def test_rejection_ends_the_request_and_the_cadre_is_told_why(district: District) -> None:
+    cadre = await district.onboard("cadre")
+    leader = await district.onboard("township_leader")
+    secretary = await district.onboard("township_secretary")
+    cadre.send_text("/leave 2026-12-03 2026-12-04 走亲戚")
+    await cadre.next_message()
+    ask = await leader.next_message()
+    approve_data = ask.buttons[0]["callback_data"]
+    await tap(leader, ask, "💬 添加意见")
+    assert "意见" in (await leader.next_message()).text
+    leader.send_text("年底迎检，请改期 <急>")
+    again = await leader.next_message()
+    assert "年底迎检" in again.text
+    await tap(leader, again, "驳回")
+    rejected = await cadre.next_message()
+    assert "驳回" in rejected.text and "年底迎检，请改期 <急>" in rejected.text
+    await assert_silent(secretary)
+    assert request_status(district) == "rejected"
+    # the original message's buttons are stale now: a tap changes nothing
+    stale = await tap(leader, ask.message_id, data=approve_data)
+    assert "已经处理过" in stale.text
+
+
+async def test_back_to_back_requests_are_routed_by_their_combined_length(
+    district: District,
+) -> None:
+    cadre = await district.onboard("cadre")
+    leader = await district.onboard("township_leader")
+    unit = await district.onboard("unit_leader")
+    cadre.send_text("/leave 2026-12-01 2026-12-02 第一次")
+    await cadre.next_message()
+    assert "填注意见" in (await leader.next_message()).text
+    cadre.send_text("/leave 2026-12-03 2026-12-04 接着请")
+    second = await cadre.next_message()
+    assert "连续计 4 天" in second.text and "3至5天" in second.text
+    assert "吴局长" not in second.text
+    unit_ask = await unit.next_message()  # a 4-day absence: the unit comments first
+    assert "连续计 4 天" in unit_ask.text
+
+
+async def test_guided_leave_with_the_date_picker(district: District) -> None:
+    cadre = await district.onboard("cadre")
+    leader = await district.onboard("township_leader")
+    cadre.send_text("/leave")
+    picker = await cadre.next_message()
+    assert "开始" in picker.text
+    assert "30" in picker.button_texts  # today, 2026-11-30, can be picked
+    assert "29" not in picker.button_texts  # yesterday cannot
+    await tap(cadre, picker, "›")
+    await cadre.wait_until_quiet()
+    await tap(cadre, picker, "1")  # 2026-12-01 in the December page
+    await cadre.wait_until_quiet()
+    assert "结束" in cadre.inbox[-1].text
+    await tap(cadre, picker, "2")
+    ask_reason = await cadre.next_message()
+    assert "事由" in ask_reason.text
+    cadre.send_text("看病")
+    submitted = await cadre.next_message()
+    assert "2026-12-01 至 2026-12-02" in submitted.text
+    assert "看病" in (await leader.next_message()).text
+
+
+async def test_myleave_lists_and_withdraws_a_pending_request(district: District) -> None:
+    cadre = await district.onboard("cadre")
+    leader = await district.onboard("township_leader")
+    cadre.send_text("/leave 2026-12-08 2026-12-08 办证")
+    await cadre.next_message()
+    ask = await leader.next_message()
+    cadre.send_text("/myleave")
+    listing = await cadre.next_message()
+    assert "审批中" in listing.text and "钱分管" in listing.text
+    await tap(cadre, listing, "撤回申请")
+    await cadre.wait_until_quiet()
+    assert "已撤回" in cadre.inbox[-1].text
+    assert "撤回" in (await leader.next_message()).text
+    await tap(leader, ask, "批准")
+    await leader.wait_until_quiet()
+    assert "已经处理过" in leader.last_callback_answer.text
+    assert request_status(district) == "withdrawn"
+
+
+async def test_refusals_change_nothing(district: District) -> None:
+    cadre = await district.onboard("cadre")
+    cases = [
+        ("/leave 2026-02-30 2026-03-01 看病", "不是有效日期"),
+        ("/leave 2026-12-05 2026-12-01 看病", "早于开始日期"),
+        ("/leave 2026-11-20 2026-11-21 看病", "过去的日期"),
+        ("/leave 2026-12-01 2026-12-02", "请假格式"),
+    ]
+    for text, expected in cases:
+        cadre.send_text(text)
+        reply = await cadre.next_message()
+        assert expected in reply.text, (text, reply.text)
+    with district.storage.uow() as uow:
+        assert uow.leaves.all_rows() == []
+
+
+async def test_overlapping_request_is_refused(district: District) -> None:
+    cadre = await district.onboard("cadre")
+    cadre.send_text("/leave 2026-12-01 2026-12-02 看病")
+    await cadre.next_message()
+    cadre.send_text("/leave 2026-12-02 2026-12-03 又看病")
+    assert "重叠" in (await cadre.next_message()).text
+
+
+async def test_only_the_step_holder_can_decide(district: District) -> None:
+    cadre = await district.onboard("cadre")
+    leader = await district.onboard("township_leader")
+    secretary = await district.onboard("township_secretary")
+    cadre.send_text("/leave 2026-12-01 2026-12-01 看病")
+    await cadre.next_message()
+    ask = await leader.next_message()
+    data = ask.buttons[0]["callback_data"]
+    # the secretary forges the leader's button in their own chat
+    secretary.send_text("/status")
+    status = await secretary.next_message()
+    await tap(secretary, status.message_id, data=data)
+    await secretary.wait_until_quiet()
+    assert "不归您" in secretary.last_callback_answer.text
+    # the cadre cannot approve their own request either
+    cadre.send_text("/help")
+    help_message = await cadre.next_message()
+    await tap(cadre, help_message.message_id, data=data)
+    await cadre.wait_until_quiet()
+    assert "不归您" in cadre.last_callback_answer.text
+    # garbage callback data
+    await tap(cadre, help_message.message_id, data="lv:abc:9")
+    await cadre.wait_until_quiet()
+    assert "失效" in cadre.last_callback_answer.text
+    assert request_status(district) == "pending"
+
+
+async def test_a_step_without_a_holder_falls_back_and_the_admin_is_told(
+    district: District,
+) -> None:
+    with district.storage.uow() as uow:
+        uow.people.by_phone(district.phone("township_leader")).active = False
+        uow.commit()
+    cadre = await district.onboard("cadre")
+    secretary = await district.onboard("township_secretary")
+    admin = await district.onboard("admin")
+    cadre.send_text("/leave 2026-12-01 2026-12-01 看病")
+    await cadre.next_message()
+    ask = await secretary.next_message()
+    assert "填注意见" in ask.text
+    assert "上一级" in (await admin.next_message()).text
+    await tap(secretary, ask, "批准")
+    final = await secretary.next_message()
+    await tap(secretary, final, "批准")
+    await secretary.wait_until_quiet()
+    assert request_status(district) == "approved"
+
+
+async def test_hand_a_step_to_a_deputy_of_the_same_role(district: District) -> None:
+    from storage.tables import Person
+
+    with district.storage.uow() as uow:
+        leader = uow.people.by_phone(district.phone("township_leader"))
+        uow.people.add(
+            Person(name="副职李", phone="+8613900000099", role="township_leader",
+                   township_id=leader.township_id)
+        )
+        uow.commit()
+    cadre = await district.onboard("cadre")
+    leader = await district.onboard("township_leader")
+    deputy = district.emulator.user(user_id=7777, first_name="副职李", language_code="zh")
+    deputy.share_contact("+8613900000099")
+    await deputy.next_message()
+    await deputy.next_message()
+    cadre.send_text("/leave 2026-12-01 2026-12-01 看病")
+    await cadre.next_message()
+    ask = await leader.next_message()
+    await tap(leader, ask, "↪️ 转交")
+    choose = await leader.next_message()
+    await tap(leader, choose, "副职李")
+    handed = await deputy.next_message()
+    assert "转交" in handed.text and "钱分管" in handed.text
+    await tap(deputy, handed, "批准")
+    await deputy.wait_until_quiet()
+    with district.storage.uow() as uow:
+        [step, *_] = uow.leaves.steps(uow.leaves.all_rows()[-1].id)
+        assert step.decision == "approved" and step.delegated_from_id is not None
+        history = uow.audit.for_subject(f"leave:{step.request_id}")
+        assert [h.action for h in history] == ["leave.submit", "leave.delegate", "leave.approved"]
