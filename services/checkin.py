@@ -128,7 +128,7 @@ def claim_missed_day(
         approver,
         "claim.to_approver",
         {"name": person.name, "day": day, "reason": claim.reason, "village": post.village.name},
-        (Action("claim.approve", claim.id), Action("claim.reject", claim.id)),
+        (Action("claim:approve", claim.id), Action("claim:reject", claim.id)),
     )
     return ClaimFiled(claim, [notice])
 
@@ -153,7 +153,7 @@ def decide_claim(
         uow.checkins.add(
             CheckIn(person_id=claim.person_id, day=claim.day, at=now, on_site=True, source="claim")
         )
-    uow.audit.record(now, approver.id, f"claim.{claim.status}", f"claim:{claim.id}")
+    uow.audit.record(now, approver.id, f"claim:{claim.status}", f"claim:{claim.id}")
     uow.session.flush()
     key = "claim.approved" if approve else "claim.rejected"
     return ClaimDecided(claim, [Notice(claim.person_id, key, {"day": claim.day})])

@@ -33,7 +33,7 @@ def write_entry(
             person_id=person.id, day=now.date(), written_at=now, text=text, photo_file_ids=photos
         )
     )
-    uow.audit.record(now, person.id, "diary.write", f"diary:{entry.id}")
+    uow.audit.record(now, person.id, "diary:write", f"diary:{entry.id}")
     return entry
 
 
@@ -152,7 +152,7 @@ def sign(
     uow.audit.record(
         now,
         signer.id,
-        f"diary.sign_{scope}",
+        f"diary:sign_{scope}",
         f"signoff:{cadre_id}:{scope}:{period}",
         entries=[e.id for e in entries],
     )

@@ -51,10 +51,10 @@ def _step_notice(step: LeaveStep, summary: dict) -> Notice:
         key = "leave.recall_notice" if summary["tier"] == LeaveTier.RECALL else "leave.filed"
         return Notice(step.assignee_id, key, params)
     actions = (
-        Action("leave.approve", step.id),
-        Action("leave.reject", step.id),
-        Action("leave.comment", step.id),
-        Action("leave.delegate", step.id),
+        Action("leave:approve", step.id),
+        Action("leave:reject", step.id),
+        Action("leave:comment", step.id),
+        Action("leave:delegate", step.id),
     )
     return Notice(step.assignee_id, "leave.to_decide", params, actions)
 
@@ -131,7 +131,7 @@ def submit(
     )
     notices = _plan_steps(uow, request, post, applicant, now)
     uow.audit.record(
-        now, applicant.id, "leave.submit", f"leave:{request.id}", days=days, combined=combined
+        now, applicant.id, "leave:submit", f"leave:{request.id}", days=days, combined=combined
     )
     notices += _open_stage(uow, request, now)
     key = "leave.recall_applicant" if tier is LeaveTier.RECALL else "leave.submitted"
@@ -191,7 +191,7 @@ def decide(
     uow.audit.record(
         now,
         actor.id,
-        f"leave.{step.decision}",
+        f"leave:{step.decision}",
         f"leave:{request.id}",
         step=step.id,
         role=step.role,
@@ -219,7 +219,7 @@ def comment(uow: UnitOfWork, actor: Person, *, step_id: int, text: str, now: dat
     if not text:
         raise DomainError("leave.comment_empty")
     step.comment = text[:MAX_REASON]
-    uow.audit.record(now, actor.id, "leave.comment", f"leave:{request.id}", step=step.id)
+    uow.audit.record(now, actor.id, "leave:comment", f"leave:{request.id}", step=step.id)
     uow.session.flush()
     return step
 
@@ -245,7 +245,7 @@ def delegate(
     step, request = _own_open_step(uow, actor, step_id)
     step.delegated_from_id, step.assignee_id = actor.id, deputy_id
     uow.audit.record(
-        now, actor.id, "leave.delegate", f"leave:{request.id}", step=step.id, to=deputy_id
+        now, actor.id, "leave:delegate", f"leave:{request.id}", step=step.id, to=deputy_id
     )
     uow.session.flush()
     summary = _summary(uow, request, now.date())
@@ -275,7 +275,7 @@ def withdraw(uow: UnitOfWork, applicant: Person, *, request_id: int, now: dateti
     if request.status != LeaveStatus.PENDING:
         raise DomainError("error.already_decided")
     request.status, request.decided_at = LeaveStatus.WITHDRAWN, now
-    uow.audit.record(now, applicant.id, "leave.withdraw", f"leave:{request.id}")
+    uow.audit.record(now, applicant.id, "leave:withdraw", f"leave:{request.id}")
     summary = _summary(uow, request, now.date())
     notices = [
         Notice(step.assignee_id, "leave.withdrawn_notice", summary)

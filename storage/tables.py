@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -69,7 +69,25 @@ class CheckIn(SQLModel, table=True):
 
     Every position is kept, on site or not, so the record shows what was sent."""
 
-    __table_args__ = (Index("ix_checkin_person_day", "person_id", "day"),)
+    __table_args__ = (
+        Index("ix_checkin_person_day", "person_id", "day"),
+        # Partial, covering indexes for the scheduler's roster-wide sweeps (migration 0002):
+        # on-site days per cadre over a year, and who was on site on one day.
+        Index(
+            "ix_checkin_onsite_person_day",
+            "person_id",
+            "day",
+            sqlite_where=text("on_site"),
+            postgresql_where=text("on_site"),
+        ),
+        Index(
+            "ix_checkin_onsite_day_person",
+            "day",
+            "person_id",
+            sqlite_where=text("on_site"),
+            postgresql_where=text("on_site"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")
     day: date
@@ -110,7 +128,10 @@ class MissedDayClaim(SQLModel, table=True):
 class DiaryEntry(SQLModel, table=True):
     """民情日记 entry. Locked once a sign-off names it; never deleted."""
 
-    __table_args__ = (Index("ix_diary_person_day", "person_id", "day"),)
+    __table_args__ = (
+        Index("ix_diary_person_day", "person_id", "day"),
+        Index("ix_diary_day_person", "day", "person_id"),  # month-wide counts (migration 0002)
+    )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")
     day: date
@@ -174,9 +195,21 @@ class CalendarDay(SQLModel, table=True):
 
 class Reminder(SQLModel, table=True):
     """The outbox: one row per (recipient, kind, period); the unique key makes a reminder
-    impossible to send twice, whatever restarts or duplicate schedulers do."""
+    impossible to send twice, whatever restarts or duplicate schedulers do.
 
-    __table_args__ = (UniqueConstraint("recipient_id", "kind", "period"),)
+    A dispatcher claims a row (``claim_token``, ``claimed_at``) before sending it, so two
+    dispatchers never send the same row; a claim older than the lease is taken over (its
+    holder died). ``not_after`` drops a reminder that would arrive too late to matter."""
+
+    __table_args__ = (
+        UniqueConstraint("recipient_id", "kind", "period"),
+        Index(
+            "ix_reminder_unsent",
+            "id",
+            sqlite_where=text("sent_at IS NULL AND failed IS NULL"),
+            postgresql_where=text("sent_at IS NULL AND failed IS NULL"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     recipient_id: int = Field(foreign_key="person.id", index=True)
     kind: str = Field(max_length=32)
@@ -185,6 +218,10 @@ class Reminder(SQLModel, table=True):
     created_at: datetime
     sent_at: datetime | None = None
     failed: str | None = None
+    claim_token: str | None = Field(default=None, max_length=32)
+    claimed_at: datetime | None = None
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    not_after: datetime | None = None
 
 
 class SpotCheck(SQLModel, table=True):

@@ -32,9 +32,7 @@ def month_keyboard(ctx: Context, first: date, earliest: date) -> list[list[Butto
     for week in calendar.Calendar().monthdatescalendar(first.year, first.month):
         row = []
         for day in week:
-            if day.month != first.month:
-                row.append(Button("·", noop))
-            elif day < earliest:
+            if day.month != first.month or day < earliest:
                 row.append(Button("·", noop))
             else:
                 row.append(Button(str(day.day), PickDate(day).pack()))

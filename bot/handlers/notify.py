@@ -16,12 +16,12 @@ _TERMS = ("role", "tier", "kind", "status", "scope")
 def _callback(action: Action) -> tuple[str, CallbackData]:
     verb, ref = action.verb, action.ref
     table: dict[str, tuple[str, CallbackData]] = {
-        "leave.approve": ("button.approve", LeaveVote(ref, True)),
-        "leave.reject": ("button.reject", LeaveVote(ref, False)),
-        "leave.comment": ("button.comment", LeaveComment(ref)),
-        "leave.delegate": ("button.delegate", LeaveDelegate(ref, 0)),
-        "claim.approve": ("button.approve", ClaimVote(ref, True)),
-        "claim.reject": ("button.reject", ClaimVote(ref, False)),
+        "leave:approve": ("button.approve", LeaveVote(ref, True)),
+        "leave:reject": ("button.reject", LeaveVote(ref, False)),
+        "leave:comment": ("button.comment", LeaveComment(ref)),
+        "leave:delegate": ("button.delegate", LeaveDelegate(ref, 0)),
+        "claim:approve": ("button.approve", ClaimVote(ref, True)),
+        "claim:reject": ("button.reject", ClaimVote(ref, False)),
     }
     return table[verb]
 

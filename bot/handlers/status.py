@@ -51,10 +51,10 @@ def status_command(ctx: Context, _args: str = "") -> None:
                 ctx.catalog,
                 ctx.lang,
                 [
-                    Action("leave.approve", step.id),
-                    Action("leave.reject", step.id),
-                    Action("leave.comment", step.id),
-                    Action("leave.delegate", step.id),
+                    Action("leave:approve", step.id),
+                    Action("leave:reject", step.id),
+                    Action("leave:comment", step.id),
+                    Action("leave:delegate", step.id),
                 ],
             ),
         )
@@ -69,8 +69,8 @@ def status_command(ctx: Context, _args: str = "") -> None:
                 ctx.catalog,
                 ctx.lang,
                 [
-                    Action("claim.approve", claim.id),
-                    Action("claim.reject", claim.id),
+                    Action("claim:approve", claim.id),
+                    Action("claim:reject", claim.id),
                 ],
             ),
         )

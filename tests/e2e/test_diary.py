@@ -10,8 +10,13 @@ from tests.e2e.conftest import District, tap
 def entries(district: District, key: str):  # noqa: ANN201
     with district.storage.uow() as uow:
         person = uow.people.by_phone(district.phone(key))
-        return list(uow.diaries.between(person.id, district.clock.today().replace(day=1),
-                                        district.clock.today() + timedelta(days=40)))
+        return list(
+            uow.diaries.between(
+                person.id,
+                district.clock.today().replace(day=1),
+                district.clock.today() + timedelta(days=40),
+            )
+        )
 
 
 async def test_one_line_diary_and_the_month_count(district: District) -> None:

@@ -280,8 +280,12 @@ async def test_hand_a_step_to_a_deputy_of_the_same_role(district: District) -> N
     with district.storage.uow() as uow:
         leader = uow.people.by_phone(district.phone("township_leader"))
         uow.people.add(
-            Person(name="副职李", phone="+8613900000099", role="township_leader",
-                   township_id=leader.township_id)
+            Person(
+                name="副职李",
+                phone="+8613900000099",
+                role="township_leader",
+                township_id=leader.township_id,
+            )
         )
         uow.commit()
     cadre = await district.onboard("cadre")
@@ -304,4 +308,4 @@ async def test_hand_a_step_to_a_deputy_of_the_same_role(district: District) -> N
         [step, *_] = uow.leaves.steps(uow.leaves.all_rows()[-1].id)
         assert step.decision == "approved" and step.delegated_from_id is not None
         history = uow.audit.for_subject(f"leave:{step.request_id}")
-        assert [h.action for h in history] == ["leave.submit", "leave.delegate", "leave.approved"]
+        assert [h.action for h in history] == ["leave:submit", "leave:delegate", "leave:approved"]

@@ -1,0 +1,94 @@
+"""/status, /help, /cancel and the English catalog, end to end."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from storage.tables import CheckIn, DiaryEntry
+from tests.e2e.conftest import District
+
+
+async def test_cadre_status_shows_figures_against_the_pace(district: District) -> None:
+    with district.storage.uow() as uow:
+        cadre = uow.people.by_phone(district.phone("cadre"))
+        for day in (date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 27)):
+            uow.checkins.add(
+                CheckIn(person_id=cadre.id, day=day, at=district.clock.now(), on_site=True)
+            )
+        uow.diaries.add(
+            DiaryEntry(
+                person_id=cadre.id, day=date(2026, 11, 5), written_at=district.clock.now(), text="x"
+            )
+        )
+        uow.commit()
+    user = await district.onboard("cadre")
+    user.send_text("/status")
+    status = await user.next_message()
+    # On 2026-11-30 (day 334 of 365): 220 × 334 // 365 = 201 on-site days expected.
+    assert "驻村天数（今年）：3/220，按进度应达 201 — ⚠️ 落后" in status.text
+    # 10 × 30 // 30 = 10 diaries expected by the 30th.
+    assert "民情日记（本月）：1/10，按进度应达 10" in status.text
+    # November 2026 has 21 working days; up to the 29th: 20, of which 3 on site.
+    assert "本月缺勤工作日：17" in status.text
+
+
+async def test_approver_status_lists_waiting_steps_with_buttons(district: District) -> None:
+    cadre = await district.onboard("cadre")
+    leader = await district.onboard("township_leader")
+    cadre.send_text("/leave 2026-12-01 2026-12-01 看病")
+    await cadre.next_message()
+    await leader.next_message()
+    leader.send_text("/status")
+    summary = await leader.next_message()
+    assert "请假审批 1 件" in summary.text
+    waiting = await leader.next_message()
+    assert "张三" in waiting.text and waiting.button_texts[:2] == ["批准", "驳回"]
+
+
+async def test_help_depends_on_the_role(district: District) -> None:
+    cadre = await district.onboard("cadre")
+    org = await district.onboard("org_dept")
+    cadre.send_text("/help")
+    assert "/checkin" in (await cadre.next_message()).text
+    org.send_text("/help")
+    text = (await org.next_message()).text
+    assert "/checkin" not in text and "批准" in text
+
+
+async def test_cancel_leaves_a_dialog_and_unknown_input_gets_a_hint(district: District) -> None:
+    cadre = await district.onboard("cadre")
+    cadre.send_text("/diary")
+    await cadre.next_message()
+    cadre.send_text("/cancel")
+    assert "已退出" in (await cadre.next_message()).text
+    cadre.send_text("随便说点什么")
+    assert "/help" in (await cadre.next_message()).text
+    cadre.send_text("/nosuchcommand")
+    assert "/nosuchcommand" in (await cadre.next_message()).text
+    with district.storage.uow() as uow:
+        assert uow.diaries.all_rows() == []
+
+
+async def test_a_leave_in_english_from_request_to_outcome(district: District) -> None:
+    cadre = await district.onboard("cadre", language="en")
+    leader = await district.onboard("township_leader", language="en")
+    secretary = await district.onboard("township_secretary", language="en")
+    cadre.send_text("/leave 2026-12-01 2026-12-02 doctor's appointment & <tests>")
+    submitted = await cadre.next_message()
+    assert "Leave request #1 sent: 2026-12-01 to 2026-12-02, 2 days" in submitted.text
+    ask = await leader.next_message()
+    assert "doctor's appointment & <tests>" in ask.text
+    assert ask.button_texts[:2] == ["Approve", "Reject"]
+    leader.press(ask, "Approve")
+    assert "agreed" in (await cadre.next_message()).text
+    final = await secretary.next_message()
+    secretary.press(final, "Approve")
+    assert "is approved" in (await cadre.next_message()).text
+
+
+async def test_diary_and_checkin_in_english(district: District) -> None:
+    cadre = await district.onboard("cadre", language="en")
+    cadre.send_text("/diary Visited the Li family")
+    assert "Diary saved. This month: 1/10" in (await cadre.next_message()).text
+    cadre.send_location(33.8702, 109.9405)
+    assert "Checked in" in (await cadre.next_message()).text

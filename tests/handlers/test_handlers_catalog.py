@@ -1,0 +1,57 @@
+"""The message catalogs: same keys and placeholders in every language, and every key the
+code names exists (a missing one would show an empty reply)."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import LANGUAGES, Catalog, Markup, Term
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY_IN_CODE = re.compile(
+    r"""["']((?:onboarding|help|dialog|button|checkin|claim|diary|leave|admin|error|status|hint|picker|menu|term)\.[a-z_]+)["']"""
+)
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog()
+
+
+def test_every_language_has_the_same_keys_and_placeholders(catalog: Catalog) -> None:
+    zh = catalog.messages["zh"]
+    for lang in LANGUAGES:
+        assert set(catalog.messages[lang]) == set(zh), lang
+        for key, template in catalog.messages[lang].items():
+            assert placeholders(template) == placeholders(zh[key]), (lang, key)
+
+
+def test_every_key_named_in_the_code_exists(catalog: Catalog) -> None:
+    named = set()
+    for folder in ("bot", "services", "domain", "scheduler"):
+        for path in (ROOT / folder).rglob("*.py"):
+            named |= set(KEY_IN_CODE.findall(path.read_text("utf-8")))
+    missing = sorted(k for k in named if not catalog.has(k))
+    assert missing == []
+
+
+def test_values_are_escaped_but_markup_and_terms_are_not(catalog: Catalog) -> None:
+    text = catalog.text("zh", "onboarding.welcome", name="<b>&张</b>", role=Term("org_dept"))
+    assert text == "绑定成功：<b>&lt;b&gt;&amp;张&lt;/b&gt;</b>（区委组织部）。"
+    listing = catalog.text("en", "diary.list", count=1, target=10, lines=Markup("<i>x</i>"))
+    assert "<i>x</i>" in listing
+
+
+def test_language_choice(catalog: Catalog) -> None:
+    assert catalog.language_for(None, "en-GB") == "en"
+    assert catalog.language_for("zh", "en") == "zh"
+    assert catalog.language_for(None, "ru") == "zh"
+    assert catalog.language_for(None, None) == "zh"
