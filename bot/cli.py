@@ -61,15 +61,12 @@ def run_command(
 ) -> None:
     """Start the bot (long polling, or webhooks with --webhook)."""
     import asyncio
-    import logging
 
     from bot.app import run
+    from bot.log_redaction import configure_logging
 
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
     settings = load_settings()
-    settings.require_token()
+    configure_logging([settings.require_token()])
     try:
         asyncio.run(run(settings, webhook, listen))
     except KeyboardInterrupt:

@@ -130,7 +130,8 @@ class DiaryEntry(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_diary_person_day", "person_id", "day"),
-        Index("ix_diary_day_person", "day", "person_id"),  # month-wide counts (migration 0002)
+        # Month-wide counts of written and signed entries, index only (migration 0002).
+        Index("ix_diary_day_person", "day", "person_id", "week_signoff_id", "month_signoff_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id")

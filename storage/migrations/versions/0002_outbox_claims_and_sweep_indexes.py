@@ -62,7 +62,12 @@ def upgrade() -> None:
         sqlite_where=_ON_SITE,
         postgresql_where=_ON_SITE,
     )
-    op.create_index("ix_diary_day_person", "diaryentry", ["day", "person_id"], unique=False)
+    op.create_index(
+        "ix_diary_day_person",
+        "diaryentry",
+        ["day", "person_id", "week_signoff_id", "month_signoff_id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
