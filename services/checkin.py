@@ -128,9 +128,13 @@ def claim_missed_day(
         approver,
         "claim.to_approver",
         {"name": person.name, "day": day, "reason": claim.reason, "village": post.village.name},
-        (Action("claim:approve", claim.id), Action("claim:reject", claim.id)),
+        claim_actions(claim.id),
     )
     return ClaimFiled(claim, [notice])
+
+
+def claim_actions(claim_id: int) -> tuple[Action, ...]:
+    return (Action("claim:approve", claim_id), Action("claim:reject", claim_id))
 
 
 @dataclass

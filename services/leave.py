@@ -45,18 +45,19 @@ def _summary(uow: UnitOfWork, request: LeaveRequest, today: date) -> dict:
     }
 
 
+def decision_actions(step_id: int) -> tuple[Action, ...]:
+    """What the holder of an open step can do: approve, reject, comment, hand over."""
+    return tuple(
+        Action(f"leave:{verb}", step_id) for verb in ("approve", "reject", "comment", "delegate")
+    )
+
+
 def _step_notice(step: LeaveStep, summary: dict) -> Notice:
     params = {**summary, "role": step.role, "kind": step.kind}
     if step.kind == StepKind.FILE:
         key = "leave.recall_notice" if summary["tier"] == LeaveTier.RECALL else "leave.filed"
         return Notice(step.assignee_id, key, params)
-    actions = (
-        Action("leave:approve", step.id),
-        Action("leave:reject", step.id),
-        Action("leave:comment", step.id),
-        Action("leave:delegate", step.id),
-    )
-    return Notice(step.assignee_id, "leave.to_decide", params, actions)
+    return Notice(step.assignee_id, "leave.to_decide", params, decision_actions(step.id))
 
 
 def _open_stage(uow: UnitOfWork, request: LeaveRequest, now: datetime) -> list[Notice]:

@@ -15,6 +15,7 @@ from bot.handlers.callbacks import (
 from bot.handlers.context import Context
 from bot.handlers.date_picker import month_keyboard
 from bot.handlers.events import Button
+from bot.handlers.notify import decision_buttons
 from bot.i18n import Markup, Term
 from domain.errors import DomainError
 from services import leave as service
@@ -95,16 +96,7 @@ def in_dialog(ctx: Context, step: str, data: dict) -> None:
 
 
 def _vote_buttons(ctx: Context, step_id: int) -> list[list[Button]]:
-    return [
-        [
-            ctx.button("button.approve", LeaveVote(step_id, True)),
-            ctx.button("button.reject", LeaveVote(step_id, False)),
-        ],
-        [
-            ctx.button("button.comment", LeaveComment(step_id)),
-            ctx.button("button.delegate", LeaveDelegate(step_id, 0)),
-        ],
-    ]
+    return decision_buttons(ctx.catalog, ctx.lang, service.decision_actions(step_id))
 
 
 def vote(ctx: Context, data: LeaveVote) -> None:
@@ -115,24 +107,11 @@ def vote(ctx: Context, data: LeaveVote) -> None:
     request = outcome.request
     applicant = ctx.uow.people.get(request.applicant_id)
     key = "leave.you_approved" if data.approve else "leave.you_rejected"
-    ctx.edit(
-        ctx.t(
-            key,
-            id=request.id,
-            name=applicant.name,
-            start=request.start,
-            end=request.end,
-            days=request.days,
-        )
+    params = dict(
+        id=request.id, name=applicant.name, start=request.start, end=request.end, days=request.days
     )
-    ctx.toast(
-        key,
-        id=request.id,
-        name=applicant.name,
-        start=request.start,
-        end=request.end,
-        days=request.days,
-    )
+    ctx.edit(ctx.t(key, **params))
+    ctx.toast(key, **params)
 
 
 def ask_comment(ctx: Context, data: LeaveComment) -> None:

@@ -6,7 +6,8 @@ from bot.handlers.context import Context
 from bot.handlers.notify import decision_buttons
 from domain.roles import CADRE_ROLES, Role
 from services import diary as diaries
-from services.notices import Action
+from services.checkin import claim_actions
+from services.leave import decision_actions
 from services.standing import standing
 
 
@@ -47,16 +48,7 @@ def status_command(ctx: Context, _args: str = "") -> None:
             end=request.end,
             days=request.days,
             reason=request.reason,
-            buttons=decision_buttons(
-                ctx.catalog,
-                ctx.lang,
-                [
-                    Action("leave:approve", step.id),
-                    Action("leave:reject", step.id),
-                    Action("leave:comment", step.id),
-                    Action("leave:delegate", step.id),
-                ],
-            ),
+            buttons=decision_buttons(ctx.catalog, ctx.lang, decision_actions(step.id)),
         )
     for claim in claims[:10]:
         cadre = ctx.uow.people.get(claim.person_id)
@@ -65,12 +57,5 @@ def status_command(ctx: Context, _args: str = "") -> None:
             name=cadre.name,
             day=claim.day,
             reason=claim.reason,
-            buttons=decision_buttons(
-                ctx.catalog,
-                ctx.lang,
-                [
-                    Action("claim:approve", claim.id),
-                    Action("claim:reject", claim.id),
-                ],
-            ),
+            buttons=decision_buttons(ctx.catalog, ctx.lang, claim_actions(claim.id)),
         )
