@@ -53,8 +53,16 @@ def build_runtime(settings: Settings, storage: Storage, clock: Clock):  # noqa: 
 
 
 async def run(settings: Settings, webhook: str | None, listen: str | None) -> None:
+    from scheduler.service import build_scheduler
+
     storage = build_storage(settings)
-    runtime = build_runtime(settings, storage, build_clock(settings))
+    clock = build_clock(settings)
+    runtime = build_runtime(settings, storage, clock)
+    # The scheduler shares the loop and sends through the runtime's Delivery.
+    scheduler = build_scheduler(
+        settings, storage.uow, clock, runtime.delivery, enabled=settings.scheduler_in_run
+    )
+    await scheduler.start()
     try:
         if webhook:
             host, _, port = (listen or "127.0.0.1:8080").rpartition(":")
@@ -62,5 +70,6 @@ async def run(settings: Settings, webhook: str | None, listen: str | None) -> No
         else:
             await runtime.run_polling()
     finally:
+        await scheduler.stop()
         await runtime.stop()
         storage.engine.dispose()

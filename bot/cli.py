@@ -74,9 +74,12 @@ def run_command(
 
 
 def _register_subcommands() -> None:
-    from bot import admin_cli
+    from bot import admin_cli, demo_cli, report_cli, scheduler_cli
 
     admin_cli.register(app)
+    demo_cli.register(app)
+    scheduler_cli.register(app)
+    report_cli.register(app)
 
 
 def main() -> None:

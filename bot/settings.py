@@ -30,6 +30,16 @@ class Settings(BaseSettings):
     framework: Framework = Framework.AIOGRAM
     language: Language = Language.ZH
     timezone: str = "Asia/Shanghai"
+    # The scheduler's timetable, in ``timezone`` (checked by scheduler/timetable.py).
+    scheduler_in_run: bool = True  # false when a separate `cadrebot scheduler` runs it
+    schedule_daily_nudge: str = "20:00"  # working days only
+    schedule_removal_check: str = "07:30"
+    schedule_weekly: str = "mon 09:00"
+    schedule_monthly: str = "09:00"  # on the 1st; quarterly sheets too in Jan/Apr/Jul/Oct
+    schedule_half_year: str = "06-15 09:00"
+    schedule_year_end: str = "12-05 09:00"
+    schedule_leave_check_minutes: int = 60
+    schedule_dispatch_seconds: int = 30
 
     @field_validator("timezone")
     @classmethod

@@ -52,3 +52,43 @@ def check_excellent_share(excellent: int, total_cadres: int) -> None:
         raise DomainError(
             "error.excellent_cap", excellent=excellent, cap=excellent_cap(total_cadres)
         )
+
+
+#: 明查暗访: a cadre asked at a remote spot check has this long to share their location.
+SPOT_CHECK_ANSWER_MINUTES = 30
+
+GRADE_NAMES: dict[Grade, str] = {
+    Grade.EXCELLENT: "优秀",
+    Grade.COMPETENT: "称职",
+    Grade.INCOMPETENT: "不称职",
+}
+
+
+def spot_check_result(*, on_site: bool, on_approved_leave: bool) -> SpotCheckResult:
+    """What a spot check found: on site is present; away with leave approved for that day
+    is excused (Art. 11: approved leave is not an absence); away without it is 无故未到岗."""
+    if on_site:
+        return SpotCheckResult.PRESENT
+    if on_approved_leave:
+        return SpotCheckResult.ON_LEAVE
+    return SpotCheckResult.UNEXCUSED
+
+
+def escalates(result: SpotCheckResult) -> bool:
+    """Only an unexcused absence counts towards the sanctions of Art. 26.3. A check nobody
+    answered proves no absence (no signal in the hills, a flat battery), so it is recorded
+    for the official to follow up in person, not punished."""
+    return result is SpotCheckResult.UNEXCUSED
+
+
+def parse_grade(text: str) -> Grade:
+    """A grade from its code (``excellent``) or its Chinese name (``优秀``)."""
+    cleaned = (text or "").strip()
+    try:
+        return Grade(cleaned.lower())
+    except ValueError:
+        pass
+    for grade, name in GRADE_NAMES.items():
+        if cleaned == name:
+            return grade
+    raise DomainError("grade.unknown", value=text)

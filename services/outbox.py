@@ -6,7 +6,9 @@ after a restart, a second scheduler, a double tap) stores it once. The payload i
 catalog key and its values, never wording:
 
 ``{"key": ..., "params": {...}, "lines": [...], "parts": [...], "actions": [...],
-"document": {...}}`` (see ``scheduler.render`` for how each part is shown).
+"document": {...}}`` (see ``scheduler.render`` for how each part is shown). Payloads are
+stored as given, so they hold JSON values only (dates as ISO strings): a sweep of 100,000
+cadres cannot afford to walk every payload converting values.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class Draft:
 
 
 def jsonable(value: Any) -> Any:
-    """Dates as ISO strings so a payload survives the JSON column unchanged."""
+    """Dates as ISO strings: what a payload becomes once stored (for showing drafts)."""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -56,7 +58,7 @@ def enqueue(uow: UnitOfWork, drafts: Iterable[Draft], now: datetime | None = Non
             "recipient_id": d.recipient_id,
             "kind": d.kind,
             "period": d.period,
-            "payload": jsonable(d.payload),
+            "payload": d.payload,
             "created_at": created,
             "not_after": d.not_after,
             "attempts": 0,

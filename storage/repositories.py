@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from domain.roles import CADRE_ROLES
 from storage.tables import (
+    AssessmentGrade,
     Assignment,
     AuditEntry,
     CalendarDay,
@@ -26,6 +27,7 @@ from storage.tables import (
     LeaveStep,
     MissedDayClaim,
     Person,
+    SpotCheck,
     Township,
     Unit,
     Village,
@@ -382,3 +384,82 @@ class AuditRepository(_Repository):
         return self.session.exec(
             select(AuditEntry).where(AuditEntry.subject == subject).order_by(AuditEntry.id)
         ).all()
+
+
+class SpotCheckRepository(_Repository):
+    """明查暗访 (Art. 26.3): open checks by cadre, expired ones, and the year's results."""
+
+    def get(self, check_id: int) -> SpotCheck | None:
+        return self.session.get(SpotCheck, check_id)
+
+    def open_for(self, cadre_id: int, now: datetime) -> SpotCheck | None:
+        """The cadre's remote check still waiting for their location at ``now``."""
+        return self.session.exec(
+            select(SpotCheck)
+            .where(
+                SpotCheck.cadre_id == cadre_id,
+                col(SpotCheck.result).is_(None),
+                col(SpotCheck.deadline).is_not(None),
+                col(SpotCheck.deadline) > now,
+            )
+            .order_by(col(SpotCheck.id).desc())
+        ).first()
+
+    def expired(self, now: datetime) -> Sequence[SpotCheck]:
+        """Remote checks whose window closed without an answer."""
+        return self.session.exec(
+            select(SpotCheck)
+            .where(
+                col(SpotCheck.result).is_(None),
+                col(SpotCheck.deadline).is_not(None),
+                col(SpotCheck.deadline) <= now,
+            )
+            .order_by(SpotCheck.id)
+            .with_for_update(skip_locked=True)
+        ).all()
+
+    def between(self, first: datetime, last: datetime) -> Sequence[SpotCheck]:
+        """Checks with a result, started from ``first`` (included) to ``last`` (excluded)."""
+        return self.session.exec(
+            select(SpotCheck)
+            .where(
+                col(SpotCheck.result).is_not(None),
+                SpotCheck.started_at >= first,
+                SpotCheck.started_at < last,
+            )
+            .order_by(SpotCheck.id)
+        ).all()
+
+    def count_result(self, cadre_id: int, result: str, first: datetime, last: datetime) -> int:
+        return self.session.exec(
+            select(func.count())
+            .select_from(SpotCheck)
+            .where(
+                SpotCheck.cadre_id == cadre_id,
+                SpotCheck.result == result,
+                SpotCheck.started_at >= first,
+                SpotCheck.started_at < last,
+            )
+        ).one()
+
+
+class GradeRepository(_Repository):
+    """Annual grades (Art. 26, 30), one per cadre and year."""
+
+    def get(self, cadre_id: int, year: int) -> AssessmentGrade | None:
+        return self.session.exec(
+            select(AssessmentGrade).where(
+                AssessmentGrade.cadre_id == cadre_id, AssessmentGrade.year == year
+            )
+        ).first()
+
+    def for_year(self, year: int) -> dict[int, AssessmentGrade]:
+        rows = self.session.exec(select(AssessmentGrade).where(AssessmentGrade.year == year))
+        return {row.cadre_id: row for row in rows}
+
+    def count(self, year: int, grade: str) -> int:
+        return self.session.exec(
+            select(func.count())
+            .select_from(AssessmentGrade)
+            .where(AssessmentGrade.year == year, AssessmentGrade.grade == grade)
+        ).one()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, or_, select, text, update
+from sqlalchemy import and_, delete, distinct, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -32,8 +32,10 @@ from storage.tables import (
     LeaveRequest,
     LeaveStep,
     MissedDayClaim,
+    OnsiteMonth,
     Person,
     Reminder,
+    SweepState,
     Township,
     Unit,
     Village,
@@ -46,6 +48,7 @@ _L = LeaveRequest.__table__
 _S = LeaveStep.__table__
 _P = Person.__table__
 _R = Reminder.__table__
+_M = OnsiteMonth.__table__
 
 #: Written as the partial indexes' own predicate so both planners can use them.
 _ON_SITE = text("checkin.on_site")
@@ -124,7 +127,7 @@ def postings(
     if unit_id is not None:
         query = query.where(_A.c.unit_id == unit_id)
     latest: dict[int, PostingRow] = {}
-    for row in session.execute(query):
+    for row in session.execute(query).all():
         latest[row[0]] = PostingRow(*row)  # ordered by start: the last one wins
     return list(latest.values())
 
@@ -145,89 +148,134 @@ def holders(session: Session, roles: Iterable[str]) -> list[HolderRow]:
         .where(_P.c.active.is_(True), _P.c.role.in_([str(r) for r in roles]))
         .order_by(_P.c.id)
     )
-    return [HolderRow(*row) for row in session.execute(query)]
+    return [HolderRow(*row) for row in session.execute(query).all()]
 
 
 # -- check-ins --------------------------------------------------------------------------------
 
+ROLLUP = "onsite_rollup"
+#: Check-ins re-read behind the watermark on every refresh. On PostgreSQL ids come from a
+#: sequence, so a transaction can commit a lower id after a higher one was seen; merging
+#: is an OR, so reading a row twice is harmless and this margin closes that gap.
+ROLLUP_OVERLAP = 50_000
+
+
+def month_key(day: date) -> int:
+    """``OnsiteMonth.month`` of a day: 202611 for any day of November 2026."""
+    return day.year * 100 + day.month
+
 
 def onsite_on(session: Session, day: date) -> set[int]:
     """People with an on-site check-in on ``day``."""
-    query = select(distinct(_C.c.person_id)).where(_ON_SITE, _C.c.day == day)
-    return set(session.scalars(query))
+    query = select(_C.c.person_id).where(_ON_SITE, _C.c.day == day).distinct()
+    return set(session.scalars(query).all())
 
 
 def onsite_days_by_person(session: Session, first: date, last: date) -> dict[int, int]:
-    """Distinct on-site days per person from ``first`` to ``last`` (any posting)."""
+    """Distinct on-site days per person from ``first`` to ``last`` (any posting), straight
+    from the check-ins: exact without the rollup, but it reads every check-in of the span
+    (the sweeps use ``onsite_months`` instead)."""
     query = (
         select(_C.c.person_id, func.count(distinct(_C.c.day)))
         .where(_ON_SITE, _C.c.day >= first, _C.c.day <= last)
         .group_by(_C.c.person_id)
     )
-    return {pid: n for pid, n in session.execute(query)}
+    return {pid: n for pid, n in session.execute(query).all()}
 
 
-def onsite_per_posting(
-    session: Session, first: date, last: date, nonworkdays: Collection[date]
-) -> dict[int, tuple[int, int]]:
-    """Assignment id → (on-site days, on-site *working* days) within the posting's own span
-    cut to ``first``..``last``. ``nonworkdays`` are that span's weekends and holidays
-    (the official calendar lives in Python, so the query is told which days do not count).
-    """
-    on_workday = case((_C.c.day.in_(sorted(nonworkdays)), None), else_=_C.c.day)
-    query = (
-        select(_A.c.id, func.count(distinct(_C.c.day)), func.count(distinct(on_workday)))
-        .select_from(_A.join(_C, _C.c.person_id == _A.c.person_id))
-        .where(
-            _A.c.start <= last,
-            or_(_A.c.end.is_(None), _A.c.end >= first),
-            _ON_SITE,
-            _C.c.day >= first,
-            _C.c.day <= last,
-            _C.c.day >= _A.c.start,
-            or_(_A.c.end.is_(None), _C.c.day <= _A.c.end),
+def _rebuild_rollup(session: Session, top: int) -> None:
+    """Roll every on-site check-in up to ``top`` into ``onsitemonth`` in one statement."""
+    session.execute(delete(_M))
+    if _dialect(session) == "postgresql":
+        select_sql = (
+            "SELECT person_id, (extract(year FROM day) * 100 + extract(month FROM day))::int, "
+            "bit_or(1 << (extract(day FROM day)::int - 1)) "
         )
-        .group_by(_A.c.id)
+    else:  # distinct days are distinct powers of two: their distinct sum is the OR
+        select_sql = (
+            "SELECT person_id, CAST(strftime('%Y%m', day) AS INTEGER), "
+            "SUM(DISTINCT 1 << (CAST(strftime('%d', day) AS INTEGER) - 1)) "
+        )
+    session.execute(
+        text(
+            "INSERT INTO onsitemonth (person_id, month, days) "
+            + select_sql
+            + "FROM checkin WHERE checkin.on_site AND checkin.id <= :top GROUP BY 1, 2"
+        ),
+        {"top": top},
     )
-    return {aid: (days, workdays) for aid, days, workdays in session.execute(query)}
+
+
+def refresh_onsite_months(session: Session) -> None:
+    """Bring ``onsitemonth`` up to date with the check-ins (once per session).
+
+    The first time, it is built from every check-in; afterwards only check-ins above the
+    watermark (less ``ROLLUP_OVERLAP``) are read and OR-ed into their months, a few
+    thousand rows a day even for a large district. Check-ins are only ever added (never
+    updated or deleted), which is what makes this exact."""
+    if session.info.get(ROLLUP):
+        return
+    if _dialect(session) == "postgresql":  # one refresher at a time; others wait, then skip
+        session.execute(select(func.pg_advisory_xact_lock(zlib.crc32(ROLLUP.encode()))))
+    top = session.scalar(select(func.max(_C.c.id))) or 0
+    state = session.get(SweepState, ROLLUP)
+    if state is None:
+        _rebuild_rollup(session, top)
+        session.add(SweepState(name=ROLLUP, value=top))
+    else:
+        since = max(0, state.value - ROLLUP_OVERLAP)
+        rows = session.execute(
+            select(_C.c.person_id, _C.c.day).where(_C.c.id > since, _C.c.id <= top, _ON_SITE)
+        ).all()
+        merged: dict[tuple[int, int], int] = defaultdict(int)
+        for pid, day in rows:
+            merged[(pid, month_key(day))] |= 1 << (day.day - 1)
+        if merged:
+            maker = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
+            statement = maker(_M)
+            statement = statement.on_conflict_do_update(
+                index_elements=["person_id", "month"],
+                set_={"days": _M.c.days.op("|")(statement.excluded.days)},
+            )
+            session.execute(
+                statement,
+                [{"person_id": p, "month": m, "days": d} for (p, m), d in sorted(merged.items())],
+            )
+        state.value = max(state.value, top)
+    session.flush()
+    session.info[ROLLUP] = True
+
+
+def onsite_months(
+    session: Session, first: date, last: date, person_ids: Collection[int] | None = None
+) -> dict[int, dict[int, int]]:
+    """person → {month key → bitmask of on-site days} for the months from ``first`` to
+    ``last`` (refresh the rollup first). ``person_ids`` narrows it to a few people."""
+    query = select(_M.c.person_id, _M.c.month, _M.c.days).where(
+        _M.c.month >= month_key(first), _M.c.month <= month_key(last)
+    )
+    if person_ids is not None:
+        query = query.where(_M.c.person_id.in_(sorted(set(person_ids))))
+    months: dict[int, dict[int, int]] = defaultdict(dict)
+    for pid, month, days in session.execute(query).all():
+        months[pid][month] = days
+    return months
 
 
 # -- leave ------------------------------------------------------------------------------------
 
 
-def approved_leaves(session: Session, first: date, last: date) -> dict[int, list[tuple[date, date]]]:
+def approved_leaves(
+    session: Session, first: date, last: date
+) -> dict[int, list[tuple[date, date]]]:
     """Approved leave overlapping ``first``..``last``: applicant → [(start, end), ...]."""
     query = select(_L.c.applicant_id, _L.c.start, _L.c.end).where(
         _L.c.status == "approved", _L.c.start <= last, _L.c.end >= first
     )
     spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for pid, start, end in session.execute(query):
+    for pid, start, end in session.execute(query).all():
         spans[pid].append((start, end))
     return dict(spans)
-
-
-def onsite_during_leave(session: Session, first: date, last: date) -> dict[int, set[date]]:
-    """On-site days that fall inside the person's own approved leave (they count as on-site,
-    not as leave)."""
-    query = (
-        select(_C.c.person_id, _C.c.day)
-        .select_from(_C.join(_L, _L.c.applicant_id == _C.c.person_id))
-        .where(
-            _L.c.status == "approved",
-            _L.c.start <= last,
-            _L.c.end >= first,
-            _ON_SITE,
-            _C.c.day >= _L.c.start,
-            _C.c.day <= _L.c.end,
-            _C.c.day >= first,
-            _C.c.day <= last,
-        )
-        .distinct()
-    )
-    days: dict[int, set[date]] = defaultdict(set)
-    for pid, day in session.execute(query):
-        days[pid].add(day)
-    return dict(days)
 
 
 def pending_requests_by_applicant(session: Session) -> dict[int, int]:
@@ -236,7 +284,7 @@ def pending_requests_by_applicant(session: Session) -> dict[int, int]:
         .where(_L.c.status == "pending")
         .group_by(_L.c.applicant_id)
     )
-    return {pid: n for pid, n in session.execute(query)}
+    return {pid: n for pid, n in session.execute(query).all()}
 
 
 def _open_step_filter() -> Any:
@@ -257,7 +305,7 @@ def open_steps_by_assignee(session: Session) -> dict[int, int]:
         .where(_open_step_filter())
         .group_by(_S.c.assignee_id)
     )
-    return {pid: n for pid, n in session.execute(query)}
+    return {pid: n for pid, n in session.execute(query).all()}
 
 
 def pending_claims_by_assignee(session: Session) -> dict[int, int]:
@@ -267,7 +315,7 @@ def pending_claims_by_assignee(session: Session) -> dict[int, int]:
         .where(table.c.status == "pending", table.c.assignee_id.is_not(None))
         .group_by(table.c.assignee_id)
     )
-    return {pid: n for pid, n in session.execute(query)}
+    return {pid: n for pid, n in session.execute(query).all()}
 
 
 @dataclass(frozen=True)
@@ -303,7 +351,7 @@ def open_steps(session: Session, notified_before: datetime) -> list[OpenStepRow]
         .where(_open_step_filter(), _S.c.notified_at <= notified_before)
         .order_by(_S.c.id)
     )
-    return [OpenStepRow(*row) for row in session.execute(query)]
+    return [OpenStepRow(*row) for row in session.execute(query).all()]
 
 
 # -- diaries ----------------------------------------------------------------------------------
@@ -328,7 +376,7 @@ def diary_counts(session: Session, first: date, last: date) -> dict[int, DiaryCo
         .where(_D.c.day >= first, _D.c.day <= last)
         .group_by(_D.c.person_id)
     )
-    return {pid: DiaryCounts(n, w, m) for pid, n, w, m in session.execute(query)}
+    return {pid: DiaryCounts(n, w, m) for pid, n, w, m in session.execute(query).all()}
 
 
 def unsigned_diaries(session: Session, first: date, last: date, scope: str) -> dict[int, int]:
@@ -340,7 +388,7 @@ def unsigned_diaries(session: Session, first: date, last: date, scope: str) -> d
         .where(_D.c.day >= first, _D.c.day <= last, column.is_(None))
         .group_by(_D.c.person_id)
     )
-    return {pid: n for pid, n in session.execute(query)}
+    return {pid: n for pid, n in session.execute(query).all()}
 
 
 # -- the outbox -------------------------------------------------------------------------------
@@ -378,16 +426,17 @@ def claim_reminders(
     meantime is left alone (PostgreSQL re-checks it after the row lock; SQLite serialises
     writers); on PostgreSQL ``SKIP LOCKED`` also keeps dispatchers from queueing on each
     other's rows. A claim older than ``stale_before`` belongs to a dispatcher that died."""
-    candidates = (
-        select(_R.c.id).where(_claimable(stale_before)).order_by(_R.c.id).limit(limit)
-    )
+    candidates = select(_R.c.id).where(_claimable(stale_before)).order_by(_R.c.id).limit(limit)
+    claim = update(_R).values(claim_token=token, claimed_at=now)
     if _dialect(session) == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    session.execute(
-        update(_R)
-        .where(_R.c.id.in_(candidates.scalar_subquery()), _claimable(stale_before))
-        .values(claim_token=token, claimed_at=now)
-    )
+        # A CTE (materialised once), not "id IN (subquery)": with the IN form PostgreSQL
+        # claimed more rows than the LIMIT in the tests (the planner may rescan the
+        # subquery within the UPDATE).
+        chosen = candidates.with_for_update(skip_locked=True).cte("chosen")
+        claim = claim.where(_R.c.id == chosen.c.id, _claimable(stale_before))
+    else:
+        claim = claim.where(_R.c.id.in_(candidates.scalar_subquery()), _claimable(stale_before))
+    session.execute(claim)
     session.flush()
     query = (
         select(Reminder)
@@ -447,7 +496,9 @@ def release_claims(session: Session, token: str) -> int:
 
 
 def unsent_count(session: Session) -> int:
-    query = select(func.count()).select_from(_R).where(_R.c.sent_at.is_(None), _R.c.failed.is_(None))
+    query = (
+        select(func.count()).select_from(_R).where(_R.c.sent_at.is_(None), _R.c.failed.is_(None))
+    )
     return session.scalar(query) or 0
 
 

@@ -71,15 +71,7 @@ class CheckIn(SQLModel, table=True):
 
     __table_args__ = (
         Index("ix_checkin_person_day", "person_id", "day"),
-        # Partial, covering indexes for the scheduler's roster-wide sweeps (migration 0002):
-        # on-site days per cadre over a year, and who was on site on one day.
-        Index(
-            "ix_checkin_onsite_person_day",
-            "person_id",
-            "day",
-            sqlite_where=text("on_site"),
-            postgresql_where=text("on_site"),
-        ),
+        # Who was on site on one day, for the evening nudge (migration 0002).
         Index(
             "ix_checkin_onsite_day_person",
             "day",
@@ -225,6 +217,26 @@ class Reminder(SQLModel, table=True):
     not_after: datetime | None = None
 
 
+class OnsiteMonth(SQLModel, table=True):
+    """On-site days rolled up per cadre and month for the roster-wide sweeps: bit ``d - 1``
+    of ``days`` is set when the cadre was on site on day ``d`` (so clipping to a posting,
+    the working-day calendar and leave still apply exactly, in Python). Twelve small rows
+    per cadre and year instead of every check-in; ``storage.sweeps.refresh_onsite_months``
+    folds in the check-ins added since its watermark (``SweepState``)."""
+
+    __table_args__ = (Index("ix_onsitemonth_month_person", "month", "person_id", "days"),)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    month: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})  # 202611
+    days: int
+
+
+class SweepState(SQLModel, table=True):
+    """Small named values the sweeps keep between runs (the check-in rollup's watermark)."""
+
+    name: str = Field(primary_key=True, max_length=32)
+    value: int
+
+
 class SpotCheck(SQLModel, table=True):
     """明查暗访 (Art. 26.3)."""
 
@@ -257,3 +269,19 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=48)
     subject: str = Field(max_length=64)
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class AssessmentGrade(SQLModel, table=True):
+    """年度考核等次 (Art. 26, 30): one grade per cadre and year, so the 20% cap on 优秀 can be
+    checked against what is stored. ``source`` tells a grade given by an official (``manual``)
+    or an import (``import``) from the 不称职 that a third unexcused absence at a spot check
+    imposes (``spot_check``, Art. 26.3), which an official cannot lift."""
+
+    __table_args__ = (UniqueConstraint("cadre_id", "year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    cadre_id: int = Field(foreign_key="person.id", index=True)
+    year: int = Field(index=True)
+    grade: str = Field(max_length=16)  # excellent|competent|incompetent
+    graded_by_id: int | None = Field(default=None, foreign_key="person.id")
+    source: str = Field(default="manual", max_length=16)  # manual|import|spot_check
+    at: datetime

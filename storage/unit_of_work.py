@@ -31,6 +31,8 @@ class UnitOfWork:
         self.calendar = repos.CalendarRepository(self.session)
         self.dialogs = repos.DialogRepository(self.session)
         self.audit = repos.AuditRepository(self.session)
+        self.spot_checks = repos.SpotCheckRepository(self.session)
+        self.grades = repos.GradeRepository(self.session)
         return self
 
     def __exit__(

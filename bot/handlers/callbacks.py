@@ -149,3 +149,64 @@ class Done(CallbackData):
 @dataclass(frozen=True)
 class Noop(CallbackData):
     prefix: ClassVar[str] = "nx"
+
+
+@dataclass(frozen=True)
+class AttendanceReview(CallbackData):
+    """A township secretary confirms a month's attendance (``2026-11``); the sheet then
+    goes to the district departments."""
+
+    prefix: ClassVar[str] = "ar"
+    period: str
+
+
+@dataclass(frozen=True)
+class ReportMenu(CallbackData):
+    """Turn the /report menu to another period (``2026-10``, ``2026-Q3``)."""
+
+    prefix: ClassVar[str] = "rm"
+    period: str
+
+
+@dataclass(frozen=True)
+class ReportPick(CallbackData):
+    """Send the report of a scope (``t`` township, ``d`` district, ``u`` unit, ``a`` the
+    annual sheet) for a period; the scope is checked against the presser."""
+
+    prefix: ClassVar[str] = "rp"
+    scope: str
+    ref: int
+    period: str
+
+
+@dataclass(frozen=True)
+class SpotTownship(CallbackData):
+    """Spot check: list the cadres of this township."""
+
+    prefix: ClassVar[str] = "xt"
+    township_id: int
+
+
+@dataclass(frozen=True)
+class SpotCadre(CallbackData):
+    """Spot check: this cadre — offer a remote check or an in-person record."""
+
+    prefix: ClassVar[str] = "xc"
+    cadre_id: int
+
+
+@dataclass(frozen=True)
+class SpotRemote(CallbackData):
+    """Spot check: ask the cadre for their location now."""
+
+    prefix: ClassVar[str] = "xr"
+    cadre_id: int
+
+
+@dataclass(frozen=True)
+class SpotInPerson(CallbackData):
+    """Spot check made in person: the cadre was ``found`` on site or not."""
+
+    prefix: ClassVar[str] = "xp"
+    cadre_id: int
+    found: bool

@@ -11,8 +11,18 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from bot.handlers import checkin, diary, leave, onboarding, status
+from bot.handlers import (
+    attendance_review,
+    checkin,
+    diary,
+    leave,
+    onboarding,
+    reports,
+    spot_checks,
+    status,
+)
 from bot.handlers.callbacks import (
+    AttendanceReview,
     BadCallback,
     ClaimVote,
     DiarySign,
@@ -24,6 +34,12 @@ from bot.handlers.callbacks import (
     Noop,
     PickDate,
     PickMonth,
+    ReportMenu,
+    ReportPick,
+    SpotCadre,
+    SpotInPerson,
+    SpotRemote,
+    SpotTownship,
     unpack,
 )
 from bot.handlers.context import Context
@@ -33,6 +49,8 @@ from bot.i18n import Catalog
 from domain.errors import DomainError
 from domain.roles import CADRE_ROLES, Role
 from services.clock import Clock
+from services.reports.scope import REPORT_ROLES
+from services.spot_checks import INSPECTORS
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -54,6 +72,8 @@ COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
     "leave": (leave.leave_command, CADRE_ROLES),
     "myleave": (leave.myleave_command, CADRE_ROLES),
     "signoff": (diary.signoff_command, SIGNERS),
+    "report": (reports.report_command, REPORT_ROLES),
+    "spotcheck": (spot_checks.spotcheck_command, INSPECTORS),
 }
 
 #: The command menu Telegram shows, in menu order.
@@ -66,6 +86,8 @@ MENU = (
     "status",
     "signoff",
     "claim",
+    "report",
+    "spotcheck",
     "help",
     "cancel",
 )
@@ -80,6 +102,13 @@ PRESSES: dict[type, Callable] = {
     ClaimVote: checkin.claim_vote,
     DiarySign: diary.sign,
     Done: diary.done,
+    AttendanceReview: attendance_review.confirm,
+    ReportMenu: reports.menu,
+    ReportPick: reports.pick,
+    SpotTownship: spot_checks.pick_township,
+    SpotCadre: spot_checks.pick_cadre,
+    SpotRemote: spot_checks.remote,
+    SpotInPerson: spot_checks.in_person,
 }
 
 DIALOGS: dict[str, Callable[[Context, str, dict], None]] = {
@@ -140,7 +169,8 @@ class Conversations:
             self._command(ctx, *event.command)
         elif event.location is not None:
             self._require(ctx, CADRE_ROLES)
-            checkin.location(ctx)
+            if not spot_checks.location(ctx):  # an open spot check takes the location first
+                checkin.location(ctx)
         elif event.contact is not None:
             onboarding.already_bound(ctx)
         elif (state := ctx.uow.dialogs.get(ctx.me.id)) is not None:

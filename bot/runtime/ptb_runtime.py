@@ -202,7 +202,8 @@ class PtbCalls:
     def delivery_error(self, exc: Exception) -> Exception | None:
         """PTB raises ``NetworkError`` for every 5xx (JSON or a proxy's HTML page) and for a
         dropped connection; ``BadRequest`` and ``TimedOut`` are subclasses of it, so the 400
-        is told apart first. A bad token or a 409 is a configuration error: propagate."""
+        is told apart first. A bad token or a 409 is a configuration error, a send after
+        ``stop()`` a bug: those propagate."""
         if isinstance(exc, PtbRetryAfter):
             return RetryAfter(_seconds(lambda: exc.retry_after) or 1.0)
         if isinstance(exc, Forbidden):
@@ -211,6 +212,8 @@ class PtbCalls:
             return Rejected(str(exc))
         if isinstance(exc, InvalidToken | Conflict):
             return None
+        if isinstance(exc.__cause__, RuntimeError):  # "HTTPXRequest is not initialized":
+            return None  # a send after stop(); retrying cannot help
         if isinstance(exc, TelegramError):  # NetworkError, TimedOut, a 200 that is not JSON
             return TransientFailure(str(exc))
         return None

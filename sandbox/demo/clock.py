@@ -30,6 +30,10 @@ class ShiftableClock:
         real_today = datetime.now(self.zone).date()
         self._shift = timedelta(days=(day - real_today).days)
 
+    def reset(self) -> None:
+        """Follow the wall clock again."""
+        self._shift = timedelta(0)
+
     @property
     def shifted(self) -> bool:
         """Whether the clock shows another day than the wall clock."""

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from pydantic import ValidationError
 
 from bot.app import build_runtime
 from bot.composition import Storage, build_storage
-from bot.settings import Framework, Settings
+from bot.settings import Framework, Settings, SettingsError
 from sandbox.demo.clock import ShiftableClock
 from sandbox.demo.scheduler_hook import SchedulerHook
 from sandbox.demo.web import build_demo_app
@@ -62,21 +63,19 @@ class DemoStack:
         if self._stopped:
             return
         self._stopped = True
+        task = self._polling
+        if task is not None and task.done() and not task.cancelled() and task.exception():
+            log.error("the bot had stopped polling", exc_info=task.exception())
         if self._runner is not None:
             await self._runner.cleanup()
         await self.scheduler.stop()
         with contextlib.suppress(Exception):
             await self.runtime.stop()
-        if self._polling is not None:
-            if not self._polling.done():
-                try:
-                    await asyncio.wait_for(asyncio.shield(self._polling), 10)
-                except (TimeoutError, asyncio.CancelledError):
-                    self._polling.cancel()
-                    with contextlib.suppress(BaseException):
-                        await self._polling
-            elif not self._polling.cancelled() and self._polling.exception() is not None:
-                log.error("the bot's polling had failed", exc_info=self._polling.exception())
+        if task is not None and not task.done():
+            try:
+                await asyncio.wait_for(task, 10)  # cancels it after 10 s
+            except (Exception, asyncio.CancelledError) as exc:  # it is being stopped anyway
+                log.debug("polling ended with %r while stopping", exc)
         await self.emulator.stop()
         self.storage.engine.dispose()
 
@@ -118,14 +117,40 @@ async def start_demo_stack(
     ``port=0`` picks a free port (tests); ``today`` moves the demo clock before the bot
     starts. The database is ``data_dir/demo-<timestamp>.db`` (default ``./data``).
     """
-    base = Settings(token=DEMO_TOKEN, framework=Framework(framework), language="zh")
+    base = demo_settings(framework)
     clock = ShiftableClock(base.zone)
     if today is not None:
         clock.move_to(today)
-    now = clock.now()
-    database_path = fresh_database(data_dir or Path("data"), now)
-    url = await asyncio.to_thread(prepare_database, database_path)
+    database_path = fresh_database(data_dir or Path("data"), clock.now())
+    try:
+        return await _start(base, clock, database_path, host, port)
+    except BaseException:
+        _discard(database_path)  # a run that never started leaves no file behind
+        raise
 
+
+def demo_settings(framework: str | Framework) -> Settings:
+    """The demo's settings: its own token and language; the time zone (and the rest) as
+    configured, so a broken ``CADREBOT_*`` variable is one clear line, as elsewhere."""
+    try:
+        return Settings(token=DEMO_TOKEN, framework=Framework(framework), language="zh")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "CADREBOT_" + str(first["loc"][0]).upper() if first["loc"] else "CADREBOT_*"
+        raise SettingsError(f"{name}: {first['msg']}") from None
+
+
+def _discard(database_path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            Path(f"{database_path}{suffix}").unlink()
+
+
+async def _start(
+    base: Settings, clock: ShiftableClock, database_path: Path, host: str, port: int
+) -> DemoStack:
+    now = clock.now()
+    url = await asyncio.to_thread(prepare_database, database_path)
     emulator = BotApiEmulator(DEMO_TOKEN, bot_first_name="驻村干部管理助手")
     await emulator.start("127.0.0.1", 0)
     settings = base.model_copy(update={"api_url": emulator.base_url, "database_url": url})
@@ -146,11 +171,10 @@ async def start_demo_stack(
         clock=clock,
         settings=settings,
         database_path=database_path,
-        scheduler=SchedulerHook(storage=storage, runtime=runtime, clock=clock),
+        scheduler=SchedulerHook(storage=storage, runtime=runtime, clock=clock, settings=settings),
     )
     try:
-        stack._polling = asyncio.create_task(runtime.run_polling(), name="cadrebot-demo-polling")
-        await stack.scheduler.start()
+        # the page's port first: if it is taken, nothing else has been started yet
         runner = web.AppRunner(
             build_demo_app(stack), access_log=None, handler_cancellation=True, shutdown_timeout=1
         )
@@ -160,6 +184,8 @@ async def start_demo_stack(
         bound = runner.addresses[0][1]
         shown = f"[{host}]" if ":" in host else host
         stack.url = f"http://{shown}:{bound}/"
+        stack._polling = asyncio.create_task(runtime.run_polling(), name="cadrebot-demo-polling")
+        await stack.scheduler.start()
         await _until_polling(stack)
     except BaseException:
         await stack.stop()

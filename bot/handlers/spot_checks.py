@@ -1,0 +1,118 @@
+"""/spotcheck (明查暗访, Art. 26.3) for org_dept and poverty_bureau: township → cadre →
+a remote location check or the result of a visit in person, each one tap.
+
+A remote check sends the cadre a message with a location button (a reply keyboard, which
+only a message to their own chat can carry, so it is built here rather than as a notice).
+While their check is open, the cadre's next location answers it: ``location`` is consulted
+first in the conversation's location branch, and also records the ordinary check-in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.handlers import checkin
+from bot.handlers.callbacks import SpotCadre, SpotInPerson, SpotRemote, SpotTownship
+from bot.handlers.context import Context
+from bot.handlers.events import Button, KeyButton, Outgoing
+from domain.assessment import SPOT_CHECK_ANSWER_MINUTES
+from services import spot_checks as service
+
+
+def _clock(moment: datetime, ctx: Context) -> str:
+    return moment.astimezone(ctx.now.tzinfo).strftime("%H:%M")
+
+
+def spotcheck_command(ctx: Context, _args: str = "") -> None:
+    townships = service.townships(ctx.uow, ctx.me)
+    buttons = [Button(t.name, SpotTownship(t.id).pack()) for t in townships]
+    ctx.say(
+        "spotcheck.pick_township", buttons=[buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    )
+
+
+def pick_township(ctx: Context, data: SpotTownship) -> None:
+    township = ctx.uow.places.township_by_id(data.township_id)
+    choices = service.cadres_in(ctx.uow, ctx.me, data.township_id, ctx.now.date())
+    if not choices:
+        ctx.edit(ctx.t("spotcheck.no_cadres", township=township.name))
+        return
+    buttons = [
+        [Button(f"{c.person.name} · {c.village.name}", SpotCadre(c.person.id).pack())]
+        for c in choices
+    ]
+    ctx.edit(ctx.t("spotcheck.pick_cadre", township=township.name), buttons)
+
+
+def pick_cadre(ctx: Context, data: SpotCadre) -> None:
+    choice = service.choice_of(ctx.uow, ctx.me, data.cadre_id, ctx.now.date())
+    minutes = SPOT_CHECK_ANSWER_MINUTES
+    buttons = [
+        [ctx.button("spotcheck.button_remote", SpotRemote(data.cadre_id), minutes=minutes)],
+        [
+            ctx.button("spotcheck.button_found", SpotInPerson(data.cadre_id, True)),
+            ctx.button("spotcheck.button_absent", SpotInPerson(data.cadre_id, False)),
+        ],
+    ]
+    text = ctx.t(
+        "spotcheck.pick_method",
+        name=choice.person.name,
+        village=choice.village.name,
+        minutes=minutes,
+    )
+    ctx.edit(text, buttons)
+
+
+def remote(ctx: Context, data: SpotRemote) -> None:
+    started = service.start_remote(ctx.uow, ctx.me, data.cadre_id, ctx.now)
+    deadline = _clock(started.check.deadline, ctx)
+    ctx.edit(
+        ctx.t(
+            "spotcheck.started", name=started.cadre.name, village=started.village, deadline=deadline
+        )
+    )
+    ctx.toast("spotcheck.started_toast")
+    cadre = started.cadre
+    lang = ctx.catalog.language_for(cadre.language, None)
+    ctx.response.messages.append(
+        Outgoing(
+            cadre.telegram_user_id,
+            ctx.catalog.text(
+                lang, "spotcheck.ask_cadre", minutes=SPOT_CHECK_ANSWER_MINUTES, deadline=deadline
+            ),
+            keyboard=[
+                [KeyButton(ctx.catalog.text(lang, "button.share_location"), request_location=True)]
+            ],
+        )
+    )
+
+
+def in_person(ctx: Context, data: SpotInPerson) -> None:
+    outcome = service.record_in_person(
+        ctx.uow, ctx.me, data.cadre_id, found=data.found, now=ctx.now
+    )
+    ctx.notices += outcome.notices
+    ctx.edit(
+        ctx.t(
+            "spotcheck.pick_method",
+            name=outcome.cadre.name,
+            village=outcome.village,
+            minutes=SPOT_CHECK_ANSWER_MINUTES,
+        )
+    )
+    ctx.toast("spotcheck.recorded_toast")
+
+
+def location(ctx: Context) -> bool:
+    """Answer the cadre's open spot check with this location (and record the check-in as
+    usual); False when no check is open, so the caller does the ordinary check-in."""
+    if service.open_check(ctx.uow, ctx.me, ctx.now) is None:
+        return False
+    loc = ctx.event.location
+    assert loc is not None
+    checkin.location(ctx)  # the position is a check-in too (a forwarded one is refused)
+    outcome = service.answer(ctx.uow, ctx.me, lat=loc.lat, lon=loc.lon, now=ctx.now)
+    assert outcome is not None
+    ctx.notices += outcome.notices
+    ctx.say(f"spotcheck.answered_{outcome.result}", village=outcome.village)
+    return True

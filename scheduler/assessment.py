@@ -1,0 +1,54 @@
+"""Assessment seasons (Art. 15, 26): the township's half-year assessment is due before
+the end of June, the district's annual one by the end of December. Township party
+secretaries, org_dept and poverty_bureau are reminded on June 15 and December 5.
+
+As of a day in January-June the half-year season is meant (period ``2026-H1``), as of a
+day in July-December the year end (period ``2026``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from domain.roles import Role
+from scheduler.common import DEFAULT_ZONE, DISTRICT_ROLES, UowFactory, day_of, run_sweep
+from services.outbox import Draft
+from storage import sweeps as q
+from storage.unit_of_work import UnitOfWork
+
+
+def sweep_assessment_season(
+    uow_factory: UowFactory,
+    as_of: date | datetime,
+    *,
+    zone: ZoneInfo = DEFAULT_ZONE,
+    dry_run: bool = False,
+) -> list[Draft]:
+    today = day_of(as_of, zone)
+    if today.month <= 6:
+        season, period, deadline = "half", f"{today.year}-H1", date(today.year, 6, 30)
+    else:
+        season, period, deadline = "year", str(today.year), date(today.year, 12, 31)
+    kind = f"assessment_{season}"
+
+    def plan(uow: UnitOfWork) -> list[Draft]:
+        cadres = q.postings(uow.session, today, today)
+        per_township = Counter(c.township_id for c in cadres)
+        names = {c.township_id: c.township for c in cadres}
+        drafts = []
+        for h in q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES]):
+            params = {"year": today.year, "deadline": deadline.isoformat()}
+            if h.role == Role.TOWNSHIP_SECRETARY:
+                if not per_township.get(h.township_id):
+                    continue
+                key = f"reminder.{kind}_township"
+                params |= {"township": names[h.township_id], "cadres": per_township[h.township_id]}
+            else:
+                key = f"reminder.{kind}_district"
+                params |= {"cadres": len(cadres), "townships": len(per_township)}
+            drafts.append(Draft(h.person_id, kind, period, {"key": key, "params": params}))
+        return drafts
+
+    return run_sweep(uow_factory, "assessment", plan, dry_run=dry_run)

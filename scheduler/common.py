@@ -1,0 +1,97 @@
+"""What every sweep shares: one transaction per sweep, the as-of moment, period keys.
+
+A sweep is a plain function ``sweep_x(uow_factory, as_of, *, zone, dry_run) -> [Draft]``:
+it plans the reminders due as of that moment from a handful of roster-wide queries and
+stores them in the outbox, where the unique (recipient, kind, period) key makes running
+it again harmless. ``dry_run`` plans and inserts inside the transaction, returns what
+would be new, and rolls back: it shows exactly what a real run would add.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.roles import Role
+from services.outbox import Draft, enqueue
+from storage import sweeps as q
+from storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+UowFactory = Callable[[], UnitOfWork]
+DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
+DISTRICT_ROLES = (Role.ORG_DEPT, Role.POVERTY_BUREAU)
+#: The longest list a message carries before "… and N more" (Telegram's 4096 characters).
+MAX_LINES = 40
+
+
+def run_sweep(
+    uow_factory: UowFactory,
+    name: str,
+    plan: Callable[[UnitOfWork], list[Draft]],
+    *,
+    dry_run: bool = False,
+) -> list[Draft]:
+    """Plan and store one sweep in one transaction; returns the drafts that were new."""
+    with uow_factory() as uow:
+        if not q.try_sweep_lock(uow.session, name):
+            log.info("sweep %s is running in another scheduler; skipped", name)
+            return []
+        new = enqueue(uow, plan(uow))
+        if dry_run:
+            uow.rollback()
+        else:
+            uow.commit()
+    log.info("sweep %s: %d new reminders%s", name, len(new), " (dry run)" if dry_run else "")
+    return new
+
+
+def day_of(as_of: date | datetime, zone: ZoneInfo) -> date:
+    if isinstance(as_of, datetime):
+        return as_of.astimezone(zone).date() if as_of.tzinfo else as_of.date()
+    return as_of
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(23, 59, 59), zone)
+
+
+def moment_of(as_of: date | datetime, zone: ZoneInfo) -> datetime:
+    """A datetime as given (in ``zone`` if naive); a bare date means the end of that day."""
+    if isinstance(as_of, datetime):
+        return as_of if as_of.tzinfo else as_of.replace(tzinfo=zone)
+    return end_of_day(as_of, zone)
+
+
+def week_key(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def month_key(day: date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def previous_month(day: date) -> date:
+    """The first day of the month before ``day``'s."""
+    last = day.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1)
+
+
+def by_place(holders: Iterable[q.HolderRow], role: str, field: str) -> dict[int, list[int]]:
+    """Holders of ``role`` grouped by their township/village/unit id."""
+    grouped: dict[int, list[int]] = defaultdict(list)
+    for h in holders:
+        place = getattr(h, field)
+        if h.role == role and place is not None:
+            grouped[place].append(h.person_id)
+    return grouped
+
+
+def with_more(items: list[dict], limit: int = MAX_LINES) -> tuple[list[dict], int]:
+    """At most ``limit`` items, and how many were left out."""
+    return items[:limit], max(0, len(items) - limit)

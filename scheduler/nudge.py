@@ -1,0 +1,50 @@
+"""The evening nudge: on a working day, a cadre posted today who has not checked in on
+site and is not on approved leave is reminded while the day can still count (Art. 11)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from scheduler.common import DEFAULT_ZONE, UowFactory, day_of, end_of_day, run_sweep
+from services.calendar import load_calendar
+from services.outbox import Draft
+from storage import sweeps as q
+from storage.unit_of_work import UnitOfWork
+
+KIND = "checkin_nudge"
+
+
+def sweep_daily_nudge(
+    uow_factory: UowFactory,
+    as_of: date | datetime,
+    *,
+    zone: ZoneInfo = DEFAULT_ZONE,
+    dry_run: bool = False,
+) -> list[Draft]:
+    """Period key: the day (``2026-11-30``); the nudge expires at the day's end, when it
+    could no longer make the day count."""
+    day = day_of(as_of, zone)
+
+    def plan(uow: UnitOfWork) -> list[Draft]:
+        if not load_calendar(uow).is_workday(day):
+            return []
+        posted = q.postings(uow.session, day, day)
+        on_site = q.onsite_on(uow.session, day)
+        on_leave = set(q.approved_leaves(uow.session, day, day))
+        return [
+            Draft(
+                p.person_id,
+                KIND,
+                day.isoformat(),
+                {
+                    "key": "reminder.checkin_nudge",
+                    "params": {"village": p.village, "day": day.isoformat()},
+                },
+                not_after=end_of_day(day, zone),
+            )
+            for p in posted
+            if p.person_id not in on_site and p.person_id not in on_leave
+        ]
+
+    return run_sweep(uow_factory, "daily_nudge", plan, dry_run=dry_run)

@@ -1,0 +1,109 @@
+"""Leave steps left pending (design card: approvers who leave a step pending).
+
+A step that reached its holder (``LeaveStep.notified_at``) over 24 hours ago and is still
+undecided reminds the holder, with the decision buttons; over 72 hours it also tells the
+township party secretary of the cadre's township, or, for a district step (org_dept,
+poverty_bureau, or the admin standing in for them), both district departments. Each once
+per step: the period key is the step.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.roles import Role
+from scheduler.common import (
+    DEFAULT_ZONE,
+    DISTRICT_ROLES,
+    UowFactory,
+    by_place,
+    day_of,
+    moment_of,
+    run_sweep,
+)
+from services.leave import decision_actions
+from services.outbox import Draft
+from storage import sweeps as q
+from storage.unit_of_work import UnitOfWork
+
+REMIND_KIND = "leave_pending"
+ESCALATE_KIND = "leave_overdue"
+REMIND_AFTER = timedelta(hours=24)
+ESCALATE_AFTER = timedelta(hours=72)
+_DISTRICT_STEP_ROLES = {Role.ORG_DEPT.value, Role.POVERTY_BUREAU.value, Role.ADMIN.value}
+#: Far enough back to find any cadre's latest posting.
+_EVER = date(1900, 1, 1)
+
+
+def sweep_leave_overdue(
+    uow_factory: UowFactory,
+    as_of: date | datetime,
+    *,
+    zone: ZoneInfo = DEFAULT_ZONE,
+    dry_run: bool = False,
+) -> list[Draft]:
+    """``as_of`` is a moment (a bare date means the end of that day)."""
+    now = moment_of(as_of, zone)
+    today = day_of(now, zone)
+
+    def plan(uow: UnitOfWork) -> list[Draft]:
+        steps = q.open_steps(uow.session, now - REMIND_AFTER)
+        if not steps:
+            return []
+        postings = {p.person_id: p for p in q.postings(uow.session, _EVER, today)}
+        holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES])
+        secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
+        district = [h.person_id for h in holders if h.role in DISTRICT_ROLES]
+        people = uow.people.by_ids([s.assignee_id for s in steps] + [s.applicant_id for s in steps])
+        drafts = []
+        for step in steps:
+            waited = now - step.notified_at
+            applicant = people.get(step.applicant_id)
+            posting = postings.get(step.applicant_id)
+            holder = people.get(step.assignee_id)
+            params = {
+                "id": step.request_id,
+                "name": applicant.name if applicant else "",
+                "village": posting.village if posting else "",
+                "start": step.start.isoformat(),
+                "end": step.end.isoformat(),
+                "days": step.days,
+                "role": step.role,
+                "kind": step.kind,
+                "hours": int(waited.total_seconds() // 3600),
+                "holder": holder.name if holder else "",
+            }
+            period = f"step:{step.step_id}"
+            drafts.append(
+                Draft(
+                    step.assignee_id,
+                    REMIND_KIND,
+                    period,
+                    {
+                        "key": "reminder.leave_pending",
+                        "params": params,
+                        "actions": [
+                            {"verb": a.verb, "ref": a.ref} for a in decision_actions(step.step_id)
+                        ],
+                    },
+                )
+            )
+            if waited < ESCALATE_AFTER:
+                continue
+            if step.role in _DISTRICT_STEP_ROLES:
+                overseers = district
+            else:
+                overseers = secretaries.get(posting.township_id, []) if posting else []
+            drafts += [
+                Draft(
+                    overseer,
+                    ESCALATE_KIND,
+                    period,
+                    {"key": "reminder.leave_overdue", "params": params},
+                )
+                for overseer in overseers
+            ]
+        return drafts
+
+    return run_sweep(uow_factory, "leave_overdue", plan, dry_run=dry_run)

@@ -1,0 +1,104 @@
+"""An outbox payload in the recipient's language: text, buttons and an attached sheet.
+
+Payload parts (all optional but ``key``):
+
+- ``key`` / ``params``: the catalog message and its values (``role``, ``kind``... are shown
+  as the regulation's terms, as ``bot.handlers.notify`` does);
+- ``lines``: lists rendered one catalog line per item (``alert_key`` for items marked
+  ``alert``), joined into the parameter ``param``, with "… and N more" past the cap;
+- ``parts``: further paragraphs, each a catalog message;
+- ``actions``: buttons, ``{"verb", "ref"}`` (leave and claim decisions, the review);
+- ``document``: an attendance sheet to attach (``services.reports.attendance_sheet``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+from bot.handlers.callbacks import AttendanceReview
+from bot.handlers.events import Button, Outgoing
+from bot.handlers.notify import decision_buttons, params_for_display
+from bot.i18n import Catalog, Markup
+from services.notices import Action
+from services.reports.attendance_sheet import build_from_spec
+from storage.unit_of_work import UnitOfWork
+
+#: Sheets are reported to Chinese government offices: headers in Chinese.
+SHEET_LANGUAGE = "zh"
+
+
+def _lines(catalog: Catalog, lang: str, spec: dict[str, Any]) -> str:
+    items = [
+        catalog.text(
+            lang,
+            spec["alert_key"] if item.get("alert") and spec.get("alert_key") else spec["key"],
+            **params_for_display(item),
+        )
+        for item in spec.get("items", [])
+    ]
+    if spec.get("more"):
+        items.append(catalog.text(lang, "reminder.more", count=spec["more"]))
+    if not items:
+        return catalog.text(lang, spec.get("empty", "reminder.none"))
+    return Markup("\n".join(items))
+
+
+def _buttons(catalog: Catalog, lang: str, actions: list[dict[str, Any]]) -> list[list[Button]]:
+    rows: list[list[Button]] = []
+    decisions = []
+    for action in actions:
+        if action["verb"] == "attendance:review":
+            data = AttendanceReview(str(action["ref"])).pack()
+            rows.append([Button(catalog.text(lang, "review.button"), data)])
+        else:
+            decisions.append(Action(action["verb"], int(action["ref"])))
+    return decision_buttons(catalog, lang, decisions) + rows
+
+
+def render_text(catalog: Catalog, lang: str, payload: dict[str, Any]) -> tuple[str, list]:
+    """The message text (HTML) and its inline buttons."""
+    params = params_for_display(dict(payload.get("params", {})))
+    for spec in payload.get("lines", []):
+        params[spec["param"]] = _lines(catalog, lang, spec)
+    text = catalog.text(lang, payload["key"], **params)
+    for part in payload.get("parts", []):
+        text += "\n\n" + catalog.text(lang, part["key"], **params_for_display(part["params"]))
+    return Markup(text), _buttons(catalog, lang, payload.get("actions", []))
+
+
+def sheet_label(catalog: Catalog) -> Callable[[str], str]:
+    """The words of the attendance sheet: column headers, totals, flags, role names."""
+
+    def label(key: str) -> str:
+        for full in (f"sheet.{key}", f"term.{key}"):
+            if catalog.has(full):
+                return str(catalog.text(SHEET_LANGUAGE, full))
+        return key
+
+    return label
+
+
+def document_for(
+    uow: UnitOfWork, catalog: Catalog, lang: str, spec: dict[str, Any]
+) -> tuple[str, bytes]:
+    """The file name and XLSX bytes of a payload's ``document``."""
+    name = html.unescape(
+        catalog.text(lang, "sheet.filename", name=spec["name"], label=spec["label"])
+    )
+    return name, build_from_spec(uow, spec, sheet_label(catalog))
+
+
+def render(
+    uow: UnitOfWork, catalog: Catalog, lang: str, chat_id: int, payload: dict[str, Any]
+) -> Outgoing:
+    """The whole message for one outbox row, ready for ``Delivery``."""
+    text, buttons = render_text(catalog, lang, payload)
+    document = payload.get("document")
+    return Outgoing(
+        chat_id,
+        text,
+        buttons=buttons or None,
+        document=document_for(uow, catalog, lang, document) if document else None,
+    )

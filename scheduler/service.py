@@ -1,0 +1,164 @@
+"""The scheduler process: APScheduler 3 on the bot's event loop, the sweeps and the
+dispatcher.
+
+Facts that shape it (see FACTS.md): APScheduler stores a job's next run time *before*
+running it and its default ``misfire_grace_time`` is one second, so a run missed while the
+process was down (or crashed mid-run) is simply gone; and a job store must not be shared
+between processes. So jobs live in memory, each has a generous grace time and coalesces,
+and at start-up every timed sweep whose last due time lies within its window is run once
+more ("catch-up"). That is safe because a sweep only fills the outbox, whose unique keys
+turn a repeated run into no new rows, and the dispatcher's claims keep a second scheduler
+from sending a row twice.
+
+Sweeps do synchronous database work: they run in a worker thread so the bot sharing the
+loop (``cadrebot run``) keeps answering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.i18n import Catalog
+from bot.settings import Settings
+from scheduler.dispatch import Dispatcher, DispatchInterrupted, DispatchReport, Sender
+from scheduler.jobs import BY_NAME
+from scheduler.timetable import Entry, build_timetable, last_due
+from services.clock import Clock
+from storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class SchedulerService:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        dispatcher: Dispatcher,
+        entries: list[Entry],
+        clock: Clock,
+        *,
+        enabled: bool = True,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.dispatcher = dispatcher
+        self.entries = entries
+        self.clock = clock
+        self.enabled = enabled
+        self.scheduler: AsyncIOScheduler | None = None
+        self._drain_lock = asyncio.Lock()
+        self._catch_up: asyncio.Task | None = None
+
+    async def start(self, *, catch_up: bool = True) -> None:
+        """Schedule the jobs on the running loop; catch up in the background."""
+        if not self.enabled:
+            log.info("scheduler disabled in this process (CADREBOT_SCHEDULER_IN_RUN=false)")
+            return
+        scheduler = AsyncIOScheduler(timezone=self.clock.zone)
+        for entry in self.entries:
+            scheduler.add_job(
+                self._run_entry,
+                trigger=entry.trigger,
+                args=[entry],
+                id=entry.name,
+                name=entry.name,
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=max(1, int(entry.window.total_seconds())),
+            )
+        scheduler.start()
+        self.scheduler = scheduler
+        if catch_up:
+            self._catch_up = asyncio.create_task(self.catch_up())
+        log.info("scheduler started: %s", ", ".join(e.name for e in self.entries))
+
+    async def stop(self) -> None:
+        """Stop claiming, let the batch in hand finish, then stop the scheduler."""
+        if self.scheduler is None:
+            return
+        self.dispatcher.stopping = True
+        if self._catch_up is not None and not self._catch_up.done():
+            self._catch_up.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._catch_up
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(15):
+                async with self._drain_lock:
+                    pass
+        self.scheduler.shutdown(wait=False)
+        await asyncio.sleep(0)  # AsyncIOScheduler shuts down via call_soon
+        self.scheduler = None
+
+    async def catch_up(self) -> None:
+        """Run once every timed sweep that fell due within its window (while the process
+        was down), every untimed one, then drain the outbox."""
+        now = self.clock.now()
+        for entry in self.entries:
+            if entry.sweep is None:
+                continue
+            as_of = last_due(entry.trigger, now, entry.window) if entry.timed else now
+            if as_of is None:
+                continue
+            log.info("catch-up: %s as of %s", entry.name, as_of.isoformat())
+            await self._sweep(entry, as_of)
+        await self.drain()
+
+    async def _run_entry(self, entry: Entry) -> None:
+        """An APScheduler job: the sweep for its latest due time, then a drain. A coalesced
+        late run still sweeps as of the time it was due."""
+        if entry.sweep is not None:
+            now = self.clock.now()
+            as_of = last_due(entry.trigger, now, entry.window) if entry.timed else now
+            await self._sweep(entry, as_of or now)
+        await self.drain()
+
+    async def _sweep(self, entry: Entry, as_of: datetime) -> None:
+        sweep = BY_NAME[entry.sweep]
+        try:
+            await asyncio.to_thread(
+                sweep.run, self.uow_factory, as_of, zone=self.clock.zone, dry_run=False
+            )
+        except Exception:  # one sweep failing (say, a calendar gap) must not stop the others
+            log.exception("sweep %s as of %s failed", entry.name, as_of.isoformat())
+
+    async def drain(self) -> DispatchReport | None:
+        """Send what the outbox holds; one drain at a time in this process."""
+        async with self._drain_lock:
+            if self.dispatcher.stopping:
+                return None
+            try:
+                report = await self.dispatcher.drain()
+            except DispatchInterrupted as exc:
+                log.error("%s; the rest will go at the next drain", exc)
+                return exc.report
+            except Exception:
+                log.exception("dispatch failed; the rows stay in the outbox")
+                return None
+            if report.sent or report.closed or report.retry_later:
+                log.info(
+                    "dispatched: %d sent, closed %s, %d to retry",
+                    report.sent,
+                    dict(report.closed),
+                    report.retry_later,
+                )
+            return report
+
+
+def build_scheduler(
+    settings: Settings,
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    delivery: Sender,
+    *,
+    enabled: bool = True,
+) -> SchedulerService:
+    """The scheduler for this configuration, sending through ``delivery`` (the runtime's)."""
+    dispatcher = Dispatcher(uow_factory, delivery, Catalog(settings.language.value), clock=clock)
+    return SchedulerService(
+        uow_factory, dispatcher, build_timetable(settings), clock, enabled=enabled
+    )

@@ -1,0 +1,258 @@
+"""The annual sheet (年度考核表) org_dept and poverty_bureau assess the cadres from at year end
+(Art. 26, 30): one row per cadre posted during the year.
+
+Each row carries the year's attendance as the monthly sheet counts it
+(``services.reports.attendance_sheet.gather`` over the year: on-site days against the 220
+required, approved-leave days, absent working days, the living allowance, diaries written
+and signed, the removal-trigger flags of Art. 29.1), the spot checks of the year (how many
+found the cadre present, on leave, unexcused, or got no answer, and the sanction the
+unexcused ones reached, Art. 26.3) and the grade recorded. A second worksheet sets the
+year's 优秀 against the 20% cap (``domain.assessment.excellent_cap``) over every cadre posted
+that year, district-wide whatever the filter, since the cap is the district's.
+Values are plain numbers and words, never formulas; the words come from the caller.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from domain.assessment import Sanction, SpotCheckResult, sanction_for
+from domain.attendance import REQUIRED_ONSITE_DAYS_PER_YEAR, Period
+from domain.calendar import WorkdayCalendar
+from services import grades as grade_service
+from services.reports.attendance_sheet import SheetRow, gather
+from storage.unit_of_work import UnitOfWork
+
+#: Column keys in sheet order; ``label(key)`` gives each header.
+COLUMNS: tuple[str, ...] = (
+    "name",
+    "role",
+    "township",
+    "village",
+    "unit",
+    "onsite_days",
+    "onsite_required",
+    "onsite_short",
+    "leave_days",
+    "absent_workdays",
+    "allowance_yuan",
+    "diaries_written",
+    "diaries_week_signed",
+    "diaries_month_signed",
+    "removal_month",
+    "removal_year",
+    "checks_total",
+    "checks_present",
+    "checks_on_leave",
+    "checks_unexcused",
+    "checks_no_answer",
+    "sanction",
+    "grade",
+)
+#: Columns summed in the totals row.
+SUMMED: tuple[str, ...] = (
+    "onsite_days",
+    "onsite_short",
+    "leave_days",
+    "absent_workdays",
+    "allowance_yuan",
+    "diaries_written",
+    "diaries_week_signed",
+    "diaries_month_signed",
+    "checks_total",
+    "checks_present",
+    "checks_on_leave",
+    "checks_unexcused",
+    "checks_no_answer",
+)
+#: Yes/no columns: the totals row counts the cadres flagged.
+FLAGS: tuple[str, ...] = ("removal_month", "removal_year")
+#: Keys of the summary worksheet, in order.
+SUMMARY: tuple[str, ...] = (
+    "total_cadres",
+    "graded_excellent",
+    "excellent_cap",
+    "excellent_percent",
+    "within_cap",
+    "graded_competent",
+    "graded_incompetent",
+    "ungraded",
+)
+
+
+@dataclass(frozen=True)
+class AnnualRow:
+    person_id: int
+    name: str
+    role: str
+    township: str
+    village: str
+    unit: str
+    onsite_days: int
+    onsite_required: int
+    onsite_short: int
+    leave_days: int
+    absent_workdays: int
+    allowance_yuan: int
+    diaries_written: int
+    diaries_week_signed: int
+    diaries_month_signed: int
+    removal_month: bool
+    removal_year: bool
+    checks_total: int
+    checks_present: int
+    checks_on_leave: int
+    checks_unexcused: int
+    checks_no_answer: int
+    sanction: Sanction | None
+    grade: str | None
+
+
+@dataclass(frozen=True)
+class AnnualSheet:
+    year: int
+    as_of: date
+    rows: list[AnnualRow]
+    grades: grade_service.GradeSummary
+
+    def totals(self) -> dict[str, int]:
+        totals = {key: sum(getattr(r, key) for r in self.rows) for key in SUMMED}
+        totals.update({key: sum(1 for r in self.rows if getattr(r, key)) for key in FLAGS})
+        return totals
+
+
+def _checks_by_cadre(uow: UnitOfWork, year: int, zone: ZoneInfo) -> dict[int, Counter]:
+    first = datetime(year, 1, 1, tzinfo=zone)
+    last = datetime(year + 1, 1, 1, tzinfo=zone)
+    counts: dict[int, Counter] = {}
+    for check in uow.spot_checks.between(first, last):
+        counts.setdefault(check.cadre_id, Counter())[check.result] += 1
+    return counts
+
+
+def _row(base: SheetRow, checks: Counter, grade: str | None) -> AnnualRow:
+    unexcused = checks[SpotCheckResult.UNEXCUSED]
+    return AnnualRow(
+        person_id=base.person_id,
+        name=base.name,
+        role=base.role,
+        township=base.township,
+        village=base.village,
+        unit=base.unit,
+        onsite_days=base.onsite_days,
+        onsite_required=REQUIRED_ONSITE_DAYS_PER_YEAR,
+        onsite_short=max(0, REQUIRED_ONSITE_DAYS_PER_YEAR - base.onsite_days),
+        leave_days=base.leave_days,
+        absent_workdays=base.absent_workdays,
+        allowance_yuan=base.allowance_yuan,
+        diaries_written=base.diaries_written,
+        diaries_week_signed=base.diaries_week_signed,
+        diaries_month_signed=base.diaries_month_signed,
+        removal_month=base.removal_month,
+        removal_year=base.removal_year,
+        checks_total=sum(checks.values()),
+        checks_present=checks[SpotCheckResult.PRESENT],
+        checks_on_leave=checks[SpotCheckResult.ON_LEAVE],
+        checks_unexcused=unexcused,
+        checks_no_answer=checks[SpotCheckResult.NO_ANSWER],
+        sanction=sanction_for(unexcused),
+        grade=grade,
+    )
+
+
+def gather_annual(
+    uow: UnitOfWork,
+    year: int,
+    *,
+    as_of: date,
+    zone: ZoneInfo,
+    township_id: int | None = None,
+    calendar: WorkdayCalendar | None = None,
+) -> AnnualSheet:
+    """The year's sheet counted up to ``as_of`` (at most December 31; a day that has not
+    happened is not an absence), for one township or the whole district."""
+    period = Period.year(year)
+    as_of = min(as_of, period.last)
+    base = gather(uow, period, township_id=township_id, as_of=as_of, calendar=calendar)
+    checks = _checks_by_cadre(uow, year, zone)
+    grades = uow.grades.for_year(year)
+    rows = [
+        _row(
+            r,
+            checks.get(r.person_id, Counter()),
+            grades[r.person_id].grade if r.person_id in grades else None,
+        )
+        for r in base.rows
+    ]
+    return AnnualSheet(year, as_of, rows, grade_service.summary(uow, year))
+
+
+def _cell(value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def to_xlsx(sheet: AnnualSheet, label: Callable[[str], str]) -> bytes:
+    """The workbook: the cadres' sheet (header, one row per cadre, totals) and the grades
+    summary. ``label(key)`` gives every word: the column keys, ``total``, ``yes``/``no``,
+    ``sheet_cadres``/``sheet_grades`` (worksheet titles), the summary keys, role codes,
+    grade codes and sanction codes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = label("sheet_cadres")[:31]
+    ws.append([label(key) for key in COLUMNS])
+    yes = label("yes")
+    for row in sheet.rows:
+        values = asdict(row)
+        values["role"] = label(row.role)
+        values["grade"] = label(row.grade) if row.grade else ""
+        values["sanction"] = label(row.sanction) if row.sanction else ""
+        for flag in FLAGS:
+            values[flag] = yes if values[flag] else ""
+        ws.append([_cell(values[key]) for key in COLUMNS])
+    totals: dict[str, Any] = dict.fromkeys(COLUMNS, "")
+    totals.update(sheet.totals())
+    totals["name"] = label("total")
+    ws.append([_cell(totals[key]) for key in COLUMNS])
+    for cells in ws.iter_rows(min_row=2):
+        for cell in cells:
+            if cell.data_type == "f":  # a name starting with "=" is text, not a formula
+                cell.data_type = "s"
+    for cell in (*ws[1], *ws[ws.max_row]):
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDE", (10, 14, 12, 14, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "B2"
+
+    summary = workbook.create_sheet(label("sheet_grades")[:31])
+    g = sheet.grades
+    values = {
+        "total_cadres": g.total,
+        "graded_excellent": g.excellent,
+        "excellent_cap": g.cap,
+        "excellent_percent": g.excellent_percent,
+        "within_cap": label("yes") if g.within_cap else label("no"),
+        "graded_competent": g.competent,
+        "graded_incompetent": g.incompetent,
+        "ungraded": g.ungraded,
+    }
+    summary.append([label("year"), sheet.year])
+    summary.append([label("as_of"), sheet.as_of.isoformat()])
+    for key in SUMMARY:
+        summary.append([label(key), values[key]])
+    summary.column_dimensions["A"].width = 28
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,221 @@
+"""The attendance sheet (考勤表) a township reports monthly to org_dept and poverty_bureau,
+and the district sends quarterly to each dispatching unit (Art. 11, 21, 29).
+
+One row per cadre posted during the period: on-site days, approved-leave days, absent
+working days, the living allowance (40 yuan per on-site day, Art. 21), diaries written and
+signed (Art. 12) and the removal-trigger flags (Art. 29.1); then a totals row. ``gather``
+reads the records (set-based, via ``services.figures``); ``to_xlsx`` writes plain values,
+never formulas, with the headers the caller supplies (the catalogs' words: services hold
+no wording).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from domain.attendance import (
+    Period,
+    living_allowance,
+    monthly_removal_triggered,
+    yearly_removal_triggered,
+)
+from domain.calendar import WorkdayCalendar
+from services.calendar import load_calendar
+from services.figures import attendance_figures, load_masks
+from storage import sweeps as q
+from storage.unit_of_work import UnitOfWork
+
+#: Column keys in sheet order; the header of each is the catalog's ``sheet.<key>``.
+COLUMNS: tuple[str, ...] = (
+    "name",
+    "role",
+    "township",
+    "village",
+    "unit",
+    "onsite_days",
+    "leave_days",
+    "absent_workdays",
+    "allowance_yuan",
+    "diaries_written",
+    "diaries_week_signed",
+    "diaries_month_signed",
+    "absent_year",
+    "removal_month",
+    "removal_year",
+)
+NUMBERS: tuple[str, ...] = COLUMNS[5:13]
+FLAGS: tuple[str, ...] = ("removal_month", "removal_year")
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    person_id: int
+    name: str
+    role: str
+    township: str
+    village: str
+    unit: str
+    onsite_days: int
+    leave_days: int
+    absent_workdays: int
+    allowance_yuan: int
+    diaries_written: int
+    diaries_week_signed: int
+    diaries_month_signed: int
+    absent_year: int
+    removal_month: bool
+    removal_year: bool
+
+
+@dataclass(frozen=True)
+class AttendanceSheet:
+    period: Period
+    as_of: date
+    rows: list[SheetRow]
+
+    def totals(self) -> dict[str, int]:
+        """Sums of the figures; for the flags, how many cadres are flagged."""
+        totals = {key: sum(getattr(r, key) for r in self.rows) for key in NUMBERS}
+        totals.update({key: sum(1 for r in self.rows if getattr(r, key)) for key in FLAGS})
+        return totals
+
+
+def _months(period: Period) -> list[Period]:
+    months, year, month = [], period.first.year, period.first.month
+    while date(year, month, 1) <= period.last:
+        months.append(Period.month(year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def gather(
+    uow: UnitOfWork,
+    period: Period,
+    *,
+    township_id: int | None = None,
+    unit_id: int | None = None,
+    as_of: date | None = None,
+    calendar: WorkdayCalendar | None = None,
+) -> AttendanceSheet:
+    """The sheet of the cadres posted in the township (or for the unit) during ``period``.
+
+    Figures count up to ``as_of`` (default: the whole period). A cadre is flagged for the
+    month when any month of the period reached 10 absent working days, and for the year
+    when absences from January 1 to the end of the period reached 90."""
+    as_of = min(as_of or period.last, period.last)
+    calendar = calendar or load_calendar(uow)
+    cadres = q.postings(
+        uow.session, period.first, period.last, township_id=township_id, unit_id=unit_id
+    )
+    year = Period.year(period.last.year)
+    masks = load_masks(uow, year.first, period.last, [c.person_id for c in cadres])
+    figures = attendance_figures(uow, cadres, period, as_of=as_of, calendar=calendar, masks=masks)
+    worst_month = {pid: f.absent_workdays for pid, f in figures.items()}
+    months = _months(period)
+    if len(months) > 1:  # a quarter: the flag is about single months, not the total
+        worst_month = dict.fromkeys(worst_month, 0)
+        for month in months:
+            for pid, f in attendance_figures(
+                uow, cadres, month, as_of=as_of, calendar=calendar, masks=masks
+            ).items():
+                worst_month[pid] = max(worst_month.get(pid, 0), f.absent_workdays)
+    yearly = attendance_figures(uow, cadres, year, as_of=as_of, calendar=calendar, masks=masks)
+    diaries = q.diary_counts(uow.session, period.first, as_of)
+    rows = []
+    for c in sorted(cadres, key=lambda c: (c.township, c.village, c.person_id)):
+        f = figures[c.person_id]
+        d = diaries.get(c.person_id, q.DiaryCounts())
+        absent_year = yearly[c.person_id].absent_workdays
+        rows.append(
+            SheetRow(
+                person_id=c.person_id,
+                name=c.name,
+                role=c.role,
+                township=c.township,
+                village=c.village,
+                unit=c.unit,
+                onsite_days=f.onsite_days,
+                leave_days=f.leave_days,
+                absent_workdays=f.absent_workdays,
+                allowance_yuan=living_allowance(f.onsite_days),
+                diaries_written=d.written,
+                diaries_week_signed=d.week_signed,
+                diaries_month_signed=d.month_signed,
+                absent_year=absent_year,
+                removal_month=monthly_removal_triggered(worst_month[c.person_id]),
+                removal_year=yearly_removal_triggered(absent_year),
+            )
+        )
+    return AttendanceSheet(period, as_of, rows)
+
+
+def _cell(value: Any) -> Any:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters Excel cannot hold
+    return value
+
+
+def to_xlsx(sheet: AttendanceSheet, label: Callable[[str], str]) -> bytes:
+    """The sheet as an XLSX workbook: a header row, one row per cadre, a totals row.
+
+    ``label(key)`` gives the words: ``label(column)`` for each header, ``label("total")``
+    for the totals row, ``label("yes")`` for a raised flag and ``label(role)`` for a role
+    code. Every cell holds a value; text that looks like a formula stays text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = f"{sheet.period.first:%Y%m%d}-{sheet.period.last:%Y%m%d}"
+    ws.append([label(key) for key in COLUMNS])
+    yes = label("yes")
+    for row in sheet.rows:
+        values = asdict(row)
+        values["role"] = label(row.role)
+        for flag in FLAGS:
+            values[flag] = yes if values[flag] else ""
+        ws.append([_cell(values[key]) for key in COLUMNS])
+    totals: dict[str, Any] = {key: "" for key in COLUMNS}
+    totals.update(sheet.totals())
+    totals["name"] = label("total")
+    ws.append([_cell(totals[key]) for key in COLUMNS])
+    for cells in ws.iter_rows(min_row=2):
+        for cell in cells:
+            if cell.data_type == "f":  # a name starting with "=" is text, not a formula
+                cell.data_type = "s"
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDE", (10, 14, 12, 14, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "B2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def document_spec(scope: str, scope_id: int, name: str, period: Period, label: str) -> dict:
+    """What an outbox row carries to have the dispatcher attach this sheet: the scope
+    (``township`` or ``unit``), its id and name, the period and its label."""
+    return {
+        "sheet": scope,
+        "id": scope_id,
+        "name": name,
+        "first": period.first.isoformat(),
+        "last": period.last.isoformat(),
+        "label": label,
+    }
+
+
+def build_from_spec(uow: UnitOfWork, spec: dict, label: Callable[[str], str]) -> bytes:
+    """The XLSX an outbox row's ``document`` spec names, from the records as they are now."""
+    period = Period(date.fromisoformat(spec["first"]), date.fromisoformat(spec["last"]))
+    scope = {"township_id": spec["id"]} if spec["sheet"] == "township" else {"unit_id": spec["id"]}
+    return to_xlsx(gather(uow, period, **scope), label)

@@ -1,0 +1,140 @@
+"""The set-based figures agree with the per-person rules (``domain.attendance`` and
+``services.standing``), day for day, on a messy roster."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from sqlmodel import select
+
+from domain.attendance import Period, attendance
+from scheduler.weekly import standings
+from services.calendar import load_calendar
+from services.figures import MonthGrid, attendance_figures, load_masks
+from services.standing import leave_dates, standing
+from storage import sweeps as q
+from storage.tables import Assignment
+from tests.scheduler.conftest import add_checkins, add_diaries, add_leave, days, seed
+
+
+def _messy_roster(uow_factory) -> dict[str, int]:  # noqa: ANN001
+    ids = seed(uow_factory)
+    rng = random.Random(20261130)
+    year = days(date(2026, 1, 1), date(2026, 12, 31))
+    for key in ("cadre", "cadre2", "cadre3"):
+        pid = ids[key]
+        chosen = rng.sample(year, 150)
+        add_checkins(uow_factory, pid, chosen)
+        add_checkins(uow_factory, pid, chosen[:20])  # a second check-in the same day
+        add_checkins(uow_factory, pid, rng.sample(year, 30), on_site=False)
+        add_diaries(uow_factory, pid, rng.sample(year, 60), week_signed=20, month_signed=5)
+    add_leave(uow_factory, ids["cadre"], date(2026, 10, 5), date(2026, 10, 16))
+    add_leave(uow_factory, ids["cadre"], date(2026, 11, 27), date(2026, 12, 3))
+    add_leave(uow_factory, ids["cadre2"], date(2026, 10, 30), date(2026, 11, 4))
+    add_leave(uow_factory, ids["cadre2"], date(2026, 11, 10), date(2026, 11, 11), "rejected")
+    add_leave(uow_factory, ids["cadre3"], date(2026, 11, 16), date(2026, 11, 18), "pending")
+    # cadre2 moves to a new posting on Oct 20 (same village); cadre3's ended Nov 20.
+    with uow_factory() as uow:
+        old = uow.assignments.latest(ids["cadre2"])
+        old.end = date(2026, 10, 19)
+        uow.assignments.add(
+            Assignment(
+                person_id=ids["cadre2"],
+                village_id=old.village_id,
+                unit_id=old.unit_id,
+                start=date(2026, 10, 20),
+            )
+        )
+        uow.assignments.latest(ids["cadre3"]).end = date(2026, 11, 20)
+        uow.commit()
+    return ids
+
+
+def test_attendance_figures_match_the_rule_for_each_cadre(uow_factory) -> None:  # noqa: ANN001
+    _messy_roster(uow_factory)
+    periods = [
+        (Period.month(2026, 10), date(2026, 10, 31)),
+        (Period.month(2026, 11), date(2026, 11, 29)),
+        (Period.month(2026, 11), date(2026, 10, 15)),  # as of before the month: all zero
+        (Period.quarter(2026, 4), date(2026, 12, 31)),
+        (Period.year(2026), date(2026, 11, 30)),
+    ]
+    with uow_factory() as uow:
+        calendar = load_calendar(uow)
+        for period, as_of in periods:
+            postings = q.postings(uow.session, period.first, period.last)
+            got = attendance_figures(uow, postings, period, as_of=as_of, calendar=calendar)
+            assert len(postings) == 3
+            for p in postings:
+                person = uow.people.get(p.person_id)
+                expected = attendance(
+                    period,
+                    onsite=uow.checkins.onsite_days(p.person_id, period.first, period.last),
+                    leave=leave_dates(uow, person, period),
+                    calendar=calendar,
+                    as_of=as_of,
+                    posted_from=p.start,
+                    posted_until=p.end,
+                )
+                assert got[p.person_id] == expected, (period, as_of, person.name)
+
+
+def test_the_weekly_standings_are_what_status_shows(uow_factory) -> None:  # noqa: ANN001
+    _messy_roster(uow_factory)
+    for today in (date(2026, 11, 16), date(2026, 11, 2), date(2026, 10, 20), date(2026, 12, 1)):
+        with uow_factory() as uow:
+            for s in standings(uow, today):
+                person = uow.people.get(s.posting.person_id)
+                one = standing(uow, person, today)
+                assert (s.onsite, s.diaries) == (one.onsite_year, one.diaries_month)
+                assert s.attendance.absent_workdays == one.absent_workdays_month
+                assert s.leave_days_year == one.leave_days_year
+                assert s.pending_requests == one.pending_requests
+
+
+def test_month_grid_counts_october_2026() -> None:
+    """National Day: Oct 1-7 off; Saturday Oct 10 is a 调休 working day."""
+    from domain.calendar import WorkdayCalendar
+
+    grid = MonthGrid(WorkdayCalendar())
+    [(key, bits, work)] = grid.pieces(Period.month(2026, 10))
+    assert (key, bits, work.bit_count()) == (202610, (1 << 31) - 1, 18)
+    assert not work & 0b1111111  # Oct 1-7
+    assert work >> 9 & 1 and not work >> 10 & 1  # Sat 10th works, Sun 11th does not
+    pieces = grid.pieces(Period(date(2026, 9, 29), date(2026, 11, 2)))
+    assert [(k, b.bit_count(), w.bit_count()) for k, b, w in pieces] == [
+        (202609, 2, 2),
+        (202610, 31, 18),
+        (202611, 2, 1),  # Sunday Nov 1, Monday Nov 2
+    ]
+
+
+def test_the_rollup_follows_new_check_ins(uow_factory, ids) -> None:  # noqa: ANN001
+    """Built once from every check-in, then only what was added since is folded in; the
+    result always equals a rebuild from scratch."""
+    from storage.tables import OnsiteMonth, SweepState
+
+    add_checkins(uow_factory, ids["cadre"], [date(2026, 10, 1), date(2026, 10, 31)])
+    with uow_factory() as uow:
+        q.refresh_onsite_months(uow.session)
+        uow.commit()
+    add_checkins(uow_factory, ids["cadre"], [date(2026, 10, 2), date(2026, 11, 5)])
+    add_checkins(uow_factory, ids["cadre"], [date(2026, 10, 3)], on_site=False)
+    add_checkins(uow_factory, ids["cadre2"], [date(2026, 10, 1)])
+    with uow_factory() as uow:
+        masks = load_masks(uow, date(2026, 1, 1), date(2026, 12, 31))
+        uow.commit()
+    expected = {
+        ids["cadre"]: {202610: 1 | 1 << 1 | 1 << 30, 202611: 1 << 4},
+        ids["cadre2"]: {202610: 1},
+    }
+    assert masks == expected
+    with uow_factory() as uow:  # from scratch: the same
+        uow.session.delete(uow.session.get(SweepState, q.ROLLUP))
+        uow.session.flush()
+        assert load_masks(uow, date(2026, 1, 1), date(2026, 12, 31)) == expected
+        assert len(uow.session.exec(select(OnsiteMonth)).all()) == 3
+    with uow_factory() as uow:  # a narrow read
+        narrow = q.onsite_months(uow.session, date(2026, 11, 1), date(2026, 11, 30), [ids["cadre"]])
+        assert narrow == {ids["cadre"]: {202611: 1 << 4}}
