@@ -65,7 +65,10 @@ class Signal:
             self._event = asyncio.Event()
         event = self._event
         try:
-            await asyncio.wait_for(event.wait(), max(timeout, 0.0))
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+            # cancellation that races with the event being set, and the waiter never stops.
+            async with asyncio.timeout(max(timeout, 0.0)):
+                await event.wait()
         except TimeoutError:
             return False
         return True

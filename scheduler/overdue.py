@@ -51,7 +51,10 @@ def sweep_leave_overdue(
         steps = q.open_steps(uow.session, now - REMIND_AFTER)
         if not steps:
             return []
-        postings = {p.person_id: p for p in q.postings(uow.session, _EVER, today)}
+        applicants = {s.applicant_id for s in steps}
+        postings = {
+            p.person_id: p for p in q.postings(uow.session, _EVER, today, person_ids=applicants)
+        }
         holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES])
         secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
         district = [h.person_id for h in holders if h.role in DISTRICT_ROLES]

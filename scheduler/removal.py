@@ -30,7 +30,7 @@ from scheduler.common import (
     run_sweep,
 )
 from services.calendar import load_calendar
-from services.figures import attendance_figures, load_masks
+from services.figures import attendance_figures
 from services.outbox import Draft
 from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
@@ -65,13 +65,14 @@ def sweep_removal_triggers(
             ),
             (YEAR_KIND, year, str(through.year), yearly_removal_triggered, YEARLY_ABSENCE_LIMIT),
         )
-        masks = load_masks(uow, year.first, through)
+        # The latest posting overlapping the year is, for anyone posted this month, the
+        # latest overlapping the month too: one roster query serves both checks.
+        in_year = q.postings(uow.session, year.first, through)
+        in_month = [c for c in in_year if c.end is None or c.end >= month.first]
         drafts = []
         for kind, period, key, triggered, limit in checks:
-            cadres = q.postings(uow.session, period.first, through)
-            figures = attendance_figures(
-                uow, cadres, period, as_of=through, calendar=calendar, masks=masks
-            )
+            cadres = in_month if kind == MONTH_KIND else in_year
+            figures = attendance_figures(uow, cadres, period, as_of=through, calendar=calendar)
             for c in cadres:
                 absent = figures[c.person_id].absent_workdays
                 if not triggered(absent):

@@ -28,7 +28,7 @@ from scheduler.common import (
     with_more,
 )
 from services.calendar import load_calendar
-from services.figures import attendance_figures, leave_days_by_person, load_masks, onsite_days
+from services.figures import attendance_figures, leave_days_by_person, onsite_days_between
 from services.outbox import Draft
 from storage import sweeps as q
 from storage.sweeps import PostingRow
@@ -55,29 +55,27 @@ class CadreStanding:
         return self.onsite.behind or self.diaries.behind
 
 
-def standings(uow: UnitOfWork, today: date) -> list[CadreStanding]:
-    """``services.standing.standing`` for every cadre posted today."""
+def standings(
+    uow: UnitOfWork, today: date, diaries: dict[int, q.DiaryWindow] | None = None
+) -> list[CadreStanding]:
+    """``services.standing.standing`` for every cadre posted today (``diaries``: the
+    ``storage.sweeps.diary_window`` of the last ``SIGNOFF_LOOKBACK`` days, if read already)."""
     session = uow.session
     posted = q.postings(session, today, today)
-    jan1 = date(today.year, 1, 1)
-    masks = load_masks(uow, jan1, today)
+    onsite_year = onsite_days_between(uow, date(today.year, 1, 1), today)
     month = Period.month(today.year, today.month)
     absences = attendance_figures(
-        uow,
-        posted,
-        month,
-        as_of=today - timedelta(days=1),
-        calendar=load_calendar(uow),
-        masks=masks,
+        uow, posted, month, as_of=today - timedelta(days=1), calendar=load_calendar(uow)
     )
-    diaries = q.diary_counts(session, month.first, today)
+    if diaries is None:
+        diaries = q.diary_window(session, today - SIGNOFF_LOOKBACK, month.first, today)
     leave_year = leave_days_by_person(uow, Period.year(today.year))
     pending = q.pending_requests_by_applicant(session)
     return [
         CadreStanding(
             posting=p,
-            onsite=onsite_pace(onsite_days(masks, p.person_id, jan1, today), today, p.start),
-            diaries=diary_pace(diaries.get(p.person_id, q.DiaryCounts()).written, today),
+            onsite=onsite_pace(onsite_year.get(p.person_id, 0), today, p.start),
+            diaries=diary_pace(diaries.get(p.person_id, q.DiaryWindow()).written_this_month, today),
             attendance=absences[p.person_id],
             leave_days_year=leave_year.get(p.person_id, 0),
             pending_requests=pending.get(p.person_id, 0),
@@ -140,10 +138,11 @@ def _signer_drafts(
     not_after: datetime,
     holders: list[q.HolderRow],
     posted: list[PostingRow],
+    diaries: dict[int, q.DiaryWindow],
 ) -> list[Draft]:
     """Village secretaries with entries of their village's cadres awaiting the weekly
     signature (the batches /signoff lists)."""
-    unsigned = q.unsigned_diaries(uow.session, today - SIGNOFF_LOOKBACK, today, "week")
+    unsigned = {pid: w.awaiting_week for pid, w in diaries.items()}
     entries: dict[int, int] = defaultdict(int)
     cadres: dict[int, int] = defaultdict(int)
     names: dict[int, str] = {}
@@ -181,11 +180,12 @@ def _township_drafts(
     not_after: datetime,
     standings_: list[CadreStanding],
     holders: list[q.HolderRow],
+    diaries: dict[int, q.DiaryWindow],
 ) -> list[Draft]:
     session = uow.session
     steps = q.open_steps_by_assignee(session)
     claims = q.pending_claims_by_assignee(session)
-    to_confirm = q.unsigned_diaries(session, today - SIGNOFF_LOOKBACK, today, "month")
+    to_confirm = {pid: w.awaiting_month for pid, w in diaries.items()}
     by_township: dict[int, list[CadreStanding]] = defaultdict(list)
     for s in standings_:
         by_township[s.posting.township_id].append(s)
@@ -254,11 +254,12 @@ def sweep_weekly(
 
     def plan(uow: UnitOfWork) -> list[Draft]:
         holders = q.holders(uow.session, [Role.VILLAGE_SECRETARY, Role.TOWNSHIP_SECRETARY])
-        cadres = standings(uow, today)
+        diaries = q.diary_window(uow.session, today - SIGNOFF_LOOKBACK, today.replace(day=1), today)
+        cadres = standings(uow, today, diaries)
         drafts = [_cadre_draft(s, today, week, not_after) for s in cadres]
         posted = [s.posting for s in cadres]
-        drafts += _signer_drafts(uow, today, week, not_after, holders, posted)
-        drafts += _township_drafts(uow, today, week, not_after, cadres, holders)
+        drafts += _signer_drafts(uow, today, week, not_after, holders, posted, diaries)
+        drafts += _township_drafts(uow, today, week, not_after, cadres, holders, diaries)
         return drafts
 
     return run_sweep(uow_factory, "weekly", plan, dry_run=dry_run)

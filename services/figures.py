@@ -23,6 +23,9 @@ from storage.sweeps import PostingRow, month_key
 from storage.unit_of_work import UnitOfWork
 
 Masks = dict[int, dict[int, int]]  # person → {month key → bitmask of on-site days}
+#: Up to this many cadres (a township's or a unit's sheet) rows are asked for by person id;
+#: beyond it (the whole roster) the month is read whole.
+SMALL_SCOPE = 5_000
 
 
 def _bits(first: date, last: date) -> int:
@@ -75,10 +78,38 @@ def load_masks(
     return q.onsite_months(uow.session, first, last, person_ids)
 
 
-def onsite_days(masks: Masks, person_id: int, first: date, last: date) -> int:
-    """Distinct on-site days of a person from ``first`` to ``last`` (no posting clip)."""
-    months = masks.get(person_id, {})
-    return sum((months.get(key, 0) & bits).bit_count() for key, bits in month_spans(first, last))
+def _full_months(span: Period) -> tuple[list[int], Period | None]:
+    """The month keys lying wholly inside ``span`` (their sums can be read as stored), and
+    the rest of the span, at its end, to be read day by day (None if nothing is left).
+    Spans start on a month's first day or the rest starts at ``span.first``."""
+    keys, day = [], span.first
+    if day.day != 1:
+        return [], span
+    while True:
+        next_month = (day + timedelta(days=32)).replace(day=1)
+        if next_month - timedelta(days=1) > span.last:
+            return keys, Period(day, span.last)
+        keys.append(month_key(day))
+        if next_month > span.last:
+            return keys, None
+        day = next_month
+
+
+def onsite_days_between(
+    uow: UnitOfWork, first: date, last: date, person_ids: Collection[int] | None = None
+) -> dict[int, int]:
+    """Distinct on-site days per person from ``first`` to ``last`` (any posting), from the
+    rollup: stored counts for whole months, bitmasks for the rest."""
+    q.refresh_onsite_months(uow.session)
+    keys, rest = _full_months(Period(first, last))
+    days = {pid: n for pid, (n, _work) in q.month_sums(uow.session, keys, person_ids).items()}
+    if rest is not None:
+        masks = q.onsite_months(uow.session, rest.first, rest.last, person_ids)
+        spans = month_spans(rest.first, rest.last)
+        for pid, months in masks.items():
+            extra = sum((months.get(key, 0) & bits).bit_count() for key, bits in spans)
+            days[pid] = days.get(pid, 0) + extra
+    return days
 
 
 def attendance_figures(
@@ -88,38 +119,62 @@ def attendance_figures(
     *,
     as_of: date,
     calendar: WorkdayCalendar,
-    masks: Masks | None = None,
 ) -> dict[int, AttendanceFigures]:
     """``domain.attendance.attendance`` for every posting at once: person id → figures over
-    ``period``, counting only days of the posting and up to ``as_of``. ``masks`` may be
-    given when the caller loaded them already (they must cover the period)."""
+    ``period``, counting only days of the posting and up to ``as_of``.
+
+    Whole months come from the rollup's stored counts (one grouped query); the month in
+    progress from the bitmasks; cadres whose posting starts or ends inside the period, or
+    who had leave in it, from their bitmasks day by day."""
     last = min(period.last, as_of)
     if last < period.first:
         return {p.person_id: AttendanceFigures(0, 0, 0) for p in postings}
     window = Period(period.first, last)
-    if masks is None:
-        masks = load_masks(uow, window.first, window.last)
-    leaves = q.approved_leaves(uow.session, window.first, window.last)
+    session = uow.session
+    q.refresh_onsite_months(session)
     grid = MonthGrid(calendar)
-    whole = grid.pieces(window)
+    leaves = q.approved_leaves(session, window.first, window.last)
+    special = {
+        p.person_id
+        for p in postings
+        if p.person_id in leaves or window.clip(p.start, p.end) != window
+    }
+    everyone = [p.person_id for p in postings]
+    small = len(everyone) <= SMALL_SCOPE
+    keys, rest = _full_months(window)
+    q.working_days_on_site(session, {key: grid.workday_bits(key) for key in keys})
+    sums = q.month_sums(session, keys, everyone if small else None)
+    masks: Masks = {}
+    if rest is not None:
+        masks = dict(q.onsite_months(session, rest.first, rest.last, everyone if small else None))
+    if special:
+        masks.update(q.onsite_months(session, window.first, window.last, special))
+    rest_pieces = grid.pieces(rest) if rest is not None else []
+    full_workdays = sum(grid.workday_bits(key).bit_count() for key in keys)
     figures: dict[int, AttendanceFigures] = {}
     for posting in postings:
+        pid = posting.person_id
         span = window.clip(posting.start, posting.end)
         if span is None:
-            figures[posting.person_id] = AttendanceFigures(0, 0, 0)
+            figures[pid] = AttendanceFigures(0, 0, 0)
             continue
-        pieces = whole if span == window else grid.pieces(span)
-        months = masks.get(posting.person_id, {})
-        onsite = onsite_work = workdays = 0
+        months = masks.get(pid, {})
+        if pid in special:
+            pieces = grid.pieces(span)
+            onsite = onsite_work = 0
+        else:
+            pieces = rest_pieces
+            onsite, onsite_work = sums.get(pid, (0, 0))
+        workdays = 0 if pid in special else full_workdays
         for key, bits, work in pieces:
             mask = months.get(key, 0)
             onsite += (mask & bits).bit_count()
             onsite_work += (mask & work).bit_count()
             workdays += work.bit_count()
         leave = leave_work = 0
-        if posting.person_id in leaves:
+        if pid in leaves:
             leave_days: set[date] = set()
-            for start, end in leaves[posting.person_id]:
+            for start, end in leaves[pid]:
                 part = span.clip(start, end)
                 if part is not None:
                     leave_days.update(part.days())
@@ -127,9 +182,7 @@ def attendance_figures(
                 if not months.get(month_key(day), 0) >> (day.day - 1) & 1:  # not on site
                     leave += 1
                     leave_work += calendar.is_workday(day)
-        figures[posting.person_id] = AttendanceFigures(
-            onsite, leave, workdays - onsite_work - leave_work
-        )
+        figures[pid] = AttendanceFigures(onsite, leave, workdays - onsite_work - leave_work)
     return figures
 
 

@@ -59,11 +59,10 @@ def enqueue(uow: UnitOfWork, drafts: Iterable[Draft], now: datetime | None = Non
             "kind": d.kind,
             "period": d.period,
             "payload": d.payload,
-            "created_at": created,
             "not_after": d.not_after,
             "attempts": 0,
         }
         for d in unique.values()
     ]
-    inserted = sweeps.insert_reminders(uow.session, rows)
+    inserted = sweeps.insert_reminders(uow.session, rows, created)
     return [d for d in unique.values() if d.key in inserted]

@@ -12,14 +12,27 @@ on PostgreSQL) so two dispatchers never hold the same row.
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, distinct, func, or_, select, text, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    case,
+    delete,
+    distinct,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -88,10 +101,12 @@ def postings(
     *,
     township_id: int | None = None,
     unit_id: int | None = None,
+    person_ids: Collection[int] | None = None,
 ) -> list[PostingRow]:
     """Active cadres posted at any time from ``first`` to ``last``, one row each: their
     latest-started posting overlapping that span (the one ``AssignmentRepository.current``
-    would pick on a single day). Filtered by the posting's township or unit."""
+    would pick on a single day). Filtered by the posting's township or unit, or to some
+    people."""
     query = (
         select(
             _P.c.id,
@@ -127,9 +142,11 @@ def postings(
     if unit_id is not None:
         query = query.where(_A.c.unit_id == unit_id)
     latest: dict[int, PostingRow] = {}
-    for row in session.execute(query).all():
-        latest[row[0]] = PostingRow(*row)  # ordered by start: the last one wins
-    return list(latest.values())
+    for chunk in _chunks(person_ids):
+        narrowed = query if chunk is None else query.where(_P.c.id.in_(chunk))
+        for row in session.execute(narrowed).all():
+            latest[row[0]] = PostingRow(*row)  # ordered by start: the last one wins
+    return sorted(latest.values(), key=lambda p: p.person_id)
 
 
 @dataclass(frozen=True)
@@ -183,22 +200,27 @@ def onsite_days_by_person(session: Session, first: date, last: date) -> dict[int
     return {pid: n for pid, n in session.execute(query).all()}
 
 
+def _popcount(expression: str) -> str:
+    """SQL counting the set bits of a 31-bit integer expression (both dialects)."""
+    return "(" + " + ".join(f"(({expression} >> {i}) & 1)" for i in range(31)) + ")"
+
+
 def _rebuild_rollup(session: Session, top: int) -> None:
     """Roll every on-site check-in up to ``top`` into ``onsitemonth`` in one statement."""
     session.execute(delete(_M))
     if _dialect(session) == "postgresql":
         select_sql = (
             "SELECT person_id, (extract(year FROM day) * 100 + extract(month FROM day))::int, "
-            "bit_or(1 << (extract(day FROM day)::int - 1)) "
+            "bit_or(1 << (extract(day FROM day)::int - 1)), count(DISTINCT day) "
         )
     else:  # distinct days are distinct powers of two: their distinct sum is the OR
         select_sql = (
             "SELECT person_id, CAST(strftime('%Y%m', day) AS INTEGER), "
-            "SUM(DISTINCT 1 << (CAST(strftime('%d', day) AS INTEGER) - 1)) "
+            "SUM(DISTINCT 1 << (CAST(strftime('%d', day) AS INTEGER) - 1)), count(DISTINCT day) "
         )
     session.execute(
         text(
-            "INSERT INTO onsitemonth (person_id, month, days) "
+            'INSERT INTO onsitemonth (person_id, month, days, "count") '
             + select_sql
             + "FROM checkin WHERE checkin.on_site AND checkin.id <= :top GROUP BY 1, 2"
         ),
@@ -212,7 +234,8 @@ def refresh_onsite_months(session: Session) -> None:
     The first time, it is built from every check-in; afterwards only check-ins above the
     watermark (less ``ROLLUP_OVERLAP``) are read and OR-ed into their months, a few
     thousand rows a day even for a large district. Check-ins are only ever added (never
-    updated or deleted), which is what makes this exact."""
+    updated or deleted), which is what makes this exact. A changed month's ``work`` is
+    cleared, to be recounted by ``working_days_on_site``."""
     if session.info.get(ROLLUP):
         return
     if _dialect(session) == "postgresql":  # one refresher at a time; others wait, then skip
@@ -233,33 +256,107 @@ def refresh_onsite_months(session: Session) -> None:
         if merged:
             maker = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
             statement = maker(_M)
+            combined = "(onsitemonth.days | excluded.days)"
             statement = statement.on_conflict_do_update(
                 index_elements=["person_id", "month"],
-                set_={"days": _M.c.days.op("|")(statement.excluded.days)},
+                set_={
+                    "days": literal_column(combined),
+                    "count": literal_column(_popcount(combined)),
+                    "work": None,
+                },
+                # rows read again in the overlap change nothing and keep their counts
+                where=literal_column(combined) != _M.c.days,
             )
             session.execute(
                 statement,
-                [{"person_id": p, "month": m, "days": d} for (p, m), d in sorted(merged.items())],
+                [
+                    {"person_id": p, "month": m, "days": d, "count": d.bit_count(), "work": None}
+                    for (p, m), d in sorted(merged.items())
+                ],
             )
         state.value = max(state.value, top)
     session.flush()
     session.info[ROLLUP] = True
+    session.info.pop("onsite_months", None)
 
 
 def onsite_months(
     session: Session, first: date, last: date, person_ids: Collection[int] | None = None
 ) -> dict[int, dict[int, int]]:
     """person → {month key → bitmask of on-site days} for the months from ``first`` to
-    ``last`` (refresh the rollup first). ``person_ids`` narrows it to a few people."""
+    ``last`` (refresh the rollup first). ``person_ids`` narrows it to some people."""
+    span = (month_key(first), month_key(last))
+    cache = session.info.setdefault("onsite_months", {})
+    if person_ids is None and span in cache:  # read once per transaction
+        return cache[span]
     query = select(_M.c.person_id, _M.c.month, _M.c.days).where(
-        _M.c.month >= month_key(first), _M.c.month <= month_key(last)
+        _M.c.month >= span[0], _M.c.month <= span[1]
     )
-    if person_ids is not None:
-        query = query.where(_M.c.person_id.in_(sorted(set(person_ids))))
     months: dict[int, dict[int, int]] = defaultdict(dict)
-    for pid, month, days in session.execute(query).all():
-        months[pid][month] = days
+    for chunk in _chunks(person_ids):
+        narrowed = query if chunk is None else query.where(_M.c.person_id.in_(chunk))
+        for pid, month, days in session.execute(narrowed).all():
+            months[pid][month] = days
+    if person_ids is None:
+        cache[span] = months
     return months
+
+
+def _chunks(ids: Collection[int] | None, size: int = 5_000) -> Iterable[list[int] | None]:
+    if ids is None:
+        yield None
+        return
+    ordered = sorted(set(ids))
+    for i in range(0, len(ordered), size):
+        yield ordered[i : i + size]
+
+
+def _workday_state(key: int) -> str:
+    return f"workdays:{key}"
+
+
+def working_days_on_site(session: Session, workdays: dict[int, int]) -> None:
+    """Make ``work`` right for the given months (month key → bitmask of its working days):
+    counted for rows never counted, and for every row of a month whose calendar changed
+    since (an imported 调休 table), remembered in ``SweepState``."""
+    for key, bits in sorted(workdays.items()):
+        state = session.get(SweepState, _workday_state(key))
+        stale = select(_M.c.person_id, _M.c.days).where(_M.c.month == key)
+        if state is not None and state.value == bits:
+            stale = stale.where(_M.c.work.is_(None))
+        rows = session.execute(stale).all()
+        if rows:
+            session.execute(
+                update(_M)
+                .where(_M.c.person_id == bindparam("pid"), _M.c.month == key)
+                .values(work=bindparam("work")),
+                [{"pid": pid, "work": (days & bits).bit_count()} for pid, days in rows],
+            )
+        if state is None:
+            session.add(SweepState(name=_workday_state(key), value=bits))
+        else:
+            state.value = bits
+    session.flush()
+
+
+def month_sums(
+    session: Session, keys: Collection[int], person_ids: Collection[int] | None = None
+) -> dict[int, tuple[int, int]]:
+    """person → (on-site days, on-site working days) summed over the given months (their
+    ``work`` made right first by ``working_days_on_site``)."""
+    if not keys:
+        return {}
+    query = (
+        select(_M.c.person_id, func.sum(_M.c.count), func.sum(_M.c.work))
+        .where(_M.c.month.in_(sorted(keys)))
+        .group_by(_M.c.person_id)
+    )
+    sums: dict[int, tuple[int, int]] = {}
+    for chunk in _chunks(person_ids):
+        narrowed = query if chunk is None else query.where(_M.c.person_id.in_(chunk))
+        for pid, days, work in session.execute(narrowed).all():
+            sums[pid] = (int(days or 0), int(work or 0))
+    return sums
 
 
 # -- leave ------------------------------------------------------------------------------------
@@ -379,34 +476,92 @@ def diary_counts(session: Session, first: date, last: date) -> dict[int, DiaryCo
     return {pid: DiaryCounts(n, w, m) for pid, n, w, m in session.execute(query).all()}
 
 
-def unsigned_diaries(session: Session, first: date, last: date, scope: str) -> dict[int, int]:
-    """Entries from ``first`` to ``last`` still waiting for the week's (village secretary)
-    or the month's (township secretary) signature, per cadre."""
-    column = _D.c.week_signoff_id if scope == "week" else _D.c.month_signoff_id
+@dataclass(frozen=True)
+class DiaryWindow:
+    written_this_month: int = 0
+    awaiting_week: int = 0  # not yet signed by the village secretary
+    awaiting_month: int = 0  # not yet confirmed by the township secretary
+
+
+def diary_window(
+    session: Session, since: date, month_first: date, last: date
+) -> dict[int, DiaryWindow]:
+    """In one pass over the entries from ``since`` to ``last``: per cadre, those written
+    since ``month_first`` and those still waiting for each signature (the Monday push needs
+    all three; one scan instead of three)."""
     query = (
-        select(_D.c.person_id, func.count())
-        .where(_D.c.day >= first, _D.c.day <= last, column.is_(None))
+        select(
+            _D.c.person_id,
+            func.sum(case((_D.c.day >= month_first, 1), else_=0)),
+            func.count() - func.count(_D.c.week_signoff_id),
+            func.count() - func.count(_D.c.month_signoff_id),
+        )
+        .where(_D.c.day >= since, _D.c.day <= last)
         .group_by(_D.c.person_id)
     )
-    return {pid: n for pid, n in session.execute(query).all()}
+    return {
+        pid: DiaryWindow(int(month or 0), week, month_left)
+        for pid, month, week, month_left in session.execute(query).all()
+    }
 
 
 # -- the outbox -------------------------------------------------------------------------------
 
 
-def insert_reminders(session: Session, rows: Sequence[dict[str, Any]]) -> set[tuple[int, str, str]]:
-    """Insert outbox rows, skipping any whose (recipient, kind, period) exists already;
-    returns the keys actually inserted. One statement (batched by the driver)."""
+def _sqlite_stamp(moment: datetime | None) -> str | None:
+    """A datetime as SQLAlchemy's SQLite dialect stores ``UTCDateTime`` (naive UTC text)."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def insert_reminders(
+    session: Session, rows: Sequence[dict[str, Any]], created_at: datetime
+) -> set[tuple[int, str, str]]:
+    """Insert outbox rows (all stamped ``created_at``), skipping any whose (recipient,
+    kind, period) exists already; returns the keys actually inserted.
+
+    One ``INSERT ... ON CONFLICT DO NOTHING`` for all rows, then the new rows are read
+    back by id: above the highest id before the insert and with this stamp. On SQLite the
+    rows go straight to the driver's ``executemany`` (values converted here as the dialect
+    would): a weekly sweep of 100,000 cadres writes 150,000 rows, and SQLAlchemy's
+    per-row parameter processing would cost more than SQLite's own work."""
     if not rows:
         return set()
-    maker = pg_insert if _dialect(session) == "postgresql" else sqlite_insert
-    statement = (
-        maker(_R)
-        .on_conflict_do_nothing(index_elements=["recipient_id", "kind", "period"])
-        .returning(_R.c.recipient_id, _R.c.kind, _R.c.period)
-    )
-    result = session.execute(statement, list(rows))
-    return {(rid, kind, period) for rid, kind, period in result}
+    before = session.scalar(select(func.max(_R.c.id))) or 0
+    if _dialect(session) == "postgresql":
+        statement = pg_insert(_R).on_conflict_do_nothing(
+            index_elements=["recipient_id", "kind", "period"]
+        )
+        session.execute(statement, [{**row, "created_at": created_at} for row in rows])
+    else:
+        stamp = _sqlite_stamp(created_at)
+        cursor = session.connection().connection.dbapi_connection.cursor()
+        try:
+            cursor.executemany(
+                "INSERT INTO reminder (recipient_id, kind, period, payload, created_at, "
+                "not_after, attempts) VALUES (?, ?, ?, ?, ?, ?, 0) "
+                "ON CONFLICT (recipient_id, kind, period) DO NOTHING",
+                [
+                    (
+                        row["recipient_id"],
+                        row["kind"],
+                        row["period"],
+                        json.dumps(row["payload"], ensure_ascii=False),
+                        stamp,
+                        _sqlite_stamp(row.get("not_after")),
+                    )
+                    for row in rows
+                ],
+            )
+        finally:
+            cursor.close()
+    inserted = session.execute(
+        select(_R.c.recipient_id, _R.c.kind, _R.c.period).where(
+            _R.c.id > before, _R.c.created_at == created_at
+        )
+    ).all()
+    return {(rid, kind, period) for rid, kind, period in inserted}
 
 
 def _claimable(stale_before: datetime) -> Any:
@@ -506,11 +661,18 @@ def unsent_count(session: Session) -> int:
 
 
 def try_sweep_lock(session: Session, name: str) -> bool:
-    """On PostgreSQL, a transaction-scoped advisory lock per sweep so two schedulers started
-    by mistake do not compute the same sweep at the same time (the outbox keys would keep
-    the reminders single anyway; this only saves the duplicated work). SQLite serialises
-    writers by itself: always True there."""
+    """Keep two schedulers started by mistake from computing the same sweep at once (the
+    outbox keys would keep the reminders single anyway; this saves the duplicated work and
+    the errors). PostgreSQL: a transaction-scoped advisory lock per sweep, False when
+    another scheduler holds it. SQLite: a no-op write that takes the database's write lock
+    first thing, so a second sweep waits for the first to commit and then plans from what
+    it wrote (planning first and writing last would fail on a stale snapshot); True."""
     if _dialect(session) != "postgresql":
+        session.execute(
+            update(SweepState.__table__)
+            .where(SweepState.__table__.c.name == f"lock:{name}")
+            .values(value=SweepState.__table__.c.value)
+        )
         return True
     key = zlib.crc32(f"cadrebot.sweep.{name}".encode())
     return bool(session.scalar(select(func.pg_try_advisory_xact_lock(key))))

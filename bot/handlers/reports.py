@@ -60,6 +60,7 @@ def _menu_key(ctx: Context) -> str:
 
 
 def report_command(ctx: Context, _args: str = "") -> None:
+    """The menu of what this person may see, for the current month (quarter for units)."""
     scopes = scopes_for(ctx.uow, ctx.me)
     if not scopes:
         ctx.say("report.nothing")

@@ -24,6 +24,7 @@ def _clock(moment: datetime, ctx: Context) -> str:
 
 
 def spotcheck_command(ctx: Context, _args: str = "") -> None:
+    """Start with the township: a district has few, and it narrows the cadres to a page."""
     townships = service.townships(ctx.uow, ctx.me)
     buttons = [Button(t.name, SpotTownship(t.id).pack()) for t in townships]
     ctx.say(
@@ -32,6 +33,7 @@ def spotcheck_command(ctx: Context, _args: str = "") -> None:
 
 
 def pick_township(ctx: Context, data: SpotTownship) -> None:
+    """The cadres posted there today, one button each (the message is edited in place)."""
     township = ctx.uow.places.township_by_id(data.township_id)
     choices = service.cadres_in(ctx.uow, ctx.me, data.township_id, ctx.now.date())
     if not choices:
@@ -45,6 +47,7 @@ def pick_township(ctx: Context, data: SpotTownship) -> None:
 
 
 def pick_cadre(ctx: Context, data: SpotCadre) -> None:
+    """Offer both ways in one message: a remote check now, or the result of a visit."""
     choice = service.choice_of(ctx.uow, ctx.me, data.cadre_id, ctx.now.date())
     minutes = SPOT_CHECK_ANSWER_MINUTES
     buttons = [
@@ -64,6 +67,7 @@ def pick_cadre(ctx: Context, data: SpotCadre) -> None:
 
 
 def remote(ctx: Context, data: SpotRemote) -> None:
+    """Open the check and ask the cadre, in their language, for their location."""
     started = service.start_remote(ctx.uow, ctx.me, data.cadre_id, ctx.now)
     deadline = _clock(started.check.deadline, ctx)
     ctx.edit(
@@ -88,18 +92,12 @@ def remote(ctx: Context, data: SpotRemote) -> None:
 
 
 def in_person(ctx: Context, data: SpotInPerson) -> None:
+    """Record a visit; the result and any sanction reach everyone concerned as notices."""
     outcome = service.record_in_person(
         ctx.uow, ctx.me, data.cadre_id, found=data.found, now=ctx.now
     )
     ctx.notices += outcome.notices
-    ctx.edit(
-        ctx.t(
-            "spotcheck.pick_method",
-            name=outcome.cadre.name,
-            village=outcome.village,
-            minutes=SPOT_CHECK_ANSWER_MINUTES,
-        )
-    )
+    ctx.edit(ctx.t("spotcheck.recorded", name=outcome.cadre.name, village=outcome.village))
     ctx.toast("spotcheck.recorded_toast")
 
 

@@ -220,6 +220,9 @@ class PtbCalls:
 
 
 class PtbRuntime:
+    """The same public surface as ``AiogramRuntime`` (``delivery``, ``run_polling``,
+    ``run_webhook``, ``stop``, ``set_menu``), so ``CADREBOT_FRAMEWORK`` picks either."""
+
     def __init__(
         self,
         *,
@@ -249,6 +252,7 @@ class PtbRuntime:
         self._stop = asyncio.Event()
         self._finished: asyncio.Event | None = None  # set while run_* is running
         self._webhook_lock = asyncio.Lock()
+        self._webhook_secret: str | None = None
 
     async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         event = incoming_from_update(update)
@@ -307,8 +311,8 @@ class PtbRuntime:
 
     async def run_webhook(self, url: str, host: str, port: int, secret: str | None) -> None:
         """Serve the webhook on ``host:port`` until ``stop()``; answer 200 once handled."""
+        self._webhook_secret = secret
         app = web.Application()
-        app["secret"] = secret
         app.router.add_post(urlsplit(url).path or "/", self._webhook)
         runner = web.AppRunner(app, access_log=None)
         async with self._running():
@@ -326,7 +330,7 @@ class PtbRuntime:
                 await runner.cleanup()
 
     async def _webhook(self, request: web.Request) -> web.Response:
-        secret = request.app["secret"]
+        secret = self._webhook_secret
         if secret is not None and not hmac.compare_digest(
             request.headers.get(SECRET_HEADER, ""), secret
         ):

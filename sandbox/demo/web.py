@@ -18,6 +18,7 @@ from aiohttp import web
 
 from sandbox.control import add_control_routes, entry_json
 from sandbox.demo.roster import roster_json
+from sandbox.demo.scheduler_hook import SweepReport
 
 if TYPE_CHECKING:
     from sandbox.demo.stack import DemoStack
@@ -139,6 +140,7 @@ class DemoRoutes:
         )
 
     async def commands(self, request: web.Request) -> web.Response:
+        """The bot's command menu (the page asks again if it loaded before the bot set it)."""
         return web.json_response(self._commands())
 
     async def set_clock(self, request: web.Request) -> web.Response:
@@ -150,12 +152,12 @@ class DemoRoutes:
         except ValueError as error:
             return web.json_response({"error": f"bad date: {error}"}, status=400)
         clock = self._stack.clock
-        if day is None:
-            clock.reset()  # back to the wall clock's day
-            day = clock.today()
+        if day is None:  # back to the wall clock's day; nothing to sweep for that
+            clock.reset()
+            report = SweepReport(clock.today(), self._stack.scheduler.available, "clock reset")
         else:
             clock.move_to(day)
-        report = await self._stack.scheduler.run_as_of(day)
+            report = await self._stack.scheduler.run_as_of(day)
         return web.json_response({"clock": self._clock_json(), "report": report.to_json()})
 
 

@@ -25,7 +25,7 @@ from domain.attendance import (
 )
 from domain.calendar import WorkdayCalendar
 from services.calendar import load_calendar
-from services.figures import attendance_figures, load_masks
+from services.figures import attendance_figures
 from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
@@ -111,19 +111,18 @@ def gather(
     cadres = q.postings(
         uow.session, period.first, period.last, township_id=township_id, unit_id=unit_id
     )
-    year = Period.year(period.last.year)
-    masks = load_masks(uow, year.first, period.last, [c.person_id for c in cadres])
-    figures = attendance_figures(uow, cadres, period, as_of=as_of, calendar=calendar, masks=masks)
+    figures = attendance_figures(uow, cadres, period, as_of=as_of, calendar=calendar)
     worst_month = {pid: f.absent_workdays for pid, f in figures.items()}
     months = _months(period)
     if len(months) > 1:  # a quarter: the flag is about single months, not the total
         worst_month = dict.fromkeys(worst_month, 0)
         for month in months:
             for pid, f in attendance_figures(
-                uow, cadres, month, as_of=as_of, calendar=calendar, masks=masks
+                uow, cadres, month, as_of=as_of, calendar=calendar
             ).items():
                 worst_month[pid] = max(worst_month.get(pid, 0), f.absent_workdays)
-    yearly = attendance_figures(uow, cadres, year, as_of=as_of, calendar=calendar, masks=masks)
+    year = Period.year(period.last.year)
+    yearly = attendance_figures(uow, cadres, year, as_of=as_of, calendar=calendar)
     diaries = q.diary_counts(uow.session, period.first, as_of)
     rows = []
     for c in sorted(cadres, key=lambda c: (c.township, c.village, c.person_id)):

@@ -167,10 +167,11 @@ async def test_leave_is_approved_through_both_township_steps(
     cadre = await open_chat(page, "cadre")
     await cadre.locator(".menu-btn").click()
     await cadre.locator('.cmd-item[data-command="leave"]').click()
-    await expect(bot_says(cadre, "开始")).to_be_visible()
+    # (the help message also says 开始/结束: wait for the calendar's own words)
+    await expect(bot_says(cadre, "请选择请假开始日期").locator(".ikb")).to_be_visible()
     first = stack.clock.today()
     await pick_day(cadre, first)
-    await expect(bot_says(cadre, "结束")).to_be_visible()
+    await expect(bot_says(cadre, "请选择结束日期").locator(".ikb")).to_be_visible()
     await pick_day(cadre, first + timedelta(days=1))
     await expect(bot_says(cadre, "请输入请假事由")).to_be_visible()
     await cadre.locator(".composer .text").fill("孩子生病 <发烧>")
@@ -180,7 +181,7 @@ async def test_leave_is_approved_through_both_township_steps(
 
     # the township leader comments first ...
     leader = await open_chat(page, "township_leader")
-    ask = bot_says(leader, "填注意见")
+    ask = bot_says(leader, "请您填注意见")
     await expect(ask).to_contain_text("张三")
     await expect(ask).to_contain_text("<发烧>")  # user text shown as typed, not as markup
     await ask.get_by_role("button", name="批准", exact=True).click()
@@ -189,7 +190,7 @@ async def test_leave_is_approved_through_both_township_steps(
 
     # ... then the township secretary approves
     secretary = await open_chat(page, "township_secretary")
-    final = bot_says(secretary, "审批")
+    final = bot_says(secretary, "请您审批")
     await expect(final).to_contain_text("镇党委书记")
     await final.get_by_role("button", name="批准", exact=True).click()
     await expect(bot_says(secretary, "您已批准")).to_be_visible()
@@ -201,11 +202,14 @@ async def test_leave_is_approved_through_both_township_steps(
     await expect(bot_says(cadre, "已批准")).to_be_visible()
     await expect(bot_says(cadre, "钱分管")).to_contain_text("已同意")
 
-    # everyone side by side, for the screenshot
+    # everyone side by side, for the screenshot; a reload keeps the tabs and the chats
     await page.locator("#side-by-side").check()
+    await page.reload()
     for key in ("cadre", "township_leader", "township_secretary"):
         await expect(panel_of(page, key)).to_be_visible()
     await expect(bot_says(panel_of(page, "cadre"), "已批准")).to_be_visible()
+    await expect(bot_says(panel_of(page, "township_secretary"), "您已批准")).to_be_visible()
+    assert await page.locator(".toast").count() == 0  # old press answers are not replayed
     shot = tmp_path / "leave-approved.png"
     await page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000

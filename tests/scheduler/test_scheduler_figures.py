@@ -6,10 +6,12 @@ from __future__ import annotations
 import random
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from domain.attendance import Period, attendance
 from scheduler.weekly import standings
+from services import figures
 from services.calendar import load_calendar
 from services.figures import MonthGrid, attendance_figures, load_masks
 from services.standing import leave_dates, standing
@@ -51,7 +53,14 @@ def _messy_roster(uow_factory) -> dict[str, int]:  # noqa: ANN001
     return ids
 
 
-def test_attendance_figures_match_the_rule_for_each_cadre(uow_factory) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("scope", ["by id", "whole roster"])
+def test_attendance_figures_match_the_rule_for_each_cadre(
+    uow_factory,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+    scope: str,
+) -> None:
+    if scope == "whole roster":
+        monkeypatch.setattr(figures, "SMALL_SCOPE", 0)
     _messy_roster(uow_factory)
     periods = [
         (Period.month(2026, 10), date(2026, 10, 31)),
@@ -138,3 +147,34 @@ def test_the_rollup_follows_new_check_ins(uow_factory, ids) -> None:  # noqa: AN
     with uow_factory() as uow:  # a narrow read
         narrow = q.onsite_months(uow.session, date(2026, 11, 1), date(2026, 11, 30), [ids["cadre"]])
         assert narrow == {ids["cadre"]: {202611: 1 << 4}}
+
+
+def test_a_late_check_in_and_a_calendar_import_are_followed(uow_factory, ids) -> None:  # noqa: ANN001
+    """A 补卡 approved in November for an October day, and an imported calendar that makes
+    a working day a holiday, both change October's figures the next time they are read."""
+    from domain.calendar import DayKind
+
+    october = Period.month(2026, 10)
+    zhang = ids["cadre"]
+    add_checkins(uow_factory, zhang, [date(2026, 10, 8), date(2026, 10, 9)])
+
+    def absent() -> int:
+        with uow_factory() as uow:
+            postings = q.postings(uow.session, october.first, october.last)
+            got = attendance_figures(
+                uow, postings, october, as_of=date(2026, 11, 30), calendar=load_calendar(uow)
+            )
+            uow.commit()
+            return got[zhang].absent_workdays
+
+    assert absent() == 18 - 2
+    add_checkins(uow_factory, zhang, [date(2026, 10, 12)])  # the late claim
+    assert absent() == 18 - 3
+    with uow_factory() as uow:  # Oct 13 declared a holiday by an imported table
+        uow.calendar.put(date(2026, 10, 13), DayKind.HOLIDAY)
+        uow.commit()
+    assert absent() == 17 - 3
+    with uow_factory() as uow:  # and Oct 9 too, a day he was on site
+        uow.calendar.put(date(2026, 10, 9), DayKind.HOLIDAY)
+        uow.commit()
+    assert absent() == 16 - 2

@@ -405,3 +405,15 @@ def test_every_sweep_at_most_once_per_period_and_dry_run_stores_nothing(uow_fact
     assert run_every_sweep(uow_factory, monday, zone=ZONE, dry_run=True) == again
     with uow_factory() as uow:  # the dry runs left the roster as it was
         assert len(uow.session.exec(select(Assignment)).all()) == 3
+
+
+async def test_two_schedulers_sweeping_at_once_store_each_reminder_once(uow_factory, ids) -> None:  # noqa: ANN001
+    import asyncio
+
+    monday = date(2026, 11, 16)
+    expected = len(sweep_weekly(uow_factory, monday, zone=ZONE, dry_run=True))
+    results = await asyncio.gather(
+        *(asyncio.to_thread(sweep_weekly, uow_factory, monday, zone=ZONE) for _ in range(2))
+    )
+    assert sorted(len(r) for r in results) == [0, expected]
+    assert len(outbox(uow_factory)) == expected > 0

@@ -325,6 +325,7 @@
       const view = createPanel(person);
       app.chats.set(key, view);
       app.order.push(key);
+      saveTabs();
       renderRoster();
     }
     activate(key);
@@ -338,6 +339,7 @@
     view.tab.remove();
     app.chats.delete(key);
     app.order = app.order.filter((k) => k !== key);
+    saveTabs();
     if (app.active === key) app.active = null;
     if (app.order.length) activate(app.order[app.order.length - 1]);
     updateEmpty();
@@ -346,6 +348,7 @@
 
   function activate(key) {
     app.active = key;
+    localStorage.setItem("cadrebot-demo-active", key);
     for (const [k, view] of app.chats) {
       const on = k === key;
       view.panel.classList.toggle("active", on);
@@ -366,6 +369,25 @@
       if (window.matchMedia("(min-width: 761px)").matches) view.input.focus({ preventScroll: true });
     }
     updateEmpty();
+  }
+
+  /** Open tabs survive a reload (the emulator keeps every chat while the demo runs). */
+  function saveTabs() {
+    localStorage.setItem("cadrebot-demo-tabs", JSON.stringify(app.order));
+  }
+
+  function restoreTabs() {
+    let keys = [];
+    try {
+      keys = JSON.parse(localStorage.getItem("cadrebot-demo-tabs") || "[]");
+    } catch (error) {
+      keys = [];
+    }
+    for (const key of Array.isArray(keys) ? keys : []) {
+      if (app.byKey.has(key)) openChat(key);
+    }
+    const active = localStorage.getItem("cadrebot-demo-active");
+    if (active && app.chats.has(active)) activate(active);
   }
 
   function updateEmpty() {
@@ -937,7 +959,9 @@
         if (state.messages.length) applyMessages(view, state.messages);
         view.rev = state.rev;
         renderKeyboard(view, state.keyboard);
-        for (const answer of state.answers) toast(view, answer.text, answer.show_alert);
+        // after a reload, presses answered long ago are history, not news
+        if (view.primed) for (const answer of state.answers) toast(view, answer.text, answer.show_alert);
+        view.primed = true;
         view.answersSeen = state.answers_seen;
         renderStartBar(view);
       }
@@ -1068,6 +1092,7 @@
       if (!document.hidden) schedulePoll(0);
     });
     applyLanguage();
+    restoreTabs();
     schedulePoll(0);
   }
 

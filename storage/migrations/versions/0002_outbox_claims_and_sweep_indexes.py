@@ -59,11 +59,16 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("month", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("work", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
         sa.PrimaryKeyConstraint("person_id", "month"),
     )
     op.create_index(
-        "ix_onsitemonth_month_person", "onsitemonth", ["month", "person_id", "days"], unique=False
+        "ix_onsitemonth_month_person",
+        "onsitemonth",
+        ["month", "person_id", "count", "work"],
+        unique=False,
     )
     op.create_table(
         "sweepstate",
