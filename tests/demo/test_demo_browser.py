@@ -12,6 +12,7 @@ where a missing browser must fail the run instead of passing it silently.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -210,6 +211,7 @@ async def test_leave_is_approved_through_both_township_steps(
     await expect(bot_says(panel_of(page, "cadre"), "已批准")).to_be_visible()
     await expect(bot_says(panel_of(page, "township_secretary"), "您已批准")).to_be_visible()
     assert await page.locator(".toast").count() == 0  # old press answers are not replayed
+    await expect(page.locator('[data-tab="cadre"]')).to_have_class(re.compile(r"\bactive\b"))
     shot = tmp_path / "leave-approved.png"
     await page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000

@@ -383,10 +383,10 @@
     } catch (error) {
       keys = [];
     }
+    const active = localStorage.getItem("cadrebot-demo-active"); // opening tabs changes it
     for (const key of Array.isArray(keys) ? keys : []) {
       if (app.byKey.has(key)) openChat(key);
     }
-    const active = localStorage.getItem("cadrebot-demo-active");
     if (active && app.chats.has(active)) activate(active);
   }
 
