@@ -323,5 +323,5 @@ async def test_files_from_the_bot_commands_menu_and_clock(
 
     # the language toggle switches the page's own labels (not the bot's)
     await page.locator("#lang-toggle").click()
-    await expect(page.locator("#clock-run")).to_have_text("Run scheduled sweeps")
+    await expect(page.locator("#clock-run")).to_have_text("Run sweeps")
     await expect(page.locator('[data-person="cadre"]')).to_contain_text("First Secretary")

@@ -68,7 +68,7 @@
       pick_hint: "Tap START, then «📱 Share my phone number» to register.",
       clock: "Demo date",
       clock_reset: "Back to today",
-      run_sweeps: "Run scheduled sweeps",
+      run_sweeps: "Run sweeps",
       side_by_side: "Side by side",
       start: "START",
       placeholder: "Message or /command",
@@ -1088,6 +1088,7 @@
       runClock(document.getElementById("clock-date").value);
     });
     document.getElementById("clock-reset").addEventListener("click", () => runClock(""));
+    document.getElementById("clock-status").addEventListener("click", () => clockStatus(""));
     document.addEventListener("visibilitychange", () => {
       if (!document.hidden) schedulePoll(0);
     });
