@@ -55,6 +55,12 @@ class Context:
         self.response.messages.append(message)
         return message
 
+    def say_text(self, text: str) -> Outgoing:
+        """Send text already built from catalog messages (escaped values inside)."""
+        message = Outgoing(self.event.chat_id, text)
+        self.response.messages.append(message)
+        return message
+
     def edit(self, text: str, buttons: list[list[Button]] | None = None) -> None:
         """Replace the message whose button was pressed (drops its buttons by default)."""
         if self.event.message_id is not None:

@@ -45,7 +45,7 @@ from bot.handlers.callbacks import (
 from bot.handlers.context import Context
 from bot.handlers.events import Incoming, Outgoing, Response
 from bot.handlers.notify import render_notices
-from bot.i18n import Catalog
+from bot.i18n import Catalog, Term
 from domain.errors import DomainError
 from domain.roles import CADRE_ROLES, Role
 from services.clock import Clock
@@ -61,8 +61,8 @@ EVERYONE = frozenset(Role)
 
 #: command → (handler, roles that may use it)
 COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
-    "start": (onboarding.start_command, EVERYONE),
-    "help": (onboarding.help_command, EVERYONE),
+    "start": (lambda ctx, _args: start_command(ctx), EVERYONE),
+    "help": (lambda ctx, _args: help_command(ctx), EVERYONE),
     "cancel": (onboarding.cancel_command, EVERYONE),
     "status": (status.status_command, EVERYONE),
     "checkin": (checkin.checkin_command, CADRE_ROLES),
@@ -91,6 +91,23 @@ MENU = (
     "help",
     "cancel",
 )
+
+
+def help_command(ctx: Context) -> None:
+    """The commands this person's role may use, in menu order, from the same table that
+    authorises them, so the help never offers what would be refused."""
+    role = ctx.me.role
+    lines = [ctx.t("help.intro")]
+    lines += [f"/{name} {ctx.t(f'help.cmd_{name}')}" for name in MENU if role in COMMANDS[name][1]]
+    if role not in CADRE_ROLES:
+        lines.append(ctx.t("help.approver_tip"))
+    ctx.say_text("\n".join(lines))
+
+
+def start_command(ctx: Context) -> None:
+    ctx.say("onboarding.hello_again", name=ctx.me.name, role=Term(ctx.me.role))
+    help_command(ctx)
+
 
 PRESSES: dict[type, Callable] = {
     LeaveVote: leave.vote,
@@ -165,6 +182,8 @@ class Conversations:
             self._press(ctx)
         elif ctx.person is None:
             onboarding.unbound(ctx)
+            if ctx.person is not None:
+                help_command(ctx)
         elif event.command is not None:
             self._command(ctx, *event.command)
         elif event.location is not None:

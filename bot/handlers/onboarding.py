@@ -9,7 +9,8 @@ from services.onboarding import bind_contact
 
 
 def unbound(ctx: Context) -> None:
-    """Anyone not yet bound gets the onboarding answer, whatever they send."""
+    """Anyone not yet bound gets the onboarding answer, whatever they send; a successful
+    binding sets ``ctx.person`` (the caller then shows the help for their role)."""
     event = ctx.event
     if event.contact is not None:
         person = bind_contact(
@@ -24,7 +25,6 @@ def unbound(ctx: Context) -> None:
         ctx.say(
             "onboarding.welcome", remove_keyboard=True, name=person.name, role=Term(person.role)
         )
-        ctx.say(f"help.{_help_key(person.role)}")
         return
     ctx.say(
         "onboarding.ask_contact",
@@ -34,23 +34,6 @@ def unbound(ctx: Context) -> None:
 
 def already_bound(ctx: Context) -> None:
     ctx.say("onboarding.already_bound", name=ctx.me.name, role=Term(ctx.me.role))
-
-
-def _help_key(role: str) -> str:
-    if role in ("first_secretary", "team_member"):
-        return "cadre"
-    if role in ("village_secretary", "township_secretary"):
-        return "signer"
-    return "approver"
-
-
-def help_command(ctx: Context, _args: str = "") -> None:
-    ctx.say(f"help.{_help_key(ctx.me.role)}")
-
-
-def start_command(ctx: Context, _args: str = "") -> None:
-    ctx.say("onboarding.hello_again", name=ctx.me.name, role=Term(ctx.me.role))
-    help_command(ctx)
 
 
 def cancel_command(ctx: Context, _args: str = "") -> None:

@@ -55,3 +55,11 @@ def test_language_choice(catalog: Catalog) -> None:
     assert catalog.language_for("zh", "en") == "zh"
     assert catalog.language_for(None, "ru") == "zh"
     assert catalog.language_for(None, None) == "zh"
+
+
+def test_every_menu_command_has_a_menu_line_and_a_help_line(catalog: Catalog) -> None:
+    from bot.handlers.conversation import COMMANDS, MENU
+
+    assert set(MENU) <= set(COMMANDS)
+    for name in MENU:
+        assert catalog.has(f"menu.{name}") and catalog.has(f"help.cmd_{name}"), name
