@@ -4,6 +4,10 @@ Every function runs a fixed number of set-based statements whatever the size of 
 (never one per person): the sweeps must stay fast at 100,000 cadres. Like the repositories,
 nothing here commits; the caller's unit of work does.
 
+On-site days are read from a rollup (``OnsiteMonth``: a bitmask of days per cadre and
+month, refreshed from the check-ins added since its watermark) because a year of raw
+check-ins is tens of millions of rows at that size.
+
 The outbox (``Reminder``) is written with ``INSERT ... ON CONFLICT DO NOTHING`` on its unique
 key (recipient, kind, period), so running a sweep twice inserts nothing the second time,
 and is drained by claiming rows with a guarded ``UPDATE`` (plus ``FOR UPDATE SKIP LOCKED``
@@ -648,13 +652,6 @@ def release_claims(session: Session, token: str) -> int:
         .values(claim_token=None, claimed_at=None)
     )
     return result.rowcount
-
-
-def unsent_count(session: Session) -> int:
-    query = (
-        select(func.count()).select_from(_R).where(_R.c.sent_at.is_(None), _R.c.failed.is_(None))
-    )
-    return session.scalar(query) or 0
 
 
 # -- one scheduler at a time (PostgreSQL) -----------------------------------------------------

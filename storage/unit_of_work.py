@@ -12,6 +12,7 @@ from types import TracebackType
 from sqlmodel import Session
 
 from storage import repositories as repos
+from storage.inbox import InboxRepository, ReplyRepository
 
 
 class UnitOfWork:
@@ -33,6 +34,8 @@ class UnitOfWork:
         self.audit = repos.AuditRepository(self.session)
         self.spot_checks = repos.SpotCheckRepository(self.session)
         self.grades = repos.GradeRepository(self.session)
+        self.inbox = InboxRepository(self.session)
+        self.replies = ReplyRepository(self.session)
         return self
 
     def __exit__(

@@ -56,6 +56,8 @@ from storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 Command = Callable[[Context, str], None]
+#: Runs inside the handling transaction right before it commits (see ``handle_in``).
+BeforeCommit = Callable[[UnitOfWork, Response], None]
 SIGNERS = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_SECRETARY})
 EVERYONE = frozenset(Role)
 
@@ -148,19 +150,35 @@ class Conversations:
 
     def handle(self, event: Incoming) -> Response:
         with self.uow_factory() as uow:
-            person = uow.people.by_telegram_id(event.user_id)
-            lang = self.catalog.language_for(
-                person.language if person else None, event.language_code
-            )
-            ctx = Context(uow, event, person, self._now(), lang, self.catalog)
-            try:
-                self._route(ctx)
-                ctx.response.messages += render_notices(uow, self.catalog, ctx.notices)
+            return self.handle_in(uow, event)
+
+    def handle_in(
+        self,
+        uow: UnitOfWork,
+        event: Incoming,
+        before_commit: BeforeCommit | None = None,
+    ) -> Response:
+        """Handle ``event`` in the open ``uow`` and commit it. ``before_commit`` (the
+        runtime's inbox) runs inside the same transaction just before the commit, with the
+        response about to be returned (a refusal too: then it runs after the rollback of the
+        conversation's writes), so marking the update handled and storing the replies
+        commit together with what the conversation wrote, or not at all."""
+        person = uow.people.by_telegram_id(event.user_id)
+        lang = self.catalog.language_for(person.language if person else None, event.language_code)
+        ctx = Context(uow, event, person, self._now(), lang, self.catalog)
+        try:
+            self._route(ctx)
+            ctx.response.messages += render_notices(uow, self.catalog, ctx.notices)
+            if before_commit is not None:
+                before_commit(uow, ctx.response)
+            uow.commit()
+        except DomainError as err:
+            uow.rollback()
+            ctx.response = self._refusal(ctx, err)
+            if before_commit is not None:
+                before_commit(uow, ctx.response)
                 uow.commit()
-            except DomainError as err:
-                uow.rollback()
-                ctx.response = self._refusal(ctx, err)
-            return ctx.response
+        return ctx.response
 
     def _now(self) -> datetime:
         return self.clock.now()

@@ -15,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 from aiolimiter import AsyncLimiter
 
@@ -42,6 +43,19 @@ class Rejected(Exception):
 
 
 Transport = Callable[[Outgoing], Awaitable[int | None]]
+
+
+class Outcome(Enum):
+    SENT = "sent"
+    BLOCKED = "blocked"  # 403: never retried
+    REJECTED = "rejected"  # 400: never retried
+    GAVE_UP = "gave_up"  # transient failures ran out of attempts: worth a later try
+
+
+@dataclass(frozen=True)
+class Delivered:
+    outcome: Outcome
+    message_id: int | None = None
 
 
 @dataclass
@@ -88,7 +102,14 @@ class Delivery:
                 await self.send(message)
 
     async def send(self, message: Outgoing) -> int | None:
-        """Deliver one message; returns its message id, or None if it cannot be delivered.
+        """Deliver one message; returns its message id, or None if it cannot be delivered."""
+        result = await self.deliver(message)
+        return result.message_id
+
+    async def deliver(self, message: Outgoing) -> Delivered:
+        """Deliver one message and say how it went: the reply outbox must tell a message
+        that can never go (403, 400) from one worth trying again later (Telegram kept
+        failing), which ``send``'s None does not.
 
         A 429 is always waited out (it is Telegram asking us to slow down, not a failure);
         only transient failures count towards ``max_attempts``."""
@@ -99,7 +120,7 @@ class Delivery:
                 try:
                     message_id = await self.transport(message)
                     self.sent += 1
-                    return message_id
+                    return Delivered(Outcome.SENT, message_id)
                 except RetryAfter as exc:
                     self.retried_429 += 1
                     wait = max(exc.seconds, 0.05)
@@ -107,15 +128,15 @@ class Delivery:
                     failures += 1
                     if failures >= self.limits.max_attempts:
                         log.error("gave up after %d transient failures: %s", failures, exc)
-                        return None
+                        return Delivered(Outcome.GAVE_UP)
                     log.warning("transient failure (attempt %d): %s", failures, exc)
                     wait, delay = delay, min(delay * 2, self.limits.max_backoff)
                 except Blocked:
                     log.info("a chat blocked the bot; not retrying")
                     if self.on_blocked is not None:
                         await self.on_blocked(message.chat_id)
-                    return None
+                    return Delivered(Outcome.BLOCKED)
                 except Rejected as exc:
                     log.warning("Bot API refused a message: %s", exc)
-                    return None
+                    return Delivered(Outcome.REJECTED)
             await asyncio.sleep(wait)

@@ -1,10 +1,10 @@
 """The framework-neutral half of a runtime, shared by the aiogram and the PTB runtimes.
 
 Both runtimes do the same thing with an update once it is an ``Incoming``: run the
-synchronous conversations in a worker thread (they open a database unit of work), answer a
-button press whatever happens (or the client's spinner keeps turning), and send the replies
-through the one ``Delivery``. Both also turn a reply into one of four Bot API calls and
-their framework's exceptions into the delivery's four outcomes. Written once here, each
+synchronous conversations (in a worker thread, in the unit of work the inbox opened), answer
+a button press whatever happens (or the client's spinner keeps turning), and send the
+replies through the one ``Delivery``. Both also turn a reply into one of four Bot API calls
+and their framework's exceptions into the delivery's four outcomes. Written once here, each
 runtime only supplies ``BotCalls``: those calls and that mapping in its framework's terms.
 """
 
@@ -15,13 +15,18 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from bot.handlers.conversation import BeforeCommit
 from bot.handlers.events import Incoming, Outgoing, Response
-from bot.runtime.delivery import Delivery, Rejected, Transport
+from bot.runtime.delivery import Delivery, DeliveryLimits, Rejected, Transport
+from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 #: Telegram's 400 for an edit that changes nothing: the message already reads as wanted.
 NOT_MODIFIED = "message is not modified"
+
+#: ``Conversations.handle_in``: one event in an open unit of work, committed, → Response.
+Handle = Callable[[UnitOfWork, Incoming, BeforeCommit | None], Response]
 
 
 class BotCalls(Protocol):
@@ -89,31 +94,29 @@ def in_thread(callback: Callable[[int], None] | None) -> Callable[[int], Awaitab
 
 
 class Pipeline:
-    """One ``Incoming`` → the conversations (in a thread) → the press answered → replies."""
+    """What both runtimes do with an update once it is an ``Incoming``: run the
+    conversations in the unit of work the inbox opened (``handle`` is
+    ``Conversations.handle_in``), answer the button press after the commit (answers are
+    ephemeral: never stored, a failure only loses the toast), and send the replies through
+    the one ``Delivery``."""
 
     def __init__(
         self,
         *,
-        handle: Callable[[Incoming], Response],
+        handle: Handle,
         calls: BotCalls,
         on_blocked: Callable[[int], None] | None = None,
+        limits: DeliveryLimits | None = None,
     ) -> None:
         self.handle = handle
         self.calls = calls
-        self.delivery = Delivery(make_transport(calls), on_blocked=in_thread(on_blocked))
+        self.delivery = Delivery(
+            make_transport(calls),
+            limits=limits or DeliveryLimits(),
+            on_blocked=in_thread(on_blocked),
+        )
 
-    async def process(self, event: Incoming) -> None:
-        """Handle one event. A press is answered even when the handler fails (the failure
-        still propagates, for the framework's error logging); replies go out in order."""
-        try:
-            response = await asyncio.to_thread(self.handle, event)
-        except Exception:
-            await self._answer(event, Response())
-            raise
-        await self._answer(event, response)
-        await self.delivery.send_all(response.messages)
-
-    async def _answer(self, event: Incoming, response: Response) -> None:
+    async def answer(self, event: Incoming, response: Response) -> None:
         """Answer a button press; a failure only loses the toast, never the replies."""
         if event.press is None:
             return

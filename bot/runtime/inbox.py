@@ -1,0 +1,543 @@
+"""The durable update loop both runtimes share: nothing confirmed before it is stored,
+nothing handled twice, no reply lost, and one slow chat never holds up the others.
+
+- **Fetching** (polling): the framework's Bot calls getUpdates; the raw updates are stored
+  in the ``inbox`` table (a duplicate ``update_id`` is ignored) and committed, and only
+  then is the offset moved past them, which the next getUpdates confirms to Telegram. If
+  the database is down nothing is confirmed: Telegram keeps the updates (about a day) and
+  the loop retries. Webhook mode stores the posted update the same way and answers 200
+  only after the commit (503 otherwise, so Telegram posts it again).
+- **Handling**: a claimer takes the oldest unhandled update of chats with nothing in
+  flight (``storage.inbox``: row claims with a lease, ``FOR UPDATE SKIP LOCKED`` on
+  PostgreSQL, so several processes share one inbox) and hands each to a worker, at most
+  ``workers`` at a time. The worker runs the conversations in one unit of work that also
+  marks the update handled and stores the replies in the reply outbox; one commit holds
+  all three, or none. A redelivered update is already handled and is never claimed again.
+- **Replying**: after the commit the worker answers the button press (ephemeral: never
+  stored) and sends the replies through the shared ``Delivery``, marking each sent; it
+  keeps the chat's claim until then, so the chat's next update waits for them. A courier
+  sends the replies nobody is sending any more (a worker died between commit and send;
+  Telegram kept failing and the retry is due), oldest first per chat.
+- **Failures**: a database outage is retried with backoff (the process stays up); a bug
+  in a handler marks that update failed, logs it and answers the press, as before; a
+  conflict between two chats' transactions is retried a few times.
+
+The only duplicate left is the one Telegram's API cannot rule out: a reply Telegram
+accepted just before the process died, not yet marked sent, goes out again on restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from bot.handlers.events import Incoming, Outgoing, Response
+from bot.runtime.delivery import Outcome
+from bot.runtime.pipeline import Pipeline
+from bot.runtime.replies import from_row, to_row
+from storage.inbox import ClaimedReply, ClaimedUpdate, NewUpdate
+from storage.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class UpdateSource(Protocol):
+    """One framework's part of the loop: its Bot makes the HTTP call, its models parse."""
+
+    async def fetch(self, offset: int | None, timeout: int) -> list[dict[str, Any]]:
+        """getUpdates from ``offset`` (None: from the oldest unconfirmed), as raw dicts."""
+        ...
+
+    def read(self, payload: dict[str, Any]) -> Incoming | None:
+        """The ``Incoming`` of a raw update; None for a kind the bot does not handle.
+        Raises if the payload is not a valid update."""
+        ...
+
+    def is_fatal(self, exc: Exception) -> bool:
+        """True for an error no retry can cure (a bad token): the loop stops on it."""
+        ...
+
+
+@dataclass(frozen=True)
+class InboxSettings:
+    workers: int = 8  # updates (so chats) handled at the same time
+    lease: timedelta = timedelta(seconds=30)  # a dead process's claims lapse after this
+    poll_timeout: int = 10  # seconds a getUpdates long poll may hang
+    idle_poll: float = 0.5  # how often idle workers look for updates other processes stored
+    keep: timedelta = timedelta(days=2)  # handled updates kept to recognise a redelivery
+    reply_rounds: int = 5  # rounds of Delivery's retries before a reply is given up
+    reply_retry: timedelta = timedelta(seconds=10)  # wait between those rounds
+    handling_retries: int = 3  # tries of an update whose transaction conflicted
+
+
+class ClaimLost(Exception):
+    """The update's lease lapsed and another worker took it over: this worker's
+    transaction is rolled back and the other one handles it."""
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """A database that is down, restarting or busy (worth waiting for), as opposed to a
+    bug or a constraint violation."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def brief(exc: BaseException) -> str:
+    """A one-line description without the SQL and its parameters (they can hold people's
+    data)."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        first = str(exc.orig).strip().splitlines()
+        return f"{type(exc.orig).__name__}: {first[0] if first else ''}"
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Inbox:
+    """The loop of one process: a poller (or the webhook's ``accept``), a claimer feeding
+    ``workers`` workers, a courier and a lease keeper."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        source: UpdateSource,
+        pipeline: Pipeline,
+        settings: InboxSettings | None = None,
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.source = source
+        self.pipeline = pipeline
+        self.settings = settings or InboxSettings()
+        self.token = uuid.uuid4().hex  # this process's claims
+        self._busy: set[int] = set()  # chats a worker of this process has in hand
+        self._sending: set[int] = set()  # chats the courier is sending to
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loops: list[asyncio.Task[None]] = []
+        self._wake = asyncio.Event()
+        self._courier_wake = asyncio.Event()
+        self._stopping = False
+        self.handled = 0  # updates this process handled (tests, logs)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Release claims left by a dead process (SQLite only: one process uses the file,
+        so any claim found belongs to one that is gone), then start claiming."""
+        self._stopping = False
+        released = await self._db(self._release_stale)
+        if released:
+            log.warning("released %d claims left by a previous run", released)
+        self._loops = [
+            asyncio.create_task(self._claimer(), name="inbox-claimer"),
+            asyncio.create_task(self._courier(), name="inbox-courier"),
+            asyncio.create_task(self._keeper(), name="inbox-keeper"),
+        ]
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop claiming, let the workers in hand finish (up to ``grace`` seconds), then
+        hand back whatever this process still holds."""
+        self._stopping = True
+        self._wake.set()
+        self._courier_wake.set()
+        loops, self._loops = self._loops, []
+        for task in loops:
+            task.cancel()
+        await asyncio.gather(*loops, return_exceptions=True)
+        if self._tasks:
+            _done, pending = await asyncio.wait(set(self._tasks), timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(self._release_mine)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- storing -----------------------------------------------------------------------------
+
+    def _new_update(self, payload: dict[str, Any]) -> NewUpdate:
+        """What to store for a raw update: its chat, or an already settled row for a kind
+        the bot does not handle or cannot read (kept so a redelivery is recognised)."""
+        update_id = int(payload["update_id"])
+        try:
+            event = self.source.read(payload)
+        except Exception as exc:
+            log.warning("unreadable update %d: %s", update_id, brief(exc))
+            return NewUpdate(update_id, 0, payload, "failed", f"unreadable: {brief(exc)}")
+        if event is None:
+            return NewUpdate(update_id, 0, payload, "ignored")
+        return NewUpdate(update_id, event.chat_id, payload)
+
+    def _store(self, updates: list[NewUpdate]) -> int:
+        with self.uow_factory() as uow:
+            new = uow.inbox.store(updates, _now())
+            uow.commit()
+        return new
+
+    async def accept(self, payload: dict[str, Any]) -> None:
+        """Store one update posted to the webhook (raises if the database is down: the
+        endpoint then answers an error and Telegram posts the update again)."""
+        await asyncio.to_thread(self._store, [self._new_update(payload)])
+        self._wake.set()
+
+    async def poll(self) -> None:
+        """getUpdates until cancelled: store each batch, then confirm it (the next call's
+        offset). Network failures and 409s are retried with backoff; a fatal error (a bad
+        token) ends the loop by raising."""
+        offset: int | None = None
+        delay = 0.5
+        while True:
+            try:
+                raw = await self.source.fetch(offset, self.settings.poll_timeout)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if self.source.is_fatal(exc):
+                    raise
+                log.warning("getUpdates failed (%s); retrying in %.1fs", brief(exc), delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            delay = 0.5
+            if not raw:
+                continue
+            batch = [self._new_update(payload) for payload in raw]
+            await self._db(self._store, batch, forever=True)
+            offset = max(u.update_id for u in batch) + 1
+            self._wake.set()
+
+    # -- claiming and handling -------------------------------------------------------------
+
+    async def _claimer(self) -> None:
+        delay = 0.5
+        while not self._stopping:
+            self._wake.clear()
+            free = self.settings.workers - len(self._busy)
+            claimed: list[ClaimedUpdate] = []
+            if free > 0:
+                try:
+                    claimed = await asyncio.to_thread(self._claim, free, set(self._busy))
+                except Exception as exc:
+                    log.warning("cannot claim updates (%s); retrying in %.1fs", brief(exc), delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+                    continue
+                delay = 0.5
+            for item in claimed:
+                self._busy.add(item.chat_id)
+                self._spawn(self._work(item))
+            if claimed and len(claimed) == free:
+                continue  # there may be more; claim again once a worker is free
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.settings.idle_poll)
+
+    def _claim(self, limit: int, busy: set[int]) -> list[ClaimedUpdate]:
+        now = _now()
+        with self.uow_factory() as uow:
+            claimed = uow.inbox.claim(
+                self.token, now, now + self.settings.lease, limit, busy_chats=busy
+            )
+            uow.commit()
+        return claimed
+
+    def _spawn(self, coro: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _work(self, item: ClaimedUpdate) -> None:
+        """One update: handle it (one transaction), answer the press, send the replies,
+        then hand the chat back."""
+        release = False
+        try:
+            handled = await self._handle(item)
+            if handled is not None:
+                release = True
+                event, response, replies = handled
+                if event is not None:
+                    await self.pipeline.answer(event, response)
+                await self._send_chat_groups(replies)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a bug in the loop itself: log it, keep the process up
+            log.exception("inbox worker failed on update %d", item.update_id)
+        finally:
+            if release:
+                with contextlib.suppress(Exception):
+                    await self._db(self._release_update, item.update_id)
+            self._busy.discard(item.chat_id)
+            self._wake.set()
+
+    async def _handle(
+        self, item: ClaimedUpdate
+    ) -> tuple[Incoming | None, Response, list[tuple[int, Outgoing]]] | None:
+        """Run the conversations for one claimed update. None when it is not this worker's
+        to finish (the claim was lost, or the database went away: it is retried)."""
+        try:
+            event = self.source.read(item.payload)
+        except Exception as exc:
+            await self._db(self._settle, item.update_id, "failed", f"unreadable: {brief(exc)}")
+            return None, Response(), []
+        if event is None:
+            await self._db(self._settle, item.update_id, "ignored", None)
+            return None, Response(), []
+        replies: list[tuple[int, Outgoing]] = []
+        try:
+            response = await asyncio.to_thread(self._run_handler, item, event, replies)
+        except ClaimLost:
+            log.warning("update %d was taken over by another worker", item.update_id)
+            return None
+        except Exception as exc:
+            if is_database_outage(exc):
+                log.warning("update %d not handled yet (%s); will retry", item.update_id, brief(exc))
+                await asyncio.sleep(0.5)
+                return None
+            if isinstance(exc, DBAPIError) and item.attempts < self.settings.handling_retries:
+                log.warning("update %d conflicted (%s); retrying", item.update_id, brief(exc))
+                await self._db(self._release_update, item.update_id)
+                return None
+            log.exception("error handling update %d", item.update_id)
+            await self._db(self._settle, item.update_id, "failed", brief(exc)[:500])
+            return event, Response(), []
+        self.handled += 1
+        return event, response, replies
+
+    def _run_handler(
+        self, item: ClaimedUpdate, event: Incoming, replies: list[tuple[int, Outgoing]]
+    ) -> Response:
+        """The conversations and the inbox's own writes, in one transaction."""
+
+        def before_commit(uow: UnitOfWork, response: Response) -> None:
+            now = _now()
+            if not uow.inbox.mark_handled(item.update_id, self.token, now, "handled"):
+                raise ClaimLost(item.update_id)
+            replies.clear()
+            until = now + self.settings.lease
+            for message in response.messages:
+                payload, blob = to_row(message)
+                reply_id = uow.replies.add(
+                    update_id=item.update_id,
+                    chat_id=message.chat_id,
+                    payload=payload,
+                    blob=blob,
+                    now=now,
+                    token=self.token,
+                    until=until,
+                )
+                replies.append((reply_id, message))
+
+        with self.uow_factory() as uow:
+            return self.pipeline.handle(uow, event, before_commit)
+
+    def _settle(self, update_id: int, outcome: str, error: str | None) -> None:
+        with self.uow_factory() as uow:
+            uow.inbox.mark_handled(update_id, self.token, _now(), outcome, error)
+            uow.commit()
+
+    def _release_update(self, update_id: int) -> None:
+        with self.uow_factory() as uow:
+            uow.inbox.release(update_id, self.token)
+            uow.commit()
+
+    # -- sending replies --------------------------------------------------------------------
+
+    async def _send_chat_groups(self, replies: list[tuple[int, Outgoing]]) -> None:
+        """Send to several chats at once, each chat's replies in order."""
+        by_chat: dict[int, list[tuple[int, Outgoing]]] = {}
+        for reply_id, message in replies:
+            by_chat.setdefault(message.chat_id, []).append((reply_id, message))
+        await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
+
+    async def _send_chat(self, items: list[tuple[int, Outgoing]]) -> None:
+        """Send one chat's replies in order and record each outcome. If Telegram keeps
+        failing, that reply waits for a later round and the ones after it wait behind it."""
+        for index, (reply_id, message) in enumerate(items):
+            try:
+                result = await self.pipeline.delivery.deliver(message)
+            except asyncio.CancelledError:
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(self._release_replies, [i for i, _ in items[index:]])
+                raise
+            except Exception as exc:  # a failure Delivery does not know: try again later
+                log.error("sending reply %d failed: %s", reply_id, brief(exc))
+                await self._db(self._retry_later, reply_id)
+                await self._db(self._release_replies, [i for i, _ in items[index + 1 :]])
+                return
+            if result.outcome is Outcome.SENT:
+                await self._db(self._mark_sent, reply_id, result.message_id)
+            elif result.outcome is Outcome.GAVE_UP:
+                await self._db(self._retry_later, reply_id)
+                await self._db(self._release_replies, [i for i, _ in items[index + 1 :]])
+                self._courier_wake.set()
+                return
+            else:
+                await self._db(self._mark_failed, reply_id, result.outcome.value)
+
+    def _mark_sent(self, reply_id: int, message_id: int | None) -> None:
+        with self.uow_factory() as uow:
+            if not uow.replies.mark_sent(reply_id, self.token, _now(), message_id):
+                log.warning("reply %d was sent after its claim lapsed", reply_id)
+            uow.commit()
+
+    def _mark_failed(self, reply_id: int, reason: str) -> None:
+        with self.uow_factory() as uow:
+            uow.replies.mark_failed(reply_id, self.token, reason)
+            uow.commit()
+
+    def _retry_later(self, reply_id: int) -> None:
+        with self.uow_factory() as uow:
+            again = uow.replies.retry_later(
+                reply_id,
+                self.token,
+                _now() + self.settings.reply_retry,
+                self.settings.reply_rounds,
+            )
+            uow.commit()
+        if not again:
+            log.error("reply %d given up after %d rounds", reply_id, self.settings.reply_rounds)
+
+    def _release_replies(self, reply_ids: list[int]) -> None:
+        if not reply_ids:
+            return
+        with self.uow_factory() as uow:
+            uow.replies.release(reply_ids, self.token)
+            uow.commit()
+
+    async def _courier(self) -> None:
+        """Send the replies nobody is sending: at start-up those a dead process left, later
+        those whose retry fell due."""
+        delay = 0.5
+        while not self._stopping:
+            self._courier_wake.clear()
+            free = self.settings.workers - len(self._sending)
+            claimed: list[ClaimedReply] = []
+            if free > 0:
+                try:
+                    claimed = await asyncio.to_thread(self._claim_orphans, free)
+                except Exception as exc:
+                    log.warning("cannot claim replies (%s); retrying in %.1fs", brief(exc), delay)
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, 5.0)
+                    continue
+                delay = 0.5
+            by_chat: dict[int, list[tuple[int, Outgoing]]] = {}
+            for reply in claimed:
+                message = from_row(reply.chat_id, reply.payload, reply.blob)
+                by_chat.setdefault(reply.chat_id, []).append((reply.id, message))
+            for chat_id, items in by_chat.items():
+                self._sending.add(chat_id)
+                self._spawn(self._courier_send(chat_id, items))
+            if by_chat:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._courier_wake.wait(), self.settings.idle_poll * 2)
+
+    async def _courier_send(self, chat_id: int, items: list[tuple[int, Outgoing]]) -> None:
+        try:
+            await self._send_chat(items)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("courier failed for a chat")
+        finally:
+            self._sending.discard(chat_id)
+            self._courier_wake.set()
+            self._wake.set()  # the chat's next update may now be claimed
+
+    def _claim_orphans(self, limit: int) -> list[ClaimedReply]:
+        now = _now()
+        with self.uow_factory() as uow:
+            claimed = uow.replies.claim_orphans(
+                self.token, now, now + self.settings.lease, limit
+            )
+            uow.commit()
+        return claimed
+
+    # -- leases, housekeeping, idleness ----------------------------------------------------
+
+    async def _keeper(self) -> None:
+        """Renew this process's leases while it works; now and then forget old rows."""
+        last_prune: datetime | None = None
+        while not self._stopping:
+            await asyncio.sleep(self.settings.lease.total_seconds() / 3)
+            try:
+                await asyncio.to_thread(self._renew)
+                if last_prune is None or _now() - last_prune > timedelta(hours=1):
+                    removed = await asyncio.to_thread(self._prune)
+                    last_prune = _now()
+                    if removed:
+                        log.info("pruned %d old inbox and outbox rows", removed)
+            except Exception as exc:
+                log.warning("cannot renew leases (%s)", brief(exc))
+
+    def _renew(self) -> None:
+        with self.uow_factory() as uow:
+            uow.inbox.renew(self.token, _now() + self.settings.lease)
+            uow.commit()
+
+    def _prune(self) -> int:
+        with self.uow_factory() as uow:
+            removed = uow.inbox.prune(_now() - self.settings.keep)
+            uow.commit()
+        return removed
+
+    def _release_stale(self) -> int:
+        with self.uow_factory() as uow:
+            if uow.session.get_bind().dialect.name != "sqlite":
+                return 0
+            released = uow.inbox.release_all()
+            uow.commit()
+        return released
+
+    def _release_mine(self) -> None:
+        """At shutdown: hand back every claim of this process (the updates it did not get
+        to, the replies it did not send), so another process need not wait for the lease."""
+        with self.uow_factory() as uow:
+            uow.inbox.renew(self.token, _now() - timedelta(seconds=1))
+            uow.commit()
+
+    def _unsettled(self) -> int:
+        with self.uow_factory() as uow:
+            return uow.inbox.unsettled()
+
+    async def idle(self, timeout: float = 10.0) -> None:
+        """Wait until every stored update is handled and every reply is sent (or closed):
+        the point at which a test may look at the database and the chats."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            if not self._tasks and await asyncio.to_thread(self._unsettled) == 0 and not self._tasks:
+                return
+            if loop.time() >= deadline:
+                raise TimeoutError(f"the inbox was still busy after {timeout}s")
+            await asyncio.sleep(0.02)
+
+    # -- the database, patiently -----------------------------------------------------------
+
+    async def _db(self, fn: Callable[..., T], *args: Any, forever: bool = False) -> T:
+        """Run a database step in a thread; while the database is down, wait and try again
+        (until the loop stops, or ``forever``), so an outage delays work but loses none."""
+        delay = 0.2
+        while True:
+            try:
+                return await asyncio.to_thread(fn, *args)
+            except Exception as exc:
+                if not is_database_outage(exc) or (self._stopping and not forever):
+                    raise
+                log.warning("database unavailable (%s); retrying in %.1fs", brief(exc), delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
