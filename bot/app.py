@@ -7,6 +7,7 @@ import logging
 from bot.composition import Storage, build_clock, build_storage
 from bot.handlers.conversation import Conversations
 from bot.i18n import Catalog
+from bot.runtime.inbox import InboxSettings
 from bot.runtime.menu import command_menu
 from bot.settings import Framework, Settings
 from services.clock import Clock
@@ -46,9 +47,11 @@ def build_runtime(settings: Settings, storage: Storage, clock: Clock):  # noqa: 
     return runtime_cls(
         token=token,
         api_url=settings.api_url,
-        handle=conversations.handle,
+        handle=conversations.handle_in,
         menu=menu,
+        uow_factory=storage.uow,
         on_blocked=mark_blocked(storage),
+        inbox=InboxSettings(workers=settings.workers),
     )
 
 
@@ -66,7 +69,8 @@ async def run(settings: Settings, webhook: str | None, listen: str | None) -> No
     try:
         if webhook:
             host, _, port = (listen or "127.0.0.1:8080").rpartition(":")
-            await runtime.run_webhook(webhook, host or "127.0.0.1", int(port), None)
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            await runtime.run_webhook(webhook, host or "127.0.0.1", int(port), secret)
         else:
             await runtime.run_polling()
     finally:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -30,6 +31,10 @@ class Settings(BaseSettings):
     framework: Framework = Framework.AIOGRAM
     language: Language = Language.ZH
     timezone: str = "Asia/Shanghai"
+    # Chats whose updates one bot process handles at the same time (each chat in order).
+    workers: int = Field(default=8, ge=1, le=256)
+    # Telegram repeats it in a header on every webhook post; a post without it is refused.
+    webhook_secret: SecretStr | None = None
     # The scheduler's timetable, in ``timezone`` (checked by scheduler/timetable.py).
     scheduler_in_run: bool = True  # false when a separate `cadrebot scheduler` runs it
     schedule_daily_nudge: str = "20:00"  # working days only
@@ -40,6 +45,16 @@ class Settings(BaseSettings):
     schedule_year_end: str = "12-05 09:00"
     schedule_leave_check_minutes: int = 60
     schedule_dispatch_seconds: int = 30
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_token(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and -."""
+        if value is None or not value.get_secret_value():
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+            raise ValueError("1-256 characters: letters, digits, _ and -")
+        return value
 
     @field_validator("timezone")
     @classmethod

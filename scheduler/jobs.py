@@ -13,6 +13,7 @@ from scheduler.monthly import sweep_monthly_review, sweep_quarterly_sheets
 from scheduler.nudge import sweep_daily_nudge
 from scheduler.overdue import sweep_leave_overdue
 from scheduler.removal import sweep_removal_triggers
+from scheduler.spot_checks import sweep_spot_check_expiry
 from scheduler.weekly import sweep_weekly
 from services.outbox import Draft
 
@@ -33,6 +34,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("monthly_review", sweep_monthly_review),
     Sweep("quarterly_sheets", sweep_quarterly_sheets),
     Sweep("assessment", sweep_assessment_season),
+    Sweep("spot_check_expiry", sweep_spot_check_expiry),
 )
 BY_NAME = {s.name: s for s in SWEEPS}
 

@@ -113,6 +113,13 @@ def build_timetable(settings: Settings) -> list[Entry]:
             timed=False,
         ),
         Entry(
+            "spot_check_expiry",
+            "spot_check_expiry",
+            IntervalTrigger(minutes=1, timezone=zone),
+            timedelta(minutes=1),
+            timed=False,
+        ),
+        Entry(
             "dispatch",
             None,
             IntervalTrigger(seconds=settings.schedule_dispatch_seconds, timezone=zone),

@@ -1,16 +1,14 @@
-"""The aiogram 3 runtime: translation only. Updates become ``Incoming`` events, the
-conversations run in a worker thread (they use a synchronous database session), and the
-replies go out through the shared ``Delivery`` path."""
+"""The aiogram 3 runtime: translation only. Raw updates become ``Incoming`` events with
+aiogram's models, replies become aiogram's Bot calls and its errors the delivery's
+outcomes; fetching, storing, handling and sending are the shared inbox loop's."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from typing import Any
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -21,6 +19,7 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import (
     BotCommand,
@@ -33,15 +32,16 @@ from aiogram.types import (
     Update,
 )
 
-from bot.handlers.events import Contact, Incoming, Location, Outgoing, Press, Response
+from bot.handlers.events import Contact, Incoming, Location, Outgoing, Press
+from bot.runtime.base import ALLOWED_UPDATES, InboxRuntime
 from bot.runtime.delivery import Blocked, Rejected, RetryAfter, TransientFailure
+from bot.runtime.inbox import InboxSettings
 from bot.runtime.markup import reply_markup
 from bot.runtime.menu import MenuEntry
-from bot.runtime.pipeline import Pipeline
+from bot.runtime.pipeline import Handle
+from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
-
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
 
 def incoming_from_message(update_id: int, message: Message, *, edited: bool) -> Incoming:
@@ -84,6 +84,17 @@ def incoming_from_callback(update_id: int, query: CallbackQuery) -> Incoming:
         message_id=query.message.message_id if query.message else None,
         press=Press(query.id, query.data or ""),
     )
+
+
+def incoming_from_update(update: Update) -> Incoming | None:
+    """The ``Incoming`` of an update of the kinds we asked for; None for any other kind."""
+    if update.message is not None:
+        return incoming_from_message(update.update_id, update.message, edited=False)
+    if update.edited_message is not None:
+        return incoming_from_message(update.update_id, update.edited_message, edited=True)
+    if update.callback_query is not None:
+        return incoming_from_callback(update.update_id, update.callback_query)
+    return None
 
 
 def _markup(message: Outgoing):  # noqa: ANN202 - one of aiogram's markup types
@@ -151,39 +162,52 @@ class AiogramCalls:
         return None
 
 
-class AiogramRuntime:
+class AiogramRuntime(InboxRuntime):
+    """aiogram's ``Bot`` for every HTTP call and its models to parse; no ``Dispatcher``:
+    the shared inbox loop fetches, stores, confirms and handles (aiogram's polling
+    confirms a batch before handling it)."""
+
     def __init__(
         self,
         *,
         token: str,
         api_url: str,
-        handle: Callable[[Incoming], Response],
+        handle: Handle,
         menu: list[MenuEntry],
+        uow_factory: Callable[[], UnitOfWork],
         on_blocked: Callable[[int], None] | None = None,
+        inbox: InboxSettings | None = None,
     ) -> None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
         self.bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
-        self.handle = handle
-        self.menu = menu
-        self.pipeline = Pipeline(handle=handle, calls=AiogramCalls(self.bot), on_blocked=on_blocked)
-        self.delivery = self.pipeline.delivery
-        self.dispatcher = Dispatcher()
-        self.dispatcher.message.register(self._on_message)
-        self.dispatcher.edited_message.register(self._on_edited)
-        self.dispatcher.callback_query.register(self._on_callback)
-
-    async def _on_message(self, message: Message, event_update: Update) -> None:
-        await self.pipeline.process(
-            incoming_from_message(event_update.update_id, message, edited=False)
+        super().__init__(
+            calls=AiogramCalls(self.bot),
+            handle=handle,
+            menu=menu,
+            uow_factory=uow_factory,
+            on_blocked=on_blocked,
+            inbox=inbox,
         )
 
-    async def _on_edited(self, edited_message: Message, event_update: Update) -> None:
-        await self.pipeline.process(
-            incoming_from_message(event_update.update_id, edited_message, edited=True)
-        )
+    async def close(self) -> None:
+        await self.bot.session.close()
 
-    async def _on_callback(self, callback_query: CallbackQuery, event_update: Update) -> None:
-        await self.pipeline.process(incoming_from_callback(event_update.update_id, callback_query))
+    async def fetch(self, offset: int | None, timeout: int) -> list[dict[str, Any]]:
+        """getUpdates; the HTTP timeout is the session's plus the long poll's, as aiogram's
+        own polling sets it."""
+        updates = await self.bot.get_updates(
+            offset=offset,
+            timeout=timeout,
+            allowed_updates=ALLOWED_UPDATES,
+            request_timeout=int(self.bot.session.timeout + timeout),
+        )
+        return [u.model_dump(mode="json", by_alias=True, exclude_none=True) for u in updates]
+
+    def read(self, payload: dict[str, Any]) -> Incoming | None:
+        return incoming_from_update(Update.model_validate(payload, context={"bot": self.bot}))
+
+    def is_fatal(self, exc: Exception) -> bool:
+        return isinstance(exc, TelegramUnauthorizedError)
 
     async def set_menu(self) -> None:
         for entry in self.menu:
@@ -192,42 +216,8 @@ class AiogramRuntime:
                 language_code=entry.language_code,
             )
 
-    async def run_polling(self) -> None:
-        """Long polling; updates are handled one after another (``handle_as_tasks=False``)
-        so an update is confirmed to the Bot API only after it has been handled."""
-        await self.bot.delete_webhook(drop_pending_updates=False)
-        await self.set_menu()
-        await self.dispatcher.start_polling(
-            self.bot,
-            handle_as_tasks=False,
-            handle_signals=False,
-            allowed_updates=ALLOWED_UPDATES,
-            polling_timeout=10,
-        )
-
-    async def stop(self) -> None:
-        with contextlib.suppress(RuntimeError):  # polling had not started
-            await self.dispatcher.stop_polling()
-        await self.bot.session.close()
-
-    async def run_webhook(self, url: str, host: str, port: int, secret: str | None) -> None:
-        from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
-        from aiohttp import web
-
-        app = web.Application()
-        SimpleRequestHandler(
-            dispatcher=self.dispatcher,
-            bot=self.bot,
-            secret_token=secret,
-            handle_in_background=False,
-        ).register(app, path=urlsplit(url).path or "/")
-        setup_application(app, self.dispatcher, bot=self.bot)
-        await self.set_menu()
+    async def set_webhook(self, url: str, secret: str | None) -> None:
         await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.TCPSite(runner, host, port).start()
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await runner.cleanup()
+
+    async def delete_webhook(self) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)

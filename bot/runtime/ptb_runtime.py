@@ -1,32 +1,28 @@
 """The python-telegram-bot 22 runtime: translation only, like the aiogram one.
 
-Updates become the same ``Incoming`` events and go through the shared ``Pipeline`` (the
-conversations in a worker thread, the press always answered, the replies through the one
-``Delivery``). What is PTB-specific lives here:
+Raw updates become the same ``Incoming`` events with PTB's models and go through the
+shared inbox loop (stored before confirmed, handled once, replies from the outbox). What is
+PTB-specific lives here:
 
 - PTB must not fight ``Delivery``: no ``AIORateLimiter`` is installed (``Delivery`` already
   keeps the overall and the per-chat limits, which that limiter does not), and PTB's bot
-  methods do not retry on their own; the only retry loop PTB runs is the one around
-  getUpdates, which is not a reply.
-- Updates are handled one at a time (``concurrent_updates(False)``, blocking handler), so
-  the replies to one chat keep their order.
+  methods do not retry on their own.
+- No ``Updater``: it confirms updates as soon as it has fetched them, so a crash would
+  lose those queued in memory; the inbox loop calls ``get_updates`` itself.
 - Webhook mode: PTB's own webhook server needs tornado (the ``webhooks`` extra, not
-  installed) and answers Telegram before the update is handled; here an aiohttp endpoint
-  feeds ``Application.process_update`` and answers 200 only once the update is handled.
+  installed) and answers Telegram before the update is handled; the shared aiohttp
+  endpoint answers 200 once the update is stored.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import hmac
+import json
 import logging
 import warnings
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import timedelta
-from urllib.parse import urlsplit
+from typing import Any
 
-from aiohttp import web
 from telegram import (
     BotCommand,
     CallbackQuery,
@@ -48,20 +44,20 @@ from telegram.error import (
     TelegramError,
 )
 from telegram.error import RetryAfter as PtbRetryAfter
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.handlers.events import Contact, Incoming, Location, Outgoing, Press, Response
+from bot.handlers.events import Contact, Incoming, Location, Outgoing, Press
+from bot.runtime.base import ALLOWED_UPDATES, InboxRuntime
 from bot.runtime.delivery import Blocked, Rejected, RetryAfter, TransientFailure
+from bot.runtime.inbox import InboxSettings
 from bot.runtime.markup import reply_markup
 from bot.runtime.menu import MenuEntry
-from bot.runtime.pipeline import Pipeline
+from bot.runtime.pipeline import Handle
+from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-POLL_TIMEOUT = 10  # seconds a getUpdates long poll may hang
 
 
 def _seconds(read: Callable[[], int | float | timedelta | None]) -> float | None:
@@ -219,50 +215,62 @@ class PtbCalls:
         return None
 
 
-class PtbRuntime:
-    """The same public surface as ``AiogramRuntime`` (``delivery``, ``run_polling``,
-    ``run_webhook``, ``stop``, ``set_menu``), so ``CADREBOT_FRAMEWORK`` picks either."""
+class PtbRuntime(InboxRuntime):
+    """PTB's ``ExtBot`` for every HTTP call and its models to parse; no ``Updater`` and no
+    ``Application`` processing: the shared inbox loop fetches, stores, confirms and
+    handles (PTB's Updater confirms updates as soon as it has fetched them)."""
 
     def __init__(
         self,
         *,
         token: str,
         api_url: str,
-        handle: Callable[[Incoming], Response],
+        handle: Handle,
         menu: list[MenuEntry],
+        uow_factory: Callable[[], UnitOfWork],
         on_blocked: Callable[[int], None] | None = None,
+        inbox: InboxSettings | None = None,
     ) -> None:
         api_url = api_url.rstrip("/")
+        # The builder only for its Bot and its HTTP pools (256 connections for the calls,
+        # one for getUpdates); nothing else of the Application is started.
         self.application: Application = (
             ApplicationBuilder()
             .token(token)
             .base_url(api_url + "/bot")
             .base_file_url(api_url + "/file/bot")
-            .concurrent_updates(False)  # one update at a time: replies keep their order
+            .updater(None)
             .job_queue(None)  # reminders are the scheduler's job, not PTB's
             .build()
         )
-        self.application.add_handler(TypeHandler(Update, self._on_update))
-        self.application.add_error_handler(self._on_error)
-        self.bot = self.application.bot
-        self.handle = handle
-        self.menu = menu
-        self.pipeline = Pipeline(handle=handle, calls=PtbCalls(self.bot), on_blocked=on_blocked)
-        self.delivery = self.pipeline.delivery
-        self._stop = asyncio.Event()
-        self._finished: asyncio.Event | None = None  # set while run_* is running
-        self._webhook_lock = asyncio.Lock()
-        self._webhook_secret: str | None = None
+        self.bot: ExtBot = self.application.bot
+        super().__init__(
+            calls=PtbCalls(self.bot),
+            handle=handle,
+            menu=menu,
+            uow_factory=uow_factory,
+            on_blocked=on_blocked,
+            inbox=inbox,
+        )
 
-    async def _on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        event = incoming_from_update(update)
-        if event is not None:
-            await self.pipeline.process(event)
+    async def open(self) -> None:
+        await self.bot.initialize()
 
-    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log and carry on: one bad update must not stop the bot."""
-        update_id = update.update_id if isinstance(update, Update) else None
-        log.error("error handling update %s", update_id, exc_info=context.error)
+    async def close(self) -> None:
+        await self.bot.shutdown()
+
+    async def fetch(self, offset: int | None, timeout: int) -> list[dict[str, Any]]:
+        """getUpdates (PTB adds the long poll's timeout to the read timeout itself)."""
+        updates = await self.bot.get_updates(
+            offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES
+        )
+        return [json.loads(u.to_json()) for u in updates]
+
+    def read(self, payload: dict[str, Any]) -> Incoming | None:
+        return incoming_from_update(Update.de_json(payload, self.bot))
+
+    def is_fatal(self, exc: Exception) -> bool:
+        return isinstance(exc, InvalidToken)
 
     async def set_menu(self) -> None:
         for entry in self.menu:
@@ -271,81 +279,13 @@ class PtbRuntime:
                 language_code=entry.language_code,
             )
 
-    @contextlib.asynccontextmanager
-    async def _running(self) -> AsyncIterator[None]:
-        """Initialise the application and set the menu; on the way out (``stop()``, a
-        cancellation, an error) shut everything down, then let ``stop()`` return."""
-        if self._finished is not None:
-            raise RuntimeError("the runtime is already running")
-        finished = self._finished = asyncio.Event()
-        try:
-            await self.application.initialize()
-            await self.set_menu()
-            yield
-        finally:
-            try:
-                updater = self.application.updater
-                if updater is not None and updater.running:
-                    await updater.stop()
-                if self.application.running:
-                    await self.application.stop()  # handles what the updater had queued
-                await self.application.shutdown()
-            finally:
-                self._stop.clear()  # a stop() that came before the run ended it at once
-                self._finished = None
-                finished.set()
+    async def set_webhook(self, url: str, secret: str | None) -> None:
+        await self.bot.set_webhook(
+            url,
+            secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES,
+            drop_pending_updates=False,
+        )
 
-    async def run_polling(self) -> None:
-        """Long polling until ``stop()``. The updater deletes any webhook first and keeps
-        pending updates; fetched updates are handled one after another."""
-        async with self._running():
-            await self.application.start()
-            assert self.application.updater is not None
-            await self.application.updater.start_polling(
-                timeout=POLL_TIMEOUT,
-                allowed_updates=ALLOWED_UPDATES,
-                drop_pending_updates=False,
-                bootstrap_retries=3,
-            )
-            await self._stop.wait()
-
-    async def run_webhook(self, url: str, host: str, port: int, secret: str | None) -> None:
-        """Serve the webhook on ``host:port`` until ``stop()``; answer 200 once handled."""
-        self._webhook_secret = secret
-        app = web.Application()
-        app.router.add_post(urlsplit(url).path or "/", self._webhook)
-        runner = web.AppRunner(app, access_log=None)
-        async with self._running():
-            await runner.setup()
-            try:
-                await web.TCPSite(runner, host, port).start()
-                await self.bot.set_webhook(
-                    url,
-                    secret_token=secret,
-                    allowed_updates=ALLOWED_UPDATES,
-                    drop_pending_updates=False,
-                )
-                await self._stop.wait()
-            finally:
-                await runner.cleanup()
-
-    async def _webhook(self, request: web.Request) -> web.Response:
-        secret = self._webhook_secret
-        if secret is not None and not hmac.compare_digest(
-            request.headers.get(SECRET_HEADER, ""), secret
-        ):
-            return web.Response(status=403)
-        try:
-            update = Update.de_json(await request.json(), self.bot)
-        except (ValueError, TypeError, KeyError):
-            return web.Response(status=400)
-        async with self._webhook_lock:  # one at a time, as in polling
-            await self.application.process_update(update)  # errors go to _on_error
-        return web.Response()
-
-    async def stop(self) -> None:
-        """End ``run_polling``/``run_webhook`` and wait until PTB has shut down."""
-        self._stop.set()
-        finished = self._finished
-        if finished is not None:
-            await finished.wait()
+    async def delete_webhook(self) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)

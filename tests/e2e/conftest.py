@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -64,13 +65,19 @@ def framework(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+#: The runtime serving each emulator (by ``id``), so ``tap`` can wait until it is idle.
+RUNTIMES: dict[int, Any] = {}
+
+
 @pytest.fixture
 async def running_bot(framework, settings, storage, emulator, clock):  # noqa: ANN001, ANN201
     """The bot, built by the same composition root as ``cadrebot run``, polling the emulator."""
     live = settings.model_copy(update={"api_url": emulator.base_url, "framework": framework})
     runtime = build_runtime(live, storage, clock)
     task = asyncio.create_task(runtime.run_polling())
+    RUNTIMES[id(emulator)] = runtime
     yield runtime
+    RUNTIMES.pop(id(emulator), None)
     await runtime.stop()
     with contextlib.suppress(asyncio.CancelledError):
         await asyncio.wait_for(task, 10)
@@ -107,8 +114,12 @@ class District:
 async def tap(
     user: SimulatedUser, target: object, button: str | None = None, *, data: str | None = None
 ) -> CallbackAnswer:
-    """Press a button and wait until the bot has handled the press (it answers every
-    callback query after the handler ran), so the database can be checked right after."""
+    """Press a button and wait until the bot has handled the press and sent its replies,
+    so the database and the chats can be checked right after.
+
+    The runtime answers a press right after the handling transaction commits, then sends
+    the replies. An update confirmed to the Bot API is only stored (the inbox), so the
+    sync point is the runtime's ``idle()``: every stored update handled, every reply sent."""
     if isinstance(target, str) and button is None and data is None:
         query = user.press(target)
     else:
@@ -118,9 +129,10 @@ async def tap(
     while loop.time() < deadline:
         for answer in user.callback_answers:
             if answer.query_id == query["id"]:
-                # The runtime answers first (the spinner stops at once) and then sends the
-                # replies; the update is confirmed only after both, so wait for that too.
-                await user.emulator.wait_idle(10)
+                await user.emulator.wait_idle(10)  # every update so far stored
+                runtime = RUNTIMES.get(id(user.emulator))
+                if runtime is not None:
+                    await runtime.idle(10)  # ... handled, and the replies sent
                 await user.wait_until_quiet(0.1)
                 return answer
         await asyncio.sleep(0.02)

@@ -10,8 +10,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.handlers.conversation import BeforeCommit
 from bot.handlers.events import Incoming, Outgoing, Response
 from sandbox import BotApiEmulator
+from storage.unit_of_work import UnitOfWork
 from tests.e2e.conftest import District, tap
 
 Arm = Callable[[BotApiEmulator], None]
@@ -131,10 +133,10 @@ async def test_a_crashing_handler_is_logged_the_press_answered_and_the_bot_goes_
 ) -> None:
     real = running_bot.pipeline.handle
 
-    def crashing(event: Incoming) -> Response:
+    def crashing(uow: UnitOfWork, event: Incoming, before_commit: BeforeCommit) -> Response:
         if event.text == "boom" or (event.press is not None and event.press.data == "boom"):
             raise RuntimeError("handler bug")
-        return real(event)
+        return real(uow, event, before_commit)
 
     running_bot.pipeline.handle = crashing
     cadre = await district.onboard("cadre")

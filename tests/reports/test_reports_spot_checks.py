@@ -272,3 +272,21 @@ def test_the_rules_of_a_spot_check() -> None:
         Sanction.NOTICE_AND_INCOMPETENT,
         Sanction.NOTICE_AND_INCOMPETENT,
     ]
+
+
+def test_the_scheduler_sweep_closes_unanswered_checks(
+    uow_factory: UowFactory, people: dict[str, Person]
+) -> None:
+    from scheduler.jobs import run_every_sweep
+
+    with uow_factory() as uow:
+        official = uow.people.get(people["org_dept"].id)
+        check_id = spot_checks.start_remote(uow, official, people["cadre"].id, NOW).check.id
+        uow.commit()
+    run_every_sweep(uow_factory, NOW.date(), zone=ZONE)  # a bare day closes no window
+    run_every_sweep(uow_factory, NOW + timedelta(minutes=31), zone=ZONE, dry_run=True)
+    with uow_factory() as uow:
+        assert uow.spot_checks.get(check_id).result is None
+    run_every_sweep(uow_factory, NOW + timedelta(minutes=31), zone=ZONE)
+    with uow_factory() as uow:
+        assert uow.spot_checks.get(check_id).result == "no_answer"

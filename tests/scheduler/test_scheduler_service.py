@@ -34,6 +34,7 @@ def test_the_default_timetable() -> None:
         "half_year",
         "year_end",
         "leave_overdue",
+        "spot_check_expiry",
         "dispatch",
     }
     weekly = entries["weekly"]
