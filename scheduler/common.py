@@ -9,10 +9,13 @@ would be new, and rolls back: it shows exactly what a real run would add.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from domain.roles import Role
@@ -21,6 +24,7 @@ from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 UowFactory = Callable[[], UnitOfWork]
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
@@ -37,7 +41,7 @@ def run_sweep(
     dry_run: bool = False,
 ) -> list[Draft]:
     """Plan and store one sweep in one transaction; returns the drafts that were new."""
-    with uow_factory() as uow:
+    with uow_factory() as uow, collector_paused():
         if not q.try_sweep_lock(uow.session, name):
             log.info("sweep %s is running in another scheduler; skipped", name)
             return []
@@ -48,6 +52,23 @@ def run_sweep(
             uow.commit()
     log.info("sweep %s: %d new reminders%s", name, len(new), " (dry run)" if dry_run else "")
     return new
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Keep Python's cyclic garbage collector from running while a sweep plans.
+
+    A sweep of 100,000 cadres allocates millions of rows, figures and payloads, and every
+    so many allocations the collector walks all live objects again: a quarter of the
+    weekly sweep's time. What a sweep builds holds no reference cycles (plain reference
+    counting frees it), so the collector has nothing to find there; it resumes afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def day_of(as_of: date | datetime, zone: ZoneInfo) -> date:
@@ -92,6 +113,6 @@ def by_place(holders: Iterable[q.HolderRow], role: str, field: str) -> dict[int,
     return grouped
 
 
-def with_more(items: list[dict], limit: int = MAX_LINES) -> tuple[list[dict], int]:
+def with_more(items: list[T], limit: int = MAX_LINES) -> tuple[list[T], int]:
     """At most ``limit`` items, and how many were left out."""
     return items[:limit], max(0, len(items) - limit)

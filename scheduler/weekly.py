@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import calendar as _cal
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from domain.attendance import AttendanceFigures, Period
@@ -39,10 +40,12 @@ SIGNER_KIND = "weekly_signoff"
 TOWNSHIP_KIND = "weekly_township"
 #: How far back unsigned diaries are still offered for signature (``services.diary``).
 SIGNOFF_LOOKBACK = timedelta(days=62)
+T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class CadreStanding:
+class CadreStanding(NamedTuple):
+    """One cadre's Monday figures (a named tuple: the sweep builds one per cadre)."""
+
     posting: PostingRow
     onsite: Pace
     diaries: Pace
@@ -71,64 +74,85 @@ def standings(
         diaries = q.diary_window(session, today - SIGNOFF_LOOKBACK, month.first, today)
     leave_year = leave_days_by_person(uow, Period.year(today.year))
     pending = q.pending_requests_by_applicant(session)
+    no_diaries = q.DiaryWindow()
+    jan1 = date(today.year, 1, 1)  # the on-site pace counts from the later of this and start
+    onsite = _memo(lambda done, start: onsite_pace(done, today, start))
+    written = _memo(lambda done: diary_pace(done, today))
     return [
         CadreStanding(
-            posting=p,
-            onsite=onsite_pace(onsite_year.get(p.person_id, 0), today, p.start),
-            diaries=diary_pace(diaries.get(p.person_id, q.DiaryWindow()).written_this_month, today),
-            attendance=absences[p.person_id],
-            leave_days_year=leave_year.get(p.person_id, 0),
-            pending_requests=pending.get(p.person_id, 0),
+            p,
+            onsite(onsite_year.get(p.person_id, 0), max(p.start, jan1)),
+            written(diaries.get(p.person_id, no_diaries).written_this_month),
+            absences[p.person_id],
+            leave_year.get(p.person_id, 0),
+            pending.get(p.person_id, 0),
         )
         for p in posted
     ]
 
 
-def _cadre_draft(s: CadreStanding, today: date, week: str, not_after: datetime) -> Draft:
-    parts = []
-    if s.diaries.behind:
-        days_left = _cal.monthrange(today.year, today.month)[1] - today.day + 1
-        parts.append(
-            {
-                "key": "reminder.behind_diary",
-                "params": {
-                    "done": s.diaries.done,
-                    "expected": s.diaries.expected,
-                    "shortfall": s.diaries.shortfall,
-                    "target": s.diaries.target,
-                    "left": max(0, s.diaries.target - s.diaries.done),
-                    "days_left": days_left,
-                },
-            }
-        )
-    if s.onsite.behind:
-        days_left = (date(today.year, 12, 31) - today).days + 1
-        parts.append(
-            {
-                "key": "reminder.behind_onsite",
-                "params": {
-                    "done": s.onsite.done,
-                    "expected": s.onsite.expected,
-                    "shortfall": s.onsite.shortfall,
-                    "target": s.onsite.target,
-                    "left": max(0, s.onsite.target - s.onsite.done),
-                    "days_left": days_left,
-                },
-            }
-        )
-    params = {
-        "onsite": s.onsite.done,
-        "onsite_expected": s.onsite.expected,
-        "onsite_target": s.onsite.target,
-        "diaries": s.diaries.done,
-        "diaries_expected": s.diaries.expected,
-        "diaries_target": s.diaries.target,
-        "absent": s.attendance.absent_workdays,
-        "leave": s.leave_days_year,
-        "pending": s.pending_requests,
+def _memo(make: Callable[..., T]) -> Callable[..., T]:
+    """``make`` computed once per distinct arguments, for immutable values of which a few
+    hundred distinct ones serve 100,000 cadres (paces: frozen dataclasses, slow to build
+    200,000 times)."""
+    cache: dict[tuple, T] = {}
+
+    def get(*args: Any) -> T:
+        value = cache.get(args)
+        if value is None:
+            value = cache[args] = make(*args)
+        return value
+
+    return get
+
+
+def _cadre_drafts(
+    cadres: list[CadreStanding], today: date, week: str, not_after: datetime
+) -> list[Draft]:
+    """Each cadre's standing, with a part per pace they are behind on. A part depends on the
+    pace alone, so each distinct one is built once and shared between payloads (as the
+    township lines are: payloads are never changed once built)."""
+    month_left = _cal.monthrange(today.year, today.month)[1] - today.day + 1
+    year_left = (date(today.year, 12, 31) - today).days + 1
+    diary_part = _memo(lambda pace: _behind_part("reminder.behind_diary", pace, month_left))
+    onsite_part = _memo(lambda pace: _behind_part("reminder.behind_onsite", pace, year_left))
+    drafts = []
+    for s in cadres:
+        diaries, onsite = s.diaries, s.onsite
+        parts = []
+        if diaries.behind:
+            parts.append(diary_part(diaries))
+        if onsite.behind:
+            parts.append(onsite_part(onsite))
+        params = {
+            "onsite": onsite.done,
+            "onsite_expected": onsite.expected,
+            "onsite_target": onsite.target,
+            "diaries": diaries.done,
+            "diaries_expected": diaries.expected,
+            "diaries_target": diaries.target,
+            "absent": s.attendance.absent_workdays,
+            "leave": s.leave_days_year,
+            "pending": s.pending_requests,
+        }
+        payload = {"key": "reminder.weekly_standing", "params": params, "parts": parts}
+        drafts.append(Draft(s.posting.person_id, CADRE_KIND, week, payload, not_after))
+    return drafts
+
+
+def _behind_part(key: str, pace: Pace, days_left: int) -> dict[str, Any]:
+    """What would bring a pace back on course in the ``days_left`` days left."""
+    return {
+        "key": key,
+        "params": {
+            "done": pace.done,
+            "expected": pace.expected,
+            "shortfall": pace.shortfall,
+            "target": pace.target,
+            "left": max(0, pace.target - pace.done),
+            "days_left": days_left,
+        },
     }
-    payload = {"key": "reminder.weekly_standing", "params": params, "parts": parts}
-    return Draft(s.posting.person_id, CADRE_KIND, week, payload, not_after)
 
 
 def _signer_drafts(
@@ -193,21 +217,8 @@ def _township_drafts(
     drafts = []
     for township_id, members in sorted(by_township.items()):
         members.sort(key=lambda s: (not s.behind, -s.attendance.absent_workdays, s.posting.name))
-        lines, more = with_more(
-            [
-                {
-                    "name": s.posting.name,
-                    "village": s.posting.village,
-                    "diaries": s.diaries.done,
-                    "diaries_expected": s.diaries.expected,
-                    "onsite": s.onsite.done,
-                    "onsite_expected": s.onsite.expected,
-                    "absent": s.attendance.absent_workdays,
-                    "alert": s.behind or s.attendance.absent_workdays > 0,
-                }
-                for s in members
-            ]
-        )
+        shown, more = with_more(members)  # lines only for the cadres the message lists
+        lines = [_township_line(s) for s in shown]
         common = {
             "township": members[0].posting.township,
             "cadres": len(members),
@@ -240,6 +251,19 @@ def _township_drafts(
     return drafts
 
 
+def _township_line(s: CadreStanding) -> dict[str, Any]:
+    return {
+        "name": s.posting.name,
+        "village": s.posting.village,
+        "diaries": s.diaries.done,
+        "diaries_expected": s.diaries.expected,
+        "onsite": s.onsite.done,
+        "onsite_expected": s.onsite.expected,
+        "absent": s.attendance.absent_workdays,
+        "alert": s.behind or s.attendance.absent_workdays > 0,
+    }
+
+
 def sweep_weekly(
     uow_factory: UowFactory,
     as_of: date | datetime,
@@ -256,7 +280,7 @@ def sweep_weekly(
         holders = q.holders(uow.session, [Role.VILLAGE_SECRETARY, Role.TOWNSHIP_SECRETARY])
         diaries = q.diary_window(uow.session, today - SIGNOFF_LOOKBACK, today.replace(day=1), today)
         cadres = standings(uow, today, diaries)
-        drafts = [_cadre_draft(s, today, week, not_after) for s in cadres]
+        drafts = _cadre_drafts(cadres, today, week, not_after)
         posted = [s.posting for s in cadres]
         drafts += _signer_drafts(uow, today, week, not_after, holders, posted, diaries)
         drafts += _township_drafts(uow, today, week, not_after, cadres, holders, diaries)

@@ -134,11 +134,7 @@ def attendance_figures(
     q.refresh_onsite_months(session)
     grid = MonthGrid(calendar)
     leaves = q.approved_leaves(session, window.first, window.last)
-    special = {
-        p.person_id
-        for p in postings
-        if p.person_id in leaves or window.clip(p.start, p.end) != window
-    }
+    special = {p.person_id for p in postings if p.person_id in leaves or not _covers(p, window)}
     everyone = [p.person_id for p in postings]
     small = len(everyone) <= SMALL_SCOPE
     keys, rest = _full_months(window)
@@ -151,39 +147,57 @@ def attendance_figures(
         masks.update(q.onsite_months(session, window.first, window.last, special))
     rest_pieces = grid.pieces(rest) if rest is not None else []
     full_workdays = sum(grid.workday_bits(key).bit_count() for key in keys)
+    window_workdays = full_workdays + sum(work.bit_count() for _key, _bits, work in rest_pieces)
     figures: dict[int, AttendanceFigures] = {}
     for posting in postings:
         pid = posting.person_id
-        span = window.clip(posting.start, posting.end)
-        if span is None:
-            figures[pid] = AttendanceFigures(0, 0, 0)
-            continue
-        months = masks.get(pid, {})
-        if pid in special:
-            pieces = grid.pieces(span)
-            onsite = onsite_work = 0
-        else:
-            pieces = rest_pieces
+        if pid not in special:  # the common case, and the cheap one: the whole window
             onsite, onsite_work = sums.get(pid, (0, 0))
-        workdays = 0 if pid in special else full_workdays
-        for key, bits, work in pieces:
-            mask = months.get(key, 0)
-            onsite += (mask & bits).bit_count()
-            onsite_work += (mask & work).bit_count()
-            workdays += work.bit_count()
-        leave = leave_work = 0
-        if pid in leaves:
-            leave_days: set[date] = set()
-            for start, end in leaves[pid]:
-                part = span.clip(start, end)
-                if part is not None:
-                    leave_days.update(part.days())
-            for day in leave_days:
-                if not months.get(month_key(day), 0) >> (day.day - 1) & 1:  # not on site
-                    leave += 1
-                    leave_work += calendar.is_workday(day)
-        figures[pid] = AttendanceFigures(onsite, leave, workdays - onsite_work - leave_work)
+            months = masks.get(pid, {})
+            for key, bits, work in rest_pieces:
+                mask = months.get(key, 0)
+                onsite += (mask & bits).bit_count()
+                onsite_work += (mask & work).bit_count()
+            figures[pid] = AttendanceFigures(onsite, 0, window_workdays - onsite_work)
+        else:
+            span = window.clip(posting.start, posting.end)
+            months = masks.get(pid, {})
+            figures[pid] = _day_by_day(span, months, leaves.get(pid, []), grid)
     return figures
+
+
+def _day_by_day(
+    span: Period | None, months: dict[int, int], leaves: list[tuple[date, date]], grid: MonthGrid
+) -> AttendanceFigures:
+    """The figures of one posting over ``span`` (its part of the window) from its
+    bitmasks, with its approved leave days that were not on-site days."""
+    if span is None:
+        return AttendanceFigures(0, 0, 0)
+    onsite = onsite_work = workdays = 0
+    for key, bits, work in grid.pieces(span):
+        mask = months.get(key, 0)
+        onsite += (mask & bits).bit_count()
+        onsite_work += (mask & work).bit_count()
+        workdays += work.bit_count()
+    leave_days: set[date] = set()
+    for start, end in leaves:
+        part = span.clip(start, end)
+        if part is not None:
+            leave_days.update(part.days())
+    leave = leave_work = 0
+    for day in leave_days:
+        if not months.get(month_key(day), 0) >> (day.day - 1) & 1:  # not on site
+            leave += 1
+            leave_work += grid.calendar.is_workday(day)
+    return AttendanceFigures(onsite, leave, workdays - onsite_work - leave_work)
+
+
+def _covers(posting: PostingRow, window: Period) -> bool:
+    """Whether the posting lasts the whole window (``window.clip`` would return it as is;
+    compared directly, as building a ``Period`` per cadre costs more than the rest)."""
+    return (not posting.start or posting.start <= window.first) and (
+        not posting.end or posting.end >= window.last
+    )
 
 
 def leave_days_by_person(uow: UnitOfWork, period: Period) -> dict[int, int]:
