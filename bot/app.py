@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 
 from bot.composition import Storage, build_clock, build_storage
 from bot.handlers.conversation import Conversations
@@ -66,6 +69,12 @@ async def run(settings: Settings, webhook: str | None, listen: str | None) -> No
         settings, storage.uow, clock, runtime.delivery, enabled=settings.scheduler_in_run
     )
     await scheduler.start()
+    # SIGTERM (systemd, docker stop) ends the run like Ctrl-C: the workers finish what
+    # they hold and hand the rest back. A harder kill loses nothing either (the inbox).
+    main = asyncio.current_task()
+    if main is not None:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, main.cancel)
     try:
         if webhook:
             host, _, port = (listen or "127.0.0.1:8080").rpartition(":")

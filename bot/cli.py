@@ -61,15 +61,19 @@ def run_command(
 ) -> None:
     """Start the bot (long polling, or webhooks with --webhook)."""
     import asyncio
+    import logging
 
     from bot.app import run
     from bot.log_redaction import configure_logging
 
     settings = load_settings()
-    configure_logging([settings.require_token()])
+    secrets = [settings.require_token()]
+    if settings.webhook_secret is not None:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    configure_logging(secrets, logging.getLevelName(settings.log_level))
     try:
         asyncio.run(run(settings, webhook, listen))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C, SIGTERM
         typer.echo("stopped")
 
 

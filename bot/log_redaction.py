@@ -39,9 +39,18 @@ class Redactor(logging.Filter):
 
 
 def configure_logging(secrets: list[str], level: int = logging.INFO) -> None:
+    """Log to stderr at ``level`` through the redactor, whatever the level: at DEBUG the
+    frameworks log every Bot API call with its parameters and result (phones in shared
+    contacts, the token in httpx's URLs), and those lines pass the same filter.
+
+    SQLAlchemy stays at WARNING even then: its INFO/DEBUG lines carry every statement's
+    parameters and rows (names, diaries, leave reasons), which no filter can recognise."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    if level > logging.DEBUG:  # one line per HTTP request: only worth it when debugging
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("httpcore").setLevel(logging.WARNING)
     redactor = Redactor(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)

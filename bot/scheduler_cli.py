@@ -122,11 +122,11 @@ async def _run_scheduler(settings: Settings) -> None:
 @fails_cleanly
 def scheduler_command() -> None:
     """Run the scheduler alone (reminders, escalations, the monthly cycle); no polling."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from bot.log_redaction import configure_logging
+
     settings = load_settings()
-    settings.require_token()
+    # Through the redactor, as `cadrebot run`: httpx logs every Bot API URL (the token).
+    configure_logging([settings.require_token()], logging.getLevelName(settings.log_level))
     try:
         asyncio.run(_run_scheduler(settings))
     except KeyboardInterrupt:

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     workers: int = Field(default=8, ge=1, le=256)
     # Telegram repeats it in a header on every webhook post; a post without it is refused.
     webhook_secret: SecretStr | None = None
+    log_level: str = "INFO"  # DEBUG, INFO, WARNING or ERROR (tokens and phones are masked)
     # The scheduler's timetable, in ``timezone`` (checked by scheduler/timetable.py).
     scheduler_in_run: bool = True  # false when a separate `cadrebot scheduler` runs it
     schedule_daily_nudge: str = "20:00"  # working days only
@@ -55,6 +56,14 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
             raise ValueError("1-256 characters: letters, digits, _ and -")
         return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("one of DEBUG, INFO, WARNING, ERROR")
+        return level
 
     @field_validator("timezone")
     @classmethod

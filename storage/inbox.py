@@ -94,9 +94,13 @@ class InboxRepository:
             for u in updates
         ]
         insert = pg_insert if _dialect(self.session) == "postgresql" else sqlite_insert
-        statement = insert(_I).values(rows).on_conflict_do_nothing(index_elements=["update_id"])
-        result = self.session.execute(statement)
-        return max(result.rowcount or 0, 0)
+        statement = (
+            insert(_I)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            .returning(_I.c.update_id)
+        )
+        return len(self.session.execute(statement).all())
 
     def claim(
         self,
@@ -170,7 +174,7 @@ class InboxRepository:
                 _I.c.claim_token == token,
                 _I.c.handled_at.is_(None),
             )
-            .values(handled_at=now, outcome=outcome, error=error)
+            .values(handled_at=now, outcome=outcome, error=error, handled_by=token)
         )
         return result.rowcount == 1
 
@@ -182,15 +186,40 @@ class InboxRepository:
             .values(claim_token=None, claimed_until=None)
         )
 
-    def renew(self, token: str, until: datetime) -> int:
-        """Extend every lease ``token`` holds (inbox and outbox); returns the row count."""
-        renewed = self.session.execute(
-            update(_I).where(_I.c.claim_token == token).values(claimed_until=until)
-        ).rowcount
-        renewed += self.session.execute(
-            update(_O).where(_O.c.claim_token == token, _unsent()).values(claimed_until=until)
-        ).rowcount
+    def renew(
+        self,
+        token: str,
+        until: datetime,
+        update_ids: Collection[int],
+        reply_ids: Collection[int],
+    ) -> int:
+        """Extend the leases of the updates and replies ``token`` is working on; any other
+        claim of the token (say, a commit whose answer the database lost) is left to lapse
+        so that the row is taken up again. Returns the row count."""
+        renewed = 0
+        if update_ids:
+            renewed += self.session.execute(
+                update(_I)
+                .where(_I.c.claim_token == token, _I.c.update_id.in_(list(update_ids)))
+                .values(claimed_until=until)
+            ).rowcount
+        if reply_ids:
+            renewed += self.session.execute(
+                update(_O)
+                .where(_O.c.claim_token == token, _O.c.id.in_(list(reply_ids)), _unsent())
+                .values(claimed_until=until)
+            ).rowcount
         return renewed
+
+    def lapse(self, token: str, now: datetime) -> int:
+        """End every lease ``token`` holds (a shutdown): other processes need not wait."""
+        lapsed = self.session.execute(
+            update(_I).where(_I.c.claim_token == token).values(claimed_until=now)
+        ).rowcount
+        lapsed += self.session.execute(
+            update(_O).where(_O.c.claim_token == token, _unsent()).values(claimed_until=now)
+        ).rowcount
+        return lapsed
 
     def release_all(self) -> int:
         """Drop every claim (inbox and outbox). Only for a database one process uses

@@ -300,7 +300,8 @@ class InboxUpdate(SQLModel, table=True):
     (``claim_token``, ``claimed_until``: a lease it renews while it works) and keeps the
     claim until the replies are out, so one chat never has two updates in flight; a dead
     worker's claim lapses. ``handled_at`` is written in the same transaction as the
-    conversation's own writes and its replies (``outcome``: handled, ignored, failed)."""
+    conversation's own writes and its replies (``outcome``: handled, ignored, failed;
+    ``handled_by``: the token of the process that did it)."""
 
     __tablename__ = "inbox"
     __table_args__ = (
@@ -328,6 +329,7 @@ class InboxUpdate(SQLModel, table=True):
     handled_at: datetime | None = None
     outcome: str | None = Field(default=None, max_length=16)  # handled|ignored|failed
     error: str | None = None
+    handled_by: str | None = Field(default=None, max_length=32)  # the process's claim token
     claim_token: str | None = Field(default=None, max_length=32)
     claimed_until: datetime | None = None
     attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,12 +23,20 @@ from bot.handlers.events import Incoming
 from bot.runtime.inbox import Inbox, InboxSettings, brief
 from bot.runtime.menu import MenuEntry
 from bot.runtime.pipeline import BotCalls, Handle, Pipeline
+from bot.settings import SettingsError
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def token_rejected() -> SettingsError:
+    """The Bot API refused the token. Said in one line without the exception: PTB puts the
+    token itself into its ``InvalidToken`` message, and a traceback bypasses the log's
+    redaction."""
+    return SettingsError("CADREBOT_TOKEN: rejected by the Bot API (check it with @BotFather)")
 
 
 class InboxRuntime:
@@ -82,6 +90,24 @@ class InboxRuntime:
 
     # -- running -------------------------------------------------------------------------------
 
+    async def patiently(self, step: Callable[[], Awaitable[None]]) -> None:
+        """A start-up call to the Bot API, retried while Telegram is unreachable or failing
+        (a restart must not die of a short outage); an error no retry can cure (a bad
+        token) is raised at once."""
+        delay = 0.5
+        while True:
+            try:
+                await step()
+                return
+            except Exception as exc:
+                if self.is_fatal(exc):
+                    raise token_rejected() from None
+                log.warning(
+                    "Bot API call failed at start-up (%s); retrying in %.1fs", brief(exc), delay
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
     @contextlib.asynccontextmanager
     async def _running(self) -> AsyncIterator[None]:
         """Open the Bot, set the menu and start the inbox's workers; on the way out
@@ -91,8 +117,8 @@ class InboxRuntime:
             raise RuntimeError("the runtime is already running")
         finished = self._finished = asyncio.Event()
         try:
-            await self.open()
-            await self.set_menu()
+            await self.patiently(self.open)
+            await self.patiently(self.set_menu)
             await self.inbox.start()
             yield
         finally:
@@ -108,7 +134,7 @@ class InboxRuntime:
         """Long polling until ``stop()``: any webhook is deleted first (pending updates
         kept), then the inbox's poller stores and confirms, the workers handle."""
         async with self._running():
-            await self.delete_webhook()
+            await self.patiently(self.delete_webhook)
             poller = asyncio.create_task(self.inbox.poll(), name="inbox-poller")
             stopped = asyncio.create_task(self._stop.wait())
             try:
@@ -117,8 +143,10 @@ class InboxRuntime:
                 for task in (poller, stopped):
                     task.cancel()
                 await asyncio.gather(poller, stopped, return_exceptions=True)
-            if not poller.cancelled() and poller.exception() is not None:
-                raise poller.exception()  # a fatal error: a bad token
+            if not poller.cancelled() and (error := poller.exception()) is not None:
+                if self.is_fatal(error):  # a bad token: one clear line, no traceback
+                    raise token_rejected() from None
+                raise error
 
     async def run_webhook(self, url: str, host: str, port: int, secret: str | None) -> None:
         """Serve the webhook on ``host:port`` until ``stop()``: each posted update is
@@ -131,7 +159,7 @@ class InboxRuntime:
             await runner.setup()
             try:
                 await web.TCPSite(runner, host, port).start()
-                await self.set_webhook(url, secret)
+                await self.patiently(lambda: self.set_webhook(url, secret))
                 await self._stop.wait()
             finally:
                 await runner.cleanup()

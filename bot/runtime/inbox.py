@@ -33,6 +33,7 @@ import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -71,6 +72,7 @@ class UpdateSource(Protocol):
 @dataclass(frozen=True)
 class InboxSettings:
     workers: int = 8  # updates (so chats) handled at the same time
+    in_flight: int = 64  # chats with an update handled or its replies being sent
     lease: timedelta = timedelta(seconds=30)  # a dead process's claims lapse after this
     poll_timeout: int = 10  # seconds a getUpdates long poll may hang
     idle_poll: float = 0.5  # how often idle workers look for updates other processes stored
@@ -122,13 +124,17 @@ class Inbox:
         self.pipeline = pipeline
         self.settings = settings or InboxSettings()
         self.token = uuid.uuid4().hex  # this process's claims
-        self._busy: set[int] = set()  # chats a worker of this process has in hand
+        self._busy: set[int] = set()  # chats with an update of this process in flight
+        self._handling = 0  # of which being handled (the rest: their replies being sent)
+        self._held_updates: set[int] = set()  # claimed updates in hand (leases renewed)
+        self._held_replies: set[int] = set()  # claimed replies being sent (leases renewed)
         self._sending: set[int] = set()  # chats the courier is sending to
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._wake = asyncio.Event()
         self._courier_wake = asyncio.Event()
         self._stopping = False
+        self._executor: ThreadPoolExecutor | None = None
         self.handled = 0  # updates this process handled (tests, logs)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -137,6 +143,10 @@ class Inbox:
         """Release claims left by a dead process (SQLite only: one process uses the file,
         so any claim found belongs to one that is gone), then start claiming."""
         self._stopping = False
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(
+                max_workers=self.settings.workers + 8, thread_name_prefix="inbox"
+            )
         released = await self._db(self._release_stale)
         if released:
             log.warning("released %d claims left by a previous run", released)
@@ -162,7 +172,10 @@ class Inbox:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
         with contextlib.suppress(Exception):
-            await asyncio.to_thread(self._release_mine)
+            await self._thread(self._release_mine)
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False)
 
     def wake(self) -> None:
         self._wake.set()
@@ -191,7 +204,7 @@ class Inbox:
     async def accept(self, payload: dict[str, Any]) -> None:
         """Store one update posted to the webhook (raises if the database is down: the
         endpoint then answers an error and Telegram posts the update again)."""
-        await asyncio.to_thread(self._store, [self._new_update(payload)])
+        await self._thread(self._store, [self._new_update(payload)])
         self._wake.set()
 
     async def poll(self) -> None:
@@ -216,8 +229,9 @@ class Inbox:
             if not raw:
                 continue
             batch = [self._new_update(payload) for payload in raw]
-            await self._db(self._store, batch, forever=True)
+            new = await self._db(self._store, batch, forever=True)
             offset = max(u.update_id for u in batch) + 1
+            log.debug("stored %d updates (%d new), confirming up to %d", len(batch), new, offset)
             self._wake.set()
 
     # -- claiming and handling -------------------------------------------------------------
@@ -226,11 +240,14 @@ class Inbox:
         delay = 0.5
         while not self._stopping:
             self._wake.clear()
-            free = self.settings.workers - len(self._busy)
+            free = min(
+                self.settings.workers - self._handling,
+                self.settings.in_flight - len(self._busy),
+            )
             claimed: list[ClaimedUpdate] = []
             if free > 0:
                 try:
-                    claimed = await asyncio.to_thread(self._claim, free, set(self._busy))
+                    claimed = await self._thread(self._claim, free, set(self._busy))
                 except Exception as exc:
                     log.warning("cannot claim updates (%s); retrying in %.1fs", brief(exc), delay)
                     await asyncio.sleep(delay)
@@ -239,6 +256,8 @@ class Inbox:
                 delay = 0.5
             for item in claimed:
                 self._busy.add(item.chat_id)
+                self._held_updates.add(item.update_id)
+                self._handling += 1
                 self._spawn(self._work(item))
             if claimed and len(claimed) == free:
                 continue  # there may be more; claim again once a worker is free
@@ -261,10 +280,15 @@ class Inbox:
 
     async def _work(self, item: ClaimedUpdate) -> None:
         """One update: handle it (one transaction), answer the press, send the replies,
-        then hand the chat back."""
+        then hand the chat back. The worker slot is freed once the transaction is done: a
+        chat waiting for its flood limit or a 429 keeps its chat, not a slot."""
         release = False
         try:
-            handled = await self._handle(item)
+            try:
+                handled = await self._handle(item)
+            finally:
+                self._handling -= 1
+                self._wake.set()
             if handled is not None:
                 release = True
                 event, response, replies = handled
@@ -279,6 +303,7 @@ class Inbox:
             if release:
                 with contextlib.suppress(Exception):
                     await self._db(self._release_update, item.update_id)
+            self._held_updates.discard(item.update_id)
             self._busy.discard(item.chat_id)
             self._wake.set()
 
@@ -297,13 +322,15 @@ class Inbox:
             return None, Response(), []
         replies: list[tuple[int, Outgoing]] = []
         try:
-            response = await asyncio.to_thread(self._run_handler, item, event, replies)
+            response = await self._thread(self._run_handler, item, event, replies)
         except ClaimLost:
             log.warning("update %d was taken over by another worker", item.update_id)
             return None
         except Exception as exc:
             if is_database_outage(exc):
-                log.warning("update %d not handled yet (%s); will retry", item.update_id, brief(exc))
+                log.warning(
+                    "update %d not handled yet (%s); will retry", item.update_id, brief(exc)
+                )
                 await asyncio.sleep(0.5)
                 return None
             if isinstance(exc, DBAPIError) and item.attempts < self.settings.handling_retries:
@@ -314,6 +341,7 @@ class Inbox:
             await self._db(self._settle, item.update_id, "failed", brief(exc)[:500])
             return event, Response(), []
         self.handled += 1
+        log.debug("handled update %d: %d replies", item.update_id, len(replies))
         return event, response, replies
 
     def _run_handler(
@@ -365,12 +393,20 @@ class Inbox:
     async def _send_chat(self, items: list[tuple[int, Outgoing]]) -> None:
         """Send one chat's replies in order and record each outcome. If Telegram keeps
         failing, that reply waits for a later round and the ones after it wait behind it."""
+        ids = [reply_id for reply_id, _ in items]
+        self._held_replies.update(ids)
+        try:
+            await self._send_in_order(items)
+        finally:
+            self._held_replies.difference_update(ids)
+
+    async def _send_in_order(self, items: list[tuple[int, Outgoing]]) -> None:
         for index, (reply_id, message) in enumerate(items):
             try:
                 result = await self.pipeline.delivery.deliver(message)
             except asyncio.CancelledError:
                 with contextlib.suppress(Exception):
-                    await asyncio.to_thread(self._release_replies, [i for i, _ in items[index:]])
+                    await self._thread(self._release_replies, [i for i, _ in items[index:]])
                 raise
             except Exception as exc:  # a failure Delivery does not know: try again later
                 log.error("sending reply %d failed: %s", reply_id, brief(exc))
@@ -427,7 +463,7 @@ class Inbox:
             claimed: list[ClaimedReply] = []
             if free > 0:
                 try:
-                    claimed = await asyncio.to_thread(self._claim_orphans, free)
+                    claimed = await self._thread(self._claim_orphans, free)
                 except Exception as exc:
                     log.warning("cannot claim replies (%s); retrying in %.1fs", brief(exc), delay)
                     await asyncio.sleep(delay)
@@ -461,9 +497,7 @@ class Inbox:
     def _claim_orphans(self, limit: int) -> list[ClaimedReply]:
         now = _now()
         with self.uow_factory() as uow:
-            claimed = uow.replies.claim_orphans(
-                self.token, now, now + self.settings.lease, limit
-            )
+            claimed = uow.replies.claim_orphans(self.token, now, now + self.settings.lease, limit)
             uow.commit()
         return claimed
 
@@ -475,9 +509,9 @@ class Inbox:
         while not self._stopping:
             await asyncio.sleep(self.settings.lease.total_seconds() / 3)
             try:
-                await asyncio.to_thread(self._renew)
+                await self._thread(self._renew)
                 if last_prune is None or _now() - last_prune > timedelta(hours=1):
-                    removed = await asyncio.to_thread(self._prune)
+                    removed = await self._thread(self._prune)
                     last_prune = _now()
                     if removed:
                         log.info("pruned %d old inbox and outbox rows", removed)
@@ -485,8 +519,9 @@ class Inbox:
                 log.warning("cannot renew leases (%s)", brief(exc))
 
     def _renew(self) -> None:
+        updates, replies = set(self._held_updates), set(self._held_replies)
         with self.uow_factory() as uow:
-            uow.inbox.renew(self.token, _now() + self.settings.lease)
+            uow.inbox.renew(self.token, _now() + self.settings.lease, updates, replies)
             uow.commit()
 
     def _prune(self) -> int:
@@ -507,7 +542,7 @@ class Inbox:
         """At shutdown: hand back every claim of this process (the updates it did not get
         to, the replies it did not send), so another process need not wait for the lease."""
         with self.uow_factory() as uow:
-            uow.inbox.renew(self.token, _now() - timedelta(seconds=1))
+            uow.inbox.lapse(self.token, _now() - timedelta(seconds=1))
             uow.commit()
 
     def _unsettled(self) -> int:
@@ -520,7 +555,7 @@ class Inbox:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            if not self._tasks and await asyncio.to_thread(self._unsettled) == 0 and not self._tasks:
+            if not self._tasks and await self._thread(self._unsettled) == 0 and not self._tasks:
                 return
             if loop.time() >= deadline:
                 raise TimeoutError(f"the inbox was still busy after {timeout}s")
@@ -528,13 +563,21 @@ class Inbox:
 
     # -- the database, patiently -----------------------------------------------------------
 
+    async def _thread(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run blocking database work on the inbox's own threads: the loop's default pool
+        has only ``cpu + 4`` threads, shared with everything else, which would cap the
+        workers on a small machine."""
+        if self._executor is None:
+            return await asyncio.to_thread(fn, *args)
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
     async def _db(self, fn: Callable[..., T], *args: Any, forever: bool = False) -> T:
         """Run a database step in a thread; while the database is down, wait and try again
         (until the loop stops, or ``forever``), so an outage delays work but loses none."""
         delay = 0.2
         while True:
             try:
-                return await asyncio.to_thread(fn, *args)
+                return await self._thread(fn, *args)
             except Exception as exc:
                 if not is_database_outage(exc) or (self._stopping and not forever):
                     raise

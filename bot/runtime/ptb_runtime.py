@@ -59,7 +59,6 @@ from storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 
-
 def _seconds(read: Callable[[], int | float | timedelta | None]) -> float | None:
     """A PTB 22 time period as seconds. PTB is moving these attributes (``live_period``,
     ``retry_after``) from ints to timedeltas and warns on every read until one opts in

@@ -43,7 +43,9 @@ def from_row(chat_id: int, payload: dict[str, Any], blob: bytes | None) -> Outgo
     return Outgoing(
         chat_id=chat_id,
         text=payload.get("text", ""),
-        buttons=[[Button(t, d) for t, d in row] for row in buttons] if buttons is not None else None,
+        buttons=[[Button(t, d) for t, d in row] for row in buttons]
+        if buttons is not None
+        else None,
         keyboard=[[KeyButton(t, bool(c), bool(loc)) for t, c, loc in row] for row in keyboard]
         if keyboard is not None
         else None,

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("handled_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("outcome", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.Column("error", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+        sa.Column("handled_by", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("claim_token", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
         sa.Column("claimed_until", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
