@@ -31,9 +31,9 @@ shipped (``python -m bot run`` unchanged) shows the cap. The load is spread so t
 cadre's next update comes ``--cadres`` updates after the previous one, seconds apart at
 these rates, so the per-chat limit is not what is measured even where it is on.
 
-    .venv/bin/python bench/e2e.py                  # SQLite; about 5 minutes
+    .venv/bin/python bench/e2e.py                  # SQLite; about 4 minutes
     bash bench/run.sh e2e.py                       # and PostgreSQL (throwaway cluster)
-    .venv/bin/python bench/e2e.py --quick          # a smoke run, under a minute
+    .venv/bin/python bench/e2e.py --quick          # a smoke run, about a minute
     .venv/bin/python bench/e2e.py --profile DIR    # py-spy on the bot during the burst
     .venv/bin/python bench/e2e.py --sql-stats      # the bot's SQL per update
 
@@ -49,7 +49,6 @@ import collections
 import contextlib
 import os
 import platform
-import random
 import re
 import signal
 import sqlite3
@@ -157,13 +156,14 @@ class Cadre:
 
 
 def _max_id(engine: Engine, table: str) -> int:
+    """The highest id so far: generated rows follow the sample district's."""
     with engine.connect() as conn:
         return int(conn.scalar(text(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')) or 0)
 
 
 def add_cadres(engine: Engine, count: int) -> list[Cadre]:
-    """Bulk-insert ``count`` cadres posted to villages of their own (two per village, 20
-    villages per township, 100 cadres per dispatching unit), each bound to a Telegram id.
+    """Bulk-insert ``count`` cadres with their postings (two cadres per village, 20 villages
+    per township, 100 cadres per dispatching unit), each bound to a Telegram id.
 
     Bulk, not through the ORM, because the memory bench loads 100,000 of them."""
     if count <= 0:
@@ -258,7 +258,9 @@ def add_cadres(engine: Engine, count: int) -> list[Cadre]:
     ]
 
 
-def prepare_database(backend: str, workdir: Path, name: str, cadres: int) -> tuple[str, list]:
+def prepare_database(
+    backend: str, workdir: Path, name: str, cadres: int
+) -> tuple[str, list[Cadre]]:
     """A fresh migrated database (SQLite file, or the throwaway PostgreSQL emptied) with
     the sample district and ``cadres`` generated cadres; returns its URL and the cadres."""
     if backend == "sqlite":
@@ -621,6 +623,7 @@ class Driver:
         self.sent = 0
 
     def send(self, cadre: Cadre, kind: str) -> None:
+        """Queue one update ("location": a check-in; "diary": ``/diary`` with a line)."""
         user = self.emu.user(cadre.user_id, "干部", language_code="zh")
         self.clock.expect(cadre.user_id, self.replies[kind])
         self.sent += 1
@@ -631,6 +634,7 @@ class Driver:
 
 
 def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0.5, 0.95, 0.99) of the latencies; NaN when there are none."""
     if not values:
         return float("nan")
     if len(values) == 1:
@@ -1104,7 +1108,6 @@ def main(argv: list[str]) -> None:
     args.workdir.mkdir(parents=True, exist_ok=True)
     if args.profile is not None:
         args.profile.mkdir(parents=True, exist_ok=True)
-    random.seed(7)
     header = machine_lines()
     started = time.perf_counter()
     cells = asyncio.run(bench(args))
