@@ -20,22 +20,16 @@ from storage.engine import make_engine
 PG_URL_ENV = "CADREBOT_TEST_PG_URL"
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-
-
 @pytest.fixture(scope="session")
 def pg_admin_engine() -> Iterator[Engine]:
     """An AUTOCOMMIT engine on ``CADREBOT_TEST_PG_URL``'s database, for CREATE/DROP DATABASE.
 
-    Fails under CI (``CI=true``) when the variable is unset, so PostgreSQL can never be
-    skipped silently there; elsewhere the PostgreSQL tests are skipped."""
+    Fails when the variable is unset: PostgreSQL is never skipped silently
+    (``scripts/test.sh`` provides it)."""
     url = os.environ.get(PG_URL_ENV)
     if not url:
         msg = f"{PG_URL_ENV} is not set: scripts/test.sh starts PostgreSQL and sets it"
-        if _in_ci():
-            pytest.fail(msg, pytrace=False)
-        pytest.skip(msg)
+        pytest.fail(msg, pytrace=False)
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     yield engine
     engine.dispose()
