@@ -8,18 +8,26 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from storage.sqlite_writer import TurnConnection, WriterTurn
+
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout so several
-    threads (the bot, the scheduler) can share one file."""
+    """An engine for ``url``; SQLite gets WAL, foreign keys, a busy timeout and one writer
+    at a time per process (``storage.sqlite_writer``) so several threads (the bot's
+    workers, the scheduler) share one file without sleeping in the busy handler."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        turn = WriterTurn()
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30, "factory": TurnConnection},
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
+            dbapi_conn.turn = turn
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
