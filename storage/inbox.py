@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -272,21 +272,41 @@ class ReplyRepository:
         token: str | None = None,
         until: datetime | None = None,
     ) -> int:
-        """Store one reply; with ``token`` it is born claimed by the worker that will send it
-        right after the commit. Returns its id."""
-        row = ReplyOutbox(
-            update_id=update_id,
-            chat_id=chat_id,
-            payload=payload,
-            blob=blob,
-            created_at=now,
-            claim_token=token,
-            claimed_until=until if token is not None else None,
+        """Store one reply (see ``add_many``). Returns its id."""
+        [reply_id] = self.add_many(
+            update_id, [(chat_id, payload, blob)], now, token=token, until=until
         )
-        self.session.add(row)
-        self.session.flush()
-        assert row.id is not None
-        return row.id
+        return reply_id
+
+    def add_many(
+        self,
+        update_id: int | None,
+        replies: Sequence[tuple[int, dict[str, Any], bytes | None]],
+        now: datetime,
+        *,
+        token: str | None = None,
+        until: datetime | None = None,
+    ) -> list[int]:
+        """Store replies, ``(chat id, payload, blob)`` each, in one statement; with
+        ``token`` they are born claimed by the worker that sends them right after the
+        commit. Returns their ids in the given order."""
+        if not replies:
+            return []
+        rows = [
+            {
+                "update_id": update_id,
+                "chat_id": chat_id,
+                "payload": payload,
+                "blob": blob,
+                "created_at": now,
+                "claim_token": token,
+                "claimed_until": until if token is not None else None,
+                "attempts": 0,
+            }
+            for chat_id, payload, blob in replies
+        ]
+        statement = insert(_O).returning(_O.c.id, sort_by_parameter_order=True)
+        return list(self.session.execute(statement, rows).scalars())
 
     def claim_orphans(
         self, token: str, now: datetime, until: datetime, limit: int
@@ -342,6 +362,27 @@ class ReplyRepository:
             .values(sent_at=now, message_id=message_id, claim_token=None, claimed_until=None)
         )
         return result.rowcount == 1
+
+    def mark_sent_many(
+        self, sent: Sequence[tuple[int, int | None]], token: str, now: datetime
+    ) -> int:
+        """Record delivered replies, ``(reply id, message id)`` each, in one statement;
+        returns how many this token still held."""
+        if not sent:
+            return 0
+        statement = (
+            update(_O)
+            .where(_O.c.id == bindparam("reply_id"), _O.c.claim_token == token)
+            .values(
+                sent_at=now,
+                message_id=bindparam("sent_message_id"),
+                claim_token=None,
+                claimed_until=None,
+            )
+        )
+        rows = [{"reply_id": r, "sent_message_id": m} for r, m in sent]
+        connection = self.session.connection()
+        return connection.execute(statement, rows).rowcount
 
     def mark_failed(self, reply_id: int, token: str, reason: str) -> bool:
         """Close a reply that can never be delivered (the person blocked the bot, Telegram

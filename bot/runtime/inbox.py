@@ -32,9 +32,10 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
@@ -50,6 +51,9 @@ from storage.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: Updates kept read (``Incoming``) between storing and handling them, at most.
+READ_AHEAD = 10_000
 
 
 class UpdateSource(Protocol):
@@ -80,6 +84,39 @@ class InboxSettings:
     reply_rounds: int = 5  # rounds of Delivery's retries before a reply is given up
     reply_retry: timedelta = timedelta(seconds=10)  # wait between those rounds
     handling_retries: int = 3  # tries of an update whose transaction conflicted
+
+
+@dataclass
+class Settlement:
+    """What is written once one chat's replies are out: each reply's outcome and, for a
+    worker, the hand-back of the update's claim. The settlements of every worker that
+    finishes meanwhile are written in one transaction (a group commit): a burst costs a
+    handful of commits, not one per reply plus one per update."""
+
+    sent: list[tuple[int, int | None]] = field(default_factory=list)  # (reply, message id)
+    failed: list[tuple[int, str]] = field(default_factory=list)  # (reply, blocked|rejected)
+    retry: list[int] = field(default_factory=list)  # Telegram kept failing: a later round
+    unsent: list[int] = field(default_factory=list)  # handed back untried, in order
+    update_id: int | None = None  # the worker's update, whose chat is handed back
+
+    def apply(self, uow: UnitOfWork, token: str, now: datetime, settings: InboxSettings) -> None:
+        if self.sent:
+            marked = uow.replies.mark_sent_many(self.sent, token, now)
+            if 0 <= marked < len(self.sent):  # -1: a driver that cannot count executemany
+                log.warning(
+                    "%d replies were sent after their claim lapsed", len(self.sent) - marked
+                )
+        for reply_id, reason in self.failed:
+            uow.replies.mark_failed(reply_id, token, reason)
+        for reply_id in self.retry:
+            again = uow.replies.retry_later(
+                reply_id, token, now + settings.reply_retry, settings.reply_rounds
+            )
+            if not again:
+                log.error("reply %d given up after %d rounds", reply_id, settings.reply_rounds)
+        uow.replies.release(self.unsent, token)
+        if self.update_id is not None:
+            uow.inbox.release(self.update_id, token)
 
 
 class ClaimLost(Exception):
@@ -129,6 +166,10 @@ class Inbox:
         self._held_updates: set[int] = set()  # claimed updates in hand (leases renewed)
         self._held_replies: set[int] = set()  # claimed replies being sent (leases renewed)
         self._sending: set[int] = set()  # chats the courier is sending to
+        self._ready: deque[ClaimedUpdate] = deque()  # claimed, waiting for a free worker
+        self._read: dict[int, Incoming | None] = {}  # updates read when stored (no re-parse)
+        self._settling: list[tuple[Settlement, asyncio.Future[None]]] = []
+        self._settler: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._wake = asyncio.Event()
@@ -193,6 +234,9 @@ class Inbox:
             return NewUpdate(update_id, 0, payload, "failed", f"unreadable: {brief(exc)}")
         if event is None:
             return NewUpdate(update_id, 0, payload, "ignored")
+        if len(self._read) >= READ_AHEAD:  # updates other processes took: forget them
+            self._read.clear()
+        self._read[update_id] = event
         return NewUpdate(update_id, event.chat_id, payload)
 
     def _store(self, updates: list[NewUpdate]) -> int:
@@ -237,17 +281,21 @@ class Inbox:
     # -- claiming and handling -------------------------------------------------------------
 
     async def _claimer(self) -> None:
+        """Claim updates in batches of up to twice the workers while any worker is free and
+        nothing claimed is waiting; a worker that finishes starts the next claimed update
+        itself, so under load a claim transaction serves many updates."""
         delay = 0.5
         while not self._stopping:
             self._wake.clear()
-            free = min(
-                self.settings.workers - self._handling,
+            self._start_ready()
+            want = min(
+                2 * self.settings.workers - self._handling - len(self._ready),
                 self.settings.in_flight - len(self._busy),
             )
             claimed: list[ClaimedUpdate] = []
-            if free > 0:
+            if want > 0 and self._handling < self.settings.workers and not self._ready:
                 try:
-                    claimed = await self._thread(self._claim, free, set(self._busy))
+                    claimed = await self._thread(self._claim, want, set(self._busy))
                 except Exception as exc:
                     log.warning("cannot claim updates (%s); retrying in %.1fs", brief(exc), delay)
                     await asyncio.sleep(delay)
@@ -257,12 +305,17 @@ class Inbox:
             for item in claimed:
                 self._busy.add(item.chat_id)
                 self._held_updates.add(item.update_id)
-                self._handling += 1
-                self._spawn(self._work(item))
-            if claimed and len(claimed) == free:
-                continue  # there may be more; claim again once a worker is free
+                self._ready.append(item)
+            self._start_ready()
+            if claimed and len(claimed) == want:
+                continue  # there may be more
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.settings.idle_poll)
+
+    def _start_ready(self) -> None:
+        while self._ready and self._handling < self.settings.workers and not self._stopping:
+            self._handling += 1
+            self._spawn(self._work(self._ready.popleft()))
 
     def _claim(self, limit: int, busy: set[int]) -> list[ClaimedUpdate]:
         now = _now()
@@ -280,29 +333,33 @@ class Inbox:
 
     async def _work(self, item: ClaimedUpdate) -> None:
         """One update: handle it (one transaction), answer the press, send the replies,
-        then hand the chat back. The worker slot is freed once the transaction is done: a
-        chat waiting for its flood limit or a 429 keeps its chat, not a slot."""
+        then hand the chat back with the replies' outcomes (a group commit). The worker slot
+        is freed once the transaction is done: a chat waiting for its flood limit or a 429
+        keeps its chat, not a slot."""
         release = False
         try:
             try:
                 handled = await self._handle(item)
             finally:
                 self._handling -= 1
+                self._start_ready()
                 self._wake.set()
             if handled is not None:
                 release = True
                 event, response, replies = handled
                 if event is not None:
                     await self.pipeline.answer(event, response)
-                await self._send_chat_groups(replies)
+                await self._send_chat_groups(item.update_id, replies)
+                release = False
         except asyncio.CancelledError:
+            release = False  # the sending path recorded what it could; stop() lapses the rest
             raise
         except Exception:  # a bug in the loop itself: log it, keep the process up
             log.exception("inbox worker failed on update %d", item.update_id)
         finally:
             if release:
                 with contextlib.suppress(Exception):
-                    await self._db(self._release_update, item.update_id)
+                    await self._settle_together(Settlement(update_id=item.update_id))
             self._held_updates.discard(item.update_id)
             self._busy.discard(item.chat_id)
             self._wake.set()
@@ -313,7 +370,7 @@ class Inbox:
         """Run the conversations for one claimed update. None when it is not this worker's
         to finish (the claim was lost, or the database went away: it is retried)."""
         try:
-            event = self.source.read(item.payload)
+            event = self._read.pop(item.update_id, None) or self.source.read(item.payload)
         except Exception as exc:
             await self._db(self._settle, item.update_id, "failed", f"unreadable: {brief(exc)}")
             return None, Response(), []
@@ -354,19 +411,11 @@ class Inbox:
             if not uow.inbox.mark_handled(item.update_id, self.token, now, "handled"):
                 raise ClaimLost(item.update_id)
             replies.clear()
-            until = now + self.settings.lease
-            for message in response.messages:
-                payload, blob = to_row(message)
-                reply_id = uow.replies.add(
-                    update_id=item.update_id,
-                    chat_id=message.chat_id,
-                    payload=payload,
-                    blob=blob,
-                    now=now,
-                    token=self.token,
-                    until=until,
-                )
-                replies.append((reply_id, message))
+            rows = [(m.chat_id, *to_row(m)) for m in response.messages]
+            ids = uow.replies.add_many(
+                item.update_id, rows, now, token=self.token, until=now + self.settings.lease
+            )
+            replies.extend(zip(ids, response.messages, strict=True))
 
         with self.uow_factory() as uow:
             return self.pipeline.handle(uow, event, before_commit)
@@ -383,74 +432,100 @@ class Inbox:
 
     # -- sending replies --------------------------------------------------------------------
 
-    async def _send_chat_groups(self, replies: list[tuple[int, Outgoing]]) -> None:
-        """Send to several chats at once, each chat's replies in order."""
+    async def _send_chat_groups(self, update_id: int, replies: list[tuple[int, Outgoing]]) -> None:
+        """Send a handled update's replies (several chats at once, each chat's in order),
+        then record their outcomes and hand the update's chat back in one settlement."""
+        await self._send_and_settle(replies, Settlement(update_id=update_id))
+
+    async def _send_and_settle(
+        self, replies: list[tuple[int, Outgoing]], settlement: Settlement
+    ) -> None:
         by_chat: dict[int, list[tuple[int, Outgoing]]] = {}
         for reply_id, message in replies:
             by_chat.setdefault(message.chat_id, []).append((reply_id, message))
-        await asyncio.gather(*(self._send_chat(items) for items in by_chat.values()))
-
-    async def _send_chat(self, items: list[tuple[int, Outgoing]]) -> None:
-        """Send one chat's replies in order and record each outcome. If Telegram keeps
-        failing, that reply waits for a later round and the ones after it wait behind it."""
-        ids = [reply_id for reply_id, _ in items]
+        ids = [reply_id for reply_id, _ in replies]
         self._held_replies.update(ids)
         try:
-            await self._send_in_order(items)
+            try:
+                await asyncio.gather(
+                    *(self._send_in_order(items, settlement) for items in by_chat.values())
+                )
+            except asyncio.CancelledError:  # a shutdown: record what went out, hand back the rest
+                with contextlib.suppress(Exception):
+                    await self._thread(self._apply_settlements, [settlement])
+                raise
+            await self._settle_together(settlement)
         finally:
             self._held_replies.difference_update(ids)
+        if settlement.retry:
+            self._courier_wake.set()
 
-    async def _send_in_order(self, items: list[tuple[int, Outgoing]]) -> None:
+    async def _send_in_order(
+        self, items: list[tuple[int, Outgoing]], settlement: Settlement
+    ) -> None:
+        """Send one chat's replies in order, noting each outcome in ``settlement``. If
+        Telegram keeps failing, that reply waits for a later round and the ones after it
+        wait behind it."""
         for index, (reply_id, message) in enumerate(items):
+            rest = [i for i, _ in items[index + 1 :]]
             try:
                 result = await self.pipeline.delivery.deliver(message)
             except asyncio.CancelledError:
-                with contextlib.suppress(Exception):
-                    await self._thread(self._release_replies, [i for i, _ in items[index:]])
+                settlement.unsent += [reply_id, *rest]
                 raise
             except Exception as exc:  # a failure Delivery does not know: try again later
                 log.error("sending reply %d failed: %s", reply_id, brief(exc))
-                await self._db(self._retry_later, reply_id)
-                await self._db(self._release_replies, [i for i, _ in items[index + 1 :]])
+                settlement.retry.append(reply_id)
+                settlement.unsent += rest
                 return
             if result.outcome is Outcome.SENT:
-                await self._db(self._mark_sent, reply_id, result.message_id)
+                settlement.sent.append((reply_id, result.message_id))
             elif result.outcome is Outcome.GAVE_UP:
-                await self._db(self._retry_later, reply_id)
-                await self._db(self._release_replies, [i for i, _ in items[index + 1 :]])
-                self._courier_wake.set()
+                settlement.retry.append(reply_id)
+                settlement.unsent += rest
                 return
             else:
-                await self._db(self._mark_failed, reply_id, result.outcome.value)
+                settlement.failed.append((reply_id, result.outcome.value))
 
-    def _mark_sent(self, reply_id: int, message_id: int | None) -> None:
-        with self.uow_factory() as uow:
-            if not uow.replies.mark_sent(reply_id, self.token, _now(), message_id):
-                log.warning("reply %d was sent after its claim lapsed", reply_id)
-            uow.commit()
+    async def _settle_together(self, settlement: Settlement) -> None:
+        """Write ``settlement`` together with every other one that comes in meanwhile (one
+        transaction while the previous one commits); returns once it is committed."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._settling.append((settlement, future))
+        if self._settler is None or self._settler.done():
+            self._settler = asyncio.ensure_future(self._settle_pending())
+        await future
 
-    def _mark_failed(self, reply_id: int, reason: str) -> None:
-        with self.uow_factory() as uow:
-            uow.replies.mark_failed(reply_id, self.token, reason)
-            uow.commit()
+    async def _settle_pending(self) -> None:
+        while self._settling:
+            batch, self._settling = self._settling, []
+            try:
+                await self._db(self._apply_settlements, [s for s, _ in batch], forever=True)
+                outcomes: list[BaseException | None] = [None] * len(batch)
+            except Exception as exc:
+                if len(batch) == 1:
+                    outcomes = [exc]
+                else:  # one bad settlement must not fail the others: write them one by one
+                    outcomes = []
+                    for settlement, _ in batch:
+                        try:
+                            await self._db(self._apply_settlements, [settlement], forever=True)
+                            outcomes.append(None)
+                        except Exception as one:
+                            outcomes.append(one)
+            for (_, future), outcome in zip(batch, outcomes, strict=True):
+                if future.done():
+                    continue
+                if outcome is None:
+                    future.set_result(None)
+                else:
+                    future.set_exception(outcome)
 
-    def _retry_later(self, reply_id: int) -> None:
+    def _apply_settlements(self, settlements: list[Settlement]) -> None:
+        now = _now()
         with self.uow_factory() as uow:
-            again = uow.replies.retry_later(
-                reply_id,
-                self.token,
-                _now() + self.settings.reply_retry,
-                self.settings.reply_rounds,
-            )
-            uow.commit()
-        if not again:
-            log.error("reply %d given up after %d rounds", reply_id, self.settings.reply_rounds)
-
-    def _release_replies(self, reply_ids: list[int]) -> None:
-        if not reply_ids:
-            return
-        with self.uow_factory() as uow:
-            uow.replies.release(reply_ids, self.token)
+            for settlement in settlements:
+                settlement.apply(uow, self.token, now, self.settings)
             uow.commit()
 
     async def _courier(self) -> None:
@@ -484,7 +559,7 @@ class Inbox:
 
     async def _courier_send(self, chat_id: int, items: list[tuple[int, Outgoing]]) -> None:
         try:
-            await self._send_chat(items)
+            await self._send_and_settle(items, Settlement())
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from storage.inbox import NewUpdate
+from storage.tables import ReplyOutbox
 from storage.unit_of_work import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -81,6 +82,50 @@ def test_a_reply_still_to_send_holds_back_the_chat(uow_factory) -> None:  # noqa
         assert uow.replies.mark_sent(reply, "b", now(), 99)
         uow.commit()
     assert claim(uow_factory, "b") == [(2, 10)]
+
+
+def test_replies_are_marked_sent_together_only_while_their_claim_holds(uow_factory) -> None:  # noqa: ANN001
+    """The group commit marks several replies sent in one statement; a reply whose claim
+    another worker took over is left to that worker."""
+    with uow_factory() as uow:
+        mine = [
+            uow.replies.add(
+                update_id=None,
+                chat_id=10,
+                payload={"text": str(i)},
+                blob=None,
+                now=now(),
+                token="a",
+                until=now() + LEASE,
+            )
+            for i in range(3)
+        ]
+        other = uow.replies.add(
+            update_id=None,
+            chat_id=11,
+            payload={"text": "x"},
+            blob=None,
+            now=now(),
+            token="b",
+            until=now() + LEASE,
+        )
+        uow.commit()
+    with uow_factory() as uow:
+        sent = [(mine[0], 500), (mine[2], 502), (other, 999)]
+        assert uow.replies.mark_sent_many(sent, "a", now()) == 2
+        uow.commit()
+    with uow_factory() as uow:
+        got = {
+            reply_id: (row.sent_at is not None, row.message_id, row.claim_token)
+            for reply_id in (*mine, other)
+            for row in [uow.session.get(ReplyOutbox, reply_id)]
+        }
+    assert got == {
+        mine[0]: (True, 500, None),
+        mine[1]: (False, None, "a"),
+        mine[2]: (True, 502, None),
+        other: (False, None, "b"),
+    }
 
 
 def test_a_dead_workers_claims_lapse(uow_factory) -> None:  # noqa: ANN001
