@@ -26,6 +26,8 @@ class CheckInOutcome:
     village: str
     already_counted: bool
     radius_m: float
+    #: On-site days this year, this position included (the on-site answer shows it).
+    onsite_days_this_year: int
 
 
 def record_location(
@@ -44,24 +46,30 @@ def record_location(
     check_coordinates(lat, lon)
     today = now.date()
     post = posting(uow, person, today)
-    already = bool(uow.checkins.onsite_days(person.id, today, today))
+    # One query answers both "already counted today?" and the year's total.
+    days = uow.checkins.onsite_days(person.id, date(today.year, 1, 1), today)
     on_site, distance = inside_geofence(
         lat, lon, post.village.lat, post.village.lon, post.village.radius_m
     )
-    uow.checkins.add(
-        CheckIn(
-            person_id=person.id,
-            day=today,
-            at=now,
-            lat=lat,
-            lon=lon,
-            distance_m=round(distance, 1),
-            on_site=on_site,
-            source="live" if live else "location",
-            message_id=message_id,
-        )
+    uow.checkins.insert(
+        person_id=person.id,
+        day=today,
+        at=now,
+        lat=lat,
+        lon=lon,
+        distance_m=round(distance, 1),
+        on_site=on_site,
+        source="live" if live else "location",
+        message_id=message_id,
     )
-    return CheckInOutcome(on_site, distance, post.village.name, already, post.village.radius_m)
+    return CheckInOutcome(
+        on_site,
+        distance,
+        post.village.name,
+        already_counted=today in days,
+        radius_m=post.village.radius_m,
+        onsite_days_this_year=len(days | {today}) if on_site else len(days),
+    )
 
 
 def update_live_location(

@@ -20,7 +20,9 @@ MAX_TEXT = 3000
 
 def write_entry(
     uow: UnitOfWork, person: Person, *, text: str, photos: list[str], now: datetime
-) -> DiaryEntry:
+) -> int:
+    """Store a new entry and audit it; returns its id (all the caller needs: the dialog
+    that follows attaches photos by id)."""
     text = (text or "").strip()
     if not text:
         raise DomainError("diary.empty")
@@ -28,13 +30,11 @@ def write_entry(
         raise DomainError("diary.too_long", limit=MAX_TEXT)
     if len(photos) > MAX_PHOTOS:
         raise DomainError("diary.too_many_photos", limit=MAX_PHOTOS)
-    entry = uow.diaries.add(
-        DiaryEntry(
-            person_id=person.id, day=now.date(), written_at=now, text=text, photo_file_ids=photos
-        )
+    entry_id = uow.diaries.insert(
+        person_id=person.id, day=now.date(), written_at=now, text=text, photos=photos
     )
-    uow.audit.record(now, person.id, "diary:write", f"diary:{entry.id}")
-    return entry
+    uow.audit.record(now, person.id, "diary:write", f"diary:{entry_id}")
+    return entry_id
 
 
 def attach_photo(uow: UnitOfWork, person: Person, *, entry_id: int, file_id: str) -> int:
@@ -54,6 +54,12 @@ def attach_photo(uow: UnitOfWork, person: Person, *, entry_id: int, file_id: str
 def month_entries(uow: UnitOfWork, person: Person, today: date) -> list[DiaryEntry]:
     period = Period.month(today.year, today.month)
     return list(uow.diaries.between(person.id, period.first, period.last))
+
+
+def month_count(uow: UnitOfWork, person: Person, today: date) -> int:
+    """How many entries the person has this month (counted, not loaded)."""
+    period = Period.month(today.year, today.month)
+    return uow.diaries.count_between(person.id, period.first, period.last)
 
 
 def week_key(day: date) -> str:

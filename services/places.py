@@ -20,12 +20,10 @@ class Posting:
 def posting(uow: UnitOfWork, person: Person, on: date) -> Posting:
     """The cadre's posting in force on ``on``; a cadre without one cannot check in or ask
     for leave, and is told to ask the admin."""
-    assignment = uow.assignments.current(person.id, on)
-    if assignment is None:
+    found = uow.assignments.posting(person.id, on)  # the assignment and its village at once
+    if found is None:
         raise DomainError("error.no_posting")
-    village = uow.places.village_by_id(assignment.village_id)
-    assert village is not None
-    return Posting(assignment, village)
+    return Posting(*found)
 
 
 def holders_for(uow: UnitOfWork, post: Posting) -> dict[Role, list[int]]:

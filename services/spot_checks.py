@@ -164,8 +164,9 @@ def record_in_person(
     return _close(uow, check, cadre, post, result, now)
 
 
-def open_check(uow: UnitOfWork, cadre: Person, now: datetime) -> SpotCheck | None:
-    return uow.spot_checks.open_for(cadre.id, now)
+def has_open_check(uow: UnitOfWork, cadre: Person, now: datetime) -> bool:
+    """Whether the cadre's next location answers a spot check (asked on every location)."""
+    return uow.spot_checks.has_open(cadre.id, now)
 
 
 def answer(

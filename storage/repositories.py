@@ -3,14 +3,23 @@
 Each repository wraps the unit of work's session; only ``UnitOfWork.commit`` commits.
 Queries that the sweeps run over the whole roster are set-based (one query, not one per
 person).
+
+The queries every update runs (the person and their dialog, the posting, the on-site days,
+an open spot check, the check-in, diary and audit inserts, the dialog's upsert) are built
+once at import with bind parameters: SQLAlchemy then finds their compiled form by a cache
+key it has already computed, instead of building the statement and its key on each call
+(tens of microseconds each, in Python). Their inserts are Core statements, not ORM
+flushes: nothing reads those rows back as objects in the same update.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_
+from sqlalchemy import Insert, Table, bindparam, delete, func, insert, or_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from domain.roles import CADRE_ROLES
@@ -35,6 +44,18 @@ from storage.tables import (
 )
 
 
+def _table(model: type) -> Table:
+    return model.__table__  # type: ignore[attr-defined]
+
+
+class OpenDialog(NamedTuple):
+    """A person's multi-step dialog as stored: which one, the step, and its data."""
+
+    dialog: str
+    step: str
+    data: dict
+
+
 class _Repository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -43,6 +64,15 @@ class _Repository:
         self.session.add(row)
         self.session.flush()
         return row
+
+    def _insert(self, statement: Insert, values: dict[str, Any]) -> int | None:
+        """Run a prebuilt Core ``INSERT`` with ``values``; returns the new row's id, if any.
+
+        A Core statement does not autoflush, so pending ORM changes are flushed first (a
+        no-op when there are none): the row may refer to them, as an ORM insert could."""
+        self.session.flush()
+        key = self.session.execute(statement, values).inserted_primary_key
+        return key[0] if key else None
 
 
 class PlacesRepository(_Repository):
@@ -73,7 +103,26 @@ class PlacesRepository(_Repository):
         return self.session.get(Unit, unit_id)
 
 
+_PERSON_AND_DIALOG = (
+    select(Person, DialogState.dialog, DialogState.step, DialogState.data)
+    .outerjoin(DialogState, col(DialogState.person_id) == col(Person.id))
+    .where(col(Person.telegram_user_id) == bindparam("telegram_user_id"))
+    .limit(1)
+)
+
+
 class PeopleRepository(_Repository):
+    def with_dialog(self, telegram_user_id: int) -> tuple[Person | None, OpenDialog | None]:
+        """The person bound to this Telegram account and their open dialog, in one query:
+        every update needs the person, and most look at or end the dialog."""
+        row = self.session.execute(
+            _PERSON_AND_DIALOG, {"telegram_user_id": telegram_user_id}
+        ).first()
+        if row is None:
+            return None, None
+        person, dialog, step, data = row
+        return person, (OpenDialog(dialog, step, data or {}) if dialog is not None else None)
+
     def get(self, person_id: int) -> Person | None:
         return self.session.get(Person, person_id)
 
@@ -117,7 +166,26 @@ class PeopleRepository(_Repository):
         return {p.id: p for p in rows}
 
 
+_ON = bindparam("on")
+_POSTING = (
+    select(Assignment, Village)
+    .join(Village, col(Village.id) == col(Assignment.village_id))
+    .where(
+        col(Assignment.person_id) == bindparam("person_id"),
+        col(Assignment.start) <= _ON,
+        or_(col(Assignment.end).is_(None), col(Assignment.end) >= _ON),
+    )
+    .order_by(col(Assignment.start).desc())
+    .limit(1)
+)
+
+
 class AssignmentRepository(_Repository):
+    def posting(self, person_id: int, on: date) -> tuple[Assignment, Village] | None:
+        """``current`` with its village, in one query (a check-in needs both)."""
+        row = self.session.execute(_POSTING, {"person_id": person_id, "on": on}).first()
+        return (row[0], row[1]) if row is not None else None
+
     def current(self, person_id: int, on: date) -> Assignment | None:
         """The posting in force on ``on``; the latest one started if several overlap."""
         return self.session.exec(
@@ -164,19 +232,54 @@ class AssignmentRepository(_Repository):
         ).all()
 
 
+_ONSITE_DAYS = (
+    select(CheckIn.day)
+    .where(
+        col(CheckIn.person_id) == bindparam("person_id"),
+        col(CheckIn.on_site) == True,  # noqa: E712
+        col(CheckIn.day) >= bindparam("first"),
+        col(CheckIn.day) <= bindparam("last"),
+    )
+    .distinct()
+)
+_INSERT_CHECKIN = insert(_table(CheckIn))
+
+
 class CheckInRepository(_Repository):
     def onsite_days(self, person_id: int, first: date, last: date) -> set[date]:
         rows = self.session.exec(
-            select(CheckIn.day)
-            .where(
-                CheckIn.person_id == person_id,
-                CheckIn.on_site == True,  # noqa: E712
-                CheckIn.day >= first,
-                CheckIn.day <= last,
-            )
-            .distinct()
+            _ONSITE_DAYS, params={"person_id": person_id, "first": first, "last": last}
         ).all()
         return set(rows)
+
+    def insert(
+        self,
+        *,
+        person_id: int,
+        day: date,
+        at: datetime,
+        lat: float | None,
+        lon: float | None,
+        distance_m: float | None,
+        on_site: bool,
+        source: str,
+        message_id: int | None,
+    ) -> None:
+        """Store one position; the caller never needs the row back as an object."""
+        self._insert(
+            _INSERT_CHECKIN,
+            {
+                "person_id": person_id,
+                "day": day,
+                "at": at,
+                "lat": lat,
+                "lon": lon,
+                "distance_m": distance_m,
+                "on_site": on_site,
+                "source": source,
+                "message_id": message_id,
+            },
+        )
 
     def for_day(self, person_id: int, day: date) -> Sequence[CheckIn]:
         return self.session.exec(
@@ -220,9 +323,40 @@ class ClaimRepository(_Repository):
         ).all()
 
 
+_INSERT_DIARY = insert(_table(DiaryEntry))
+_COUNT_DIARIES = (
+    select(func.count())
+    .select_from(DiaryEntry)
+    .where(
+        col(DiaryEntry.person_id) == bindparam("person_id"),
+        col(DiaryEntry.day) >= bindparam("first"),
+        col(DiaryEntry.day) <= bindparam("last"),
+    )
+)
+
+
 class DiaryRepository(_Repository):
     def get(self, entry_id: int) -> DiaryEntry | None:
         return self.session.get(DiaryEntry, entry_id)
+
+    def insert(
+        self, *, person_id: int, day: date, written_at: datetime, text: str, photos: list[str]
+    ) -> int:
+        """Store a new, unsigned entry; returns its id."""
+        entry_id = self._insert(
+            _INSERT_DIARY,
+            {
+                "person_id": person_id,
+                "day": day,
+                "written_at": written_at,
+                "text": text,
+                "photo_file_ids": photos,
+                "week_signoff_id": None,
+                "month_signoff_id": None,
+            },
+        )
+        assert entry_id is not None
+        return entry_id
 
     def between(self, person_id: int, first: date, last: date) -> Sequence[DiaryEntry]:
         return self.session.exec(
@@ -235,11 +369,7 @@ class DiaryRepository(_Repository):
 
     def count_between(self, person_id: int, first: date, last: date) -> int:
         return self.session.exec(
-            select(func.count())
-            .select_from(DiaryEntry)
-            .where(
-                DiaryEntry.person_id == person_id, DiaryEntry.day >= first, DiaryEntry.day <= last
-            )
+            _COUNT_DIARIES, params={"person_id": person_id, "first": first, "last": last}
         ).one()
 
     def signoff(self, cadre_id: int, scope: str, period: str) -> DiarySignoff | None:
@@ -347,37 +477,73 @@ class CalendarRepository(_Repository):
         self.session.flush()
 
 
+_DIALOG = select(DialogState.dialog, DialogState.step, DialogState.data).where(
+    col(DialogState.person_id) == bindparam("person_id")
+)
+_CLEAR_DIALOG = delete(_table(DialogState)).where(
+    _table(DialogState).c.person_id == bindparam("person_id")
+)
+
+
+def _dialog_upsert(dialect_insert: Callable[[Table], Any]) -> Insert:
+    """``INSERT ... ON CONFLICT (person_id) DO UPDATE`` in the dialect's own construct
+    (SQLite and PostgreSQL spell it the same): one statement whether or not a row exists."""
+    statement = dialect_insert(_table(DialogState))
+    return statement.on_conflict_do_update(
+        index_elements=["person_id"],
+        set_={name: statement.excluded[name] for name in ("dialog", "step", "data", "updated_at")},
+    )
+
+
+#: The dialog upsert by dialect name: the two databases cadrebot runs on.
+_PUT_DIALOG = {
+    "sqlite": _dialog_upsert(sqlite.insert),
+    "postgresql": _dialog_upsert(postgresql.insert),
+}
+
+
 class DialogRepository(_Repository):
-    def get(self, person_id: int) -> DialogState | None:
-        return self.session.get(DialogState, person_id)
+    def get(self, person_id: int) -> OpenDialog | None:
+        row = self.session.execute(_DIALOG, {"person_id": person_id}).first()
+        return OpenDialog(row.dialog, row.step, row.data or {}) if row is not None else None
 
     def put(self, person_id: int, dialog: str, step: str, data: dict, now: datetime) -> None:
-        row = self.session.get(DialogState, person_id)
-        if row is None:
-            self.session.add(
-                DialogState(
-                    person_id=person_id, dialog=dialog, step=step, data=data, updated_at=now
-                )
-            )
-        else:
-            row.dialog, row.step, row.data, row.updated_at = dialog, step, dict(data), now
-        self.session.flush()
+        """Open or move the person's dialog: one upsert, never a read first."""
+        statement = _PUT_DIALOG[self.session.get_bind().dialect.name]
+        self._insert(
+            statement,
+            {
+                "person_id": person_id,
+                "dialog": dialog,
+                "step": step,
+                "data": dict(data),
+                "updated_at": now,
+            },
+        )
 
     def clear(self, person_id: int) -> bool:
-        row = self.session.get(DialogState, person_id)
-        if row is None:
-            return False
-        self.session.delete(row)
+        """End the person's dialog; False when there was none."""
         self.session.flush()
-        return True
+        result = self.session.execute(_CLEAR_DIALOG, {"person_id": person_id})
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+_INSERT_AUDIT = insert(_table(AuditEntry))
 
 
 class AuditRepository(_Repository):
     def record(
         self, at: datetime, actor_id: int | None, action: str, subject: str, **detail: object
     ) -> None:
-        self.session.add(
-            AuditEntry(at=at, actor_id=actor_id, action=action, subject=subject, detail=detail)
+        self._insert(
+            _INSERT_AUDIT,
+            {
+                "at": at,
+                "actor_id": actor_id,
+                "action": action,
+                "subject": subject,
+                "detail": detail,
+            },
         )
 
     def for_subject(self, subject: str) -> Sequence[AuditEntry]:
@@ -386,8 +552,25 @@ class AuditRepository(_Repository):
         ).all()
 
 
+_OPEN_SPOT_CHECK = (
+    select(SpotCheck.id)
+    .where(
+        col(SpotCheck.cadre_id) == bindparam("cadre_id"),
+        col(SpotCheck.result).is_(None),
+        col(SpotCheck.deadline).is_not(None),
+        col(SpotCheck.deadline) > bindparam("now"),
+    )
+    .limit(1)
+)
+
+
 class SpotCheckRepository(_Repository):
     """明查暗访 (Art. 26.3): open checks by cadre, expired ones, and the year's results."""
+
+    def has_open(self, cadre_id: int, now: datetime) -> bool:
+        """Whether ``open_for`` would find a check: every location a cadre shares asks."""
+        found = self.session.exec(_OPEN_SPOT_CHECK, params={"cadre_id": cadre_id, "now": now})
+        return found.first() is not None
 
     def get(self, check_id: int) -> SpotCheck | None:
         return self.session.get(SpotCheck, check_id)

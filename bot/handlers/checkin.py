@@ -8,7 +8,6 @@ from bot.handlers.callbacks import ClaimVote, Done
 from bot.handlers.context import Context
 from bot.handlers.events import KeyButton
 from services import checkin as service
-from services.standing import onsite_days_in_year
 
 
 def location_keyboard(ctx: Context) -> list[list[KeyButton]]:
@@ -56,8 +55,8 @@ def location(ctx: Context) -> None:
         )
         return
     key = "checkin.again" if outcome.already_counted else "checkin.on_site"
-    year_total = onsite_days_in_year(ctx.uow, ctx.me, ctx.now.date())
-    ctx.say(key, remove_keyboard=True, village=outcome.village, total=year_total)
+    total = outcome.onsite_days_this_year
+    ctx.say(key, remove_keyboard=True, village=outcome.village, total=total)
     ctx.dialog("workrecord", "note")
     ctx.say("checkin.record_hint", buttons=[[ctx.button("button.done", Done("workrecord"))]])
 

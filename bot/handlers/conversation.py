@@ -163,11 +163,12 @@ class Conversations:
         response about to be returned (a refusal too: then it runs after the rollback of the
         conversation's writes), so marking the update handled and storing the replies
         commit together with what the conversation wrote, or not at all."""
-        person = uow.people.by_telegram_id(event.user_id)
+        person, dialog = uow.people.with_dialog(event.user_id)
         lang = self.catalog.language_for(person.language if person else None, event.language_code)
-        ctx = Context(uow, event, person, self._now(), lang, self.catalog)
+        ctx = Context(uow, event, person, self._now(), lang, self.catalog, open_dialog=dialog)
         try:
             self._route(ctx)
+            ctx.save_dialog()
             ctx.response.messages += render_notices(uow, self.catalog, ctx.notices)
             if before_commit is not None:
                 before_commit(uow, ctx.response)
@@ -210,7 +211,7 @@ class Conversations:
                 checkin.location(ctx)
         elif event.contact is not None:
             onboarding.already_bound(ctx)
-        elif (state := ctx.uow.dialogs.get(ctx.me.id)) is not None:
+        elif (state := ctx.open_dialog) is not None:
             DIALOGS[state.dialog](ctx, state.step, dict(state.data))
         elif event.photo_file_id is not None:
             ctx.say("hint.photo")

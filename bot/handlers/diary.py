@@ -20,11 +20,11 @@ def diary_command(ctx: Context, args: str) -> None:
 
 
 def _save(ctx: Context, text: str, photo: str | None) -> None:
-    entry = service.write_entry(
+    entry_id = service.write_entry(
         ctx.uow, ctx.me, text=text, photos=[photo] if photo else [], now=ctx.now
     )
-    count = len(service.month_entries(ctx.uow, ctx.me, ctx.now.date()))
-    ctx.dialog("diary", "photos", entry_id=entry.id)
+    count = service.month_count(ctx.uow, ctx.me, ctx.now.date())
+    ctx.dialog("diary", "photos", entry_id=entry_id)
     ctx.say(
         "diary.saved",
         count=count,

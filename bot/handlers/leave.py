@@ -50,7 +50,7 @@ def _submit(ctx: Context, start: date, end: date, reason: str) -> None:
 
 
 def pick(ctx: Context, data: PickDate | PickMonth) -> None:
-    state = ctx.uow.dialogs.get(ctx.me.id)
+    state = ctx.open_dialog
     if state is None or state.dialog != "leave" or state.step not in ("start", "end"):
         ctx.toast("error.stale_button")
         return

@@ -104,7 +104,7 @@ def in_person(ctx: Context, data: SpotInPerson) -> None:
 def location(ctx: Context) -> bool:
     """Answer the cadre's open spot check with this location (and record the check-in as
     usual); False when no check is open, so the caller does the ordinary check-in."""
-    if service.open_check(ctx.uow, ctx.me, ctx.now) is None:
+    if not service.has_open_check(ctx.uow, ctx.me, ctx.now):
         return False
     loc = ctx.event.location
     assert loc is not None

@@ -116,7 +116,7 @@ def test_claim_and_standing(uow_factory, people) -> None:  # noqa: ANN001
 def test_weekly_and_monthly_signatures_lock_entries(uow_factory, people) -> None:  # noqa: ANN001
     with uow_factory() as uow:
         cadre = uow.people.get(people["cadre"].id)
-        entry = diary.write_entry(uow, cadre, text="走访", photos=[], now=NOW)
+        entry_id = diary.write_entry(uow, cadre, text="走访", photos=[], now=NOW)
         uow.commit()
     with uow_factory() as uow:
         signer = uow.people.get(people["village_secretary"].id)
@@ -133,6 +133,6 @@ def test_weekly_and_monthly_signatures_lock_entries(uow_factory, people) -> None
     with uow_factory() as uow:
         cadre = uow.people.get(people["cadre"].id)
         with pytest.raises(DomainError, match="diary.locked"):
-            diary.attach_photo(uow, cadre, entry_id=entry.id, file_id="x")
+            diary.attach_photo(uow, cadre, entry_id=entry_id, file_id="x")
         signer = uow.people.get(people["village_secretary"].id)
         assert diary.awaiting_signature(uow, signer, NOW.date()) == []
