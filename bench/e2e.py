@@ -34,7 +34,7 @@ these rates, so the per-chat limit is not what is measured even where it is on.
     .venv/bin/python bench/e2e.py                  # SQLite; about 4 minutes
     bash bench/run.sh e2e.py                       # and PostgreSQL (throwaway cluster)
     .venv/bin/python bench/e2e.py --quick          # a smoke run, about a minute
-    .venv/bin/python bench/e2e.py --profile DIR    # py-spy on the bot during the burst
+    .venv/bin/python bench/e2e.py --profile DIR    # py-spy on the bot during each shape
     .venv/bin/python bench/e2e.py --sql-stats      # the bot's SQL per update
 
 Targets (from the issue): paced 100 updates/s with p99 < 250 ms; throughput at least half
@@ -858,8 +858,9 @@ async def run_cell(
             await run_phase(driver, child, plan(cadres[:50], 100), rate=None, drain=60)
             for name, work, rate, drain in shapes:
                 spy = None
-                if profile is not None and rate is None:
-                    out = profile / f"{kind}-{framework}-{backend}-{name}.txt"
+                if profile is not None:
+                    slug = name.replace("/", "-per-").replace(" ", "-")
+                    out = profile / f"{kind}-{framework}-{backend}-{slug}.txt"
                     spy = start_profiler(child.pid, out, profile_mode)
                     await asyncio.sleep(1.0)  # py-spy attaches
                 try:

@@ -16,12 +16,13 @@ update in flight, its replies go out in order, and different chats go on concurr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -71,6 +72,84 @@ def _unsent() -> Any:
     return and_(_O.c.sent_at.is_(None), _O.c.failed.is_(None))
 
 
+@functools.cache
+def _claim_statement(dialect: str) -> Any:
+    """The claim (see ``InboxRepository.claim``), built once per dialect with bind
+    parameters: building it (aliases, correlated ``EXISTS``, its cache key) on every call
+    cost more than running it."""
+    token, now = bindparam("token"), bindparam("now")
+    other = _I.alias("other")
+    blocked = (
+        exists()
+        .where(
+            other.c.chat_id == _I.c.chat_id,
+            other.c.update_id != _I.c.update_id,
+            or_(
+                and_(other.c.update_id < _I.c.update_id, other.c.handled_at.is_(None)),
+                and_(
+                    other.c.claim_token.is_not(None),
+                    other.c.claim_token != token,
+                    other.c.claimed_until >= now,
+                ),
+            ),
+        )
+        .correlate(_I)
+    )
+    replies_waiting = exists().where(_O.c.chat_id == _I.c.chat_id, _unsent()).correlate(_I)
+    claimable = and_(
+        _I.c.handled_at.is_(None),
+        or_(_I.c.claim_token.is_(None), _I.c.claim_token == token, _I.c.claimed_until < now),
+    )
+    candidates = (
+        select(_I.c.update_id)
+        .where(
+            claimable,
+            ~blocked,
+            ~replies_waiting,
+            _I.c.chat_id.not_in(bindparam("busy", expanding=True)),
+        )
+        .order_by(_I.c.update_id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+    claim = update(_I).values(
+        claim_token=token, claimed_until=bindparam("until"), attempts=_I.c.attempts + 1
+    )
+    if dialect == "postgresql":
+        chosen = candidates.with_for_update(skip_locked=True, of=_I).cte("chosen")
+        claim = claim.where(_I.c.update_id == chosen.c.update_id, claimable)
+    else:
+        claim = claim.where(_I.c.update_id.in_(candidates.scalar_subquery()), claimable)
+    return claim.returning(_I.c.update_id, _I.c.chat_id, _I.c.payload, _I.c.attempts)
+
+
+@functools.cache
+def _mark_handled_statement() -> Any:
+    token = bindparam("token")
+    return (
+        update(_I)
+        .where(
+            _I.c.update_id == bindparam("update"),
+            _I.c.claim_token == token,
+            _I.c.handled_at.is_(None),
+        )
+        .values(
+            handled_at=bindparam("handled_at"),
+            outcome=bindparam("outcome"),
+            error=bindparam("error"),
+            handled_by=token,
+        )
+    )
+
+
+@functools.cache
+def _release_statement() -> Any:
+    return (
+        update(_I)
+        .where(_I.c.update_id == bindparam("update"), _I.c.claim_token == bindparam("token"))
+        .values(claim_token=None, claimed_until=None)
+    )
+
+
 class InboxRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -114,46 +193,16 @@ class InboxRepository:
         nothing in flight (see the module docstring); ``busy_chats`` are chats this process
         is working on. A row this token already holds (a release that failed) is taken
         again unless its chat is busy."""
-        other = _I.alias("other")
-        blocked = (
-            exists()
-            .where(
-                other.c.chat_id == _I.c.chat_id,
-                other.c.update_id != _I.c.update_id,
-                or_(
-                    and_(other.c.update_id < _I.c.update_id, other.c.handled_at.is_(None)),
-                    and_(
-                        other.c.claim_token.is_not(None),
-                        other.c.claim_token != token,
-                        other.c.claimed_until >= now,
-                    ),
-                ),
-            )
-            .correlate(_I)
-        )
-        replies_waiting = exists().where(_O.c.chat_id == _I.c.chat_id, _unsent()).correlate(_I)
-        claimable = and_(
-            _I.c.handled_at.is_(None),
-            or_(
-                _I.c.claim_token.is_(None),
-                _I.c.claim_token == token,
-                _I.c.claimed_until < now,
-            ),
-        )
-        conditions = [claimable, ~blocked, ~replies_waiting]
-        if busy_chats:
-            conditions.append(_I.c.chat_id.not_in(list(busy_chats)))
-        candidates = select(_I.c.update_id).where(*conditions).order_by(_I.c.update_id).limit(limit)
-        claim = update(_I).values(
-            claim_token=token, claimed_until=until, attempts=_I.c.attempts + 1
-        )
-        if _dialect(self.session) == "postgresql":
-            chosen = candidates.with_for_update(skip_locked=True, of=_I).cte("chosen")
-            claim = claim.where(_I.c.update_id == chosen.c.update_id, claimable)
-        else:
-            claim = claim.where(_I.c.update_id.in_(candidates.scalar_subquery()), claimable)
-        claim = claim.returning(_I.c.update_id, _I.c.chat_id, _I.c.payload, _I.c.attempts)
-        rows = self.session.execute(claim).all()
+        rows = self.session.execute(
+            _claim_statement(_dialect(self.session)),
+            {
+                "token": token,
+                "now": now,
+                "until": until,
+                "limit": limit,
+                "busy": sorted(busy_chats),
+            },
+        ).all()
         return sorted(
             (
                 ClaimedUpdate(r.update_id, r.chat_id, dict(r.payload or {}), r.attempts)
@@ -168,23 +217,20 @@ class InboxRepository:
         """Record the update as handled (the claim stays until the replies are out); False
         if this token no longer holds it (its lease lapsed and another worker took it)."""
         result = self.session.execute(
-            update(_I)
-            .where(
-                _I.c.update_id == update_id,
-                _I.c.claim_token == token,
-                _I.c.handled_at.is_(None),
-            )
-            .values(handled_at=now, outcome=outcome, error=error, handled_by=token)
+            _mark_handled_statement(),
+            {
+                "update": update_id,
+                "token": token,
+                "handled_at": now,
+                "outcome": outcome,
+                "error": error,
+            },
         )
         return result.rowcount == 1
 
     def release(self, update_id: int, token: str) -> None:
         """Hand the update's chat back (its replies are out, or handling must be retried)."""
-        self.session.execute(
-            update(_I)
-            .where(_I.c.update_id == update_id, _I.c.claim_token == token)
-            .values(claim_token=None, claimed_until=None)
-        )
+        self.session.execute(_release_statement(), {"update": update_id, "token": token})
 
     def renew(
         self,

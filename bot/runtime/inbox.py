@@ -33,7 +33,7 @@ import contextlib
 import logging
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -167,6 +167,10 @@ class Inbox:
         self._held_replies: set[int] = set()  # claimed replies being sent (leases renewed)
         self._sending: set[int] = set()  # chats the courier is sending to
         self._ready: deque[ClaimedUpdate] = deque()  # claimed, waiting for a free worker
+        self._claim_lock = asyncio.Lock()  # one claim at a time: ``_busy`` stays exact
+        self._may_claim = True  # something may be claimable (see ``_claimer``)
+        self._more = False  # the last claim was full: more may be waiting
+        self._waiting: dict[int, int] = {}  # chats with updates stored here, not yet claimed
         self._read: dict[int, Incoming | None] = {}  # updates read when stored (no re-parse)
         self._settling: list[tuple[Settlement, asyncio.Future[None]]] = []
         self._settler: asyncio.Task[None] | None = None
@@ -184,6 +188,7 @@ class Inbox:
         """Release claims left by a dead process (SQLite only: one process uses the file,
         so any claim found belongs to one that is gone), then start claiming."""
         self._stopping = False
+        self._may_claim = True
         if self._executor is None:
             self._executor = ThreadPoolExecutor(
                 max_workers=self.settings.workers + 8, thread_name_prefix="inbox"
@@ -219,6 +224,7 @@ class Inbox:
             executor.shutdown(wait=False)
 
     def wake(self) -> None:
+        self._may_claim = True
         self._wake.set()
 
     # -- storing -----------------------------------------------------------------------------
@@ -239,17 +245,42 @@ class Inbox:
         self._read[update_id] = event
         return NewUpdate(update_id, event.chat_id, payload)
 
-    def _store(self, updates: list[NewUpdate]) -> int:
+    def _store(
+        self, updates: list[NewUpdate], limit: int = 0, busy: Collection[int] = ()
+    ) -> tuple[int, list[ClaimedUpdate]]:
+        """Store a batch and, when workers are free, claim in the same transaction what can
+        be handled now: at a trickle of updates that saves a transaction per update."""
+        now = _now()
         with self.uow_factory() as uow:
-            new = uow.inbox.store(updates, _now())
+            new = uow.inbox.store(updates, now)
+            claimed: list[ClaimedUpdate] = []
+            if new and limit > 0:
+                claimed = uow.inbox.claim(
+                    self.token, now, now + self.settings.lease, limit, busy_chats=busy
+                )
             uow.commit()
+        return new, claimed
+
+    async def _store_and_take(self, updates: list[NewUpdate], *, forever: bool) -> int:
+        """Store ``updates`` (see ``_store``), take what was claimed, and remember which
+        chats have updates waiting so a chat handed back is looked at again."""
+        async with self._claim_lock:
+            limit = self._claim_room()
+            new, claimed = await self._db(
+                self._store, updates, limit, set(self._busy), forever=forever
+            )
+            for update in updates:
+                if update.outcome is None:
+                    self._waiting[update.chat_id] = self._waiting.get(update.chat_id, 0) + 1
+            self._take(claimed, limit)
+        self._start_ready()
+        self._wake.set()
         return new
 
     async def accept(self, payload: dict[str, Any]) -> None:
         """Store one update posted to the webhook (raises if the database is down: the
         endpoint then answers an error and Telegram posts the update again)."""
-        await self._thread(self._store, [self._new_update(payload)])
-        self._wake.set()
+        await self._store_and_take([self._new_update(payload)], forever=False)
 
     async def poll(self) -> None:
         """getUpdates until cancelled: store each batch, then confirm it (the next call's
@@ -273,44 +304,71 @@ class Inbox:
             if not raw:
                 continue
             batch = [self._new_update(payload) for payload in raw]
-            new = await self._db(self._store, batch, forever=True)
+            new = await self._store_and_take(batch, forever=True)
             offset = max(u.update_id for u in batch) + 1
             log.debug("stored %d updates (%d new), confirming up to %d", len(batch), new, offset)
-            self._wake.set()
 
     # -- claiming and handling -------------------------------------------------------------
 
+    def _claim_room(self) -> int:
+        """How many updates to claim now: none while a claimed one waits for a worker or
+        every worker is busy; otherwise up to twice the workers (within ``in_flight``)."""
+        if self._ready or self._handling >= self.settings.workers or self._stopping:
+            return 0
+        return max(
+            0,
+            min(
+                2 * self.settings.workers - self._handling,
+                self.settings.in_flight - len(self._busy),
+            ),
+        )
+
+    def _take(self, claimed: list[ClaimedUpdate], limit: int) -> None:
+        for item in claimed:
+            self._busy.add(item.chat_id)
+            self._held_updates.add(item.update_id)
+            self._ready.append(item)
+            left = self._waiting.get(item.chat_id, 0) - 1
+            if left > 0:
+                self._waiting[item.chat_id] = left
+            else:
+                self._waiting.pop(item.chat_id, None)
+        # A full claim may have left more behind: claim again when a worker is free.
+        self._more = limit > 0 and len(claimed) == limit
+
     async def _claimer(self) -> None:
-        """Claim updates in batches of up to twice the workers while any worker is free and
-        nothing claimed is waiting; a worker that finishes starts the next claimed update
-        itself, so under load a claim transaction serves many updates."""
+        """Claim updates in batches of up to twice the workers, only when something may be
+        claimable (updates stored, a chat with updates waiting handed back, a slot freed
+        after a full claim, or ``idle_poll`` passed: what other processes stored); a worker
+        that finishes starts the next claimed update itself, so under load one claim
+        transaction serves many updates and at a trickle none is run in vain."""
         delay = 0.5
         while not self._stopping:
             self._wake.clear()
             self._start_ready()
-            want = min(
-                2 * self.settings.workers - self._handling - len(self._ready),
-                self.settings.in_flight - len(self._busy),
-            )
-            claimed: list[ClaimedUpdate] = []
-            if want > 0 and self._handling < self.settings.workers and not self._ready:
+            if self._may_claim and self._claim_room() > 0:
+                self._may_claim = False
                 try:
-                    claimed = await self._thread(self._claim, want, set(self._busy))
+                    async with self._claim_lock:
+                        limit = self._claim_room()
+                        claimed = await self._thread(self._claim, limit, set(self._busy))
+                        self._take(claimed, limit)
                 except Exception as exc:
+                    self._may_claim = True
                     log.warning("cannot claim updates (%s); retrying in %.1fs", brief(exc), delay)
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 5.0)
                     continue
                 delay = 0.5
-            for item in claimed:
-                self._busy.add(item.chat_id)
-                self._held_updates.add(item.update_id)
-                self._ready.append(item)
-            self._start_ready()
-            if claimed and len(claimed) == want:
-                continue  # there may be more
-            with contextlib.suppress(TimeoutError):
+                self._start_ready()
+                if self._more:
+                    self._may_claim = True
+                    if self._claim_room() > 0:
+                        continue
+            try:
                 await asyncio.wait_for(self._wake.wait(), self.settings.idle_poll)
+            except TimeoutError:
+                self._may_claim = True  # look for what other processes stored
 
     def _start_ready(self) -> None:
         while self._ready and self._handling < self.settings.workers and not self._stopping:
@@ -337,12 +395,15 @@ class Inbox:
         is freed once the transaction is done: a chat waiting for its flood limit or a 429
         keeps its chat, not a slot."""
         release = False
+        handled = None
         try:
             try:
                 handled = await self._handle(item)
             finally:
                 self._handling -= 1
                 self._start_ready()
+                if self._more:  # the slot may take one of the updates left behind
+                    self._may_claim = True
                 self._wake.set()
             if handled is not None:
                 release = True
@@ -362,6 +423,8 @@ class Inbox:
                     await self._settle_together(Settlement(update_id=item.update_id))
             self._held_updates.discard(item.update_id)
             self._busy.discard(item.chat_id)
+            if handled is None or item.chat_id in self._waiting:
+                self._may_claim = True  # the update is to be retried, or the chat's next can go
             self._wake.set()
 
     async def _handle(
@@ -567,7 +630,8 @@ class Inbox:
         finally:
             self._sending.discard(chat_id)
             self._courier_wake.set()
-            self._wake.set()  # the chat's next update may now be claimed
+            self._may_claim = True  # the chat's next update may now be claimed
+            self._wake.set()
 
     def _claim_orphans(self, limit: int) -> list[ClaimedReply]:
         now = _now()
