@@ -228,9 +228,12 @@ class AiogramRuntime(InboxRuntime):
             allowed_updates=ALLOWED_UPDATES,
             request_timeout=int(self.bot.session.timeout + timeout),
         )
+        self._fetched.clear()
+        for update in updates:
+            self.remember(update.update_id, lambda u=update: incoming_from_update(u))
         return [u.model_dump(mode="json", by_alias=True, exclude_none=True) for u in updates]
 
-    def read(self, payload: dict[str, Any]) -> Incoming | None:
+    def parse(self, payload: dict[str, Any]) -> Incoming | None:
         return incoming_from_update(Update.model_validate(payload, context={"bot": self.bot}))
 
     def is_fatal(self, exc: Exception) -> bool:

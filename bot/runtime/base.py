@@ -61,6 +61,7 @@ class InboxRuntime:
         self._stop = asyncio.Event()
         self._finished: asyncio.Event | None = None  # set while run_* is running
         self._webhook_secret: str | None = None
+        self._fetched: dict[int, Incoming | None] = {}  # the last getUpdates batch, read
 
     # -- what a framework supplies -----------------------------------------------------------
 
@@ -74,7 +75,26 @@ class InboxRuntime:
         raise NotImplementedError
 
     def read(self, payload: dict[str, Any]) -> Incoming | None:
+        """The ``Incoming`` of a raw update: for an update of the last getUpdates batch the
+        one read from the framework's models already (parsing an update twice cost as
+        much as the rest of storing it), otherwise ``parse``."""
+        update_id = payload.get("update_id")
+        if update_id in self._fetched:
+            return self._fetched.pop(update_id)
+        return self.parse(payload)
+
+    def parse(self, payload: dict[str, Any]) -> Incoming | None:
+        """The ``Incoming`` of a raw update; None for a kind the bot does not handle.
+        Raises if the payload is not a valid update."""
         raise NotImplementedError
+
+    def remember(self, update_id: int, read: Callable[[], Incoming | None]) -> None:
+        """Keep the ``Incoming`` of a fetched update for ``read``; one the framework parsed
+        but we cannot read is left for ``parse`` to fail on (and the inbox to record)."""
+        try:
+            self._fetched[update_id] = read()
+        except Exception:  # noqa: BLE001 - reported when the inbox reads it
+            self._fetched.pop(update_id, None)
 
     def is_fatal(self, exc: Exception) -> bool:
         return False

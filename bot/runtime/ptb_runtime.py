@@ -263,9 +263,12 @@ class PtbRuntime(InboxRuntime):
         updates = await self.bot.get_updates(
             offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES
         )
+        self._fetched.clear()
+        for update in updates:
+            self.remember(update.update_id, lambda u=update: incoming_from_update(u))
         return [json.loads(u.to_json()) for u in updates]
 
-    def read(self, payload: dict[str, Any]) -> Incoming | None:
+    def parse(self, payload: dict[str, Any]) -> Incoming | None:
         return incoming_from_update(Update.de_json(payload, self.bot))
 
     def is_fatal(self, exc: Exception) -> bool:
