@@ -13,6 +13,7 @@ peak (``VmHWM``).
     .venv/bin/python bench/memory.py                 # 500 and 100,000 people, SQLite
     bash bench/run.sh memory.py                      # and 100,000 on PostgreSQL
     .venv/bin/python bench/memory.py --rosters 100000 --scheduler   # and with the scheduler
+    .venv/bin/python bench/memory.py --rosters 100000 --scheduler-only   # that row alone
 
 The scheduler is off by default because what it does at start-up depends on the wall
 clock (a catch-up of a sweep due within its window runs at once, over the whole roster);
@@ -137,7 +138,9 @@ async def bench(args: argparse.Namespace) -> list[Row]:
     runs = [(backend, roster, False) for backend in backends for roster in args.rosters]
     # The small rosters are the SQLite baseline only; the scheduler rows the largest roster.
     runs = [r for r in runs if r[0] == "sqlite" or r[1] == max(args.rosters)]
-    if args.scheduler:
+    if args.scheduler_only:
+        runs = []
+    if args.scheduler or args.scheduler_only:
         runs.append(("sqlite", max(args.rosters), True))
     for backend, roster, scheduler in runs:
         for framework in args.frameworks:
@@ -174,7 +177,7 @@ async def bench(args: argparse.Namespace) -> list[Row]:
             )
     # The frameworks' own share: the bare echo bots after as many updates.
     users = [Cadre(FIRST_USER_ID + n, 30.0, 100.0) for n in range(args.updates)]
-    for framework in args.frameworks:
+    for framework in [] if args.scheduler_only else args.frameworks:
         startup, start, after, peak, handled = await measure(
             "echo", framework, "sqlite:///unused.db", users, args.updates, args.workdir, False
         )
@@ -205,6 +208,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--frameworks", nargs="+", default=list(FRAMEWORKS), choices=FRAMEWORKS)
     parser.add_argument(
         "--scheduler", action="store_true", help="add the largest roster with the scheduler on"
+    )
+    parser.add_argument(
+        "--scheduler-only",
+        action="store_true",
+        help="only the largest roster with the scheduler on (no other rows, no echo bots)",
     )
     parser.add_argument("--workdir", type=Path, default=None, help="databases and bot logs")
     parser.add_argument("--append", type=Path, default=None, help="append the table here")

@@ -25,6 +25,7 @@ def sweep_assessment_season(
     *,
     zone: ZoneInfo = DEFAULT_ZONE,
     dry_run: bool = False,
+    keep: bool = True,
 ) -> list[Draft]:
     today = day_of(as_of, zone)
     if today.month <= 6:
@@ -34,9 +35,13 @@ def sweep_assessment_season(
     kind = f"assessment_{season}"
 
     def plan(uow: UnitOfWork) -> list[Draft]:
-        cadres = q.postings(uow.session, today, today)
-        per_township = Counter(c.township_id for c in cadres)
-        names = {c.township_id: c.township for c in cadres}
+        per_township: Counter[int] = Counter()
+        names: dict[int, str] = {}
+        cadres = 0
+        for posted in q.posting_batches(uow.session, today, today):  # counts, not rows
+            cadres += len(posted)
+            per_township.update(c.township_id for c in posted)
+            names.update((c.township_id, c.township) for c in posted)
         drafts = []
         for h in q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES]):
             params = {"year": today.year, "deadline": deadline.isoformat()}
@@ -47,8 +52,8 @@ def sweep_assessment_season(
                 params |= {"township": names[h.township_id], "cadres": per_township[h.township_id]}
             else:
                 key = f"reminder.{kind}_district"
-                params |= {"cadres": len(cadres), "townships": len(per_township)}
+                params |= {"cadres": cadres, "townships": len(per_township)}
             drafts.append(Draft(h.person_id, kind, period, {"key": key, "params": params}))
         return drafts
 
-    return run_sweep(uow_factory, "assessment", plan, dry_run=dry_run)
+    return run_sweep(uow_factory, "assessment", plan, dry_run=dry_run, keep=keep)

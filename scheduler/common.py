@@ -1,10 +1,16 @@
 """What every sweep shares: one transaction per sweep, the as-of moment, period keys.
 
-A sweep is a plain function ``sweep_x(uow_factory, as_of, *, zone, dry_run) -> [Draft]``:
-it plans the reminders due as of that moment from a handful of roster-wide queries and
-stores them in the outbox, where the unique (recipient, kind, period) key makes running
-it again harmless. ``dry_run`` plans and inserts inside the transaction, returns what
-would be new, and rolls back: it shows exactly what a real run would add.
+A sweep is a plain function ``sweep_x(uow_factory, as_of, *, zone, dry_run, keep) ->
+[Draft]``: it plans the reminders due as of that moment from a handful of roster-wide
+queries and stores them in the outbox, where the unique (recipient, kind, period) key makes
+running it again harmless. ``dry_run`` plans and inserts inside the transaction, returns
+what would be new, and rolls back: it shows exactly what a real run would add.
+
+Plans are generators: their drafts are stored ``SWEEP_CHUNK`` at a time as they are made
+(``services.outbox.enqueue_in_chunks``), in the sweep's one transaction, so memory holds
+the roster-wide figures and one chunk, never every draft, row and encoded payload of a
+sweep at once (a 400,000-reminder catch-up otherwise took a bot process past 900 MB).
+``keep=False`` (the scheduler process) returns no drafts, only logs how many were new.
 """
 
 from __future__ import annotations
@@ -15,42 +21,48 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from domain.roles import Role
-from services.outbox import Draft, enqueue
+from services.outbox import Draft, enqueue_in_chunks
 from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+L = TypeVar("L", bound=tuple[Any, ...])
 
 UowFactory = Callable[[], UnitOfWork]
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
 DISTRICT_ROLES = (Role.ORG_DEPT, Role.POVERTY_BUREAU)
 #: The longest list a message carries before "… and N more" (Telegram's 4096 characters).
 MAX_LINES = 40
+#: Drafts a sweep stores at a time (read when a sweep runs, so tests can shrink it).
+SWEEP_CHUNK = 5_000
 
 
 def run_sweep(
     uow_factory: UowFactory,
     name: str,
-    plan: Callable[[UnitOfWork], list[Draft]],
+    plan: Callable[[UnitOfWork], Iterable[Draft]],
     *,
     dry_run: bool = False,
+    keep: bool = True,
 ) -> list[Draft]:
-    """Plan and store one sweep in one transaction; returns the drafts that were new."""
+    """Plan and store one sweep in one transaction, chunk by chunk as the plan yields its
+    drafts; returns the drafts that were new (none with ``keep=False``)."""
     with uow_factory() as uow, collector_paused():
         if not q.try_sweep_lock(uow.session, name):
             log.info("sweep %s is running in another scheduler; skipped", name)
             return []
-        new = enqueue(uow, plan(uow))
+        with q.sweep_reads(uow.session):
+            count, new = enqueue_in_chunks(uow, plan(uow), chunk_size=SWEEP_CHUNK, keep=keep)
         if dry_run:
             uow.rollback()
         else:
             uow.commit()
-    log.info("sweep %s: %d new reminders%s", name, len(new), " (dry run)" if dry_run else "")
+    log.info("sweep %s: %d new reminders%s", name, count, " (dry run)" if dry_run else "")
     return new
 
 
@@ -116,3 +128,30 @@ def by_place(holders: Iterable[q.HolderRow], role: str, field: str) -> dict[int,
 def with_more(items: list[T], limit: int = MAX_LINES) -> tuple[list[T], int]:
     """At most ``limit`` items, and how many were left out."""
     return items[:limit], max(0, len(items) - limit)
+
+
+class FirstLines(Generic[L]):
+    """The ``limit`` smallest of a stream of lines (tuples whose first fields are their sort
+    key and whose ties are broken by a unique field such as the person id), and how many
+    there were: ``with_more`` of the sorted stream, without holding it all. A sweep going
+    batch by batch through 100,000 cadres keeps a township's first lines this way."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.count = 0
+        self._lines: list[L] = []
+
+    def add(self, line: L) -> None:
+        self.count += 1
+        self._lines.append(line)
+        if len(self._lines) >= 2 * self.limit:  # sorting now and then keeps this amortised
+            self._cut()
+
+    def _cut(self) -> None:
+        self._lines.sort()
+        del self._lines[self.limit :]
+
+    def first(self) -> tuple[list[L], int]:
+        """The first lines in order, and how many were left out."""
+        self._cut()
+        return list(self._lines), self.count - len(self._lines)

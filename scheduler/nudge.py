@@ -3,6 +3,7 @@ site and is not on approved leave is reminded while the day can still count (Art
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -21,30 +22,30 @@ def sweep_daily_nudge(
     *,
     zone: ZoneInfo = DEFAULT_ZONE,
     dry_run: bool = False,
+    keep: bool = True,
 ) -> list[Draft]:
     """Period key: the day (``2026-11-30``); the nudge expires at the day's end, when it
     could no longer make the day count."""
     day = day_of(as_of, zone)
 
-    def plan(uow: UnitOfWork) -> list[Draft]:
+    def plan(uow: UnitOfWork) -> Iterator[Draft]:
         if not load_calendar(uow).is_workday(day):
-            return []
-        posted = q.postings(uow.session, day, day)
+            return
         on_site = q.onsite_on(uow.session, day)
         on_leave = set(q.approved_leaves(uow.session, day, day))
-        return [
-            Draft(
-                p.person_id,
-                KIND,
-                day.isoformat(),
-                {
-                    "key": "reminder.checkin_nudge",
-                    "params": {"village": p.village, "day": day.isoformat()},
-                },
-                not_after=end_of_day(day, zone),
-            )
-            for p in posted
-            if p.person_id not in on_site and p.person_id not in on_leave
-        ]
+        for posted in q.posting_batches(uow.session, day, day):
+            for p in posted:
+                if p.person_id in on_site or p.person_id in on_leave:
+                    continue
+                yield Draft(
+                    p.person_id,
+                    KIND,
+                    day.isoformat(),
+                    {
+                        "key": "reminder.checkin_nudge",
+                        "params": {"village": p.village, "day": day.isoformat()},
+                    },
+                    not_after=end_of_day(day, zone),
+                )
 
-    return run_sweep(uow_factory, "daily_nudge", plan, dry_run=dry_run)
+    return run_sweep(uow_factory, "daily_nudge", plan, dry_run=dry_run, keep=keep)

@@ -42,6 +42,7 @@ def sweep_leave_overdue(
     *,
     zone: ZoneInfo = DEFAULT_ZONE,
     dry_run: bool = False,
+    keep: bool = True,
 ) -> list[Draft]:
     """``as_of`` is a moment (a bare date means the end of that day)."""
     now = moment_of(as_of, zone)
@@ -109,4 +110,4 @@ def sweep_leave_overdue(
             ]
         return drafts
 
-    return run_sweep(uow_factory, "leave_overdue", plan, dry_run=dry_run)
+    return run_sweep(uow_factory, "leave_overdue", plan, dry_run=dry_run, keep=keep)

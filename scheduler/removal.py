@@ -9,6 +9,7 @@ day of the previous month is still judged against that month.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -45,53 +46,62 @@ def sweep_removal_triggers(
     *,
     zone: ZoneInfo = DEFAULT_ZONE,
     dry_run: bool = False,
+    keep: bool = True,
 ) -> list[Draft]:
     through = day_of(as_of, zone) - timedelta(days=1)
     month = Period.month(through.year, through.month)
     year = Period.year(through.year)
 
-    def plan(uow: UnitOfWork) -> list[Draft]:
+    month_check = (MONTH_KIND, month_key(through), MONTHLY_ABSENCE_LIMIT)
+    year_check = (YEAR_KIND, str(through.year), YEARLY_ABSENCE_LIMIT)
+
+    def plan(uow: UnitOfWork) -> Iterator[Draft]:
         calendar = load_calendar(uow)
         holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES])
         secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
         district = [h.person_id for h in holders if h.role in DISTRICT_ROLES]
-        checks = (
-            (
-                MONTH_KIND,
-                month,
-                month_key(through),
-                monthly_removal_triggered,
-                MONTHLY_ABSENCE_LIMIT,
-            ),
-            (YEAR_KIND, year, str(through.year), yearly_removal_triggered, YEARLY_ABSENCE_LIMIT),
-        )
-        # The latest posting overlapping the year is, for anyone posted this month, the
-        # latest overlapping the month too: one roster query serves both checks.
-        in_year = q.postings(uow.session, year.first, through)
-        in_month = [c for c in in_year if c.end is None or c.end >= month.first]
-        drafts = []
-        for kind, period, key, triggered, limit in checks:
-            cadres = in_month if kind == MONTH_KIND else in_year
-            figures = attendance_figures(uow, cadres, period, as_of=through, calendar=calendar)
-            for c in cadres:
-                absent = figures[c.person_id].absent_workdays
-                if not triggered(absent):
-                    continue
-                payload = {
-                    "key": f"reminder.{kind}",
-                    "params": {
-                        "name": c.name,
-                        "village": c.village,
-                        "township": c.township,
-                        "unit": c.unit,
-                        "absent": absent,
-                        "limit": limit,
-                        "period": key,
-                        "through": through.isoformat(),
-                    },
-                }
-                for recipient in [*district, *secretaries.get(c.township_id, [])]:
-                    drafts.append(Draft(recipient, kind, f"{key}:c{c.person_id}", payload))
-        return drafts
 
-    return run_sweep(uow_factory, "removal", plan, dry_run=dry_run)
+        def drafts(check: tuple[str, str, int], c: q.PostingRow, absent: int) -> Iterator[Draft]:
+            kind, key, limit = check
+            payload = {
+                "key": f"reminder.{kind}",
+                "params": {
+                    "name": c.name,
+                    "village": c.village,
+                    "township": c.township,
+                    "unit": c.unit,
+                    "absent": absent,
+                    "limit": limit,
+                    "period": key,
+                    "through": through.isoformat(),
+                },
+            }
+            for recipient in [*district, *secretaries.get(c.township_id, [])]:
+                yield Draft(recipient, kind, f"{key}:c{c.person_id}", payload)
+
+        # The latest posting overlapping the year is, for anyone posted this month, the
+        # latest overlapping the month too: one roster read serves both checks, a batch of
+        # cadres at a time. Every month trigger goes out before every year trigger (the
+        # order rows are sent in), so a batch's year triggers wait as (id, absent days),
+        # and their postings are read again, for them alone, at the end.
+        yearly: dict[int, int] = {}
+        for in_year in q.posting_batches(uow.session, year.first, through):
+            in_month = [c for c in in_year if c.end is None or c.end >= month.first]
+            figures = attendance_figures(uow, in_month, month, as_of=through, calendar=calendar)
+            for c in in_month:
+                absent = figures[c.person_id].absent_workdays
+                if monthly_removal_triggered(absent):
+                    yield from drafts(month_check, c, absent)
+            figures = attendance_figures(uow, in_year, year, as_of=through, calendar=calendar)
+            for c in in_year:
+                absent = figures[c.person_id].absent_workdays
+                if yearly_removal_triggered(absent):
+                    yearly[c.person_id] = absent
+        ids = list(yearly)
+        for i in range(0, len(ids), q.BATCH_SIZE):
+            for c in q.postings(
+                uow.session, year.first, through, person_ids=ids[i : i + q.BATCH_SIZE]
+            ):
+                yield from drafts(year_check, c, yearly[c.person_id])
+
+    return run_sweep(uow_factory, "removal", plan, dry_run=dry_run, keep=keep)

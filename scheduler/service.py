@@ -118,10 +118,12 @@ class SchedulerService:
         await self.drain()
 
     async def _sweep(self, entry: Entry, as_of: datetime) -> None:
+        """Run one sweep in a worker thread. ``keep=False``: the new drafts are only
+        counted, as holding a whole roster's would cost the bot's process hundreds of MB."""
         sweep = BY_NAME[entry.sweep]
         try:
             await asyncio.to_thread(
-                sweep.run, self.uow_factory, as_of, zone=self.clock.zone, dry_run=False
+                sweep.run, self.uow_factory, as_of, zone=self.clock.zone, dry_run=False, keep=False
             )
         except Exception:  # one sweep failing (say, a calendar gap) must not stop the others
             log.exception("sweep %s as of %s failed", entry.name, as_of.isoformat())

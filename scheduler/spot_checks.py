@@ -18,6 +18,7 @@ def sweep_spot_check_expiry(
     *,
     zone: ZoneInfo = DEFAULT_ZONE,
     dry_run: bool = False,
+    keep: bool = True,
 ) -> list[Draft]:
     """Close the checks whose window has passed by ``as_of``. Only a moment can close a
     30-minute window, so a bare date (``remind --as-of DAY``) and a dry run close nothing."""

@@ -3,30 +3,37 @@ and on-site paces they are and what would catch up; each village secretary's dia
 awaiting the weekly signature; each township secretary's summary of their cadres.
 
 The figures are those of ``services.standing`` (what /status shows), computed for the
-whole roster from a handful of grouped queries.
+whole roster from a handful of grouped queries, a batch of cadres at a time
+(``storage.sweeps.posting_batches``): each batch's standings become its cadres' drafts and
+are then dropped, and the villages' and townships' messages are built from what the
+batches left behind (counts, and the few lines a township message shows), so a Monday at
+100,000 cadres never holds every cadre's standing at once.
 """
 
 from __future__ import annotations
 
 import calendar as _cal
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from domain.attendance import AttendanceFigures, Period
+from domain.calendar import WorkdayCalendar
 from domain.pace import Pace, diary_pace, onsite_pace
 from domain.roles import Role
 from scheduler.common import (
     DEFAULT_ZONE,
+    MAX_LINES,
+    FirstLines,
     UowFactory,
     by_place,
     day_of,
     end_of_day,
     run_sweep,
     week_key,
-    with_more,
 )
 from services.calendar import load_calendar
 from services.figures import attendance_figures, leave_days_by_person, onsite_days_between
@@ -58,37 +65,77 @@ class CadreStanding(NamedTuple):
         return self.onsite.behind or self.diaries.behind
 
 
+@dataclass(frozen=True)
+class _Shared:
+    """What every batch's standings read: roster-wide figures kept small (a few ints per
+    cadre), the pace memos, and the day's constants."""
+
+    today: date
+    month: Period
+    calendar: WorkdayCalendar
+    diaries: dict[int, q.DiaryWindow]
+    leave_year: dict[int, int]
+    pending: dict[int, int]
+    onsite: Callable[[int, date], Pace]
+    written: Callable[[int], Pace]
+
+
+def _shared(uow: UnitOfWork, today: date, diaries: dict[int, q.DiaryWindow] | None) -> _Shared:
+    month = Period.month(today.year, today.month)
+    if diaries is None:
+        diaries = q.diary_window(uow.session, today - SIGNOFF_LOOKBACK, month.first, today)
+    return _Shared(
+        today,
+        month,
+        load_calendar(uow),
+        diaries,
+        leave_days_by_person(uow, Period.year(today.year)),
+        q.pending_requests_by_applicant(uow.session),
+        _memo(lambda done, start: onsite_pace(done, today, start)),
+        _memo(lambda done: diary_pace(done, today)),
+    )
+
+
+def _batch_standings(
+    uow: UnitOfWork, posted: list[PostingRow], shared: _Shared
+) -> list[CadreStanding]:
+    """The standings of one batch of cadres (their figures read for them alone)."""
+    today = shared.today
+    ids = [p.person_id for p in posted]
+    onsite_year = onsite_days_between(uow, date(today.year, 1, 1), today, ids)
+    absences = attendance_figures(
+        uow, posted, shared.month, as_of=today - timedelta(days=1), calendar=shared.calendar
+    )
+    no_diaries = q.DiaryWindow()
+    jan1 = date(today.year, 1, 1)  # the on-site pace counts from the later of this and start
+    return [
+        CadreStanding(
+            p,
+            shared.onsite(onsite_year.get(p.person_id, 0), max(p.start, jan1)),
+            shared.written(shared.diaries.get(p.person_id, no_diaries).written_this_month),
+            absences[p.person_id],
+            shared.leave_year.get(p.person_id, 0),
+            shared.pending.get(p.person_id, 0),
+        )
+        for p in posted
+    ]
+
+
+def _standing_batches(
+    uow: UnitOfWork, today: date, shared: _Shared
+) -> Iterator[list[CadreStanding]]:
+    for posted in q.posting_batches(uow.session, today, today):
+        yield _batch_standings(uow, posted, shared)
+
+
 def standings(
     uow: UnitOfWork, today: date, diaries: dict[int, q.DiaryWindow] | None = None
 ) -> list[CadreStanding]:
     """``services.standing.standing`` for every cadre posted today (``diaries``: the
-    ``storage.sweeps.diary_window`` of the last ``SIGNOFF_LOOKBACK`` days, if read already)."""
-    session = uow.session
-    posted = q.postings(session, today, today)
-    onsite_year = onsite_days_between(uow, date(today.year, 1, 1), today)
-    month = Period.month(today.year, today.month)
-    absences = attendance_figures(
-        uow, posted, month, as_of=today - timedelta(days=1), calendar=load_calendar(uow)
-    )
-    if diaries is None:
-        diaries = q.diary_window(session, today - SIGNOFF_LOOKBACK, month.first, today)
-    leave_year = leave_days_by_person(uow, Period.year(today.year))
-    pending = q.pending_requests_by_applicant(session)
-    no_diaries = q.DiaryWindow()
-    jan1 = date(today.year, 1, 1)  # the on-site pace counts from the later of this and start
-    onsite = _memo(lambda done, start: onsite_pace(done, today, start))
-    written = _memo(lambda done: diary_pace(done, today))
-    return [
-        CadreStanding(
-            p,
-            onsite(onsite_year.get(p.person_id, 0), max(p.start, jan1)),
-            written(diaries.get(p.person_id, no_diaries).written_this_month),
-            absences[p.person_id],
-            leave_year.get(p.person_id, 0),
-            pending.get(p.person_id, 0),
-        )
-        for p in posted
-    ]
+    ``storage.sweeps.diary_window`` of the last ``SIGNOFF_LOOKBACK`` days, if read already).
+    The whole roster at once: the sweep itself goes batch by batch."""
+    shared = _shared(uow, today, diaries)
+    return [s for batch in _standing_batches(uow, today, shared) for s in batch]
 
 
 def _memo(make: Callable[..., T]) -> Callable[..., T]:
@@ -107,8 +154,8 @@ def _memo(make: Callable[..., T]) -> Callable[..., T]:
 
 
 def _cadre_drafts(
-    cadres: list[CadreStanding], today: date, week: str, not_after: datetime
-) -> list[Draft]:
+    cadres: Iterable[CadreStanding], today: date, week: str, not_after: datetime
+) -> Iterator[Draft]:
     """Each cadre's standing, with a part per pace they are behind on. A part depends on the
     pace alone, so each distinct one is built once and shared between payloads (as the
     township lines are: payloads are never changed once built)."""
@@ -116,7 +163,6 @@ def _cadre_drafts(
     year_left = (date(today.year, 12, 31) - today).days + 1
     diary_part = _memo(lambda pace: _behind_part("reminder.behind_diary", pace, month_left))
     onsite_part = _memo(lambda pace: _behind_part("reminder.behind_onsite", pace, year_left))
-    drafts = []
     for s in cadres:
         diaries, onsite = s.diaries, s.onsite
         parts = []
@@ -136,8 +182,7 @@ def _cadre_drafts(
             "pending": s.pending_requests,
         }
         payload = {"key": "reminder.weekly_standing", "params": params, "parts": parts}
-        drafts.append(Draft(s.posting.person_id, CADRE_KIND, week, payload, not_after))
-    return drafts
+        yield Draft(s.posting.person_id, CADRE_KIND, week, payload, not_after)
 
 
 def _behind_part(key: str, pace: Pace, days_left: int) -> dict[str, Any]:
@@ -155,78 +200,134 @@ def _behind_part(key: str, pace: Pace, days_left: int) -> dict[str, Any]:
     }
 
 
-def _signer_drafts(
-    uow: UnitOfWork,
-    today: date,
-    week: str,
-    not_after: datetime,
-    holders: list[q.HolderRow],
-    posted: list[PostingRow],
-    diaries: dict[int, q.DiaryWindow],
-) -> list[Draft]:
-    """Village secretaries with entries of their village's cadres awaiting the weekly
-    signature (the batches /signoff lists)."""
-    unsigned = {pid: w.awaiting_week for pid, w in diaries.items()}
-    entries: dict[int, int] = defaultdict(int)
-    cadres: dict[int, int] = defaultdict(int)
-    names: dict[int, str] = {}
-    for p in posted:
-        count = unsigned.get(p.person_id, 0)
-        names[p.village_id] = p.village
-        if count:
-            entries[p.village_id] += count
-            cadres[p.village_id] += 1
-    secretaries = by_place(holders, Role.VILLAGE_SECRETARY, "village_id")
-    return [
-        Draft(
-            secretary,
-            SIGNER_KIND,
-            week,
-            {
-                "key": "reminder.weekly_signoff",
-                "params": {
-                    "village": names[village_id],
-                    "entries": entries[village_id],
-                    "cadres": cadres[village_id],
-                },
-            },
-            not_after,
+class _Villages:
+    """Per village, what the village secretary's message needs, summed batch by batch:
+    entries awaiting the weekly signature and the cadres they belong to."""
+
+    def __init__(self, diaries: dict[int, q.DiaryWindow]) -> None:
+        self.diaries = diaries
+        self.entries: dict[int, int] = defaultdict(int)
+        self.cadres: dict[int, int] = defaultdict(int)
+        self.names: dict[int, str] = {}
+
+    def add(self, posted: Iterable[PostingRow]) -> None:
+        no_diaries = q.DiaryWindow()
+        for p in posted:
+            count = self.diaries.get(p.person_id, no_diaries).awaiting_week
+            if count:
+                self.names[p.village_id] = p.village
+                self.entries[p.village_id] += count
+                self.cadres[p.village_id] += 1
+
+    def drafts(self, week: str, not_after: datetime, holders: list[q.HolderRow]) -> Iterator[Draft]:
+        """Village secretaries with entries of their village's cadres awaiting the weekly
+        signature (the batches /signoff lists)."""
+        secretaries = by_place(holders, Role.VILLAGE_SECRETARY, "village_id")
+        for village_id in sorted(self.entries):
+            for secretary in secretaries.get(village_id, []):
+                yield Draft(
+                    secretary,
+                    SIGNER_KIND,
+                    week,
+                    {
+                        "key": "reminder.weekly_signoff",
+                        "params": {
+                            "village": self.names[village_id],
+                            "entries": self.entries[village_id],
+                            "cadres": self.cadres[village_id],
+                        },
+                    },
+                    not_after,
+                )
+
+
+class _Line(NamedTuple):
+    """A cadre as a township summary lists them: the sort key (behind first, then most
+    absent, then by name; ties in roster order) and the line's values (a tuple, made a
+    dict only for the lines a message shows)."""
+
+    on_pace: bool
+    minus_absent: int
+    name: str
+    person_id: int
+    village: str
+    diaries: int
+    diaries_expected: int
+    onsite: int
+    onsite_expected: int
+    absent: int
+    alert: bool
+
+    def as_item(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "village": self.village,
+            "diaries": self.diaries,
+            "diaries_expected": self.diaries_expected,
+            "onsite": self.onsite,
+            "onsite_expected": self.onsite_expected,
+            "absent": self.absent,
+            "alert": self.alert,
+        }
+
+
+class _Township:
+    """One township's summary, summed batch by batch; of its lines only the first
+    ``MAX_LINES`` are kept (the message lists no more)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.behind_diary = self.behind_onsite = self.absent = 0
+        self.requests = self.to_confirm = 0
+        self.lines: FirstLines[_Line] = FirstLines(MAX_LINES)
+
+    def add(self, s: CadreStanding, awaiting_month: int) -> None:
+        absent = s.attendance.absent_workdays
+        self.behind_diary += s.diaries.behind
+        self.behind_onsite += s.onsite.behind
+        self.absent += absent
+        self.requests += s.pending_requests
+        self.to_confirm += bool(awaiting_month)
+        behind = s.behind
+        self.lines.add(
+            _Line(
+                not behind,
+                -absent,
+                s.posting.name,
+                s.posting.person_id,
+                s.posting.village,
+                s.diaries.done,
+                s.diaries.expected,
+                s.onsite.done,
+                s.onsite.expected,
+                absent,
+                behind or absent > 0,
+            )
         )
-        for village_id in sorted(entries)
-        for secretary in secretaries.get(village_id, [])
-    ]
 
 
 def _township_drafts(
     uow: UnitOfWork,
-    today: date,
     week: str,
     not_after: datetime,
-    standings_: list[CadreStanding],
+    townships: dict[int, _Township],
     holders: list[q.HolderRow],
-    diaries: dict[int, q.DiaryWindow],
-) -> list[Draft]:
+) -> Iterator[Draft]:
     session = uow.session
     steps = q.open_steps_by_assignee(session)
     claims = q.pending_claims_by_assignee(session)
-    to_confirm = {pid: w.awaiting_month for pid, w in diaries.items()}
-    by_township: dict[int, list[CadreStanding]] = defaultdict(list)
-    for s in standings_:
-        by_township[s.posting.township_id].append(s)
     secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
-    drafts = []
-    for township_id, members in sorted(by_township.items()):
-        members.sort(key=lambda s: (not s.behind, -s.attendance.absent_workdays, s.posting.name))
-        shown, more = with_more(members)  # lines only for the cadres the message lists
-        lines = [_township_line(s) for s in shown]
+    for township_id, t in sorted(townships.items()):
+        shown, more = t.lines.first()
+        lines = [line.as_item() for line in shown]  # shared by its secretaries' payloads
         common = {
-            "township": members[0].posting.township,
-            "cadres": len(members),
-            "behind_diary": sum(1 for s in members if s.diaries.behind),
-            "behind_onsite": sum(1 for s in members if s.onsite.behind),
-            "absent": sum(s.attendance.absent_workdays for s in members),
-            "requests": sum(s.pending_requests for s in members),
-            "to_confirm": sum(1 for s in members if to_confirm.get(s.posting.person_id)),
+            "township": t.name,
+            "cadres": t.lines.count,
+            "behind_diary": t.behind_diary,
+            "behind_onsite": t.behind_onsite,
+            "absent": t.absent,
+            "requests": t.requests,
+            "to_confirm": t.to_confirm,
         }
         for secretary in secretaries.get(township_id, []):
             params = {
@@ -247,21 +348,7 @@ def _township_drafts(
                     }
                 ],
             }
-            drafts.append(Draft(secretary, TOWNSHIP_KIND, week, payload, not_after))
-    return drafts
-
-
-def _township_line(s: CadreStanding) -> dict[str, Any]:
-    return {
-        "name": s.posting.name,
-        "village": s.posting.village,
-        "diaries": s.diaries.done,
-        "diaries_expected": s.diaries.expected,
-        "onsite": s.onsite.done,
-        "onsite_expected": s.onsite.expected,
-        "absent": s.attendance.absent_workdays,
-        "alert": s.behind or s.attendance.absent_workdays > 0,
-    }
+            yield Draft(secretary, TOWNSHIP_KIND, week, payload, not_after)
 
 
 def sweep_weekly(
@@ -270,20 +357,28 @@ def sweep_weekly(
     *,
     zone: ZoneInfo = DEFAULT_ZONE,
     dry_run: bool = False,
+    keep: bool = True,
 ) -> list[Draft]:
     """Period key: the ISO week (``2026-W49``); the pushes expire with the week."""
     today = day_of(as_of, zone)
     week = week_key(today)
     not_after = end_of_day(today + timedelta(days=6 - today.weekday()), zone)
 
-    def plan(uow: UnitOfWork) -> list[Draft]:
+    def plan(uow: UnitOfWork) -> Iterator[Draft]:
         holders = q.holders(uow.session, [Role.VILLAGE_SECRETARY, Role.TOWNSHIP_SECRETARY])
-        diaries = q.diary_window(uow.session, today - SIGNOFF_LOOKBACK, today.replace(day=1), today)
-        cadres = standings(uow, today, diaries)
-        drafts = _cadre_drafts(cadres, today, week, not_after)
-        posted = [s.posting for s in cadres]
-        drafts += _signer_drafts(uow, today, week, not_after, holders, posted, diaries)
-        drafts += _township_drafts(uow, today, week, not_after, cadres, holders, diaries)
-        return drafts
+        shared = _shared(uow, today, None)
+        villages = _Villages(shared.diaries)
+        townships: dict[int, _Township] = {}
+        no_diaries = q.DiaryWindow()
+        for batch in _standing_batches(uow, today, shared):
+            yield from _cadre_drafts(batch, today, week, not_after)
+            villages.add(s.posting for s in batch)
+            for s in batch:
+                t = townships.get(s.posting.township_id)
+                if t is None:
+                    t = townships[s.posting.township_id] = _Township(s.posting.township)
+                t.add(s, shared.diaries.get(s.posting.person_id, no_diaries).awaiting_month)
+        yield from villages.drafts(week, not_after, holders)
+        yield from _township_drafts(uow, week, not_after, townships, holders)
 
-    return run_sweep(uow_factory, "weekly", plan, dry_run=dry_run)
+    return run_sweep(uow_factory, "weekly", plan, dry_run=dry_run, keep=keep)

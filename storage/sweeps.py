@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import zlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
@@ -126,11 +127,12 @@ def postings(
     township_id: int | None = None,
     unit_id: int | None = None,
     person_ids: Collection[int] | None = None,
+    id_range: tuple[int, int] | None = None,
 ) -> list[PostingRow]:
     """Active cadres posted at any time from ``first`` to ``last``, one row each: their
     latest-started posting overlapping that span (the one ``AssignmentRepository.current``
-    would pick on a single day). Filtered by the posting's township or unit, or to some
-    people."""
+    would pick on a single day). Filtered by the posting's township or unit, to some
+    people, or to person ids from ``id_range[0]`` to ``id_range[1]``."""
     query = (
         select(
             _P.c.id,
@@ -165,6 +167,8 @@ def postings(
         query = query.where(Township.__table__.c.id == township_id)
     if unit_id is not None:
         query = query.where(_A.c.unit_id == unit_id)
+    if id_range is not None:
+        query = query.where(_P.c.id.between(*id_range))
     latest: dict[int, tuple] = {}
     for chunk in _chunks(person_ids):
         narrowed = query if chunk is None else query.where(_P.c.id.in_(chunk))
@@ -176,6 +180,39 @@ def postings(
             latest[pid] for pid in sorted(latest)
         )
     ]
+
+
+#: Cadres a roster-wide sweep plans at a time (``posting_batches``).
+BATCH_SIZE = 5_000
+
+
+def posting_batches(
+    session: Session, first: date, last: date, size: int | None = None
+) -> Iterator[list[PostingRow]]:
+    """``postings(session, first, last)`` a batch at a time, in the same (person id)
+    order: each batch the cadres among the next ``size`` active cadres by id.
+
+    Why: a sweep that plans from the whole roster at once holds 100,000 postings and their
+    figures (about 100 MB in a bot process, which never gives all of it back), where a
+    batch holds a few MB. One query lists the ids; each batch reads an id range (the
+    person table's primary key), so no id list is sent and the batches cost about what
+    one roster-wide read does. ``size`` defaults to ``BATCH_SIZE`` as it is at the call."""
+    size = BATCH_SIZE if size is None else size
+    if size < 1:
+        raise ValueError("size must be at least 1")
+    ids = [
+        pid
+        for (pid,) in _driver_rows(
+            session,
+            select(_P.c.id)
+            .where(_P.c.active.is_(True), _P.c.role.in_(_CADRE_ROLES))
+            .order_by(_P.c.id),
+        )
+    ]
+    for i in range(0, len(ids), size):
+        batch = postings(session, first, last, id_range=(ids[i], ids[min(i + size, len(ids)) - 1]))
+        if batch:
+            yield batch
 
 
 class HolderRow(NamedTuple):
@@ -308,6 +345,7 @@ def refresh_onsite_months(session: Session) -> None:
     session.flush()
     session.info[ROLLUP] = True
     session.info.pop("onsite_months", None)
+    session.info.pop(WORKDAYS_DONE, None)
 
 
 def onsite_months(
@@ -323,10 +361,11 @@ def onsite_months(
         _M.c.month >= span[0], _M.c.month <= span[1]
     )
     months: dict[int, dict[int, int]] = defaultdict(dict)
-    for chunk in _chunks(person_ids):
-        narrowed = query if chunk is None else query.where(_M.c.person_id.in_(chunk))
+    for condition, members in _narrowed(_M.c.person_id, person_ids):
+        narrowed = query if condition is None else query.where(condition)
         for pid, month, days in _driver_rows(session, narrowed):
-            months[pid][month] = days
+            if members is None or pid in members:
+                months[pid][month] = days
     if person_ids is None:
         cache[span] = months
     return months
@@ -341,6 +380,30 @@ def _chunks(ids: Collection[int] | None, size: int = 5_000) -> Iterable[list[int
         yield ordered[i : i + size]
 
 
+def _narrowed(
+    column: Any, ids: Collection[int] | None
+) -> Iterator[tuple[Any | None, set[int] | None]]:
+    """How to narrow a query on ``column`` to ``ids``, a chunk at a time: (a condition or
+    None for everyone, the ids a row must have or None for any).
+
+    A chunk of ids that are nearly consecutive (a batch of ``posting_batches``) becomes a
+    range on ``column``, its rows kept in Python if theirs: a 5,000-item ``IN`` list costs
+    SQLAlchemy more to expand and SQLite more to probe than the range's few extra rows
+    (people who are not cadres) cost to skip. Scattered ids stay an ``IN`` list."""
+    for chunk in _chunks(ids):
+        if chunk is None:
+            yield None, None
+        elif chunk[-1] - chunk[0] < 2 * len(chunk):
+            yield column.between(chunk[0], chunk[-1]), set(chunk)
+        else:
+            yield column.in_(chunk), None
+
+
+#: ``session.info`` key: the transaction, and the (month, working days) pairs
+#: ``working_days_on_site`` has made right in it.
+WORKDAYS_DONE = "workdays_done"
+
+
 def _workday_state(key: int) -> str:
     return f"workdays:{key}"
 
@@ -348,8 +411,21 @@ def _workday_state(key: int) -> str:
 def working_days_on_site(session: Session, workdays: dict[int, int]) -> None:
     """Make ``work`` right for the given months (month key → bitmask of its working days):
     counted for rows never counted, and for every row of a month whose calendar changed
-    since (an imported 调休 table), remembered in ``SweepState``."""
+    since (an imported 调休 table), remembered in ``SweepState``.
+
+    A month made right stays right for the rest of the transaction (only the rollup's
+    refresh clears ``work``, and it forgets this), so each (month, working days) is done
+    once per transaction: a sweep planning batch by batch asks for the same months once
+    per batch, and the ``work IS NULL`` test reads the whole month."""
+    transaction = session.get_transaction()
+    cached = session.info.get(WORKDAYS_DONE)
+    if cached is None or cached[0] is not transaction:
+        cached = session.info[WORKDAYS_DONE] = (transaction, set())
+    done: set[tuple[int, int]] = cached[1]
     for key, bits in sorted(workdays.items()):
+        if (key, bits) in done:
+            continue
+        done.add((key, bits))
         state = session.get(SweepState, _workday_state(key))
         stale = select(_M.c.person_id, _M.c.days).where(_M.c.month == key)
         if state is not None and state.value == bits:
@@ -382,27 +458,52 @@ def month_sums(
         .group_by(_M.c.person_id)
     )
     sums: dict[int, tuple[int, int]] = {}
-    for chunk in _chunks(person_ids):
-        narrowed = query if chunk is None else query.where(_M.c.person_id.in_(chunk))
+    for condition, members in _narrowed(_M.c.person_id, person_ids):
+        narrowed = query if condition is None else query.where(condition)
         for pid, days, work in _driver_rows(session, narrowed):
-            sums[pid] = (int(days or 0), int(work or 0))
+            if members is None or pid in members:
+                sums[pid] = (int(days or 0), int(work or 0))
     return sums
 
 
 # -- leave ------------------------------------------------------------------------------------
 
 
+#: ``session.info`` key of the reads kept while a sweep plans (``sweep_reads``).
+SWEEP_READS = "sweep_reads"
+
+
+@contextmanager
+def sweep_reads(session: Session) -> Iterator[None]:
+    """Keep some roster-wide reads for the rest of the block (a sweep's planning): the same
+    ones are asked for once per batch of cadres, and a sweep never changes them (it writes
+    only the outbox and the on-site rollup). Leave is the one worth it: 20 batches each read
+    every approved request of the year (0.25 s at 100,000 cadres)."""
+    session.info[SWEEP_READS] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(SWEEP_READS, None)
+
+
 def approved_leaves(
     session: Session, first: date, last: date
 ) -> dict[int, list[tuple[date, date]]]:
-    """Approved leave overlapping ``first``..``last``: applicant → [(start, end), ...]."""
+    """Approved leave overlapping ``first``..``last``: applicant → [(start, end), ...]
+    (inside ``sweep_reads``, read once and shared: callers must not change it)."""
+    kept = session.info.get(SWEEP_READS)
+    if kept is not None and ("leaves", first, last) in kept:
+        return kept[("leaves", first, last)]
     query = select(_L.c.applicant_id, _L.c.start, _L.c.end).where(
         _L.c.status == "approved", _L.c.start <= last, _L.c.end >= first
     )
     spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for pid, start, end in session.execute(query).all():
         spans[pid].append((start, end))
-    return dict(spans)
+    result = dict(spans)
+    if kept is not None:
+        kept[("leaves", first, last)] = result
+    return result
 
 
 def pending_requests_by_applicant(session: Session) -> dict[int, int]:
@@ -504,6 +605,18 @@ def diary_counts(session: Session, first: date, last: date) -> dict[int, DiaryCo
         .group_by(_D.c.person_id)
     )
     return {pid: DiaryCounts(n, w, m) for pid, n, w, m in session.execute(query).all()}
+
+
+def diaries_written(session: Session, first: date, last: date) -> dict[int, int]:
+    """Entries written from ``first`` to ``last`` per person (``diary_counts``' first
+    figure alone, straight from the cursor: the monthly review reads it for the whole
+    roster, and 100,000 ``DiaryCounts`` cost tens of MB it does not need)."""
+    query = (
+        select(_D.c.person_id, func.count())
+        .where(_D.c.day >= first, _D.c.day <= last)
+        .group_by(_D.c.person_id)
+    )
+    return dict(_driver_rows(session, query))
 
 
 class DiaryWindow(NamedTuple):
