@@ -24,6 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import (
+    Bot,
     BotCommand,
     CallbackQuery,
     InlineKeyboardMarkup,
@@ -44,7 +45,7 @@ from telegram.error import (
     TelegramError,
 )
 from telegram.error import RetryAfter as PtbRetryAfter
-from telegram.ext import Application, ApplicationBuilder, ExtBot
+from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.handlers.events import Contact, Incoming, Location, Outgoing, Press
@@ -150,7 +151,7 @@ def _markup(
 class PtbCalls:
     """The Bot API calls of a reply, and PTB's errors in ``Delivery`` terms."""
 
-    def __init__(self, bot: ExtBot) -> None:
+    def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
     async def send_text(self, message: Outgoing) -> int:
@@ -215,7 +216,7 @@ class PtbCalls:
 
 
 class PtbRuntime(InboxRuntime):
-    """PTB's ``ExtBot`` for every HTTP call and its models to parse; no ``Updater`` and no
+    """PTB's ``Bot`` for every HTTP call and its models to parse; no ``Updater`` and no
     ``Application`` processing: the shared inbox loop fetches, stores, confirms and
     handles (PTB's Updater confirms updates as soon as it has fetched them)."""
 
@@ -231,18 +232,19 @@ class PtbRuntime(InboxRuntime):
         inbox: InboxSettings | None = None,
     ) -> None:
         api_url = api_url.rstrip("/")
-        # The builder only for its Bot and its HTTP pools (256 connections for the calls,
-        # one for getUpdates); nothing else of the Application is started.
-        self.application: Application = (
-            ApplicationBuilder()
-            .token(token)
-            .base_url(api_url + "/bot")
-            .base_file_url(api_url + "/file/bot")
-            .updater(None)
-            .job_queue(None)  # reminders are the scheduler's job, not PTB's
-            .build()
+        # A plain Bot (no Application: the shared inbox fetches and handles; ExtBot's
+        # callback-data cache and rate-limiter hooks cost CPU on every call and are not
+        # used), with one HTTP pool for the replies and one connection for getUpdates.
+        # The replies' pool is sized to the chats in flight: httpcore scans every pooled
+        # connection on each request, so a pool far larger than the concurrency costs CPU.
+        pool = (inbox or InboxSettings()).in_flight
+        self.bot = Bot(
+            token,
+            base_url=api_url + "/bot",
+            base_file_url=api_url + "/file/bot",
+            request=HTTPXRequest(connection_pool_size=pool),
+            get_updates_request=HTTPXRequest(connection_pool_size=1),
         )
-        self.bot: ExtBot = self.application.bot
         super().__init__(
             calls=PtbCalls(self.bot),
             handle=handle,
