@@ -7,23 +7,30 @@ nothing handled twice, no reply lost, and one slow chat never holds up the other
   the database is down nothing is confirmed: Telegram keeps the updates (about a day) and
   the loop retries. Webhook mode stores the posted update the same way and answers 200
   only after the commit (503 otherwise, so Telegram posts it again).
-- **Handling**: a claimer takes the oldest unhandled update of chats with nothing in
-  flight (``storage.inbox``: row claims with a lease, ``FOR UPDATE SKIP LOCKED`` on
-  PostgreSQL, so several processes share one inbox) and hands each to a worker, at most
-  ``workers`` at a time. The worker runs the conversations in one unit of work that also
-  marks the update handled and stores the replies in the reply outbox; one commit holds
-  all three, or none. A redelivered update is already handled and is never claimed again.
+- **Handling**: the oldest unhandled update of chats with nothing in flight is claimed
+  (``storage.inbox``: row claims with a lease, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+  several processes share one inbox) in batches of up to twice ``workers``: in the store
+  transaction itself when workers are free (at a trickle that saves a transaction per
+  update), otherwise by the claimer, which runs only when something may be claimable (new
+  updates, a chat with updates waiting handed back, a slot freed after a full claim, or
+  ``idle_poll`` passed). Claimed updates go to at most ``workers`` workers at a time. A
+  worker runs the conversations in one unit of work that also marks the update handled and
+  stores the replies in the reply outbox; one commit holds all three, or none. A
+  redelivered update is already handled and is never claimed again.
 - **Replying**: after the commit the worker answers the button press (ephemeral: never
-  stored) and sends the replies through the shared ``Delivery``, marking each sent; it
-  keeps the chat's claim until then, so the chat's next update waits for them. A courier
-  sends the replies nobody is sending any more (a worker died between commit and send;
-  Telegram kept failing and the retry is due), oldest first per chat.
+  stored) and sends the replies through the shared ``Delivery``; it keeps the chat's claim
+  until then, so the chat's next update waits for them. Then the replies' outcomes and the
+  chat's release are written as one ``Settlement``, together with those of every worker
+  that finished meanwhile (a group commit: a burst costs a few commits, not one per reply).
+  A courier sends the replies nobody is sending any more (a worker died between commit and
+  send; Telegram kept failing and the retry is due), oldest first per chat.
 - **Failures**: a database outage is retried with backoff (the process stays up); a bug
   in a handler marks that update failed, logs it and answers the press, as before; a
   conflict between two chats' transactions is retried a few times.
 
 The only duplicate left is the one Telegram's API cannot rule out: a reply Telegram
-accepted just before the process died, not yet marked sent, goes out again on restart.
+accepted just before the process died, not yet marked sent (an update's replies are marked
+together once the last is out), goes out again on restart.
 """
 
 from __future__ import annotations
@@ -171,6 +178,7 @@ class Inbox:
         self._may_claim = True  # something may be claimable (see ``_claimer``)
         self._more = False  # the last claim was full: more may be waiting
         self._waiting: dict[int, int] = {}  # chats with updates stored here, not yet claimed
+        self._shared = False  # other processes may store updates too (PostgreSQL)
         self._read: dict[int, Incoming | None] = {}  # updates read when stored (no re-parse)
         self._settling: list[tuple[Settlement, asyncio.Future[None]]] = []
         self._settler: asyncio.Task[None] | None = None
@@ -423,8 +431,10 @@ class Inbox:
                     await self._settle_together(Settlement(update_id=item.update_id))
             self._held_updates.discard(item.update_id)
             self._busy.discard(item.chat_id)
-            if handled is None or item.chat_id in self._waiting:
-                self._may_claim = True  # the update is to be retried, or the chat's next can go
+            if handled is None or self._shared or item.chat_id in self._waiting:
+                # The update is to be retried, or the chat's next one (stored here or, with
+                # several processes, perhaps by another) can go now.
+                self._may_claim = True
             self._wake.set()
 
     async def _handle(
@@ -672,6 +682,7 @@ class Inbox:
     def _release_stale(self) -> int:
         with self.uow_factory() as uow:
             if uow.session.get_bind().dialect.name != "sqlite":
+                self._shared = True
                 return 0
             released = uow.inbox.release_all()
             uow.commit()
