@@ -388,7 +388,7 @@ def serve_bot_unlimited() -> None:
     delivery.AsyncLimiter = _NoLimit  # type: ignore[attr-defined,misc]
     from bot.cli import main
 
-    sys.argv = ["cadrebot", "run"]
+    sys.argv = ["cadrebot", "run", *sys.argv[2:]]  # bench/scaleout.py adds --webhook ...
     main()
 
 

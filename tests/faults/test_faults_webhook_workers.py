@@ -10,25 +10,22 @@ steps reach alternate workers goes on without losing a step.
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import aiohttp
 import pytest
-from aiohttp import web
 from sqlalchemy import Engine, create_engine, select, text
 
 from sandbox import BotApiEmulator
+from sandbox.proxy import RoundRobin, round_robin
 from storage.tables import DiaryEntry, InboxUpdate
 from tests.faults.conftest import (
     BotProcess,
     bot_env,
     cadre_users,
-    free_port,
     prepare_database,
     read_counts,
     until,
@@ -58,50 +55,10 @@ def pg_url(pg_admin_engine: Engine) -> Iterator[str]:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-class RoundRobin:
-    """Forwards each webhook POST to the next worker, passing status and body through;
-    remembers which worker got which update."""
-
-    def __init__(self, ports: list[int]) -> None:
-        self.ports = ports
-        self.turn = 0
-        self.routed: dict[int, int] = {}  # update_id -> worker index
-        self.session: aiohttp.ClientSession | None = None
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        worker = self.turn % len(self.ports)
-        self.turn += 1
-        headers = {k: v for k, v in request.headers.items() if k.lower().startswith("x-")}
-        headers["Content-Type"] = "application/json"
-        assert self.session is not None
-        url = f"http://127.0.0.1:{self.ports[worker]}{request.path}"
-        try:
-            async with self.session.post(url, data=body, headers=headers) as upstream:
-                status, answer = upstream.status, await upstream.read()
-        except aiohttp.ClientError:
-            return web.Response(status=502)
-        if 200 <= status < 300:
-            self.routed[json.loads(body)["update_id"]] = worker
-        return web.Response(status=status, body=answer)
-
-
 @pytest.fixture
 async def proxy() -> AsyncIterator[tuple[str, RoundRobin]]:
-    ports = [free_port(), free_port()]
-    balancer = RoundRobin(ports)
-    balancer.session = aiohttp.ClientSession()
-    app = web.Application()
-    app.router.add_post("/telegram/hook", balancer.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    try:
-        yield f"http://127.0.0.1:{port}/telegram/hook", balancer
-    finally:
-        await runner.cleanup()
-        await balancer.session.close()
+    async with round_robin(2) as (hook, balancer):
+        yield hook, balancer
 
 
 def handled_by(url: str, update_ids: list[int]) -> dict[int, str | None]:
