@@ -25,77 +25,29 @@ from aiogram.methods.base import Response
 from aiogram.types import (
     BotCommand,
     BufferedInputFile,
-    CallbackQuery,
     InlineKeyboardMarkup,
-    Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
 )
 
-from bot.handlers.events import Contact, Incoming, Location, Outgoing, Press
+from bot.handlers.events import Incoming, Outgoing
 from bot.runtime.base import ALLOWED_UPDATES, InboxRuntime
 from bot.runtime.delivery import Blocked, Rejected, RetryAfter, TransientFailure
 from bot.runtime.inbox import InboxSettings
 from bot.runtime.markup import reply_markup
 from bot.runtime.menu import MenuEntry
 from bot.runtime.pipeline import Handle
+from bot.runtime.translate import Reading, incoming_from_update
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def incoming_from_message(update_id: int, message: Message, *, edited: bool) -> Incoming:
-    user = message.from_user
-    photo = message.photo[-1].file_id if message.photo else None
-    other = None
-    if not any((message.text, message.contact, message.location, photo)):
-        other = message.content_type
-    return Incoming(
-        update_id=update_id,
-        user_id=user.id if user else message.chat.id,
-        chat_id=message.chat.id,
-        first_name=user.first_name if user else "",
-        language_code=user.language_code if user else None,
-        message_id=message.message_id,
-        text=message.text or message.caption,
-        contact=Contact(message.contact.phone_number, message.contact.user_id)
-        if message.contact
-        else None,
-        location=Location(
-            message.location.latitude, message.location.longitude, message.location.live_period
-        )
-        if message.location
-        else None,
-        photo_file_id=photo,
-        forwarded=message.forward_origin is not None,
-        edited=edited,
-        other=other,
-    )
-
-
-def incoming_from_callback(update_id: int, query: CallbackQuery) -> Incoming:
-    chat_id = query.message.chat.id if query.message else query.from_user.id
-    return Incoming(
-        update_id=update_id,
-        user_id=query.from_user.id,
-        chat_id=chat_id,
-        first_name=query.from_user.first_name,
-        language_code=query.from_user.language_code,
-        message_id=query.message.message_id if query.message else None,
-        press=Press(query.id, query.data or ""),
-    )
-
-
-def incoming_from_update(update: Update) -> Incoming | None:
-    """The ``Incoming`` of an update of the kinds we asked for; None for any other kind."""
-    if update.message is not None:
-        return incoming_from_message(update.update_id, update.message, edited=False)
-    if update.edited_message is not None:
-        return incoming_from_message(update.update_id, update.edited_message, edited=True)
-    if update.callback_query is not None:
-        return incoming_from_callback(update.update_id, update.callback_query)
-    return None
+#: aiogram names a message's kind itself and gives a live period in seconds.
+READING = Reading(
+    kind=lambda message: message.content_type, live_period=lambda loc: loc.live_period
+)
 
 
 def _markup(message: Outgoing):  # noqa: ANN202 - one of aiogram's markup types
@@ -230,11 +182,13 @@ class AiogramRuntime(InboxRuntime):
         )
         self._fetched.clear()
         for update in updates:
-            self.remember(update.update_id, lambda u=update: incoming_from_update(u))
+            self.remember(update.update_id, lambda u=update: incoming_from_update(u, READING))
         return [u.model_dump(mode="json", by_alias=True, exclude_none=True) for u in updates]
 
     def parse(self, payload: dict[str, Any]) -> Incoming | None:
-        return incoming_from_update(Update.model_validate(payload, context={"bot": self.bot}))
+        return incoming_from_update(
+            Update.model_validate(payload, context={"bot": self.bot}), READING
+        )
 
     def is_fatal(self, exc: Exception) -> bool:
         return isinstance(exc, TelegramUnauthorizedError)
