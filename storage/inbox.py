@@ -278,6 +278,17 @@ class InboxRepository:
         ).rowcount
         return released
 
+    def unhandled_by_chat(self) -> dict[int, int]:
+        """How many updates each chat has stored and not yet handled: what a process that
+        starts on a database it alone uses must know to claim a chat's next update as soon
+        as the one before it is done."""
+        rows = self.session.execute(
+            select(_I.c.chat_id, func.count())
+            .where(_I.c.handled_at.is_(None))
+            .group_by(_I.c.chat_id)
+        ).all()
+        return {int(chat_id): int(count) for chat_id, count in rows}
+
     def unsettled(self) -> int:
         """Unhandled updates plus replies still to send (0: everything is done)."""
         updates = self.session.execute(

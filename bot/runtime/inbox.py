@@ -201,9 +201,11 @@ class Inbox:
             self._executor = ThreadPoolExecutor(
                 max_workers=self.settings.workers + 8, thread_name_prefix="inbox"
             )
-        released = await self._db(self._release_stale)
+        released, waiting = await self._db(self._release_stale)
         if released:
             log.warning("released %d claims left by a previous run", released)
+        for chat_id, count in waiting.items():
+            self._waiting[chat_id] = self._waiting.get(chat_id, 0) + count
         self._loops = [
             asyncio.create_task(self._claimer(), name="inbox-claimer"),
             asyncio.create_task(self._courier(), name="inbox-courier"),
@@ -351,11 +353,16 @@ class Inbox:
         that finishes starts the next claimed update itself, so under load one claim
         transaction serves many updates and at a trickle none is run in vain."""
         delay = 0.5
+        loop = asyncio.get_running_loop()
+        looked = loop.time()  # the last claim: ``idle_poll`` after it, look again anyway
         while not self._stopping:
             self._wake.clear()
             self._start_ready()
+            if loop.time() - looked >= self.settings.idle_poll:
+                self._may_claim = True  # what other processes stored, or a wake-up missed
             if self._may_claim and self._claim_room() > 0:
                 self._may_claim = False
+                looked = loop.time()
                 try:
                     async with self._claim_lock:
                         limit = self._claim_room()
@@ -373,10 +380,11 @@ class Inbox:
                     self._may_claim = True
                     if self._claim_room() > 0:
                         continue
-            try:
-                await asyncio.wait_for(self._wake.wait(), self.settings.idle_poll)
-            except TimeoutError:
-                self._may_claim = True  # look for what other processes stored
+            left = self.settings.idle_poll - (loop.time() - looked)
+            if left <= 0:  # due, but no worker is free: a finishing one wakes this loop
+                left = self.settings.idle_poll
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), left)
 
     def _start_ready(self) -> None:
         while self._ready and self._handling < self.settings.workers and not self._stopping:
@@ -679,14 +687,18 @@ class Inbox:
             uow.commit()
         return removed
 
-    def _release_stale(self) -> int:
+    def _release_stale(self) -> tuple[int, dict[int, int]]:
+        """On SQLite (one process): drop a dead run's claims and count the updates it left
+        per chat, so that a chat's next one is claimed as soon as the one before is done
+        (``_waiting`` otherwise knows only what this process stored)."""
         with self.uow_factory() as uow:
             if uow.session.get_bind().dialect.name != "sqlite":
                 self._shared = True
-                return 0
+                return 0, {}
             released = uow.inbox.release_all()
+            waiting = uow.inbox.unhandled_by_chat()
             uow.commit()
-        return released
+        return released, waiting
 
     def _release_mine(self) -> None:
         """At shutdown: hand back every claim of this process (the updates it did not get
