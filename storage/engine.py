@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
@@ -35,7 +37,35 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    _ping_after_idle(engine)
+    return engine
+
+
+#: A pooled connection unused for longer than this is tested before it is handed out.
+IDLE_BEFORE_PING = 5.0
+
+
+def _ping_after_idle(engine: Engine) -> None:
+    """Test a pooled connection before use only when it has been idle a while: a restarted
+    or vanished server is noticed there, while a busy bot (connections handed back and
+    out again within milliseconds) does not pay a round trip per transaction, as
+    ``pool_pre_ping`` would. A connection that broke while in steady use fails its
+    statement instead; SQLAlchemy then discards the whole pool, and the caller retries."""
+
+    @event.listens_for(engine, "checkin")
+    def _used(_dbapi_conn, record) -> None:  # noqa: ANN001 - SQLAlchemy's pool types
+        record.info["checked_in"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_conn, record, _proxy) -> None:  # noqa: ANN001
+        since = record.info.get("checked_in")
+        if since is None or time.monotonic() - since < IDLE_BEFORE_PING:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("a pooled connection failed its ping") from exc
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

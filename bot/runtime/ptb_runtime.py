@@ -44,7 +44,6 @@ from telegram.error import (
     TelegramError,
 )
 from telegram.error import RetryAfter as PtbRetryAfter
-from telegram.request import HTTPXRequest
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.handlers.events import Incoming, Outgoing
@@ -54,6 +53,7 @@ from bot.runtime.inbox import InboxSettings
 from bot.runtime.markup import reply_markup
 from bot.runtime.menu import MenuEntry
 from bot.runtime.pipeline import Handle
+from bot.runtime.ptb_request import AiohttpRequest
 from bot.runtime.translate import Reading, incoming_from_update
 from storage.unit_of_work import UnitOfWork
 
@@ -163,7 +163,7 @@ class PtbCalls:
             return Rejected(str(exc))
         if isinstance(exc, InvalidToken | Conflict):
             return None
-        if isinstance(exc.__cause__, RuntimeError):  # "HTTPXRequest is not initialized":
+        if isinstance(exc.__cause__, RuntimeError):  # "AiohttpRequest is not initialized":
             return None  # a send after stop(); retrying cannot help
         if isinstance(exc, TelegramError):  # NetworkError, TimedOut, a 200 that is not JSON
             return TransientFailure(str(exc))
@@ -189,16 +189,15 @@ class PtbRuntime(InboxRuntime):
         api_url = api_url.rstrip("/")
         # A plain Bot (no Application: the shared inbox fetches and handles; ExtBot's
         # callback-data cache and rate-limiter hooks cost CPU on every call and are not
-        # used), with one HTTP pool for the replies and one connection for getUpdates.
-        # The replies' pool is sized to the chats in flight: httpcore scans every pooled
-        # connection on each request, so a pool far larger than the concurrency costs CPU.
-        pool = (inbox or InboxSettings()).in_flight
+        # used), on aiohttp (``ptb_request``): one pool for the replies, as large as the
+        # chats in flight, and one connection for getUpdates, which keeps the raw answer.
+        self._updates_request = AiohttpRequest(1, keep_last=True)
         self.bot = Bot(
             token,
             base_url=api_url + "/bot",
             base_file_url=api_url + "/file/bot",
-            request=HTTPXRequest(connection_pool_size=pool),
-            get_updates_request=HTTPXRequest(connection_pool_size=1),
+            request=AiohttpRequest((inbox or InboxSettings()).in_flight),
+            get_updates_request=self._updates_request,
         )
         super().__init__(
             calls=PtbCalls(self.bot),
@@ -223,7 +222,21 @@ class PtbRuntime(InboxRuntime):
         self._fetched.clear()
         for update in updates:
             self.remember(update.update_id, lambda u=update: incoming_from_update(u, READING))
-        return [json.loads(u.to_json()) for u in updates]
+        return self._raw(updates)
+
+    def _raw(self, updates: tuple[Update, ...]) -> list[dict[str, Any]]:
+        """The updates as Telegram sent them (the body getUpdates answered); PTB's own
+        re-serialisation only if that body does not hold exactly these updates."""
+        body = self._updates_request.last_body
+        try:
+            raw = json.loads(body)["result"] if body else None
+        except (ValueError, KeyError, TypeError):
+            raw = None
+        if not isinstance(raw, list) or [u.get("update_id") for u in raw] != [
+            u.update_id for u in updates
+        ]:
+            return [json.loads(u.to_json()) for u in updates]
+        return raw
 
     def parse(self, payload: dict[str, Any]) -> Incoming | None:
         return incoming_from_update(Update.de_json(payload, self.bot), READING)
