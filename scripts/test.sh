@@ -135,7 +135,7 @@ start_pg() {
         port=$(free_port)
         if as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_TMP/server.log" -w -t 60 \
             -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_TMP -c fsync=off \
-                -c synchronous_commit=off -c full_page_writes=off" \
+                -c synchronous_commit=off -c full_page_writes=off -c autovacuum=off" \
             start >/dev/null 2>&1; then
             break
         fi
@@ -147,7 +147,11 @@ start_pg() {
         || die "could not create the test role and database"
 CREATE ROLE :"user" LOGIN CREATEDB PASSWORD :'pass';
 CREATE DATABASE :"db" OWNER :"user";
+GRANT pg_signal_backend TO :"user";
 SQL
+    # autovacuum off: each test's database lives for seconds. And an autovacuum worker
+    # on it made the test role's DROP DATABASE ... WITH (FORCE) fail (terminating it
+    # takes pg_signal_backend), which the grant above covers should one run anyway.
     export CADREBOT_TEST_PG_URL="postgresql+psycopg://$user:$pass@127.0.0.1:$port/$db"
     say "PostgreSQL ready on 127.0.0.1:$port in $(since "$t0") (throwaway: $CADREBOT_TEST_PG_URL)"
 }
