@@ -142,6 +142,20 @@ def _mark_handled_statement() -> Any:
 
 
 @functools.cache
+def _store_statement(dialect: str) -> Any:
+    """Built once and run with a list of rows: SQLAlchemy batches them into multi-row
+    ``INSERT``s from one compiled form (a statement built with ``.values(rows)`` was
+    compiled anew for every batch, which cost more than running it)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(_I).on_conflict_do_nothing(index_elements=["update_id"]).returning(_I.c.update_id)
+
+
+@functools.cache
+def _add_replies_statement() -> Any:
+    return insert(_O).returning(_O.c.id, sort_by_parameter_order=True)
+
+
+@functools.cache
 def _release_statement() -> Any:
     return (
         update(_I)
@@ -172,14 +186,7 @@ class InboxRepository:
             }
             for u in updates
         ]
-        insert = pg_insert if _dialect(self.session) == "postgresql" else sqlite_insert
-        statement = (
-            insert(_I)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["update_id"])
-            .returning(_I.c.update_id)
-        )
-        return len(self.session.execute(statement).all())
+        return len(self.session.execute(_store_statement(_dialect(self.session)), rows).all())
 
     def claim(
         self,
@@ -362,8 +369,7 @@ class ReplyRepository:
             }
             for chat_id, payload, blob in replies
         ]
-        statement = insert(_O).returning(_O.c.id, sort_by_parameter_order=True)
-        return list(self.session.execute(statement, rows).scalars())
+        return list(self.session.execute(_add_replies_statement(), rows).scalars())
 
     def claim_orphans(
         self, token: str, now: datetime, until: datetime, limit: int
