@@ -24,7 +24,9 @@ class Storage:
 
 
 def build_storage(settings: Settings, *, check_migrated: bool = True) -> Storage:
-    engine = make_engine(settings.database_url)
+    # The inbox runs up to workers + 8 transactions at once (its thread pool), the
+    # scheduler's jobs a few more.
+    engine = make_engine(settings.database_url, connections=settings.workers + 12)
     if check_migrated:
         require_up_to_date(engine)
     sessions = session_factory(engine)

@@ -1,11 +1,17 @@
-"""PostgreSQL connections are tested before use only after they have been idle
-(``storage.engine._ping_after_idle``), on a real server whose backends are killed: an
-idle pooled connection that died is replaced without the caller seeing an error, and one
-that died in steady use fails once, after which the pool is fresh."""
+"""The PostgreSQL pool of ``storage.engine.make_engine``, on a real server.
+
+- It keeps as many connections as the process uses at once: a busy bot does not close and
+  reopen connections (each a server process and a password handshake).
+- Connections are tested before use only after they have been idle
+  (``_ping_after_idle``), shown with backends killed under it: an idle pooled connection
+  that died is replaced without the caller seeing an error, and one that died in steady
+  use fails once, after which the pool is fresh."""
 
 from __future__ import annotations
 
 import os
+import threading
+import time
 
 import pytest
 from sqlalchemy import Engine, create_engine, event, text
@@ -47,6 +53,35 @@ def _kill(pid: int) -> None:
             assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
     finally:
         admin.dispose()
+
+
+def test_as_many_threads_as_connections_open_each_connection_once(
+    pg_admin_engine: Engine,
+) -> None:
+    url = pg_admin_engine.url.render_as_string(hide_password=False)
+    eng = make_engine(url, connections=12)
+    connects: list[int] = []
+    event.listen(eng, "connect", lambda *_: connects.append(1))
+    done: list[int] = []
+    until = time.monotonic() + 1.5
+
+    def work() -> None:
+        while time.monotonic() < until:
+            with eng.begin() as conn:
+                conn.execute(text("SELECT 1"))
+            done.append(1)
+            time.sleep(0.001)  # hand the connection back, as a worker between updates
+
+    threads = [threading.Thread(target=work) for _ in range(12)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        eng.dispose()
+    assert len(done) > 100
+    assert len(connects) <= 12, f"{len(connects)} connections for {len(done)} transactions"
 
 
 def test_a_busy_pool_sends_no_pings(pg: Engine) -> None:
