@@ -36,6 +36,10 @@ stop_pg() {
     if [[ -f $PG_DATA/postmaster.pid ]]; then
         as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w -t 60 stop >/dev/null 2>&1 || true
     fi
+    # CADREBOT_BENCH_PG_LOG=FILE keeps the server's log (lock waits, deadlocks).
+    if [[ -n ${CADREBOT_BENCH_PG_LOG:-} && -f $PG_TMP/server.log ]]; then
+        cp -- "$PG_TMP/server.log" "$CADREBOT_BENCH_PG_LOG"
+    fi
     rm -rf -- "$PG_TMP"
 }
 trap stop_pg EXIT

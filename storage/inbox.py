@@ -248,19 +248,33 @@ class InboxRepository:
     ) -> int:
         """Extend the leases of the updates and replies ``token`` is working on; any other
         claim of the token (say, a commit whose answer the database lost) is left to lapse
-        so that the row is taken up again. Returns the row count."""
+        so that the row is taken up again. Returns the row count.
+
+        Rows another transaction has locked right now are skipped (``SKIP LOCKED`` on
+        PostgreSQL): that transaction is this process's own worker marking the update
+        handled or settling the replies, and the next renewal, a third of a lease later,
+        gets them. Waiting for them instead deadlocked: a settlement locks replies, then
+        their update; a renewal in one statement per table locked updates, then replies."""
         renewed = 0
         if update_ids:
+            mine = (
+                select(_I.c.update_id)
+                .where(_I.c.claim_token == token, _I.c.update_id.in_(list(update_ids)))
+                .with_for_update(skip_locked=True)
+            )
             renewed += self.session.execute(
                 update(_I)
-                .where(_I.c.claim_token == token, _I.c.update_id.in_(list(update_ids)))
+                .where(_I.c.update_id.in_(mine.scalar_subquery()))
                 .values(claimed_until=until)
             ).rowcount
         if reply_ids:
-            renewed += self.session.execute(
-                update(_O)
+            mine = (
+                select(_O.c.id)
                 .where(_O.c.claim_token == token, _O.c.id.in_(list(reply_ids)), _unsent())
-                .values(claimed_until=until)
+                .with_for_update(skip_locked=True)
+            )
+            renewed += self.session.execute(
+                update(_O).where(_O.c.id.in_(mine.scalar_subquery())).values(claimed_until=until)
             ).rowcount
         return renewed
 

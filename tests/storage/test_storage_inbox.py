@@ -8,8 +8,11 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from sqlalchemy import text, update
+
 from storage.inbox import NewUpdate
-from storage.tables import ReplyOutbox
+from storage.tables import InboxUpdate, ReplyOutbox
 from storage.unit_of_work import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -203,3 +206,33 @@ def test_many_workers_claiming_at_once_never_share_a_chat(uow_factory) -> None: 
     assert all(v == sorted(v) for v in order.values())  # each chat in order
     with uow_factory() as uow:
         assert uow.inbox.unsettled() == 0
+
+
+@pytest.mark.parametrize(
+    "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_renewal_skips_rows_a_worker_has_locked_instead_of_waiting(
+    uow_factory,  # noqa: ANN001
+    migrated_engine,  # noqa: ANN001
+) -> None:
+    """PostgreSQL only (SQLite has no row locks): a settlement holds a reply, then wants
+    its update; a renewal that waited for the reply while holding the update deadlocked."""
+    store(uow_factory, (1, 10), (2, 20))
+    assert claim(uow_factory, "a") == [(1, 10), (2, 20)]
+    with uow_factory() as uow:
+        rows = [(10, {"text": "一"}, None), (20, {"text": "二"}, None)]
+        first, second = uow.replies.add_many(1, rows, now(), token="a", until=now() + LEASE)
+        uow.commit()
+    later = now() + 2 * LEASE
+    with migrated_engine.connect() as settling:  # a settlement in the middle of its work
+        settling.execute(update(ReplyOutbox).where(ReplyOutbox.id == first).values(message_id=1))
+        settling.execute(update(InboxUpdate).where(InboxUpdate.update_id == 1).values(attempts=5))
+        with uow_factory() as uow:
+            uow.session.execute(text("SET LOCAL lock_timeout = '2s'"))  # waiting = failing
+            renewed = uow.inbox.renew("a", later, {1, 2}, {first, second})
+            uow.commit()
+        settling.rollback()
+    assert renewed == 2  # update 2 and the second reply; the locked two at the next round
+    with uow_factory() as uow:
+        assert uow.inbox.get(2).claimed_until == later
+        assert uow.inbox.get(1).claimed_until < later
