@@ -6,7 +6,10 @@ times are in the district's time zone. Formats:
 
 - json: a list of objects (``ensure_ascii=False``); a leave's ``steps`` is a list;
 - csv: UTF-8 with a BOM so Excel shows Chinese; booleans ``true``/``false``, nothing
-  as an empty cell, a leave's ``steps`` as a JSON string;
+  as an empty cell, a leave's ``steps`` as a JSON string; a text a spreadsheet would run
+  as a formula (``=``, ``@``, a tab or a return first, or ``+``/``-`` not starting a
+  number) gets a leading ``'``, so a diary that starts with ``=HYPERLINK(...)`` cannot
+  act when an official opens the file;
 - xlsx: one sheet, header row, plain values (text that starts with ``=`` stays text).
 """
 
@@ -258,6 +261,23 @@ def _flat(value: Any) -> Any:
     return value
 
 
+_FORMULA_START = ("=", "@", "\t", "\r", "+", "-")
+
+
+def _inert(text: str) -> str:
+    """``text`` as a spreadsheet will only ever show it (CSV has no "this is text" mark:
+    Excel and WPS run a cell that starts like a formula). Signed numbers stay as they are."""
+    if not text.startswith(_FORMULA_START):
+        return text
+    if text[0] in "+-":
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+        return text
+    return "'" + text
+
+
 def to_csv(export: Export) -> str:
     """CSV text starting with a BOM (write it as UTF-8)."""
     out = io.StringIO()
@@ -272,6 +292,8 @@ def to_csv(export: Export) -> str:
                 value = ""
             elif isinstance(value, bool):
                 value = "true" if value else "false"
+            elif isinstance(value, str):
+                value = _inert(value)
             cells.append(value)
         writer.writerow(cells)
     return out.getvalue()

