@@ -14,7 +14,10 @@ Nothing lost, nothing repeated:
   out twice: Telegram has no idempotency key to make that window disappear;
 - people who blocked the bot, or never bound their Telegram account, are skipped and the
   row closed with the reason (``failed``); a reminder past its ``not_after`` is closed as
-  ``expired``; a row ``Delivery`` could not deliver is retried after the lease, up to
+  ``expired``, and one about a leave step (``open_step`` in its payload) that is no
+  longer waiting, or no longer for this person, as ``decided``: between the sweep and
+  the send an approver may have acted;
+- a row ``Delivery`` could not deliver is retried after the lease, up to
   ``max_attempts``.
 """
 
@@ -79,6 +82,7 @@ class _Row:
     payload: dict[str, Any]
     not_after: datetime | None
     recipient: _Recipient | None
+    settled: bool = False  # about a leave step that no longer waits for the recipient
 
 
 class Dispatcher:
@@ -133,16 +137,23 @@ class Dispatcher:
         with self.uow_factory() as uow:
             claimed = q.claim_reminders(uow.session, token, now, now - self.lease, self.batch_size)
             people = uow.people.by_ids(r.recipient_id for r in claimed)
+            steps = [(r.payload or {}).get("open_step") for r in claimed]
+            waiting = q.still_open_steps(uow.session, {s["id"] for s in steps if s})
             uow.commit()
             rows = []
-            for r in claimed:
+            for r, step in zip(claimed, steps, strict=True):
                 p = people.get(r.recipient_id)
                 recipient = (
                     _Recipient(p.id, p.telegram_user_id, p.language, p.blocked_bot, p.active)
                     if p is not None
                     else None
                 )
-                rows.append(_Row(r.id, r.kind, dict(r.payload or {}), r.not_after, recipient))
+                settled = bool(step) and (
+                    step["id"] not in waiting
+                    or (step.get("holder") and waiting[step["id"]] != r.recipient_id)
+                )
+                payload = dict(r.payload or {})
+                rows.append(_Row(r.id, r.kind, payload, r.not_after, recipient, settled))
             return rows
 
     def _release(self, token: str) -> None:
@@ -190,6 +201,8 @@ class Dispatcher:
         recipient = row.recipient
         if row.not_after is not None and now > row.not_after:
             return "expired"
+        if row.settled:
+            return "decided"
         if recipient is None or not recipient.active:
             return "inactive"
         if recipient.blocked:

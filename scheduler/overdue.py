@@ -4,7 +4,8 @@ A step that reached its holder (``LeaveStep.notified_at``) over 24 hours ago and
 undecided reminds the holder, with the decision buttons; over 72 hours it also tells the
 township party secretary of the cadre's township, or, for a district step (org_dept,
 poverty_bureau, or the admin standing in for them), both district departments. Each once
-per step: the period key is the step.
+per step: the period key is the step. The dispatcher sends neither once the step is
+decided, its request withdrawn, or (the reminder) the step handed to someone else.
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ def sweep_leave_overdue(
                         "actions": [
                             {"verb": a.verb, "ref": a.ref} for a in decision_actions(step.step_id)
                         ],
+                        # Sent only while the step waits for this person (scheduler.dispatch)
+                        "open_step": {"id": step.step_id, "holder": True},
                     },
                 )
             )
@@ -104,7 +107,11 @@ def sweep_leave_overdue(
                     overseer,
                     ESCALATE_KIND,
                     period,
-                    {"key": "reminder.leave_overdue", "params": params},
+                    {
+                        "key": "reminder.leave_overdue",
+                        "params": params,
+                        "open_step": {"id": step.step_id, "holder": False},
+                    },
                 )
                 for overseer in overseers
             ]

@@ -526,6 +526,19 @@ def _open_step_filter() -> Any:
     )
 
 
+def still_open_steps(session: Session, step_ids: Collection[int]) -> dict[int, int]:
+    """Of ``step_ids``, the steps still awaiting their holder, with that holder (a step
+    may have been handed over since its reminder was planned)."""
+    if not step_ids:
+        return {}
+    query = (
+        select(_S.c.id, _S.c.assignee_id)
+        .select_from(_S.join(_L, _L.c.id == _S.c.request_id))
+        .where(_S.c.id.in_(sorted(step_ids)), _open_step_filter())
+    )
+    return {step_id: assignee for step_id, assignee in session.execute(query).all()}
+
+
 def open_steps_by_assignee(session: Session) -> dict[int, int]:
     query = (
         select(_S.c.assignee_id, func.count())

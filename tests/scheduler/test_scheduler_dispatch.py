@@ -19,7 +19,7 @@ from services import leave as leave_service
 from services.clock import FixedClock
 from services.outbox import Draft, enqueue
 from storage import sweeps as q
-from storage.tables import Person
+from storage.tables import LeaveStep, Person
 from tests.scheduler.conftest import ZONE, FakeTransport, bind, outbox
 
 NOW = datetime(2026, 11, 16, 20, 0, tzinfo=ZONE)
@@ -212,3 +212,58 @@ async def test_two_dispatchers_draining_together_send_each_row_once(uow_factory)
     assert len(keys) == len(set(keys)) == len(rows)
     assert all(r.sent_at is not None for r in outbox(uow_factory))
     assert sum(r.lost_claims for r in reports) == 0
+
+
+def _leave_waiting_80_hours(uow_factory, ids) -> int:  # noqa: ANN001
+    """A two-day leave whose township-leader step has waited 80 hours, swept: the leader's
+    reminder and the township secretary's escalation are in the outbox. Returns the step."""
+    bind(uow_factory, ids)
+    with uow_factory() as uow:
+        outcome = leave_service.submit(
+            uow,
+            uow.people.get(ids["cadre"]),
+            start=date(2026, 11, 20),
+            end=date(2026, 11, 21),
+            reason="看病",
+            now=NOW - timedelta(hours=80),
+        )
+        (step,) = [s for s in uow.leaves.steps(outcome.request.id) if s.notified_at]
+        uow.commit()
+        step_id = step.id
+    sweep_leave_overdue(uow_factory, NOW, zone=ZONE)
+    kinds = sorted(r.kind for r in outbox(uow_factory))
+    assert kinds == ["leave_overdue", "leave_pending"]
+    return step_id
+
+
+async def test_a_leave_reminder_for_a_step_decided_since_the_sweep_is_not_sent(
+    uow_factory,  # noqa: ANN001
+    ids,  # noqa: ANN001
+) -> None:
+    step_id = _leave_waiting_80_hours(uow_factory, ids)
+    with uow_factory() as uow:  # the leader approves between the sweep and the send
+        leader = uow.people.get(ids["township_leader"])
+        leave_service.decide(uow, leader, step_id=step_id, approve=True, now=NOW)
+        uow.commit()
+    transport = FakeTransport()
+    report = await dispatcher(uow_factory, delivery(transport)).drain()
+    assert transport.sent == [] and report.sent == 0
+    assert report.closed == {"decided": 2}
+    assert {r.failed for r in outbox(uow_factory)} == {"decided"}
+
+
+async def test_a_step_handed_over_since_the_sweep_reminds_nobody_but_still_escalates(
+    uow_factory,  # noqa: ANN001
+    ids,  # noqa: ANN001
+) -> None:
+    step_id = _leave_waiting_80_hours(uow_factory, ids)
+    with uow_factory() as uow:  # handed to the deputy after the sweep
+        step = uow.session.get(LeaveStep, step_id)
+        step.delegated_from_id, step.assignee_id = step.assignee_id, ids["village_secretary"]
+        uow.commit()
+    transport = FakeTransport()
+    report = await dispatcher(uow_factory, delivery(transport)).drain()
+    assert [m.chat_id for m in transport.sent] == [9000 + ids["township_secretary"]]
+    assert report.closed == {"decided": 1}
+    failed = {r.kind: r.failed for r in outbox(uow_factory)}
+    assert failed == {"leave_pending": "decided", "leave_overdue": None}
