@@ -18,6 +18,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from domain.attendance import REQUIRED_ONSITE_DAYS_PER_YEAR
 from domain.pace import onsite_pace
@@ -142,33 +143,68 @@ def _font_everywhere(figure, path: str) -> None:  # noqa: ANN001 - a matplotlib 
         text.set_fontproperties(props)
 
 
-def _png(figure, path: str) -> bytes:  # noqa: ANN001 - a matplotlib Figure
+def _png(figure: Any) -> bytes:
+    """The figure as PNG, every text in the bundled CJK font."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    _font_everywhere(figure, path)
+    _font_everywhere(figure, str(cjk_family()[0]))
     canvas = FigureCanvasAgg(figure)
     out = io.BytesIO()
     canvas.print_png(out)
     return out.getvalue()
 
 
-def render_cadre_chart(chart: CadreChart, texts: ChartTexts) -> bytes:
-    """Horizontal bars (one per cadre, furthest behind at the top), a tick at what the pace
-    expects of each, and the lines of the pace and of the 220 target."""
+def _axes(texts: ChartTexts, size: tuple[float, float], empty: bool) -> tuple[Any, Any]:
+    """A titled figure and its axes; when there is nothing to draw, the axes say so."""
     from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
-    path, family = cjk_family()
-    n = len(chart.bars)
-    figure = Figure(figsize=(9, min(30.0, 2.2 + 0.42 * max(n, 1))), dpi=110)
+    _path, family = cjk_family()
+    figure = Figure(figsize=size, dpi=110)
     figure.set_layout_engine("constrained")
     ax = figure.add_subplot()
     ax.set_title(texts.title, fontsize=13, family=family)
-    if n == 0:
+    if empty:
         ax.text(0.5, 0.5, texts.empty, ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
-        return _png(figure, str(path))
+    return figure, ax
+
+
+def _legend_and_png(figure: Any, texts: ChartTexts, tick: str, tick_size: int) -> bytes:
+    """The shared legend (on pace, behind, the expected tick, the pace and target lines)
+    under the plot, and the PNG."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    figure.legend(
+        handles=[
+            Patch(color=ON_PACE, label=texts.on_pace),
+            Patch(color=BEHIND, label=texts.behind),
+            Line2D(
+                [],
+                [],
+                marker=tick,
+                linestyle="",
+                color=PACE,
+                markersize=tick_size,
+                label=texts.expected,
+            ),
+            Line2D([], [], linestyle="--", color=PACE, label=texts.pace_line),
+            Line2D([], [], linestyle=":", color="#888888", label=texts.target_line),
+        ],
+        loc="outside lower center",
+        ncols=2,
+        fontsize=8,
+    )
+    return _png(figure)
+
+
+def render_cadre_chart(chart: CadreChart, texts: ChartTexts) -> bytes:
+    """Horizontal bars (one per cadre, furthest behind at the top), a tick at what the pace
+    expects of each, and the lines of the pace and of the 220 target."""
+    n = len(chart.bars)
+    figure, ax = _axes(texts, (9, min(30.0, 2.2 + 0.42 * max(n, 1))), n == 0)
+    if n == 0:
+        return _png(figure)
     labels = [f"{b.name}（{b.village}）" for b in chart.bars]
     positions = list(range(n))
     colours = [BEHIND if b.behind else ON_PACE for b in chart.bars]
@@ -182,40 +218,16 @@ def render_cadre_chart(chart: CadreChart, texts: ChartTexts) -> bytes:
     ax.set_xlim(0, REQUIRED_ONSITE_DAYS_PER_YEAR * 1.12)
     ax.set_xlabel(texts.axis)
     ax.grid(axis="x", alpha=0.3)
-    figure.legend(
-        handles=[
-            Patch(color=ON_PACE, label=texts.on_pace),
-            Patch(color=BEHIND, label=texts.behind),
-            Line2D(
-                [], [], marker="|", linestyle="", color=PACE, markersize=14, label=texts.expected
-            ),
-            Line2D([], [], linestyle="--", color=PACE, label=texts.pace_line),
-            Line2D([], [], linestyle=":", color="#888888", label=texts.target_line),
-        ],
-        loc="outside lower center",
-        ncols=2,
-        fontsize=8,
-    )
-    return _png(figure, str(path))
+    return _legend_and_png(figure, texts, "|", 14)
 
 
 def render_district_chart(chart: DistrictChart, texts: ChartTexts) -> bytes:
     """Townships side by side: the average on-site days per cadre, a tick at the average
     the pace expects, the pace line and the 220 target."""
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    path, family = cjk_family()
     n = len(chart.bars)
-    figure = Figure(figsize=(max(6.5, 1.3 * n + 3), 6), dpi=110)
-    figure.set_layout_engine("constrained")
-    ax = figure.add_subplot()
-    ax.set_title(texts.title, fontsize=13, family=family)
+    figure, ax = _axes(texts, (max(6.5, 1.3 * n + 3), 6), n == 0)
     if n == 0:
-        ax.text(0.5, 0.5, texts.empty, ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return _png(figure, str(path))
+        return _png(figure)
     positions = list(range(n))
     colours = [BEHIND if b.behind else ON_PACE for b in chart.bars]
     bars = ax.bar(positions, [b.average for b in chart.bars], color=colours, width=0.6)
@@ -244,18 +256,4 @@ def render_district_chart(chart: DistrictChart, texts: ChartTexts) -> bytes:
     ax.set_ylim(0, REQUIRED_ONSITE_DAYS_PER_YEAR * 1.15)
     ax.set_ylabel(texts.axis)
     ax.grid(axis="y", alpha=0.3)
-    figure.legend(
-        handles=[
-            Patch(color=ON_PACE, label=texts.on_pace),
-            Patch(color=BEHIND, label=texts.behind),
-            Line2D(
-                [], [], marker="_", linestyle="", color=PACE, markersize=18, label=texts.expected
-            ),
-            Line2D([], [], linestyle="--", color=PACE, label=texts.pace_line),
-            Line2D([], [], linestyle=":", color="#888888", label=texts.target_line),
-        ],
-        loc="outside lower center",
-        ncols=2,
-        fontsize=8,
-    )
-    return _png(figure, str(path))
+    return _legend_and_png(figure, texts, "_", 18)
