@@ -110,6 +110,10 @@ class District:
         await user.next_message()  # help
         return user
 
+    async def onboard_all(self, *keys: str) -> list[SimulatedUser]:
+        """``onboard`` several people at once (their chats are independent)."""
+        return list(await asyncio.gather(*(self.onboard(key) for key in keys)))
+
 
 async def tap(
     user: SimulatedUser, target: object, button: str | None = None, *, data: str | None = None

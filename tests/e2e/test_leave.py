@@ -15,9 +15,9 @@ def request_status(district: District, request_id: int | None = None) -> str:
 async def test_two_days_township_leader_comments_then_secretary_approves(
     district: District,
 ) -> None:
-    cadre = await district.onboard("cadre")
-    leader = await district.onboard("township_leader")
-    secretary = await district.onboard("township_secretary")
+    cadre, leader, secretary = await district.onboard_all(
+        "cadre", "township_leader", "township_secretary"
+    )
     cadre.send_text("/leave 2026-12-01 2026-12-02 孩子生病 <发烧>")
     submitted = await cadre.next_message()
     assert "已提交" in submitted.text and "共 2 天" in submitted.text
@@ -41,12 +41,14 @@ async def test_two_days_township_leader_comments_then_secretary_approves(
 async def test_four_days_unit_comments_secretary_approves_district_files(
     district: District,
 ) -> None:
-    cadre = await district.onboard("cadre")
-    unit = await district.onboard("unit_leader")
-    secretary = await district.onboard("township_secretary")
-    org = await district.onboard("org_dept")
-    bureau = await district.onboard("poverty_bureau")
-    leader = await district.onboard("township_leader")
+    cadre, unit, secretary, org, bureau, leader = await district.onboard_all(
+        "cadre",
+        "unit_leader",
+        "township_secretary",
+        "org_dept",
+        "poverty_bureau",
+        "township_leader",
+    )
     cadre.send_text("/leave 2026-12-01 2026-12-04 回原单位述职")
     await cadre.next_message()
     await tap(unit, await unit.next_message(), "批准")
@@ -63,11 +65,9 @@ async def test_four_days_unit_comments_secretary_approves_district_files(
 async def test_seven_days_countersigned_by_township_and_unit_then_district(
     district: District,
 ) -> None:
-    cadre = await district.onboard("cadre")
-    secretary = await district.onboard("township_secretary")
-    unit = await district.onboard("unit_leader")
-    org = await district.onboard("org_dept")
-    bureau = await district.onboard("poverty_bureau")
+    cadre, secretary, unit, org, bureau = await district.onboard_all(
+        "cadre", "township_secretary", "unit_leader", "org_dept", "poverty_bureau"
+    )
     cadre.send_text("/leave 2026-12-01 2026-12-07 住院手术")
     await cadre.next_message()
     first, second = await secretary.next_message(), await unit.next_message()
@@ -88,11 +88,9 @@ async def test_seven_days_countersigned_by_township_and_unit_then_district(
 async def test_fifteen_days_township_comments_unit_applies_district_approves(
     district: District,
 ) -> None:
-    cadre = await district.onboard("cadre")
-    secretary = await district.onboard("township_secretary")
-    unit = await district.onboard("unit_leader")
-    org = await district.onboard("org_dept")
-    bureau = await district.onboard("poverty_bureau")
+    cadre, secretary, unit, org, bureau = await district.onboard_all(
+        "cadre", "township_secretary", "unit_leader", "org_dept", "poverty_bureau"
+    )
     cadre.send_text("/leave 2026-12-01 2026-12-15 参加省委党校培训")
     await cadre.next_message()
     await tap(secretary, await secretary.next_message(), "批准")
@@ -106,11 +104,9 @@ async def test_fifteen_days_township_comments_unit_applies_district_approves(
 
 
 async def test_over_thirty_days_starts_the_recall_path(district: District) -> None:
-    cadre = await district.onboard("cadre")
-    unit = await district.onboard("unit_leader")
-    org = await district.onboard("org_dept")
-    bureau = await district.onboard("poverty_bureau")
-    secretary = await district.onboard("township_secretary")
+    cadre, unit, org, bureau, secretary = await district.onboard_all(
+        "cadre", "unit_leader", "org_dept", "poverty_bureau", "township_secretary"
+    )
     cadre.send_text("/leave 2026-12-01 2026-12-31 长期病休")
     told = await cadre.next_message()
     assert "召回" in told.text and "31" in told.text
@@ -122,9 +118,9 @@ async def test_over_thirty_days_starts_the_recall_path(district: District) -> No
 
 
 async def test_rejection_ends_the_request_and_the_cadre_is_told_why(district: District) -> None:
-    cadre = await district.onboard("cadre")
-    leader = await district.onboard("township_leader")
-    secretary = await district.onboard("township_secretary")
+    cadre, leader, secretary = await district.onboard_all(
+        "cadre", "township_leader", "township_secretary"
+    )
     cadre.send_text("/leave 2026-12-03 2026-12-04 走亲戚")
     await cadre.next_message()
     ask = await leader.next_message()
@@ -147,9 +143,7 @@ async def test_rejection_ends_the_request_and_the_cadre_is_told_why(district: Di
 async def test_back_to_back_requests_are_routed_by_their_combined_length(
     district: District,
 ) -> None:
-    cadre = await district.onboard("cadre")
-    leader = await district.onboard("township_leader")
-    unit = await district.onboard("unit_leader")
+    cadre, leader, unit = await district.onboard_all("cadre", "township_leader", "unit_leader")
     cadre.send_text("/leave 2026-12-01 2026-12-02 第一次")
     await cadre.next_message()
     assert "填注意见" in (await leader.next_message()).text
@@ -162,8 +156,7 @@ async def test_back_to_back_requests_are_routed_by_their_combined_length(
 
 
 async def test_guided_leave_with_the_date_picker(district: District) -> None:
-    cadre = await district.onboard("cadre")
-    leader = await district.onboard("township_leader")
+    cadre, leader = await district.onboard_all("cadre", "township_leader")
     cadre.send_text("/leave")
     picker = await cadre.next_message()
     assert "开始" in picker.text
@@ -184,8 +177,7 @@ async def test_guided_leave_with_the_date_picker(district: District) -> None:
 
 
 async def test_myleave_lists_and_withdraws_a_pending_request(district: District) -> None:
-    cadre = await district.onboard("cadre")
-    leader = await district.onboard("township_leader")
+    cadre, leader = await district.onboard_all("cadre", "township_leader")
     cadre.send_text("/leave 2026-12-08 2026-12-08 办证")
     await cadre.next_message()
     ask = await leader.next_message()
@@ -227,9 +219,9 @@ async def test_overlapping_request_is_refused(district: District) -> None:
 
 
 async def test_only_the_step_holder_can_decide(district: District) -> None:
-    cadre = await district.onboard("cadre")
-    leader = await district.onboard("township_leader")
-    secretary = await district.onboard("township_secretary")
+    cadre, leader, secretary = await district.onboard_all(
+        "cadre", "township_leader", "township_secretary"
+    )
     cadre.send_text("/leave 2026-12-01 2026-12-01 看病")
     await cadre.next_message()
     ask = await leader.next_message()
@@ -259,9 +251,7 @@ async def test_a_step_without_a_holder_falls_back_and_the_admin_is_told(
     with district.storage.uow() as uow:
         uow.people.by_phone(district.phone("township_leader")).active = False
         uow.commit()
-    cadre = await district.onboard("cadre")
-    secretary = await district.onboard("township_secretary")
-    admin = await district.onboard("admin")
+    cadre, secretary, admin = await district.onboard_all("cadre", "township_secretary", "admin")
     cadre.send_text("/leave 2026-12-01 2026-12-01 看病")
     await cadre.next_message()
     ask = await secretary.next_message()
@@ -288,8 +278,7 @@ async def test_hand_a_step_to_a_deputy_of_the_same_role(district: District) -> N
             )
         )
         uow.commit()
-    cadre = await district.onboard("cadre")
-    leader = await district.onboard("township_leader")
+    cadre, leader = await district.onboard_all("cadre", "township_leader")
     deputy = district.emulator.user(user_id=7777, first_name="副职李", language_code="zh")
     deputy.share_contact("+8613900000099")
     await deputy.next_message()

@@ -32,9 +32,7 @@ async def choose_cadre(official, name: str = "张三"):  # noqa: ANN001, ANN201
 
 
 async def test_a_remote_check_answered_inside_the_village_is_present(district: District) -> None:
-    org = await district.onboard("org_dept")
-    cadre = await district.onboard("cadre")
-    secretary = await district.onboard("township_secretary")
+    org, cadre, secretary = await district.onboard_all("org_dept", "cadre", "township_secretary")
     menu = await choose_cadre(org)
     await tap(org, menu, "📍 远程核查位置（30分钟）")
     [started] = [m for m in org.inbox if m.message_id == menu.message_id]
@@ -55,13 +53,15 @@ async def test_a_remote_check_answered_inside_the_village_is_present(district: D
 async def test_unexcused_absences_escalate_and_the_right_people_are_told(
     district: District,
 ) -> None:
-    org = await district.onboard("org_dept")
-    bureau = await district.onboard("poverty_bureau")
-    cadre = await district.onboard("cadre")
-    secretary = await district.onboard("township_secretary")
-    unit = await district.onboard("unit_leader")
-    other_secretary = await district.onboard("township_secretary_b")
-    other_unit = await district.onboard("unit_leader_b")
+    org, bureau, cadre, secretary, unit, other_secretary, other_unit = await district.onboard_all(
+        "org_dept",
+        "poverty_bureau",
+        "cadre",
+        "township_secretary",
+        "unit_leader",
+        "township_secretary_b",
+        "unit_leader_b",
+    )
 
     # 1st: a remote check answered from 3 km away, no leave
     menu = await choose_cadre(org)
@@ -117,9 +117,7 @@ async def test_absent_with_approved_leave_does_not_escalate(district: District) 
             )
         )
         uow.commit()
-    org = await district.onboard("org_dept")
-    cadre = await district.onboard("cadre")
-    secretary = await district.onboard("township_secretary")
+    org, cadre, secretary = await district.onboard_all("org_dept", "cadre", "township_secretary")
     menu = await choose_cadre(org)
     await tap(org, menu, "❌ 实地：不在岗")
     found = await org.next_message()
@@ -130,8 +128,7 @@ async def test_absent_with_approved_leave_does_not_escalate(district: District) 
 
 
 async def test_no_answer_in_30_minutes_is_recorded_by_the_sweep(district: District) -> None:
-    org = await district.onboard("org_dept")
-    cadre = await district.onboard("cadre")
+    org, cadre = await district.onboard_all("org_dept", "cadre")
     menu = await choose_cadre(org)
     await tap(org, menu, "📍 远程核查位置（30分钟）")
     await cadre.next_message()
