@@ -50,6 +50,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bot.handlers.events import Incoming, Outgoing, Response
 from bot.runtime.delivery import Outcome
+from bot.runtime.group_commit import GroupCommit
 from bot.runtime.pipeline import Pipeline
 from bot.runtime.replies import from_row, to_row
 from storage.inbox import ClaimedReply, ClaimedUpdate, NewUpdate
@@ -180,8 +181,8 @@ class Inbox:
         self._waiting: dict[int, int] = {}  # chats with updates stored here, not yet claimed
         self._shared = False  # other processes may store updates too (PostgreSQL)
         self._read: dict[int, Incoming | None] = {}  # updates read when stored (no re-parse)
-        self._settling: list[tuple[Settlement, asyncio.Future[None]]] = []
-        self._settler: asyncio.Task[None] | None = None
+        self._settlements = GroupCommit(self._write_settlements)
+        self._posted = GroupCommit(self._store_posted, alike=is_database_outage)
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._wake = asyncio.Event()
@@ -288,9 +289,14 @@ class Inbox:
         return new
 
     async def accept(self, payload: dict[str, Any]) -> None:
-        """Store one update posted to the webhook (raises if the database is down: the
-        endpoint then answers an error and Telegram posts the update again)."""
-        await self._store_and_take([self._new_update(payload)], forever=False)
+        """Store one update posted to the webhook, in one transaction with the others
+        posted meanwhile (Telegram posts up to ``max_connections`` at once). Raises if it
+        could not be stored: the endpoint then answers an error and Telegram posts the
+        update again."""
+        await self._posted.submit(self._new_update(payload))
+
+    async def _store_posted(self, updates: list[NewUpdate]) -> None:
+        await self._store_and_take(updates, forever=False)
 
     async def poll(self) -> None:
         """getUpdates until cancelled: store each batch, then confirm it (the next call's
@@ -571,36 +577,10 @@ class Inbox:
     async def _settle_together(self, settlement: Settlement) -> None:
         """Write ``settlement`` together with every other one that comes in meanwhile (one
         transaction while the previous one commits); returns once it is committed."""
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._settling.append((settlement, future))
-        if self._settler is None or self._settler.done():
-            self._settler = asyncio.ensure_future(self._settle_pending())
-        await future
+        await self._settlements.submit(settlement)
 
-    async def _settle_pending(self) -> None:
-        while self._settling:
-            batch, self._settling = self._settling, []
-            try:
-                await self._db(self._apply_settlements, [s for s, _ in batch], forever=True)
-                outcomes: list[BaseException | None] = [None] * len(batch)
-            except Exception as exc:
-                if len(batch) == 1:
-                    outcomes = [exc]
-                else:  # one bad settlement must not fail the others: write them one by one
-                    outcomes = []
-                    for settlement, _ in batch:
-                        try:
-                            await self._db(self._apply_settlements, [settlement], forever=True)
-                            outcomes.append(None)
-                        except Exception as one:
-                            outcomes.append(one)
-            for (_, future), outcome in zip(batch, outcomes, strict=True):
-                if future.done():
-                    continue
-                if outcome is None:
-                    future.set_result(None)
-                else:
-                    future.set_exception(outcome)
+    async def _write_settlements(self, settlements: list[Settlement]) -> None:
+        await self._db(self._apply_settlements, settlements, forever=True)
 
     def _apply_settlements(self, settlements: list[Settlement]) -> None:
         now = _now()

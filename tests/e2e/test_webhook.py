@@ -11,6 +11,7 @@ import contextlib
 import socket
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 
 from bot.app import build_runtime
@@ -86,3 +87,32 @@ async def test_a_wrong_secret_is_refused(webhook_bot: object, emulator: BotApiEm
     session = emulator.http_session()
     async with session.post(url, json={"update_id": 1}) as response:
         assert response.status in (401, 403)
+
+
+async def test_updates_posted_at_once_are_stored_together_and_each_answered(
+    webhook_bot: object, emulator: BotApiEmulator
+) -> None:
+    """Telegram posts up to ``max_connections`` (40) updates at once; the emulator posts one
+    at a time, so here they are posted by hand, all at once, over real HTTP. Each post is
+    answered 200 once its update is stored, in far fewer transactions than posts, and
+    every sender gets the bot's answer."""
+    await emulator.webhook.stop()  # pause its own delivery; the webhook stays set
+    users = [emulator.user(80_000 + i, f"访客{i}") for i in range(40)]
+    for user in users:
+        user.send_text("/start")
+    payloads = [update.to_json() for update in emulator.state.pending]
+    emulator.state.drop_pending()
+    url = emulator.webhook.url
+    async with aiohttp.ClientSession() as http:
+
+        async def post(payload: dict) -> int:
+            headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+            async with http.post(url, json=payload, headers=headers) as response:
+                return response.status
+
+        statuses = await asyncio.gather(*(post(p) for p in payloads))
+    assert statuses == [200] * len(payloads)
+    batches = webhook_bot.inbox._posted.batches  # type: ignore[attr-defined]
+    assert batches < len(payloads) // 2, f"{batches} transactions for {len(payloads)} posts"
+    replies = await asyncio.gather(*(user.next_message(timeout=15) for user in users))
+    assert all("手机号" in r.text or "绑定" in r.text for r in replies), replies[0].text
