@@ -168,11 +168,11 @@ class InboxRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def store(self, updates: Sequence[NewUpdate], now: datetime) -> int:
-        """Insert the updates, ignoring any already stored (same ``update_id``); returns how
-        many were new."""
+    def store(self, updates: Sequence[NewUpdate], now: datetime) -> set[int]:
+        """Insert the updates, ignoring any already stored (same ``update_id``); returns the
+        ids of those that were new."""
         if not updates:
-            return 0
+            return set()
         rows = [
             {
                 "update_id": u.update_id,
@@ -186,7 +186,7 @@ class InboxRepository:
             }
             for u in updates
         ]
-        return len(self.session.execute(_store_statement(_dialect(self.session)), rows).all())
+        return set(self.session.execute(_store_statement(_dialect(self.session)), rows).scalars())
 
     def claim(
         self,

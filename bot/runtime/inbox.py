@@ -258,7 +258,7 @@ class Inbox:
 
     def _store(
         self, updates: list[NewUpdate], limit: int = 0, busy: Collection[int] = ()
-    ) -> tuple[int, list[ClaimedUpdate]]:
+    ) -> tuple[set[int], list[ClaimedUpdate]]:
         """Store a batch and, when workers are free, claim in the same transaction what can
         be handled now: at a trickle of updates that saves a transaction per update."""
         now = _now()
@@ -280,13 +280,13 @@ class Inbox:
             new, claimed = await self._db(
                 self._store, updates, limit, set(self._busy), forever=forever
             )
-            for update in updates:
-                if update.outcome is None:
+            for update in updates:  # not one Telegram delivered again: it is counted
+                if update.outcome is None and update.update_id in new:
                     self._waiting[update.chat_id] = self._waiting.get(update.chat_id, 0) + 1
             self._take(claimed, limit)
         self._start_ready()
         self._wake.set()
-        return new
+        return len(new)
 
     async def accept(self, payload: dict[str, Any]) -> None:
         """Store one update posted to the webhook, in one transaction with the others

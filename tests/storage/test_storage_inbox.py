@@ -27,7 +27,7 @@ def store(uow_factory: UowFactory, *updates: tuple[int, int]) -> int:
     with uow_factory() as uow:
         new = uow.inbox.store([NewUpdate(u, chat, {"update_id": u}) for u, chat in updates], now())
         uow.commit()
-    return new
+    return len(new)
 
 
 def claim(uow_factory: UowFactory, token: str, limit: int = 10, until: datetime | None = None):  # noqa: ANN201
