@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from domain.roles import Role
-from services.outbox import Draft, enqueue_in_chunks
+from services.outbox import CHUNK_SIZE, Draft, enqueue_in_chunks
 from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
@@ -39,7 +39,7 @@ DISTRICT_ROLES = (Role.ORG_DEPT, Role.POVERTY_BUREAU)
 #: The longest list a message carries before "… and N more" (Telegram's 4096 characters).
 MAX_LINES = 40
 #: Drafts a sweep stores at a time (read when a sweep runs, so tests can shrink it).
-SWEEP_CHUNK = 5_000
+SWEEP_CHUNK = CHUNK_SIZE
 
 
 def run_sweep(

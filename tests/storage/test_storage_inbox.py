@@ -30,6 +30,19 @@ def store(uow_factory: UowFactory, *updates: tuple[int, int]) -> int:
     return len(new)
 
 
+def add_reply(uow: UnitOfWork, chat_id: int, text: str, token: str | None) -> int:
+    """A reply to ``chat_id`` claimed by ``token`` (or by nobody), leased for ``LEASE``."""
+    return uow.replies.add(
+        update_id=None,
+        chat_id=chat_id,
+        payload={"text": text},
+        blob=None,
+        now=now(),
+        token=token,
+        until=now() + LEASE,
+    )
+
+
 def claim(uow_factory: UowFactory, token: str, limit: int = 10, until: datetime | None = None):  # noqa: ANN201
     with uow_factory() as uow:
         claimed = uow.inbox.claim(token, now(), until or now() + LEASE, limit)
@@ -91,27 +104,8 @@ def test_replies_are_marked_sent_together_only_while_their_claim_holds(uow_facto
     """The group commit marks several replies sent in one statement; a reply whose claim
     another worker took over is left to that worker."""
     with uow_factory() as uow:
-        mine = [
-            uow.replies.add(
-                update_id=None,
-                chat_id=10,
-                payload={"text": str(i)},
-                blob=None,
-                now=now(),
-                token="a",
-                until=now() + LEASE,
-            )
-            for i in range(3)
-        ]
-        other = uow.replies.add(
-            update_id=None,
-            chat_id=11,
-            payload={"text": "x"},
-            blob=None,
-            now=now(),
-            token="b",
-            until=now() + LEASE,
-        )
+        mine = [add_reply(uow, 10, str(i), "a") for i in range(3)]
+        other = add_reply(uow, 11, "x", "b")
         uow.commit()
     with uow_factory() as uow:
         sent = [(mine[0], 500), (mine[2], 502), (other, 999)]
@@ -143,18 +137,7 @@ def test_a_dead_workers_claims_lapse(uow_factory) -> None:  # noqa: ANN001
 
 def test_replies_of_a_live_worker_are_not_orphans_but_a_dead_ones_are(uow_factory) -> None:  # noqa: ANN001
     with uow_factory() as uow:
-        ids = [
-            uow.replies.add(
-                update_id=None,
-                chat_id=10,
-                payload={"text": str(i)},
-                blob=None,
-                now=now(),
-                token="live" if i < 2 else None,
-                until=now() + LEASE,
-            )
-            for i in range(3)
-        ]
+        ids = [add_reply(uow, 10, str(i), "live" if i < 2 else None) for i in range(3)]
         uow.commit()
     with uow_factory() as uow:
         assert uow.replies.claim_orphans("c", now(), now() + LEASE, 10) == []  # head is held
