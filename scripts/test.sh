@@ -12,7 +12,34 @@
 #   4. runs `.venv/bin/python -m pytest "$@"` (default: tests/) and exits with its status;
 #      "no tests collected" (pytest exit 5) is reported as a failure.
 # Paths given as arguments are relative to the repository root.
+#
+# The suite must pass whatever the date it runs on. Two leading options run it with the
+# wall clock moved (Debian's libfaketime, installed when missing; the clock then runs on
+# from there, so a run started at 23:59 crosses midnight):
+#   --at 'YYYY-MM-DD HH:MM'   once, as of that moment in Asia/Shanghai (repeatable: one run each)
+#   --any-date                today and each telling moment below, one run each
+# The exit status is non-zero if any run failed; a table at the end says which.
 set -euo pipefail
+
+#: Moments (Asia/Shanghai) at which dates have broken things: the last minute of a year
+#: whose calendar is known, the first Monday of a year without one, a Sunday, a national
+#: holiday.
+TELLING_MOMENTS=("2026-12-31 23:59" "2027-01-04 09:00" "2026-12-06 15:00" "2026-10-01 10:00")
+MOMENTS=()
+while [[ $# -gt 0 ]]; do
+    case $1 in
+        --at) [[ $# -ge 2 ]] || { echo "ERROR: --at needs 'YYYY-MM-DD HH:MM'" >&2; exit 2; }
+              MOMENTS+=("$2"); shift 2 ;;
+        --at=*) MOMENTS+=("${1#--at=}"); shift ;;
+        --any-date) MOMENTS+=("today" "${TELLING_MOMENTS[@]}"); shift ;;
+        *) break ;;
+    esac
+done
+[[ ${#MOMENTS[@]} -gt 0 ]] || MOMENTS=("today")
+for moment in "${MOMENTS[@]}"; do
+    [[ $moment == today ]] || date -d "TZ=\"Asia/Shanghai\" $moment" >/dev/null 2>&1 \
+        || { echo "ERROR: --at $moment: expected 'YYYY-MM-DD HH:MM'" >&2; exit 2; }
+done
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -176,11 +203,51 @@ if [[ ${CADREBOT_SKIP_CHROMIUM:-0} != 1 && ! -x /usr/bin/chromium ]]; then
 fi
 
 # --- 4. pytest -----------------------------------------------------------------------------
+FAKETIME_LIB=
+if [[ ${MOMENTS[*]} != today ]]; then
+    FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1 || true)
+    if [[ -z $FAKETIME_LIB ]]; then
+        say "installing faketime for the shifted-date runs (apt-get install faketime)"
+        apt_install --no-install-recommends faketime
+        FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1 || true)
+        [[ -n $FAKETIME_LIB ]] || die "faketime installed but libfaketimeMT.so.1 not found"
+    fi
+fi
+
 [[ $# -gt 0 ]] || set -- tests
-say "running pytest $*"
 status=0
-"$VENV/bin/python" -m pytest "$@" || status=$?
-if [[ $status -eq 5 ]]; then
-    printf 'ERROR: pytest collected no tests (exit 5) - treated as a failure\n' >&2
+summary=()
+for moment in "${MOMENTS[@]}"; do
+    run_status=0
+    t0=$(now)
+    log=$(mktemp /tmp/cadrebot-pytest.XXXXXX)
+    if [[ $moment == today ]]; then
+        say "running pytest $* (today: $(TZ=Asia/Shanghai date '+%Y-%m-%d %H:%M %a') Asia/Shanghai)"
+        "$VENV/bin/python" -m pytest "$@" 2>&1 | tee "$log" || run_status=${PIPESTATUS[0]}
+    else
+        # libfaketime reads "@..." as local time and lets the clock run on from there;
+        # monotonic clocks stay real (asyncio's timers, timeouts).
+        start=$(date -d "TZ=\"Asia/Shanghai\" $moment" '+%Y-%m-%d %H:%M:%S')
+        say "running pytest $* as of $moment Asia/Shanghai ($(TZ=Asia/Shanghai date -d "$start" '+%a'))"
+        LD_PRELOAD=$FAKETIME_LIB FAKETIME="@$start" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+            "$VENV/bin/python" -m pytest "$@" 2>&1 | tee "$log" || run_status=${PIPESTATUS[0]}
+    fi
+    if [[ $run_status -eq 5 ]]; then
+        printf 'ERROR: pytest collected no tests (exit 5) - treated as a failure\n' >&2
+    fi
+    [[ $run_status -eq 0 ]] || status=$run_status
+    # pytest's closing line, e.g. "1 failed, 778 passed, 2 warnings in 301.2s".
+    closing=$(grep -E '[0-9]+ (passed|failed|error)' "$log" | tail -n 1 | sed -E 's/^=+ //; s/ =+$//' || true)
+    rm -f "$log"
+    summary+=("$(printf '%-18s exit %-3s %-8s %s' "$moment" "$run_status" "$(since "$t0")" "$closing")")
+    count() { grep -oE "[0-9]+ $1" <<<"$closing" | grep -oE '^[0-9]+' || echo 0; }
+    passed=$(( ${passed:-0} + $(count passed) ))
+    failed=$(( ${failed:-0} + $(count failed) + $(count 'errors?') ))
+done
+if [[ ${#MOMENTS[@]} -gt 1 ]]; then
+    say "runs by date (Asia/Shanghai):"
+    printf '    %s\n' "${summary[@]}"
+    [[ $status -eq 0 || $failed -gt 0 ]] || failed=1  # a run that failed without a count
+    printf 'all: %d passed, %d failed\n' "$passed" "$failed"
 fi
 exit "$status"

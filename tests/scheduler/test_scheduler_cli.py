@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
 
 from bot.cli import _register_subcommands, app
 from sandbox import BotApiEmulator
+from services.clock import FixedClock
 from services.sample_district import seed_sample_district
 from storage.engine import make_engine, session_factory
 from storage.migrations import upgrade
@@ -68,7 +70,17 @@ def test_remind_refuses_without_a_token_and_a_bad_date(cli_db) -> None:  # noqa:
     assert runner.invoke(app, ["scheduler"]).exit_code == 2
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def clock_at(monkeypatch, moment: datetime) -> None:  # noqa: ANN001
+    """The CLI's clock (its composition root's ``build_clock``) stands at ``moment``."""
+    monkeypatch.setattr("bot.scheduler_cli.build_clock", lambda _settings: FixedClock(moment))
+
+
 async def test_remind_sends_through_the_bot_api_once(cli_db, monkeypatch) -> None:  # noqa: ANN001
+    # Run on the evening of the day it is run as of: the nudge is still worth sending.
+    clock_at(monkeypatch, datetime(2026, 11, 30, 21, 0, tzinfo=SHANGHAI))
     async with BotApiEmulator(TOKEN) as emulator:
         with cli_db() as uow:
             wang = uow.session.get(Person, 3)
@@ -92,3 +104,27 @@ async def test_remind_sends_through_the_bot_api_once(cli_db, monkeypatch) -> Non
         assert "sent 0;" in await asyncio.to_thread(remind)
         await user.wait_until_quiet(0.3)
         assert len(user.inbox) == 2  # the nudge and the weekly standing, once each
+
+
+async def test_remind_as_of_a_past_day_never_sends_that_days_nudge(cli_db, monkeypatch) -> None:  # noqa: ANN001
+    """``--as-of`` picks the day the sweeps plan for; the send is judged by the clock. Run
+    three days late, the evening nudge of 30 November ("check in today") has expired and
+    is closed, while the week's standing is still worth sending."""
+    clock_at(monkeypatch, datetime(2026, 12, 3, 10, 0, tzinfo=SHANGHAI))
+    async with BotApiEmulator(TOKEN) as emulator:
+        with cli_db() as uow:
+            uow.session.get(Person, 3).telegram_user_id = 777
+            uow.commit()
+        user = emulator.user(777, "王五")
+        user.send_text("/start")
+        monkeypatch.setenv("CADREBOT_TOKEN", TOKEN)
+        monkeypatch.setenv("CADREBOT_API_URL", emulator.base_url)
+        result = await asyncio.to_thread(runner.invoke, app, ["remind", "--as-of", "2026-11-30"])
+        assert result.exit_code == 0, result.output
+        assert "sent 1;" in result.output and "'expired':" in result.output
+        standing = await user.next_message()
+        await user.wait_until_quiet(0.3)
+        assert len(user.inbox) == 1
+        assert "广东坪村" not in standing.text  # the nudge names the village; it was not sent
+    kinds = {row.kind: row.failed for row in outbox(cli_db) if row.recipient_id == 3}
+    assert kinds["checkin_nudge"] == "expired" and kinds["weekly_standing"] is None
