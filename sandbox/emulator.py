@@ -9,6 +9,7 @@ at ``base_url`` instead of api.telegram.org. Nothing is global: emulators are in
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, NamedTuple
 
@@ -47,7 +48,10 @@ class BotApiEmulator:
         enforce_flood_limits: bool = False,
         bot_first_name: str = "cadrebot",
         bot_username: str = "cadrebot_bot",
+        clock: Callable[[], float] | None = None,
     ) -> None:
+        """``clock`` (Unix seconds) dates the simulated people's messages; the wall clock
+        by default, a test's or the demo's clock to keep the two in step."""
         bot_id, separator, secret = token.partition(":")
         if not separator or not bot_id.isdigit() or not secret:
             raise ValueError("a bot token looks like '<bot id>:<secret>'")
@@ -59,7 +63,8 @@ class BotApiEmulator:
                 "is_bot": True,
                 "first_name": bot_first_name,
                 "username": bot_username,
-            }
+            },
+            clock,
         )
         self.faults = FaultInjector()
         self.flood = FloodLimiter(enabled=enforce_flood_limits)

@@ -18,7 +18,7 @@ from sandbox import validation as v
 from sandbox.errors import ApiError, bad_request, forbidden, too_many_requests
 from sandbox.media import extension, guess_mime, image_size
 from sandbox.params import UploadedFile
-from sandbox.state import CallbackAnswer, Chat, SentMessage, StoredFile, TranscriptEntry, now
+from sandbox.state import CallbackAnswer, Chat, SentMessage, StoredFile, TranscriptEntry
 
 if TYPE_CHECKING:
     from sandbox.emulator import BotApiEmulator
@@ -161,7 +161,7 @@ class BotApiMethods:
             "message_id": message_id,
             "from": dict(self._state.bot_user),
             "chat": chat.chat_json(),
-            "date": now(),
+            "date": self._state.now(),
             **body,
         }
         if markup is not None and v.inline_buttons(markup):
@@ -258,7 +258,7 @@ class BotApiMethods:
         message = {k: val for k, val in entry.message.items() if k not in changes}
         message.pop("reply_markup", None)
         message.update({k: val for k, val in changes.items() if val})
-        message["edit_date"] = now()
+        message["edit_date"] = self._state.now()
         if markup:
             message["reply_markup"] = markup
         entry.message = message

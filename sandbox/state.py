@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -41,11 +42,6 @@ DEFAULT_UPDATE_TYPES = frozenset(
     }
 )
 """What Telegram delivers when ``allowed_updates`` is unset or empty (no chat_member, reactions)."""
-
-
-def now() -> int:
-    """Unix time as Telegram's ``date`` fields carry it."""
-    return int(time.time())
 
 
 class Signal:
@@ -231,8 +227,14 @@ class Chat:
 class EmulatorState:
     """All mutable state of one emulator instance."""
 
-    def __init__(self, bot_user: dict[str, Any]) -> None:
+    def __init__(
+        self, bot_user: dict[str, Any], clock: Callable[[], float] | None = None
+    ) -> None:
         self.bot_user = bot_user
+        #: What "now" is for the ``date`` fields of messages: the wall clock, or the
+        #: clock of the test or demo driving the bot (so a message is dated when the
+        #: simulated person sent it, as Telegram dates it).
+        self.clock = clock or time.time
         self.chats: dict[int, Chat] = {}
         self.pending: list[PendingUpdate] = []
         self.next_update_id = 1
@@ -249,6 +251,10 @@ class EmulatorState:
         """Notified when the bot sends, edits or deletes a message."""
         self._file_counter = itertools.count(1)
         self._callback_counter = itertools.count(1)
+
+    def now(self) -> int:
+        """Unix time as Telegram's ``date`` fields carry it, by this emulator's clock."""
+        return int(self.clock())
 
     # -- update queue -------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from sandbox.media import STICKER_BYTES, TINY_PNG, extension, guess_mime, image_size
-from sandbox.state import CallbackAnswer, Chat, SentMessage, now
+from sandbox.state import CallbackAnswer, Chat, SentMessage
 from sandbox.validation import utf16_len
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class SimulatedUser:
             "message_id": self._state.allocate_message_id(self.chat),
             "from": self.user_json,
             "chat": self.chat.chat_json(),
-            "date": now(),
+            "date": self._state.now(),
             **body,
         }
         self._state.add_message(self.chat, "in", message)
@@ -133,7 +133,7 @@ class SimulatedUser:
             location["horizontal_accuracy"] = horizontal_accuracy
         body: dict[str, Any] = {"location": location}
         if forwarded:
-            original_date = now() - 3600
+            original_date = self._state.now() - 3600
             body["forward_origin"] = {
                 "type": "user",
                 "date": original_date,
@@ -156,7 +156,7 @@ class SimulatedUser:
         message = {
             **entry.message,
             "location": {**old_location, "latitude": latitude, "longitude": longitude},
-            "edit_date": now(),
+            "edit_date": self._state.now(),
         }
         entry.message = message
         self._state.touch(self.chat, entry)
@@ -286,7 +286,7 @@ class SimulatedUser:
             {
                 "chat": self.chat.chat_json(),
                 "from": self.user_json,
-                "date": now(),
+                "date": self._state.now(),
                 "old_chat_member": member(old),
                 "new_chat_member": member(new),
             },

@@ -20,7 +20,6 @@ import aiohttp
 from sandbox import validation as v
 from sandbox.errors import ApiError, bad_request
 from sandbox.params import read_multipart
-from sandbox.state import now
 
 if TYPE_CHECKING:
     from sandbox.emulator import BotApiEmulator
@@ -129,7 +128,7 @@ class WebhookDeliverer:
                     self._state.pending.remove(update)
                     self._state.updates_signal.notify()
                 continue
-            self.last_error_date = now()
+            self.last_error_date = self._state.now()
             self.last_error_message = error
             await asyncio.sleep(self.retry_delays[min(failures, len(self.retry_delays) - 1)])
             failures += 1

@@ -29,7 +29,7 @@ def location(ctx: Context) -> None:
             message_id=ctx.event.message_id or 0,
             lat=loc.lat,
             lon=loc.lon,
-            now=ctx.now,
+            now=ctx.sent_at,
         )
         if outcome is not None:
             ctx.say("checkin.live_on_site", village=outcome.village)
@@ -42,7 +42,7 @@ def location(ctx: Context) -> None:
         message_id=ctx.event.message_id,
         live=loc.live_period is not None,
         forwarded=ctx.event.forwarded,
-        now=ctx.now,
+        now=ctx.sent_at,
     )
     if not outcome.on_site:
         ctx.end_dialog()

@@ -40,6 +40,18 @@ class Context:
         self.stored_dialog = self.open_dialog
 
     @property
+    def sent_at(self) -> datetime:
+        """When the person sent this update's message, in the district's zone: the moment
+        evidence (a check-in, a spot check's answer) counts at, however late the bot
+        handles it (after an outage across midnight 23:50 still counts for its own day).
+        Never later than now: a phone's clock does not date Telegram's messages, but a
+        redelivered update must not count in the future either."""
+        sent = self.event.sent_at
+        if sent is None:
+            return self.now
+        return min(sent.astimezone(self.now.tzinfo), self.now)
+
+    @property
     def me(self) -> Person:
         assert self.person is not None
         return self.person

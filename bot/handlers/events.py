@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class Incoming:
     forwarded: bool = False
     edited: bool = False
     other: str | None = None  # a kind we do not handle: sticker, voice, video...
+    #: When Telegram dated the message (its ``date``; a live location's move: its
+    #: ``edit_date``), UTC. Evidence counts at this moment, however late it is handled.
+    sent_at: datetime | None = None
 
     @property
     def command(self) -> tuple[str, str] | None:

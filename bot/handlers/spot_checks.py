@@ -109,7 +109,7 @@ def location(ctx: Context) -> bool:
     loc = ctx.event.location
     assert loc is not None
     checkin.location(ctx)  # the position is a check-in too (a forwarded one is refused)
-    outcome = service.answer(ctx.uow, ctx.me, lat=loc.lat, lon=loc.lon, now=ctx.now)
+    outcome = service.answer(ctx.uow, ctx.me, lat=loc.lat, lon=loc.lon, now=ctx.sent_at)
     assert outcome is not None
     ctx.notices += outcome.notices
     ctx.say(f"spotcheck.answered_{outcome.result}", village=outcome.village)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.handlers.events import Contact, Incoming, Location, Press
@@ -49,7 +50,19 @@ def incoming_from_message(
         forwarded=message.forward_origin is not None,
         edited=edited,
         other=other,
+        sent_at=_sent_at(message, edited=edited),
     )
+
+
+def _sent_at(message: Any, *, edited: bool) -> datetime | None:
+    """When the person sent it: an edit (a live location moving) at its ``edit_date``.
+    Both frameworks give aware datetimes; a bare Unix time is read as one too."""
+    moment = (message.edit_date if edited else None) or message.date
+    if isinstance(moment, int | float):
+        return datetime.fromtimestamp(moment, UTC)
+    if isinstance(moment, datetime):
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return None
 
 
 def incoming_from_callback(update_id: int, query: Any) -> Incoming:

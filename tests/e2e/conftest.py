@@ -55,8 +55,10 @@ def storage(settings: Settings) -> Iterator[Storage]:
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(TOKEN) as emu:
+async def emulator(clock: FixedClock) -> AsyncIterator[BotApiEmulator]:
+    """Telegram dates the simulated people's messages by the test's clock, as the bot
+    counts evidence at the moment it was sent."""
+    async with BotApiEmulator(TOKEN, clock=lambda: clock.now().timestamp()) as emu:
         yield emu
 
 

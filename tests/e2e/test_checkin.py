@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from tests.e2e.conftest import District, tap
 
 INSIDE = (33.8702, 109.9405)  # ~50 m from 东店子村's centre (radius 800 m)
 OUTSIDE = (33.9000, 109.9400)  # ~3.3 km north
+ZONE = ZoneInfo("Asia/Shanghai")
 
 
 def onsite_days(district: District, key: str) -> int:
@@ -128,3 +130,21 @@ async def test_claim_outside_the_window_is_refused(district: District) -> None:
     assert "/claim 日期 事由" in (await cadre.next_message()).text
     with district.storage.uow() as uow:
         assert uow.claims.pending_for(0) == []
+
+
+async def test_a_checkin_counts_on_the_day_it_was_sent_however_late_it_is_handled(
+    district: District,
+) -> None:
+    """The bot (or its database) was down across midnight: the location sent at 23:50 is
+    handled at 00:10 and still counts for the day it was sent (Telegram's message date)."""
+    cadre = await district.onboard("cadre")
+    sent = datetime(2026, 11, 30, 23, 50, tzinfo=ZONE)
+    district.emulator.state.clock = sent.timestamp  # Telegram dates the message
+    district.clock.set(datetime(2026, 12, 1, 0, 10, tzinfo=ZONE))  # the bot handles it
+    cadre.send_location(*INSIDE)
+    done = await cadre.next_message()
+    assert "签到成功" in done.text
+    with district.storage.uow() as uow:
+        [row] = uow.checkins.all_rows()
+        assert row.day == date(2026, 11, 30)
+    assert onsite_days(district, "cadre") == 1
