@@ -86,18 +86,22 @@ def remind_command(
     storage = build_storage(settings)
     clock = build_clock(settings)
     try:
-        results = run_every_sweep(
+        run = run_every_sweep(
             storage.uow, _moment(day, clock), zone=settings.zone, dry_run=dry_run
         )
+        for sweep, cause in run.failed.items():
+            typer.echo(f"{sweep}: FAILED ({cause}); the other sweeps ran", err=True)
         if dry_run:
-            _print_dry_run(storage, Catalog(settings.language.value), results)
+            _print_dry_run(storage, Catalog(settings.language.value), run.drafts)
             return
-        for sweep, drafts in results.items():
+        for sweep, drafts in run.drafts.items():
             typer.echo(f"{sweep}: {len(drafts)} new reminders")
         report = asyncio.run(_send(settings, storage, clock))
         typer.echo(
             f"sent {report.sent}; not sent {dict(report.closed)}; to retry {report.retry_later}"
         )
+        if run.failed:
+            raise typer.Exit(1)
     finally:
         storage.engine.dispose()
 

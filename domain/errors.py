@@ -20,12 +20,6 @@ class DomainError(Exception):
         super().__init__(f"{self.key} {params}" if params else self.key)
 
 
-class CalendarGap(DomainError):
-    """The official working-day calendar has no data for this date: import that year."""
-
-    key = "error.calendar_gap"
-
-
 class InvalidPhone(DomainError):
     key = "error.invalid_phone"
 

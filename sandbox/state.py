@@ -227,9 +227,7 @@ class Chat:
 class EmulatorState:
     """All mutable state of one emulator instance."""
 
-    def __init__(
-        self, bot_user: dict[str, Any], clock: Callable[[], float] | None = None
-    ) -> None:
+    def __init__(self, bot_user: dict[str, Any], clock: Callable[[], float] | None = None) -> None:
         self.bot_user = bot_user
         #: What "now" is for the ``date`` fields of messages: the wall clock, or the
         #: clock of the test or demo driving the bot (so a message is dated when the

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from scheduler.assessment import sweep_assessment_season
+from scheduler.calendar_due import sweep_calendar_due
 from scheduler.common import DEFAULT_ZONE, UowFactory
 from scheduler.monthly import sweep_monthly_review, sweep_quarterly_sheets
 from scheduler.nudge import sweep_daily_nudge
@@ -17,6 +19,7 @@ from scheduler.spot_checks import sweep_spot_check_expiry
 from scheduler.weekly import sweep_weekly
 from services.outbox import Draft
 
+log = logging.getLogger(__name__)
 SweepFunction = Callable[..., list[Draft]]
 
 
@@ -35,8 +38,18 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("quarterly_sheets", sweep_quarterly_sheets),
     Sweep("assessment", sweep_assessment_season),
     Sweep("spot_check_expiry", sweep_spot_check_expiry),
+    Sweep("calendar_due", sweep_calendar_due),
 )
 BY_NAME = {s.name: s for s in SWEEPS}
+
+
+@dataclass
+class EverySweep:
+    """What one run of every sweep did: the new drafts of each sweep that ran, and the
+    sweeps that failed (name → the error's one-line cause; the log has the traceback)."""
+
+    drafts: dict[str, list[Draft]] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
 
 
 def run_every_sweep(
@@ -45,7 +58,17 @@ def run_every_sweep(
     *,
     zone: ZoneInfo = DEFAULT_ZONE,
     dry_run: bool = False,
-) -> dict[str, list[Draft]]:
+) -> EverySweep:
     """Each sweep once as of ``as_of``, whatever its weekday or day of the month; the
-    outbox keys keep each reminder to once per period however often this is run."""
-    return {s.name: s.run(uow_factory, as_of, zone=zone, dry_run=dry_run) for s in SWEEPS}
+    outbox keys keep each reminder to once per period however often this is run.
+
+    Each sweep runs on its own: one sweep's error (its transaction rolled back) is logged
+    once with its cause and never keeps the others from running."""
+    run = EverySweep()
+    for sweep in SWEEPS:
+        try:
+            run.drafts[sweep.name] = sweep.run(uow_factory, as_of, zone=zone, dry_run=dry_run)
+        except Exception as exc:
+            log.exception("sweep %s as of %s failed", sweep.name, as_of)
+            run.failed[sweep.name] = f"{type(exc).__name__}: {exc}"
+    return run

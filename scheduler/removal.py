@@ -5,10 +5,16 @@ period key is the month or the year plus the cadre.
 
 Run daily; absences count up to yesterday (today is not over), so on the 1st the last
 day of the previous month is still judged against that month.
+
+In a year without an official calendar (its working days are the provisional Mon-Fri)
+nobody is told anything: an alert that decides a cadre's post waits for the official
+table. The sweep remembers the year it waited in (``WAITING``); on its first run after
+the table is imported it judges every month of that year so far, once.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -36,8 +42,11 @@ from services.outbox import Draft
 from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
+log = logging.getLogger(__name__)
 MONTH_KIND = "removal_month"
 YEAR_KIND = "removal_year"
+#: ``SweepState`` name: the year whose alerts wait for its official calendar.
+WAITING = "removal_waiting_year"
 
 
 def sweep_removal_triggers(
@@ -49,14 +58,21 @@ def sweep_removal_triggers(
     keep: bool = True,
 ) -> list[Draft]:
     through = day_of(as_of, zone) - timedelta(days=1)
-    month = Period.month(through.year, through.month)
     year = Period.year(through.year)
-
-    month_check = (MONTH_KIND, month_key(through), MONTHLY_ABSENCE_LIMIT)
     year_check = (YEAR_KIND, str(through.year), YEARLY_ABSENCE_LIMIT)
 
     def plan(uow: UnitOfWork) -> Iterator[Draft]:
         calendar = load_calendar(uow)
+        if calendar.is_provisional(through):
+            log.info("removal: %d has no official calendar yet; alerts wait", through.year)
+            q.set_sweep_value(uow.session, WAITING, through.year)
+            return
+        waited = q.sweep_value(uow.session, WAITING)
+        months = [Period.month(through.year, through.month)]
+        if waited == through.year:  # the table has come: the months that waited too
+            months = [Period.month(through.year, m) for m in range(1, through.month + 1)]
+        if waited is not None:
+            q.set_sweep_value(uow.session, WAITING, None)
         holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES])
         secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
         district = [h.person_id for h in holders if h.role in DISTRICT_ROLES]
@@ -86,12 +102,14 @@ def sweep_removal_triggers(
         # and their postings are read again, for them alone, at the end.
         yearly: dict[int, int] = {}
         for in_year in q.posting_batches(uow.session, year.first, through):
-            in_month = [c for c in in_year if c.end is None or c.end >= month.first]
-            figures = attendance_figures(uow, in_month, month, as_of=through, calendar=calendar)
-            for c in in_month:
-                absent = figures[c.person_id].absent_workdays
-                if monthly_removal_triggered(absent):
-                    yield from drafts(month_check, c, absent)
+            for month in months:
+                in_month = [c for c in in_year if c.end is None or c.end >= month.first]
+                figures = attendance_figures(uow, in_month, month, as_of=through, calendar=calendar)
+                check = (MONTH_KIND, month_key(month.first), MONTHLY_ABSENCE_LIMIT)
+                for c in in_month:
+                    absent = figures[c.person_id].absent_workdays
+                    if monthly_removal_triggered(absent):
+                        yield from drafts(check, c, absent)
             figures = attendance_figures(uow, in_year, year, as_of=through, calendar=calendar)
             for c in in_year:
                 absent = figures[c.person_id].absent_workdays

@@ -82,6 +82,12 @@ def build_timetable(settings: Settings) -> list[Entry]:
             timedelta(days=3),
         ),
         Entry(
+            "calendar_due",
+            "calendar_due",
+            cron(day_of_week=week_d, hour=week_h, minute=week_m),
+            timedelta(days=3),
+        ),
+        Entry(
             "monthly_review",
             "monthly_review",
             cron(day=1, hour=month_h, minute=month_m),

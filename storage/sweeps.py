@@ -864,3 +864,21 @@ def try_sweep_lock(session: Session, name: str) -> bool:
         return True
     key = zlib.crc32(f"cadrebot.sweep.{name}".encode())
     return bool(session.scalar(select(func.pg_try_advisory_xact_lock(key))))
+
+
+def sweep_value(session: Session, name: str) -> int | None:
+    """A small value a sweep keeps between runs (``SweepState``), None when unset."""
+    state = session.get(SweepState, name)
+    return state.value if state is not None else None
+
+
+def set_sweep_value(session: Session, name: str, value: int | None) -> None:
+    """Set (or, with None, forget) a value kept between runs; flushed with the sweep."""
+    state = session.get(SweepState, name)
+    if value is None:
+        if state is not None:
+            session.delete(state)
+    elif state is None:
+        session.add(SweepState(name=name, value=value))
+    else:
+        state.value = value

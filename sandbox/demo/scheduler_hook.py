@@ -68,12 +68,10 @@ async def run_scheduler_as_of(
         return SweepReport(day, False, api if isinstance(api, str) else "scheduler not started")
     run_every_sweep, _ = api
     report = SweepReport(day, True)
-    try:
-        drafts = await asyncio.to_thread(run_every_sweep, storage.uow, day, zone=clock.zone)
-        report.planned = {name: len(items) for name, items in drafts.items()}
-    except Exception as exc:  # a calendar gap, say: still send what is already planned
-        log.exception("the sweeps as of %s failed", day)
-        report.detail = f"{type(exc).__name__}: {exc}"
+    run = await asyncio.to_thread(run_every_sweep, storage.uow, day, zone=clock.zone)
+    report.planned = {name: len(items) for name, items in run.drafts.items()}
+    if run.failed:  # each is in the log with its traceback; the page only names them
+        report.detail = f"{len(run.failed)} sweep(s) failed, see the log: " + ", ".join(run.failed)
     dispatched = await service.drain()
     if dispatched is not None:
         report.sent = dispatched.sent

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import chinese_calendar
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.calendar import DayKind, WorkdayCalendar, calendar_from_overrides, package_covers
-from domain.errors import CalendarGap
 
 SETTINGS = settings(max_examples=150, deadline=None)
 
@@ -62,23 +60,32 @@ def test_ordinary_weekdays_and_weekends() -> None:
 
 @SETTINGS
 @given(st.dates(min_value=date(2027, 1, 1), max_value=date(2027, 12, 31)))
-def test_2027_raises_calendar_gap_naming_the_year(day: date) -> None:
-    with pytest.raises(CalendarGap) as info:
-        WorkdayCalendar().is_workday(day)
-    assert info.value.params["year"] == 2027
-    assert info.value.key == "error.calendar_gap"
+def test_2027_without_a_table_is_the_plain_week_provisionally(day: date) -> None:
+    """A year without an official table never raises (on 1 January every reminder would
+    stop): Monday to Friday work, and every such day says it is provisional."""
+    cal = WorkdayCalendar()
+    assert cal.is_workday(day) is (day.weekday() < 5)
+    assert cal.is_provisional(day) and not cal.is_official(2027)
 
 
-def test_years_outside_the_package_raise() -> None:
+def test_years_outside_the_package_are_provisional() -> None:
+    cal = WorkdayCalendar()
     for day in (date(2003, 12, 31), date(2027, 1, 1), date(2030, 6, 3)):
-        with pytest.raises(CalendarGap) as info:
-            WorkdayCalendar().is_workday(day)
-        assert info.value.params["year"] == day.year
+        assert cal.is_provisional(day)
+    assert not cal.is_provisional(date(2026, 12, 31))
+    assert cal.provisional_years(date(2026, 12, 30), date(2028, 1, 2)) == (2027, 2028)
 
 
-def test_workdays_iterator_raises_on_a_gap() -> None:
-    with pytest.raises(CalendarGap):
-        list(WorkdayCalendar().workdays(date(2026, 12, 30), date(2027, 1, 2)))
+def test_workdays_iterator_crosses_into_a_year_without_a_table() -> None:
+    days = list(WorkdayCalendar().workdays(date(2026, 12, 30), date(2027, 1, 5)))
+    # 2026-12-31 is a Thursday; 2027-01-01 (New Year, not yet official) a Friday.
+    assert days == [
+        date(2026, 12, 30),
+        date(2026, 12, 31),
+        date(2027, 1, 1),
+        date(2027, 1, 4),
+        date(2027, 1, 5),
+    ]
 
 
 def test_package_covers() -> None:
@@ -99,8 +106,8 @@ def test_overrides_win_over_the_package() -> None:
 def test_override_alone_answers_for_a_missing_year() -> None:
     cal = WorkdayCalendar({date(2027, 1, 1): DayKind.HOLIDAY})
     assert not cal.is_workday(date(2027, 1, 1))
-    with pytest.raises(CalendarGap):
-        cal.is_workday(date(2027, 1, 4))  # no import of the whole year: still a gap
+    assert cal.is_workday(date(2027, 1, 4))  # no import of the whole year: the plain week
+    assert cal.is_provisional(date(2027, 1, 4))
 
 
 IMPORT_2027 = {
@@ -118,9 +125,8 @@ def test_calendar_from_overrides_covers_a_missing_year() -> None:
     assert not cal.is_workday(date(2027, 2, 8))
     assert cal.is_workday(date(2027, 1, 4))  # Monday
     assert not cal.is_workday(date(2027, 1, 2))  # Saturday
-    with pytest.raises(CalendarGap) as info:
-        cal.is_workday(date(2028, 1, 3))
-    assert info.value.params["year"] == 2028
+    assert not cal.is_provisional(date(2027, 1, 4))  # imported: official
+    assert cal.is_provisional(date(2028, 1, 3))
 
 
 @SETTINGS

@@ -103,7 +103,7 @@ def _sweep_all(
             yield found
 
     monkeypatch.setattr(q, "posting_batches", counting)
-    results = run_every_sweep(uow_factory, MONDAY, zone=ZONE)
+    results = run_every_sweep(uow_factory, MONDAY, zone=ZONE).drafts
     monkeypatch.setattr(q, "posting_batches", original)
     return {name: len(drafts) for name, drafts in results.items()}, batches
 

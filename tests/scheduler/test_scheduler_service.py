@@ -29,6 +29,7 @@ def test_the_default_timetable() -> None:
         "daily_nudge",
         "removal",
         "weekly",
+        "calendar_due",
         "monthly_review",
         "quarterly_sheets",
         "half_year",
@@ -40,6 +41,9 @@ def test_the_default_timetable() -> None:
     weekly = entries["weekly"]
     sunday = datetime(2026, 11, 29, 12, 0, tzinfo=ZONE)
     assert weekly.trigger.get_next_fire_time(None, sunday) == datetime(
+        2026, 11, 30, 9, 0, tzinfo=ZONE
+    )
+    assert entries["calendar_due"].trigger.get_next_fire_time(None, sunday) == datetime(
         2026, 11, 30, 9, 0, tzinfo=ZONE
     )
     assert entries["daily_nudge"].window == timedelta(hours=3)
