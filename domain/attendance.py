@@ -51,9 +51,14 @@ class Period:
 
 @dataclass(frozen=True)
 class AttendanceFigures:
+    """A span's figures, each a count of the day ledger's statuses (``domain.ledger``)."""
+
     onsite_days: int
     leave_days: int
     absent_workdays: int
+    duty_days: int = 0
+    #: Some counted day lies in a year without an official calendar (Mon-Fri stand-in).
+    provisional: bool = False
 
     @property
     def allowance_yuan(self) -> int:

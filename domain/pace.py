@@ -10,7 +10,7 @@ import calendar as _cal
 from dataclasses import dataclass
 from datetime import date
 
-from domain.attendance import REQUIRED_ONSITE_DAYS_PER_YEAR
+from domain.ledger import days_in_year, elapsed_posted_days, required_for_year, required_onsite_days
 
 #: 《民情日记》每月10篇以上 (Art. 12).
 DIARIES_PER_MONTH = 10
@@ -38,11 +38,24 @@ def diary_pace(count_this_month: int, as_of: date) -> Pace:
     return Pace(count_this_month, expected, DIARIES_PER_MONTH)
 
 
-def onsite_pace(onsite_this_year: int, as_of: date, posted_from: date | None = None) -> Pace:
-    """``d`` counts days from the later of Jan 1 and the posting's start to ``as_of``."""
-    jan1 = date(as_of.year, 1, 1)
-    start = max(jan1, posted_from) if posted_from else jan1
-    elapsed = max(0, (as_of - start).days + 1)
-    days_in_year = 366 if _cal.isleap(as_of.year) else 365
-    expected = REQUIRED_ONSITE_DAYS_PER_YEAR * elapsed // days_in_year
-    return Pace(onsite_this_year, expected, REQUIRED_ONSITE_DAYS_PER_YEAR)
+def onsite_pace(
+    onsite_this_year: int,
+    as_of: date,
+    postings: tuple[tuple[date, date | None], ...] | None = None,
+) -> Pace:
+    """The pace for the year's requirement, pro-rated to the days posted (all postings:
+    a transfer changes nothing). ``expected`` is the requirement's share of the posted
+    days elapsed (as-of day included), rounded as the requirement is, so that on the last
+    posted day it equals the requirement (``target``) the annual sheet shows."""
+    postings = postings or ((date(as_of.year, 1, 1), None),)
+    return onsite_pace_of(
+        onsite_this_year,
+        elapsed_posted_days(as_of, postings),
+        required_for_year(as_of.year, postings),
+        days_in_year(as_of.year),
+    )
+
+
+def onsite_pace_of(done: int, elapsed: int, target: int, year_days: int) -> Pace:
+    """``onsite_pace`` from its integers (the weekly sweep memoizes on them)."""
+    return Pace(done, min(target, required_onsite_days(elapsed, year_days)), target)

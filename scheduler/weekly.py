@@ -76,7 +76,7 @@ class _Shared:
     diaries: dict[int, q.DiaryWindow]
     leave_year: dict[int, int]
     pending: dict[int, int]
-    onsite: Callable[[int, date], Pace]
+    onsite: Callable[[int, tuple[tuple[date, date | None], ...]], Pace]
     written: Callable[[int], Pace]
 
 
@@ -91,7 +91,7 @@ def _shared(uow: UnitOfWork, today: date, diaries: dict[int, q.DiaryWindow] | No
         diaries,
         leave_days_by_person(uow, Period.year(today.year)),
         q.pending_requests_by_applicant(uow.session),
-        _memo(lambda done, start: onsite_pace(done, today, start)),
+        _memo(lambda done, spans: onsite_pace(done, today, spans)),
         _memo(lambda done: diary_pace(done, today)),
     )
 
@@ -107,11 +107,11 @@ def _batch_standings(
         uow, posted, shared.month, as_of=today - timedelta(days=1), calendar=shared.calendar
     )
     no_diaries = q.DiaryWindow()
-    jan1 = date(today.year, 1, 1)  # the on-site pace counts from the later of this and start
     return [
         CadreStanding(
             p,
-            shared.onsite(onsite_year.get(p.person_id, 0), max(p.start, jan1)),
+            # pro-rated to every posting of the year (a transfer in July resets nothing)
+            shared.onsite(onsite_year.get(p.person_id, 0), p.spans),
             shared.written(shared.diaries.get(p.person_id, no_diaries).written_this_month),
             absences[p.person_id],
             shared.leave_year.get(p.person_id, 0),
@@ -124,8 +124,12 @@ def _batch_standings(
 def _standing_batches(
     uow: UnitOfWork, today: date, shared: _Shared
 ) -> Iterator[list[CadreStanding]]:
-    for posted in q.posting_batches(uow.session, today, today):
-        yield _batch_standings(uow, posted, shared)
+    # Postings since January 1 (all of them: the pace adds up the year's postings), of the
+    # cadres still posted today.
+    for batch in q.posting_batches(uow.session, date(today.year, 1, 1), today):
+        posted = [p for p in batch if p.end is None or p.end >= today]
+        if posted:
+            yield _batch_standings(uow, posted, shared)
 
 
 def standings(

@@ -11,6 +11,7 @@ arithmetic with the official calendar in Python. The results must agree with
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -18,6 +19,7 @@ from functools import lru_cache
 
 from domain.attendance import AttendanceFigures, Period
 from domain.calendar import WorkdayCalendar
+from domain.ledger import DayRecords, DayStatus, day_status
 from storage import sweeps as q
 from storage.sweeps import PostingRow, month_key
 from storage.unit_of_work import UnitOfWork
@@ -120,16 +122,20 @@ def attendance_figures(
     as_of: date,
     calendar: WorkdayCalendar,
 ) -> dict[int, AttendanceFigures]:
-    """``domain.attendance.attendance`` for every posting at once: person id → figures over
-    ``period``, counting only days of the posting and up to ``as_of``.
+    """The day ledger's counts (``domain.ledger``) for every posting at once: person id →
+    figures over ``period``, counting the days of all the person's postings in scope
+    (``PostingRow.spans``) up to ``as_of``.
 
     Whole months come from the rollup's stored counts (one grouped query); the month in
-    progress from the bitmasks; cadres whose posting starts or ends inside the period, or
-    who had leave in it, from their bitmasks day by day."""
+    progress from the bitmasks: for a cadre posted the whole window with nothing but
+    check-ins, each day is on site or (a working day) absent or rest, so bit counts are
+    the ledger. Anyone else (posted part of the window, several postings, leave in it)
+    is put through ``domain.ledger.day_status`` day by day."""
     last = min(period.last, as_of)
     if last < period.first:
         return {p.person_id: AttendanceFigures(0, 0, 0) for p in postings}
     window = Period(period.first, last)
+    provisional = bool(calendar.provisional_years(window.first, window.last))
     session = uow.session
     q.refresh_onsite_months(session)
     grid = MonthGrid(calendar)
@@ -148,6 +154,7 @@ def attendance_figures(
     rest_pieces = grid.pieces(rest) if rest is not None else []
     full_workdays = sum(grid.workday_bits(key).bit_count() for key in keys)
     window_workdays = full_workdays + sum(work.bit_count() for _key, _bits, work in rest_pieces)
+    plain = AttendanceFigures(0, 0, 0, provisional=provisional)
     figures: dict[int, AttendanceFigures] = {}
     for posting in postings:
         pid = posting.person_id
@@ -158,45 +165,69 @@ def attendance_figures(
                 mask = months.get(key, 0)
                 onsite += (mask & bits).bit_count()
                 onsite_work += (mask & work).bit_count()
-            figures[pid] = AttendanceFigures(onsite, 0, window_workdays - onsite_work)
+            figures[pid] = AttendanceFigures(
+                onsite, 0, window_workdays - onsite_work, provisional=provisional
+            )
         else:
-            span = window.clip(posting.start, posting.end)
-            months = masks.get(pid, {})
-            figures[pid] = _day_by_day(span, months, leaves.get(pid, []), grid)
+            spans = posting.spans or ((posting.start, posting.end),)
+            records = DayRecords(spans, leave=_leave_days(leaves.get(pid, []), window))
+            figures[pid] = _day_by_day(window, records, masks.get(pid, {}), grid) or plain
     return figures
 
 
-def _day_by_day(
-    span: Period | None, months: dict[int, int], leaves: list[tuple[date, date]], grid: MonthGrid
-) -> AttendanceFigures:
-    """The figures of one posting over ``span`` (its part of the window) from its
-    bitmasks, with its approved leave days that were not on-site days."""
-    if span is None:
-        return AttendanceFigures(0, 0, 0)
-    onsite = onsite_work = workdays = 0
-    for key, bits, work in grid.pieces(span):
-        mask = months.get(key, 0)
-        onsite += (mask & bits).bit_count()
-        onsite_work += (mask & work).bit_count()
-        workdays += work.bit_count()
-    leave_days: set[date] = set()
-    for start, end in leaves:
-        part = span.clip(start, end)
+def _leave_days(spans: list[tuple[date, date]], window: Period) -> set[date]:
+    days: set[date] = set()
+    for start, end in spans:
+        part = window.clip(start, end)
         if part is not None:
-            leave_days.update(part.days())
-    leave = leave_work = 0
-    for day in leave_days:
-        if not months.get(month_key(day), 0) >> (day.day - 1) & 1:  # not on site
-            leave += 1
-            leave_work += grid.calendar.is_workday(day)
-    return AttendanceFigures(onsite, leave, workdays - onsite_work - leave_work)
+            days.update(part.days())
+    return days
+
+
+def _day_by_day(
+    window: Period, records: DayRecords, months: dict[int, int], grid: MonthGrid
+) -> AttendanceFigures | None:
+    """The ledger of one cadre over the days of ``window`` they were posted (postings that
+    overlap count a day once), their on-site days read from the bitmasks; None when they
+    were not posted in the window at all."""
+    posted: dict[int, int] = defaultdict(int)  # month key → bits of the posted days
+    for start, end in records.postings:
+        span = window.clip(start, end)
+        if span is not None:
+            for key, bits in month_spans(span.first, span.last):
+                posted[key] |= bits
+    if not posted:
+        return None
+    counts = dict.fromkeys(DayStatus, 0)
+    for key, bits in posted.items():
+        mask, work = months.get(key, 0), grid.workday_bits(key)
+        first = date(key // 100, key % 100, 1)
+        for bit in range(bits.bit_length()):
+            if bits >> bit & 1:
+                status = day_status(
+                    posted=True,
+                    workday=bool(work >> bit & 1),
+                    on_site=bool(mask >> bit & 1),
+                    leave=first + timedelta(days=bit) in records.leave,
+                )
+                counts[status] += 1
+    provisional = any(not grid.calendar.is_official(key // 100) for key in posted)
+    return AttendanceFigures(
+        counts[DayStatus.ON_SITE],
+        counts[DayStatus.LEAVE],
+        counts[DayStatus.ABSENT],
+        counts[DayStatus.DUTY],
+        provisional,
+    )
 
 
 def _covers(posting: PostingRow, window: Period) -> bool:
-    """Whether the posting lasts the whole window (``window.clip`` would return it as is;
+    """Whether one posting lasts the whole window (``window.clip`` would return it as is;
     compared directly, as building a ``Period`` per cadre costs more than the rest)."""
-    return (not posting.start or posting.start <= window.first) and (
-        not posting.end or posting.end >= window.last
+    return (
+        len(posting.spans) <= 1
+        and (not posting.start or posting.start <= window.first)
+        and (not posting.end or posting.end >= window.last)
     )
 
 

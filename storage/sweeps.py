@@ -117,6 +117,15 @@ class PostingRow(NamedTuple):
     township: str
     unit_id: int
     unit: str
+    #: Every posting of this person in scope overlapping the span asked for, (start, end)
+    #: by start (this row's is the last): a cadre's figures add up all their postings,
+    #: so a transfer in July loses nothing of the first half of the year.
+    spans: tuple[tuple[date, date | None], ...] = ()
+    #: Whether the person was posted to more than one village in that span.
+    moved: bool = False
+    #: Whether they were also posted outside the scope asked for (a township's sheet:
+    #: they moved to or from another township's village): the row counts only this part.
+    elsewhere: bool = False
 
 
 def postings(
@@ -170,16 +179,64 @@ def postings(
     if id_range is not None:
         query = query.where(_P.c.id.between(*id_range))
     latest: dict[int, tuple] = {}
+    spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    villages: dict[int, set[int]] = defaultdict(set)
     for chunk in _chunks(person_ids):
         narrowed = query if chunk is None else query.where(_P.c.id.in_(chunk))
         for row in _driver_rows(session, narrowed):
             latest[row[0]] = row  # ordered by start: the last one wins
+            spans[row[0]].append((_day(row[5]), _day(row[6])))
+            villages[row[0]].add(row[7])
+    moved = {pid for pid, seen in villages.items() if len(seen) > 1}
+    elsewhere: set[int] = set()
+    if township_id is not None or unit_id is not None:
+        elsewhere = _posted_elsewhere(session, first, last, latest, township_id, unit_id)
     return [
-        PostingRow(pid, name, phone, role, aid, _day(start), _day(end), *place)
+        PostingRow(
+            pid,
+            name,
+            phone,
+            role,
+            aid,
+            _day(start),
+            _day(end),
+            *place,
+            spans=tuple(spans[pid]),
+            moved=pid in moved or pid in elsewhere,
+            elsewhere=pid in elsewhere,
+        )
         for pid, name, phone, role, aid, start, end, *place in (
             latest[pid] for pid in sorted(latest)
         )
     ]
+
+
+def _posted_elsewhere(
+    session: Session,
+    first: date,
+    last: date,
+    people: Collection[int],
+    township_id: int | None,
+    unit_id: int | None,
+) -> set[int]:
+    """Those of ``people`` with a posting from ``first`` to ``last`` outside the township
+    (or for another unit): a sheet of one scope notes that they moved."""
+    outside = []
+    if township_id is not None:
+        outside.append(Village.__table__.c.township_id != township_id)
+    if unit_id is not None:
+        outside.append(_A.c.unit_id != unit_id)
+    query = (
+        select(_A.c.person_id)
+        .select_from(_A.join(Village.__table__, Village.__table__.c.id == _A.c.village_id))
+        .where(_A.c.start <= last, or_(_A.c.end.is_(None), _A.c.end >= first), or_(*outside))
+        .distinct()
+    )
+    found: set[int] = set()
+    for chunk in _chunks(list(people)):
+        narrowed = query if chunk is None else query.where(_A.c.person_id.in_(chunk))
+        found.update(pid for (pid,) in _driver_rows(session, narrowed))
+    return found
 
 
 #: Cadres a roster-wide sweep plans at a time (``posting_batches``).

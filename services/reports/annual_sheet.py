@@ -23,10 +23,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.assessment import Sanction, SpotCheckResult, sanction_for
-from domain.attendance import REQUIRED_ONSITE_DAYS_PER_YEAR, Period
+from domain.attendance import Period
 from domain.calendar import WorkdayCalendar
+from domain.ledger import required_for_year
 from services import grades as grade_service
 from services.reports.attendance_sheet import SheetRow, gather
+from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 #: Column keys in sheet order; ``label(key)`` gives each header.
@@ -54,6 +56,7 @@ COLUMNS: tuple[str, ...] = (
     "checks_no_answer",
     "sanction",
     "grade",
+    "note",
 )
 #: Columns summed in the totals row.
 SUMMED: tuple[str, ...] = (
@@ -112,6 +115,7 @@ class AnnualRow:
     checks_no_answer: int
     sanction: Sanction | None
     grade: str | None
+    note: str = ""  # the attendance sheet's note key (a move during the year)
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,7 @@ class AnnualSheet:
     as_of: date
     rows: list[AnnualRow]
     grades: grade_service.GradeSummary
+    provisional: bool = False
 
     def totals(self) -> dict[str, int]:
         totals = {key: sum(getattr(r, key) for r in self.rows) for key in SUMMED}
@@ -136,7 +141,7 @@ def _checks_by_cadre(uow: UnitOfWork, year: int, zone: ZoneInfo) -> dict[int, Co
     return counts
 
 
-def _row(base: SheetRow, checks: Counter, grade: str | None) -> AnnualRow:
+def _row(base: SheetRow, checks: Counter, grade: str | None, required: int) -> AnnualRow:
     unexcused = checks[SpotCheckResult.UNEXCUSED]
     return AnnualRow(
         person_id=base.person_id,
@@ -146,8 +151,8 @@ def _row(base: SheetRow, checks: Counter, grade: str | None) -> AnnualRow:
         village=base.village,
         unit=base.unit,
         onsite_days=base.onsite_days,
-        onsite_required=REQUIRED_ONSITE_DAYS_PER_YEAR,
-        onsite_short=max(0, REQUIRED_ONSITE_DAYS_PER_YEAR - base.onsite_days),
+        onsite_required=required,
+        onsite_short=max(0, required - base.onsite_days),
         leave_days=base.leave_days,
         absent_workdays=base.absent_workdays,
         allowance_yuan=base.allowance_yuan,
@@ -163,6 +168,7 @@ def _row(base: SheetRow, checks: Counter, grade: str | None) -> AnnualRow:
         checks_no_answer=checks[SpotCheckResult.NO_ANSWER],
         sanction=sanction_for(unexcused),
         grade=grade,
+        note=base.note,
     )
 
 
@@ -182,15 +188,22 @@ def gather_annual(
     base = gather(uow, period, township_id=township_id, as_of=as_of, calendar=calendar)
     checks = _checks_by_cadre(uow, year, zone)
     grades = uow.grades.for_year(year)
+    # Each cadre owes 220 pro-rated to the days of the year they were posted, anywhere
+    # (the same figure /status and the weekly standing show).
+    ids = [r.person_id for r in base.rows]
+    posted = q.postings(uow.session, period.first, period.last, person_ids=ids)
+    spans = {p.person_id: p.spans for p in posted}
     rows = [
         _row(
             r,
             checks.get(r.person_id, Counter()),
             grades[r.person_id].grade if r.person_id in grades else None,
+            required_for_year(year, spans.get(r.person_id, ())),
         )
         for r in base.rows
     ]
-    return AnnualSheet(year, as_of, rows, grade_service.summary(uow, year))
+    summary = grade_service.summary(uow, year)
+    return AnnualSheet(year, as_of, rows, summary, base.provisional)
 
 
 def _cell(value: Any) -> Any:
@@ -219,6 +232,7 @@ def to_xlsx(sheet: AnnualSheet, label: Callable[[str], str]) -> bytes:
         values["role"] = label(row.role)
         values["grade"] = label(row.grade) if row.grade else ""
         values["sanction"] = label(row.sanction) if row.sanction else ""
+        values["note"] = label(row.note) if row.note else ""
         for flag in FLAGS:
             values[flag] = yes if values[flag] else ""
         ws.append([_cell(values[key]) for key in COLUMNS])
@@ -226,11 +240,13 @@ def to_xlsx(sheet: AnnualSheet, label: Callable[[str], str]) -> bytes:
     totals.update(sheet.totals())
     totals["name"] = label("total")
     ws.append([_cell(totals[key]) for key in COLUMNS])
+    if sheet.provisional:
+        ws.append([label("provisional_note")])
     for cells in ws.iter_rows(min_row=2):
         for cell in cells:
             if cell.data_type == "f":  # a name starting with "=" is text, not a formula
                 cell.data_type = "s"
-    for cell in (*ws[1], *ws[ws.max_row]):
+    for cell in (*ws[1], *ws[len(sheet.rows) + 2]):
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDE", (10, 14, 12, 14, 16), strict=True):
         ws.column_dimensions[letter].width = width

@@ -46,6 +46,7 @@ COLUMNS: tuple[str, ...] = (
     "absent_year",
     "removal_month",
     "removal_year",
+    "note",
 )
 NUMBERS: tuple[str, ...] = COLUMNS[5:13]
 FLAGS: tuple[str, ...] = ("removal_month", "removal_year")
@@ -69,6 +70,13 @@ class SheetRow:
     absent_year: int
     removal_month: bool
     removal_year: bool
+    #: "" or the catalog key of the note: ``moved`` (posted to several villages in the
+    #: period, all counted) or ``moved_elsewhere`` (only this scope's days are counted).
+    note: str = ""
+
+
+def note_for(moved: bool, elsewhere: bool) -> str:
+    return "moved_elsewhere" if elsewhere else "moved" if moved else ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,8 @@ class AttendanceSheet:
     period: Period
     as_of: date
     rows: list[SheetRow]
+    #: Some day counted lies in a year without an official calendar (Mon-Fri stand-in).
+    provisional: bool = False
 
     def totals(self) -> dict[str, int]:
         """Sums of the figures; for the flags, how many cadres are flagged."""
@@ -147,9 +157,11 @@ def gather(
                 absent_year=absent_year,
                 removal_month=monthly_removal_triggered(worst_month[c.person_id]),
                 removal_year=yearly_removal_triggered(absent_year),
+                note=note_for(c.moved, c.elsewhere),
             )
         )
-    return AttendanceSheet(period, as_of, rows)
+    provisional = bool(calendar.provisional_years(period.first, as_of))
+    return AttendanceSheet(period, as_of, rows, provisional)
 
 
 def _cell(value: Any) -> Any:
@@ -177,6 +189,7 @@ def to_xlsx(sheet: AttendanceSheet, label: Callable[[str], str]) -> bytes:
     for row in sheet.rows:
         values = asdict(row)
         values["role"] = label(row.role)
+        values["note"] = label(row.note) if row.note else ""
         for flag in FLAGS:
             values[flag] = yes if values[flag] else ""
         ws.append([_cell(values[key]) for key in COLUMNS])
@@ -184,13 +197,15 @@ def to_xlsx(sheet: AttendanceSheet, label: Callable[[str], str]) -> bytes:
     totals.update(sheet.totals())
     totals["name"] = label("total")
     ws.append([_cell(totals[key]) for key in COLUMNS])
+    if sheet.provisional:
+        ws.append([label("provisional_note")])
     for cells in ws.iter_rows(min_row=2):
         for cell in cells:
             if cell.data_type == "f":  # a name starting with "=" is text, not a formula
                 cell.data_type = "s"
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for cell in ws[ws.max_row]:
+    for cell in ws[len(sheet.rows) + 2]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCDE", (10, 14, 12, 14, 16), strict=True):
         ws.column_dimensions[letter].width = width

@@ -2,7 +2,7 @@
 
 - ``cadre_chart``: each cadre of a township (or of a dispatching unit) — on-site days this
   year as of a day, and the days the pace expects of them by then
-  (``domain.pace.onsite_pace``, counted from their posting's start when it began this year).
+  (``domain.pace.onsite_pace``, pro-rated to the days of the year they were posted).
 - ``district_chart``: the townships side by side — the average on-site days per cadre and
   the average the pace expects.
 
@@ -95,12 +95,17 @@ def cadre_chart_data(
     first = date(as_of.year, 1, 1)
     postings = q.postings(uow.session, first, as_of, township_id=township_id, unit_id=unit_id)
     onsite = q.onsite_days_by_person(uow.session, first, as_of)
+    # the pace of each follows all their postings of the year, in scope or not
+    everywhere = {
+        p.person_id: p.spans
+        for p in q.postings(uow.session, first, as_of, person_ids=[p.person_id for p in postings])
+    }
     bars = [
         CadreBar(
             p.name,
             p.village,
             onsite.get(p.person_id, 0),
-            onsite_pace(0, as_of, p.start).expected,
+            onsite_pace(0, as_of, everywhere.get(p.person_id, p.spans)).expected,
         )
         for p in postings
     ]
@@ -115,7 +120,7 @@ def district_chart_data(uow: UnitOfWork, as_of: date) -> DistrictChart:
     per_township: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for p in q.postings(uow.session, first, as_of):
         per_township[p.township_id].append(
-            (onsite.get(p.person_id, 0), onsite_pace(0, as_of, p.start).expected)
+            (onsite.get(p.person_id, 0), onsite_pace(0, as_of, p.spans).expected)
         )
     bars = []
     for township in uow.places.townships():

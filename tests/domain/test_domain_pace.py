@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -86,50 +87,71 @@ def test_diary_pace_last_day_needs_ten() -> None:
 # --------------------------------------------------------------------------- on-site days
 
 
+def _rounded(days: int, year_days: int) -> int:
+    """220 × days ÷ days in the year, to the nearest day (a half up), in exact fractions."""
+    share = Fraction(220 * days, year_days)
+    return int(share + Fraction(1, 2))
+
+
 @SETTINGS
 @given(st.integers(0, 366), DATES, st.none() | st.integers(-800, 400))
 def test_onsite_pace_formula(onsite: int, as_of: date, start_offset: int | None) -> None:
+    """Pro-rated (Art. 11 read for a partial year): the target is 220 × posted days of the
+    year ÷ days in the year; the expectation is the same share of the posted days so far."""
     posted_from = None if start_offset is None else as_of + timedelta(days=start_offset)
     jan1 = date(as_of.year, 1, 1)
+    dec31 = date(as_of.year, 12, 31)
     start = jan1 if posted_from is None or posted_from < jan1 else posted_from
-    d = (as_of - start).days + 1 if start <= as_of else 0
-    expected = 220 * d // _days_in_year(as_of.year)
-    pace = onsite_pace(onsite, as_of, posted_from)
-    assert pace == Pace(onsite, expected, 220)
+    year_days = _days_in_year(as_of.year)
+    posted = (dec31 - start).days + 1 if start <= dec31 else 0
+    elapsed = (as_of - start).days + 1 if start <= as_of else 0
+    target = _rounded(posted, year_days)
+    expected = min(target, _rounded(elapsed, year_days))
+    postings = None if posted_from is None else ((posted_from, None),)
+    pace = onsite_pace(onsite, as_of, postings)
+    assert pace == Pace(onsite, expected, target)
     assert pace.behind is (onsite < expected)
     assert pace.shortfall == max(0, expected - onsite)
 
 
 @pytest.mark.parametrize(
-    ("as_of", "posted_from", "expected"),
+    ("as_of", "posted_from", "expected", "target"),
     [
-        (date(2026, 1, 1), None, 0),  # 220//365
-        (date(2026, 1, 2), None, 1),  # 440//365
-        (date(2024, 1, 2), None, 1),  # 440//366
-        (date(2026, 12, 30), None, 219),  # 220*364//365 = 219.39
-        (date(2026, 12, 31), None, 220),
-        (date(2024, 12, 30), None, 219),  # 220*365//366 = 219.39
-        (date(2024, 12, 31), None, 220),
-        (date(2026, 7, 1), None, 109),  # Jan 1..Jul 1 = 182 days: 40040//365 = 109
-        (date(2026, 7, 1), date(2026, 7, 1), 0),  # first day of posting: 220//365
-        (date(2026, 7, 2), date(2026, 7, 1), 1),  # 440//365
-        (date(2026, 7, 1), date(2026, 7, 2), 0),  # posting starts after as_of
-        (date(2026, 7, 1), date(2027, 3, 1), 0),
-        (date(2026, 12, 31), date(2025, 6, 1), 220),  # posted last year: from Jan 1
+        (date(2026, 1, 1), None, 1, 220),  # 220/365 = 0.60
+        (date(2026, 1, 2), None, 1, 220),  # 440/365 = 1.21
+        (date(2024, 1, 2), None, 1, 220),  # 440/366
+        (date(2026, 12, 30), None, 219, 220),  # 220*364/365 = 219.40
+        (date(2026, 12, 31), None, 220, 220),
+        (date(2024, 12, 31), None, 220, 220),
+        (date(2026, 7, 1), None, 110, 220),  # Jan 1..Jul 1 = 182 days: 109.70
+        # Posted on 1 July: 184 days of 365 owe 110.9 → 111, the annual sheet's figure too.
+        (date(2026, 7, 1), date(2026, 7, 1), 1, 111),
+        (date(2026, 12, 31), date(2026, 7, 1), 111, 111),
+        (date(2026, 7, 1), date(2026, 7, 2), 0, 110),  # posting starts after as_of
+        (date(2026, 7, 1), date(2027, 3, 1), 0, 0),  # posted next year: nothing owed now
+        (date(2026, 12, 31), date(2025, 6, 1), 220, 220),  # posted last year: from Jan 1
     ],
 )
-def test_onsite_pace_examples(as_of: date, posted_from: date | None, expected: int) -> None:
-    pace = onsite_pace(0, as_of, posted_from)
-    assert pace.expected == expected
-    assert pace.target == 220
+def test_onsite_pace_examples(
+    as_of: date, posted_from: date | None, expected: int, target: int
+) -> None:
+    postings = None if posted_from is None else ((posted_from, None),)
+    pace = onsite_pace(0, as_of, postings)
+    assert (pace.expected, pace.target) == (expected, target)
     if expected:
-        assert onsite_pace(expected - 1, as_of, posted_from).behind
-    assert not onsite_pace(expected, as_of, posted_from).behind
+        assert onsite_pace(expected - 1, as_of, postings).behind
+    assert not onsite_pace(expected, as_of, postings).behind
+
+
+def test_a_transfer_keeps_the_whole_year() -> None:
+    """Two postings back to back are one year of posting: nothing resets in July."""
+    transfer = ((date(2025, 3, 1), date(2026, 6, 30)), (date(2026, 7, 1), None))
+    assert onsite_pace(0, date(2026, 12, 31), transfer) == onsite_pace(0, date(2026, 12, 31))
 
 
 def test_onsite_pace_posting_after_as_of_is_never_behind() -> None:
-    pace = onsite_pace(0, date(2026, 3, 1), date(2026, 3, 2))
-    assert pace == Pace(0, 0, 220)
+    pace = onsite_pace(0, date(2026, 3, 1), ((date(2026, 3, 2), None),))
+    assert pace.expected == 0 and pace.target == 184  # 220 × 305 / 365 = 183.8
     assert not pace.behind
     assert pace.shortfall == 0
 

@@ -53,16 +53,16 @@ def test_cadre_chart_data_against_the_pace(
     with uow_factory() as uow:
         data = charts.cadre_chart_data(uow, AS_OF, township_id=township.id)
         district = charts.district_chart_data(uow, AS_OF)
-    # 220 * 333 days elapsed // 365 = 200; from July 1: 220 * 152 // 365 = 91
-    assert data.pace == onsite_pace(0, AS_OF).expected == 200
+    # 220 * 333 days elapsed / 365 = 200.7 → 201; from July 1: 220 * 152 / 365 = 91.6 → 92
+    assert data.pace == onsite_pace(0, AS_OF).expected == 201
     assert [(b.name, b.village, b.onsite, b.expected, b.behind) for b in data.bars] == [
-        ("李四", "西关社区", 100, 91, False),
-        ("张三", "东店子村", 250, 200, False),
+        ("李四", "西关社区", 100, 92, False),
+        ("张三", "东店子村", 250, 201, False),
     ]
     assert data.total == 2
     assert [(b.name, b.cadres, b.average, b.expected_average) for b in district.bars] == [
-        ("北宽坪镇", 1, 0.0, 200.0),
-        ("城关街道", 2, 175.0, 145.5),
+        ("北宽坪镇", 1, 0.0, 201.0),
+        ("城关街道", 2, 175.0, 146.5),
     ]
     assert [b.behind for b in district.bars] == [True, False]
 

@@ -88,7 +88,7 @@ def test_attendance_unit_and_annual_sheets(database: str, tmp_path: Path) -> Non
     annual = tmp_path / "a.xlsx"
     result = runner.invoke(app, ["report", "annual", "--year", "2025", "--out", str(annual)])
     assert result.exit_code == 0, result.output
-    assert rows(annual)[0][-1] == "年度考核等次"
+    assert rows(annual)[0][-2:] == ("年度考核等次", "备注")
     assert dict(rows(annual, 1))["参加考核人数"] == 3
 
 

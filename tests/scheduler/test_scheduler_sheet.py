@@ -85,12 +85,31 @@ EXPECTED_ROWS = [
         196,
         "是",
         "是",
+        "",
     ],
-    # 李四 counts from Oct 20: working days Oct 20-23, 26-30 = 9; on site 21, 22 (and
-    # Saturday 24); leave Oct 26-31 = 6 days, 5 of them working days: 9 - 2 - 5 = 2.
-    ["李四", "驻村工作队员", "城关街道", "西关社区", "区财政局", 3, 6, 2, 120, 12, 0, 0, 2, "", ""],
+    # 李四's figures follow him across the move on Oct 20 (both postings count): 18 working
+    # days; on site on 12, 21, 22 (and Saturday 24); leave Oct 26-31 = 6 days, 5 of them
+    # working days: 18 - 3 - 5 = 10. The year: 204 - 3 - 5 = 196.
+    [
+        "李四",
+        "驻村工作队员",
+        "城关街道",
+        "西关社区",
+        "区财政局",
+        4,
+        6,
+        10,
+        160,
+        12,
+        0,
+        0,
+        196,
+        "是",
+        "是",
+        "",
+    ],
 ]
-EXPECTED_TOTALS = ["合计", "", "", "", "", 11, 8, 12, 440, 17, 3, 1, 198, 1, 1]
+EXPECTED_TOTALS = ["合计", "", "", "", "", 12, 8, 20, 480, 17, 3, 1, 392, 2, 2, ""]
 
 
 def test_october_sheet_every_figure(uow_factory, ids) -> None:  # noqa: ANN001
@@ -119,6 +138,7 @@ def test_october_sheet_every_figure(uow_factory, ids) -> None:  # noqa: ANN001
         "年累计缺勤(天)",
         "月缺勤满10个工作日",
         "年累计缺勤满90天",
+        "备注",
     ]
     assert len(rows[0]) == len(COLUMNS)
     # openpyxl reads empty cells back as None
@@ -152,13 +172,13 @@ def test_monthly_review_prompt_and_confirmation(uow_factory, ids) -> None:  # no
         "township": "城关街道",
         "month": "2026-10",
         "cadres": 2,
-        "onsite": 11,
-        "absent": 12,
+        "onsite": 12,
+        "absent": 20,
     }
     assert [
         (i["name"], i["onsite"], i["leave"], i["absent"], i["diaries"])
         for i in sun.payload["lines"][0]["items"]
-    ] == [("张三", 8, 2, 10, 5), ("李四", 3, 6, 2, 12)]
+    ] == [("张三", 8, 2, 10, 5), ("李四", 4, 6, 10, 12)]  # 李四's move on Oct 20 resets nothing
     text, buttons = render_text(Catalog(), "zh", sun.payload)
     assert "城关街道" in text and "张三" in text
     assert buttons[0][0].data == "ar:2026-10"
@@ -258,6 +278,7 @@ def test_quarterly_sheet_flags_the_worst_month_not_the_quarter(uow_factory, ids)
         0,
         0,
         12,
+        None,
         None,
         None,
     )

@@ -114,11 +114,11 @@ def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # 
     sunday = end_of_day(date(2026, 11, 22), ZONE)
     assert {d.not_after for d in drafts.values()} == {sunday}
 
-    # On-site pace: 220 * 320 // 365 = 192. Diary pace: 10 * 16 // 30 = 5.
+    # On-site pace: 220 * 320 / 365 = 192.9, to the nearest day 193. Diary pace: 10 * 16 // 30 = 5.
     zhang = drafts[(ids["cadre"], "weekly_standing")].payload
     assert zhang["params"] == {
         "onsite": 200,
-        "onsite_expected": 192,
+        "onsite_expected": 193,
         "onsite_target": 220,
         "diaries": 3,
         "diaries_expected": 5,
@@ -144,7 +144,7 @@ def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # 
     # Absent: 10 working days Nov 2-13, none on site, 2 on leave (Nov 9-10) -> 8.
     assert li["params"] == {
         "onsite": 150,
-        "onsite_expected": 192,
+        "onsite_expected": 193,
         "onsite_target": 220,
         "diaries": 6,
         "diaries_expected": 5,
@@ -158,8 +158,8 @@ def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # 
             "key": "reminder.behind_onsite",
             "params": {
                 "done": 150,
-                "expected": 192,
-                "shortfall": 42,
+                "expected": 193,
+                "shortfall": 43,
                 "target": 220,
                 "left": 70,
                 "days_left": 46,  # Nov 16-Dec 31
@@ -168,7 +168,7 @@ def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # 
     ]
     wang = drafts[(ids["cadre3"], "weekly_standing")].payload
     assert wang["params"]["absent"] == 10
-    assert [p["params"]["shortfall"] for p in wang["parts"]] == [5, 192]
+    assert [p["params"]["shortfall"] for p in wang["parts"]] == [5, 193]
 
     # 赵村支书 signs 东店子村's diaries: 张三's 2 in October and 2 unsigned in November.
     signoff = drafts[(ids["village_secretary"], "weekly_signoff")].payload
