@@ -27,6 +27,7 @@ def status_command(ctx: Context, _args: str = "") -> None:
             absent=s.absent_workdays_month,
             leave=s.leave_days_year,
             pending=s.pending_requests,
+            provisional=ctx.t("status.provisional", year=ctx.now.year) if s.provisional else "",
         )
         return
     steps = ctx.uow.leaves.open_steps_for(ctx.me.id)

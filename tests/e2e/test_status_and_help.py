@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from storage.tables import CheckIn, DiaryEntry
 from tests.e2e.conftest import District
+
+ZONE = ZoneInfo("Asia/Shanghai")
 
 
 async def test_cadre_status_shows_figures_against_the_pace(district: District) -> None:
@@ -92,3 +95,39 @@ async def test_diary_and_checkin_in_english(district: District) -> None:
     assert "Diary saved. This month: 1/10" in (await cadre.next_message()).text
     cadre.send_location(33.8702, 109.9405)
     assert "Checked in" in (await cadre.next_message()).text
+
+
+async def test_status_in_a_year_without_an_official_calendar_is_provisional(
+    district: District,
+) -> None:
+    """On the first Monday of 2027 (no official table yet) /status answers with figures
+    marked provisional, not an error."""
+    district.clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=ZONE))
+    user = await district.onboard("cadre")
+    user.send_text("/status")
+    status = await user.next_message()
+    assert "驻村天数（今年）：0/220" in status.text
+    assert "本月缺勤工作日：1" in status.text  # Friday 1 January, Mon-Fri for now
+    assert "2027 年法定节假日安排尚未导入" in status.text and "暂定" in status.text
+
+
+async def test_a_cadre_posted_on_1_july_owes_the_same_pro_rated_days_everywhere(
+    district: District,
+) -> None:
+    """Posted 1 July: 184 days of 365 owe 220 × 184 / 365 = 110.9 → 111 on-site days, in
+    /status and in the annual sheet alike."""
+    from services.reports.annual_sheet import gather_annual
+
+    with district.storage.uow() as uow:
+        cadre = uow.people.by_phone(district.phone("cadre"))
+        uow.assignments.current(cadre.id, date(2026, 11, 30)).start = date(2026, 7, 1)
+        uow.commit()
+    user = await district.onboard("cadre")
+    user.send_text("/status")
+    status = await user.next_message()
+    # Jul 1 - Nov 30 = 153 days: 220 × 153 / 365 = 92.2 → 92 expected so far.
+    assert "驻村天数（今年）：0/111，按进度应达 92" in status.text
+    with district.storage.uow() as uow:
+        sheet = gather_annual(uow, 2026, as_of=date(2026, 12, 31), zone=ZONE)
+        [row] = [r for r in sheet.rows if r.person_id == cadre.id]
+        assert (row.onsite_required, row.onsite_short) == (111, 111)
