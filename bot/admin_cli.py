@@ -17,6 +17,7 @@ import typer
 from bot.cli import fails_cleanly
 from bot.composition import Storage, build_clock, build_storage
 from bot.settings import Settings, load_settings
+from domain.errors import DomainError
 from services.exports import ExportFormat, ExportKind, export_records, render
 from services.imports import (
     ImportRejected,
@@ -102,14 +103,32 @@ def export(
         Path | None,
         typer.Option("--out", "-o", dir_okay=False, help="Write here (required for xlsx)."),
     ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="days: the year (required).", min=2000, max=2100)
+    ] = None,
+    township: Annotated[
+        str | None, typer.Option("--township", help="days: only this township's villages.")
+    ] = None,
 ) -> None:
-    """Export people, checkins, diaries or leaves (to stdout, or --out FILE)."""
+    """Export people, checkins, diaries, leaves or days (the day ledger: one row per
+    cadre-day of --year, up to today) to stdout, or --out FILE."""
     if fmt is ExportFormat.XLSX and out is None:
         raise typer.BadParameter("xlsx is binary: give --out FILE", param_hint="--out")
+    if kind is ExportKind.DAYS and year is None:
+        raise typer.BadParameter("days: give --year YYYY", param_hint="--year")
+    if kind is not ExportKind.DAYS and (year is not None or township is not None):
+        raise typer.BadParameter("only 'days' takes --year and --township", param_hint="--year")
     settings = load_settings()
     storage = build_storage(settings)
     try:
-        data = export_records(storage.uow, kind, settings.zone)
+        today = build_clock(settings).today()
+        data = export_records(
+            storage.uow, kind, settings.zone, year=year, township=township, as_of=today
+        )
+    except DomainError as exc:  # the one a bad option can cause: an unknown township
+        raise typer.BadParameter(f"no township named {township!r}", param_hint="--township") from (
+            exc
+        )
     finally:
         storage.engine.dispose()
     payload = render(data, fmt)

@@ -21,7 +21,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
+from domain.errors import DomainError
+from services.day_export import day_records
 from storage.tables import (
     CheckIn,
     DiaryEntry,
@@ -48,6 +50,7 @@ class ExportKind(StrEnum):
     CHECKINS = "checkins"
     DIARIES = "diaries"
     LEAVES = "leaves"
+    DAYS = "days"  # the day ledger: one row per cadre-day of a year
 
 
 class ExportFormat(StrEnum):
@@ -87,6 +90,7 @@ FIELDS: dict[ExportKind, tuple[str, ...]] = {
         "reason",
         "steps",
     ),
+    ExportKind.DAYS: ("phone", "name", "date", "status", "evidence", "township", "village"),
 }
 
 #: The keys of each step in a leave's ``steps``, in route order.
@@ -236,18 +240,38 @@ _BUILDERS = {
 }
 
 
-def collect(uow: UnitOfWork, kind: ExportKind, zone: ZoneInfo) -> Export:
-    """The records of one kind, read in the caller's unit of work."""
+def collect(
+    uow: UnitOfWork,
+    kind: ExportKind,
+    zone: ZoneInfo,
+    *,
+    year: int | None = None,
+    township: str | None = None,
+    as_of: date | None = None,
+) -> Export:
+    """The records of one kind, read in the caller's unit of work. ``days`` needs the
+    ``year`` and may be narrowed to a ``township`` (the days its villages hosted cadres);
+    it runs to ``as_of`` (a day that has not happened has no status yet)."""
     kind = ExportKind(kind)
+    if kind is ExportKind.DAYS:
+        if year is None:
+            raise DomainError("export.days_need_year")
+        return Export(kind, FIELDS[kind], day_records(uow, year, township, as_of=as_of))
     return Export(kind, FIELDS[kind], _BUILDERS[kind](uow, zone))
 
 
 def export_records(
-    uow_factory: Callable[[], UnitOfWork], kind: ExportKind, zone: ZoneInfo
+    uow_factory: Callable[[], UnitOfWork],
+    kind: ExportKind,
+    zone: ZoneInfo,
+    *,
+    year: int | None = None,
+    township: str | None = None,
+    as_of: date | None = None,
 ) -> Export:
     """The records of one kind, read in a unit of work of their own (nothing written)."""
     with uow_factory() as uow:
-        return collect(uow, kind, zone)
+        return collect(uow, kind, zone, year=year, township=township, as_of=as_of)
 
 
 def to_json(export: Export) -> str:

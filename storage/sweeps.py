@@ -939,3 +939,47 @@ def set_sweep_value(session: Session, name: str, value: int | None) -> None:
         session.add(SweepState(name=name, value=value))
     else:
         state.value = value
+
+
+class PostedVillage(NamedTuple):
+    """One posting with its place, for the day ledger's export."""
+
+    person_id: int
+    name: str
+    phone: str
+    start: date
+    end: date | None
+    village: str
+    township_id: int
+    township: str
+
+
+def posted_villages(
+    session: Session, first: date, last: date, township_id: int | None = None
+) -> list[PostedVillage]:
+    """Every posting of active cadres overlapping ``first``..``last`` (with
+    ``township_id``: every posting of the cadres posted in that township at some time in
+    that span, so their days elsewhere are known too), by person and start."""
+    overlapping = and_(_A.c.start <= last, or_(_A.c.end.is_(None), _A.c.end >= first))
+    _V, _T = Village.__table__, Township.__table__
+    query = (
+        select(_P.c.id, _P.c.name, _P.c.phone, _A.c.start, _A.c.end, _V.c.name, _T.c.id, _T.c.name)
+        .select_from(
+            _A.join(_P, _P.c.id == _A.c.person_id)
+            .join(_V, _V.c.id == _A.c.village_id)
+            .join(_T, _T.c.id == _V.c.township_id)
+        )
+        .where(_P.c.active.is_(True), _P.c.role.in_(_CADRE_ROLES), overlapping)
+        .order_by(_P.c.id, _A.c.start, _A.c.id)
+    )
+    if township_id is not None:
+        hosted = (
+            select(_A.c.person_id)
+            .select_from(_A.join(_V, _V.c.id == _A.c.village_id))
+            .where(_V.c.township_id == township_id, overlapping)
+        )
+        query = query.where(_P.c.id.in_(hosted))
+    return [
+        PostedVillage(pid, name, phone, _day(start), _day(end), village, tid, township)
+        for pid, name, phone, start, end, village, tid, township in _driver_rows(session, query)
+    ]
