@@ -8,7 +8,8 @@ Phones are in the reserved test range, never real people's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.roles import Role
 from storage.tables import Assignment, Person, Township, Unit, Village
@@ -33,6 +34,7 @@ VILLAGES = [
     ("北宽坪镇", "广东坪村", 34.0500, 110.0500, 1000.0),
 ]
 UNITS = ["区财政局", "区农业农村局"]
+SAMPLE_ZONE = ZoneInfo("Asia/Shanghai")
 
 PEOPLE = [
     SamplePerson(
@@ -109,3 +111,55 @@ def seed_sample_district(uow: UnitOfWork, posted_from: date) -> dict[str, Person
                 )
             )
     return people
+
+
+def seed_sample_history(uow: UnitOfWork, people: dict[str, Person], today: date) -> int:
+    """A realistic year so far for the demo's cadres (check-ins from January 1 to
+    yesterday, inside their villages), in the caller's unit of work; returns how many.
+
+    张三 is on pace (every working day and most weekends); 李四 a little behind (most
+    working days, weekends at home); 王五 near the yearly removal trigger (up to 84 working
+    days absent by now, never 10 in one month). Deterministic for a given ``today``."""
+    from random import Random
+
+    from services.calendar import load_calendar
+    from storage.tables import CheckIn
+
+    calendar = load_calendar(uow)
+    rng = Random(today.toordinal())
+    villages = {v.name: v for v in uow.places.villages()}
+    home = {p.key: villages[p.village] for p in PEOPLE if p.key in ("cadre", "cadre2", "cadre3")}
+    absent_year, absent_month = 0, dict.fromkeys(range(1, 13), 0)
+    rows = []
+    day = date(today.year, 1, 1)
+    while day < today:
+        workday = calendar.is_workday(day)
+        wang_away = (
+            workday and rng.random() < 0.45 and absent_month[day.month] < 9 and absent_year < 84
+        )
+        if wang_away:
+            absent_year += 1
+            absent_month[day.month] += 1
+        present = {
+            "cadre": workday or rng.random() < 0.6,
+            "cadre2": workday and rng.random() < 0.88,
+            "cadre3": workday and not wang_away,
+        }
+        for key, village in home.items():
+            if present[key]:
+                at = datetime.combine(day, time(8, rng.randint(0, 59)), SAMPLE_ZONE)
+                rows.append(
+                    CheckIn(
+                        person_id=people[key].id,
+                        day=day,
+                        at=at,
+                        lat=village.lat,
+                        lon=village.lon,
+                        distance_m=0.0,
+                        on_site=True,
+                        source="location",
+                    )
+                )
+        day += timedelta(days=1)
+    uow.session.add_all(rows)
+    return len(rows)

@@ -27,7 +27,7 @@ from sandbox.demo.clock import ShiftableClock
 from sandbox.demo.scheduler_hook import SchedulerHook
 from sandbox.demo.web import build_demo_app
 from sandbox.emulator import BotApiEmulator
-from services.sample_district import seed_sample_district
+from services.sample_district import seed_sample_district, seed_sample_history
 from storage.engine import make_engine
 from storage.migrations import upgrade
 
@@ -157,7 +157,8 @@ async def _start(
     storage = build_storage(settings)
     try:
         with storage.uow() as uow:
-            seed_sample_district(uow, posted_from=date(now.year, 1, 1))
+            people = seed_sample_district(uow, posted_from=date(now.year, 1, 1))
+            seed_sample_history(uow, people, now.date())
             uow.commit()
         runtime = build_runtime(settings, storage, clock)
     except BaseException:
