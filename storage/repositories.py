@@ -569,7 +569,11 @@ _ANSWERABLE = (
     ),
 )
 _OPEN_SPOT_CHECK = select(SpotCheck.id).where(*_ANSWERABLE).limit(1)
-_ANSWERABLE_SPOT_CHECK = select(SpotCheck).where(*_ANSWERABLE).order_by(col(SpotCheck.id).desc())
+#: Locked: an answer and the expiry sweep (``expired``, which skips locked rows) never both
+#: write the same check; whichever comes second sees the other's result.
+_ANSWERABLE_SPOT_CHECK = (
+    select(SpotCheck).where(*_ANSWERABLE).order_by(col(SpotCheck.id).desc()).with_for_update()
+)
 
 
 class SpotCheckRepository(_Repository):

@@ -210,15 +210,11 @@ def _posted(uow: UnitOfWork, cadre: Person, day: date) -> Posting | None:
 
 
 def _drafts(outcome: SpotCheckOutcome, notices: list[Notice]) -> list[Draft]:
-    """The chat's notices as outbox rows, unique per check and message."""
+    """The chat's notices as outbox rows; each person hears one message per check, so the
+    check's id makes the row unique (the period is short: 32 characters)."""
+    period = f"{outcome.check.id}:result"
     return [
-        Draft(
-            n.person_id,
-            OUTBOX_KIND,
-            f"{outcome.check.id}:{n.key}",
-            {"key": n.key, "params": n.params},
-        )
-        for n in notices
+        Draft(n.person_id, OUTBOX_KIND, period, {"key": n.key, "params": n.params}) for n in notices
     ]
 
 
