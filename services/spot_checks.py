@@ -49,11 +49,12 @@ from domain.assessment import (
     sanction_for,
     spot_check_result,
 )
+from domain.calendar import WorkdayCalendar
 from domain.errors import DomainError
 from domain.geo import check_coordinates, inside_geofence
 from domain.roles import CADRE_ROLES, Role
 from services.calendar import load_calendar
-from services.grades import impose_incompetent
+from services.grades import Change, impose_incompetent
 from services.notices import Notice
 from services.outbox import Draft, enqueue
 from services.places import Posting, holders_for, posting
@@ -217,24 +218,33 @@ def record_visit(
     found: bool,
     visited_at: datetime,
     now: datetime,
+    calendar: WorkdayCalendar | None = None,
 ) -> SpotCheckOutcome:
     """Store a visit already checked (the official, the cadre's posting that day, the
     moment) and close it with what it found on that day; shared by the chat and the
-    import."""
+    import (which loads the ``calendar`` once for the whole file)."""
     check = uow.spot_checks.add(
         SpotCheck(
             cadre_id=cadre.id, official_id=official.id, method=IN_PERSON, started_at=visited_at
         )
     )
-    result = _judge(uow, cadre, on_site=found, day=visited_at.date())
+    result = _judge(uow, cadre, on_site=found, day=visited_at.date(), calendar=calendar)
     return _close(uow, check, cadre, post, result, now)
 
 
-def _judge(uow: UnitOfWork, cadre: Person, *, on_site: bool, day: date) -> SpotCheckResult:
+def _judge(
+    uow: UnitOfWork,
+    cadre: Person,
+    *,
+    on_site: bool,
+    day: date,
+    calendar: WorkdayCalendar | None = None,
+) -> SpotCheckResult:
+    """What the check found, judged for ``day``: its calendar and the cadre's leave."""
     return spot_check_result(
         on_site=on_site,
         on_approved_leave=on_approved_leave(uow, cadre, day),
-        working_day=load_calendar(uow).is_workday(day),
+        working_day=(calendar or load_calendar(uow)).is_workday(day),
     )
 
 
@@ -302,7 +312,9 @@ def _close(
 ) -> SpotCheckOutcome:
     """Record the result; an unexcused absence is the n-th of its calendar year counting
     the year's unexcused checks up to its own moment (a visit recorded late takes its place
-    by date), and three in the year lock the grade 不称职 whatever order they came in."""
+    by date). Three in the year lock the grade 不称职 whatever order they came in: when a
+    visit recorded late is what brings the year to three, its sanction is the third's (the
+    lock must be announced) and its count the year's."""
     replaced = check.result
     check.result, check.recorded_at = result, now
     uow.session.flush()
@@ -314,8 +326,10 @@ def _close(
         )
         outcome.sanction = sanction_for(outcome.unexcused_this_year)
         in_year = uow.spot_checks.count_result(cadre.id, SpotCheckResult.UNEXCUSED, first, last)
-        if sanction_for(in_year) is Sanction.NOTICE_AND_INCOMPETENT:
-            impose_incompetent(uow, cadre, first.year, now)
+        locks = sanction_for(in_year) is Sanction.NOTICE_AND_INCOMPETENT
+        if locks and impose_incompetent(uow, cadre, first.year, now) is not Change.UNCHANGED:
+            outcome.unexcused_this_year = max(outcome.unexcused_this_year, in_year)
+            outcome.sanction = Sanction.NOTICE_AND_INCOMPETENT
     uow.audit.record(
         now,
         check.official_id,

@@ -97,9 +97,21 @@ def remote(ctx: Context, data: SpotRemote) -> None:
 
 
 def in_person(ctx: Context, data: SpotInPerson) -> None:
-    """Ask for the visit's day: today first, then the last 7 days (weekday shown, so a
-    Sunday is seen to be one), four to a row."""
+    """Ask for the visit's day: today first, then the last 7 days."""
     choice = service.choice_of(ctx.uow, ctx.me, data.cadre_id, ctx.now.date())
+    found = ctx.t("spotcheck.button_found" if data.found else "spotcheck.button_absent")
+    text = ctx.t(
+        "spotcheck.pick_visit_day",
+        name=choice.person.name,
+        village=choice.village.name,
+        found=found,
+    )
+    ctx.edit(text, _visit_days(ctx, data))
+
+
+def _visit_days(ctx: Context, data: SpotInPerson) -> list[list[Button]]:
+    """Today on its own row, then the 7 days before, four to a row, each with its weekday
+    (so a Sunday is seen to be one)."""
     today = ctx.now.date()
     weekdays = ctx.t("picker.weekdays").split()
     days = [
@@ -109,16 +121,8 @@ def in_person(ctx: Context, data: SpotInPerson) -> None:
         )
         for day in (today - timedelta(days=n) for n in range(1, SPOT_CHECK_BACKDATE_DAYS + 1))
     ]
-    buttons = [[ctx.button("spotcheck.visit_today", SpotVisit(data.cadre_id, data.found, today))]]
-    buttons += [days[i : i + 4] for i in range(0, len(days), 4)]
-    found = ctx.t("spotcheck.button_found" if data.found else "spotcheck.button_absent")
-    text = ctx.t(
-        "spotcheck.pick_visit_day",
-        name=choice.person.name,
-        village=choice.village.name,
-        found=found,
-    )
-    ctx.edit(text, buttons)
+    today_button = ctx.button("spotcheck.visit_today", SpotVisit(data.cadre_id, data.found, today))
+    return [[today_button]] + [days[i : i + 4] for i in range(0, len(days), 4)]
 
 
 def visit(ctx: Context, data: SpotVisit) -> None:

@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 
 from domain.assessment import SpotCheckResult
+from domain.calendar import WorkdayCalendar
 from domain.errors import DomainError, InvalidPhone
 from domain.phone import normalise_phone
 from domain.roles import CADRE_ROLES
@@ -157,11 +158,13 @@ def _people(uow: UnitOfWork, phones: set[str]) -> dict[str, Person]:
 
 
 def _checked(
-    uow: UnitOfWork, parsed: list[tuple[Row, str, str, datetime, bool]], problems: Problems
+    uow: UnitOfWork,
+    parsed: list[tuple[Row, str, str, datetime, bool]],
+    problems: Problems,
+    calendar: WorkdayCalendar,
 ) -> list[_Visit]:
     """The rows whose people, posting, calendar and minute are right, the others listed."""
     people = _people(uow, {p for _, i, c, _, _ in parsed for p in (i, c)})
-    calendar = load_calendar(uow)
     visits: list[_Visit] = []
     for row, inspector_phone, cadre_phone, at, found in parsed:
         inspector, cadre = people.get(inspector_phone), people.get(cadre_phone)
@@ -238,7 +241,8 @@ def import_spot_checks(
     problems = begin_validation(table, REQUIRED)
     parsed = _parse(table, problems, now=now, zone=zone)
     with uow_factory() as uow:
-        visits = _checked(uow, parsed, problems)
+        calendar = load_calendar(uow)
+        visits = _checked(uow, parsed, problems, calendar)
         problems.raise_if_any()
         drafts: list[Draft] = []
         details: list[str] = []
@@ -252,6 +256,7 @@ def import_spot_checks(
                 found=visit.found,
                 visited_at=visit.at,
                 now=now,
+                calendar=calendar,
             )
             not_counted += outcome.result is SpotCheckResult.NOT_COUNTED
             drafts += _drafts(outcome, outcome.notices)

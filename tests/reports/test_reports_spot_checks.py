@@ -419,9 +419,11 @@ def test_the_ordinal_follows_the_dates_and_three_lock_the_grade_in_any_order(
     assert (friday.unexcused_this_year, friday.sanction) == (1, Sanction.CRITICISM)
     with uow_factory() as uow:
         assert uow.grades.get(cadre.id, 2026) is None
-    # Monday 11-30, between them: the second by date, and the third of the year
+    # Monday 11-30, between them: the second by date, but the third of the year, which
+    # locks the grade, so it is announced as the third
     monday = in_person(uow_factory, official, cadre, found=False, now=thursday, visited_at=NOW)
-    assert (monday.unexcused_this_year, monday.sanction) == (2, Sanction.DISTRICT_NOTICE)
+    assert (monday.unexcused_this_year, monday.sanction) == (3, Sanction.NOTICE_AND_INCOMPETENT)
+    assert recipients(monday)[cadre.id] == "spotcheck.you_notice_and_incompetent"
     with uow_factory() as uow:
         grade = uow.grades.get(cadre.id, 2026)
         assert (grade.grade, grade.source) == (Grade.INCOMPETENT, "spot_check")
