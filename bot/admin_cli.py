@@ -1,4 +1,4 @@
-"""Admin commands: ``villages|roster|attendance|calendar import FILE`` and
+"""Admin commands: ``villages|roster|attendance|calendar|spotcheck import FILE`` and
 ``export KIND --format json|csv|xlsx [--out FILE]``.
 
 An import is all-or-nothing: a file with any bad row stores nothing, prints one line per
@@ -94,6 +94,18 @@ def calendar_import(file: FileArg) -> None:
 
 
 @fails_cleanly
+def spotcheck_import(file: FileArg) -> None:
+    """Import spot checks done on paper: inspector_phone,cadre_phone,at,found."""
+    from services.imports.spot_checks import import_spot_checks
+
+    def run(storage: Storage, settings: Settings, table: Table) -> ImportResult:
+        now = build_clock(settings).now()
+        return import_spot_checks(storage.uow, table, now=now, zone=settings.zone)
+
+    _run_import(file, run)
+
+
+@fails_cleanly
 def export(
     kind: Annotated[ExportKind, typer.Argument(help="What to export.")],
     fmt: Annotated[
@@ -144,6 +156,7 @@ _IMPORTS: tuple[tuple[str, str, Callable[..., None]], ...] = (
     ("roster", "People, roles and cadres' postings.", roster_import),
     ("attendance", "Historical on-site days.", attendance_import),
     ("calendar", "Official holidays and adjusted workdays (调休).", calendar_import),
+    ("spotcheck", "Spot checks (明查暗访) done in person, recorded from paper.", spotcheck_import),
 )
 
 

@@ -12,6 +12,7 @@ class SpotCheckResult(StrEnum):
     ON_LEAVE = "on_leave"  # absent with approved leave
     UNEXCUSED = "unexcused"  # 无故未到岗
     NO_ANSWER = "no_answer"
+    NOT_COUNTED = "not_counted"  # made on a non-working day: recorded, proves nothing
 
 
 class Sanction(StrEnum):
@@ -56,6 +57,9 @@ def check_excellent_share(excellent: int, total_cadres: int) -> None:
 
 #: 明查暗访: a cadre asked at a remote spot check has this long to share their location.
 SPOT_CHECK_ANSWER_MINUTES = 30
+#: How far back an official may record a visit in person in the chat (a round done on
+#: paper further back goes through ``cadrebot spotcheck import``).
+SPOT_CHECK_BACKDATE_DAYS = 7
 
 GRADE_NAMES: dict[Grade, str] = {
     Grade.EXCELLENT: "优秀",
@@ -64,9 +68,15 @@ GRADE_NAMES: dict[Grade, str] = {
 }
 
 
-def spot_check_result(*, on_site: bool, on_approved_leave: bool) -> SpotCheckResult:
-    """What a spot check found: on site is present; away with leave approved for that day
-    is excused (Art. 11: approved leave is not an absence); away without it is 无故未到岗."""
+def spot_check_result(
+    *, on_site: bool, on_approved_leave: bool, working_day: bool
+) -> SpotCheckResult:
+    """What a spot check found: on a non-working day nothing that counts (Art. 26.3 asks
+    for presence on working days; a Sunday or a national holiday away is rest, not
+    无故未到岗); otherwise on site is present; away with leave approved for that day is
+    excused (Art. 11: approved leave is not an absence); away without it is 无故未到岗."""
+    if not working_day:
+        return SpotCheckResult.NOT_COUNTED
     if on_site:
         return SpotCheckResult.PRESENT
     if on_approved_leave:
@@ -77,7 +87,8 @@ def spot_check_result(*, on_site: bool, on_approved_leave: bool) -> SpotCheckRes
 def escalates(result: SpotCheckResult) -> bool:
     """Only an unexcused absence counts towards the sanctions of Art. 26.3. A check nobody
     answered proves no absence (no signal in the hills, a flat battery), so it is recorded
-    for the official to follow up in person, not punished."""
+    for the official to follow up in person, not punished; nor does a check on a
+    non-working day."""
     return result is SpotCheckResult.UNEXCUSED
 
 

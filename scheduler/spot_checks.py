@@ -1,6 +1,11 @@
 """Spot checks nobody answered: after 30 minutes a remote check is closed as no_answer
 (Art. 26.3 asks for the result to be recorded) and the official, the cadre and the
-township secretary are told. The service writes those messages to the outbox itself."""
+township secretary are told. The service writes those messages to the outbox itself.
+
+The sweep does not wait for a grace period: an answer the bot handles late (it was down,
+its inbox was behind) but that was sent inside the window still answers the check and
+replaces the no_answer recorded after it was sent (``services.spot_checks.answer``), so
+no outage, however long, can turn an answer into a missing one."""
 
 from __future__ import annotations
 

@@ -7,6 +7,25 @@ with leave approved for that day is on leave; elsewhere without it is an unexcus
 absence (无故未到岗). A remote check nobody answers in time is closed as ``no_answer`` by
 ``expire_spot_checks``, which the scheduler runs.
 
+Only a check on a working day (the official calendar, ``services.calendar``) can find an
+absence: a visit on a Sunday or a national holiday is recorded as ``not_counted`` and the
+official told why; it never escalates. A remote check is refused on a non-working day
+(the official is told why before the cadre is asked anything): a cadre at rest owes no
+location, and the 2026 rules on government apps forbid needless forced uploads.
+
+A visit in person is recorded for the moment it happened: in the chat up to
+``SPOT_CHECK_BACKDATE_DAYS`` back, by ``services.imports.spot_checks`` (rounds done on
+paper) any past moment of this year or the last. The working-day rule, the leave excuse
+and the posting are judged for that day, and the escalation's ordinal follows the dates
+of the checks, not the order they were recorded in.
+
+An answer counts at the moment the cadre sent it (Telegram's date), not when the bot
+handled it: a location sent inside the window answers the check even when the bot was
+down until after the window, and even when the expiry sweep closed the check as
+``no_answer`` in the meantime (that ``no_answer``, recorded after the answer was sent,
+was wrong, and the answer replaces it; the official and the township secretary, who
+were told "no answer", hear the result).
+
 Unexcused absences found in one calendar year escalate (``domain.assessment.sanction_for``):
 the 1st is criticism, the 2nd a district-wide notice, the 3rd a notice and the year's grade
 不称职, recorded here by itself. The cadre, their township party secretary, their
@@ -23,16 +42,19 @@ from datetime import date, datetime, timedelta
 
 from domain.assessment import (
     SPOT_CHECK_ANSWER_MINUTES,
+    SPOT_CHECK_BACKDATE_DAYS,
     Sanction,
     SpotCheckResult,
     escalates,
     sanction_for,
     spot_check_result,
 )
+from domain.calendar import WorkdayCalendar
 from domain.errors import DomainError
 from domain.geo import check_coordinates, inside_geofence
 from domain.roles import CADRE_ROLES, Role
-from services.grades import impose_incompetent
+from services.calendar import load_calendar
+from services.grades import Change, impose_incompetent
 from services.notices import Notice
 from services.outbox import Draft, enqueue
 from services.places import Posting, holders_for, posting
@@ -47,6 +69,9 @@ REMOTE = "remote"
 IN_PERSON = "in_person"
 #: Outbox kind of the messages ``expire_spot_checks`` leaves for the dispatcher.
 OUTBOX_KIND = "spot_check"
+#: Telegram dates a message in whole seconds: a location sent in the second the check was
+#: started may carry a date just before ``started_at``.
+SENT_AT_RESOLUTION = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -122,9 +147,12 @@ def _cadre_posting(uow: UnitOfWork, cadre_id: int, today: date) -> tuple[Person,
 
 def start_remote(uow: UnitOfWork, official: Person, cadre_id: int, now: datetime) -> RemoteStarted:
     """Open a remote check: the cadre has ``ANSWER_WINDOW`` to share their location. The
-    caller sends them the request (with a location button)."""
+    caller sends them the request (with a location button). Refused on a non-working day,
+    before the cadre is asked: it could not count, and a cadre at rest owes no location."""
     _require_inspector(official)
     cadre, post = _cadre_posting(uow, cadre_id, now.date())
+    if not load_calendar(uow).is_workday(now.date()):
+        raise DomainError("spotcheck.remote_not_workday", day=now.date().isoformat())
     if cadre.telegram_user_id is None or cadre.blocked_bot:
         raise DomainError("spotcheck.not_reachable", name=cadre.name)
     if uow.spot_checks.open_for(cadre.id, now) is not None:
@@ -147,34 +175,93 @@ def on_approved_leave(uow: UnitOfWork, cadre: Person, day: date) -> bool:
 
 
 def record_in_person(
-    uow: UnitOfWork, official: Person, cadre_id: int, *, found: bool, now: datetime
+    uow: UnitOfWork,
+    official: Person,
+    cadre_id: int,
+    *,
+    found: bool,
+    now: datetime,
+    visited_at: datetime | None = None,
 ) -> SpotCheckOutcome:
-    """An official's visit: found on site is present; not found is on leave when leave is
-    approved for today, else unexcused (the official need not know the leave records)."""
+    """An official's visit, at ``visited_at`` (default now; at most
+    ``SPOT_CHECK_BACKDATE_DAYS`` back in the chat, never in the future): found on site is
+    present; not found is on leave when leave is approved for that day, else unexcused
+    (the official need not know the leave records); on a non-working day it does not
+    count."""
     _require_inspector(official)
-    cadre, post = _cadre_posting(uow, cadre_id, now.date())
+    at = now if visited_at is None else visited_at
+    if at > now:
+        raise DomainError("spotcheck.visit_in_future")
+    if at.date() < now.date() - timedelta(days=SPOT_CHECK_BACKDATE_DAYS):
+        raise DomainError("spotcheck.visit_too_old", days=SPOT_CHECK_BACKDATE_DAYS)
+    cadre, post = _cadre_posting(uow, cadre_id, at.date())
     if uow.spot_checks.open_for(cadre.id, now) is not None:
         raise DomainError("spotcheck.already_open", name=cadre.name)
+    if is_duplicate_visit(uow, cadre.id, at):
+        raise DomainError("spotcheck.duplicate", name=cadre.name, at=_local(at, now))
+    return record_visit(uow, official, cadre, post, found=found, visited_at=at, now=now)
+
+
+def is_duplicate_visit(uow: UnitOfWork, cadre_id: int, at: datetime) -> bool:
+    """Whether a check of the cadre was already recorded in the same minute (a second tap,
+    or a paper round imported twice)."""
+    minute = at.replace(second=0, microsecond=0)
+    return uow.spot_checks.exists_between(cadre_id, minute, minute + timedelta(minutes=1))
+
+
+def record_visit(
+    uow: UnitOfWork,
+    official: Person,
+    cadre: Person,
+    post: Posting,
+    *,
+    found: bool,
+    visited_at: datetime,
+    now: datetime,
+    calendar: WorkdayCalendar | None = None,
+) -> SpotCheckOutcome:
+    """Store a visit already checked (the official, the cadre's posting that day, the
+    moment) and close it with what it found on that day; shared by the chat and the
+    import (which loads the ``calendar`` once for the whole file)."""
     check = uow.spot_checks.add(
-        SpotCheck(cadre_id=cadre.id, official_id=official.id, method=IN_PERSON, started_at=now)
+        SpotCheck(
+            cadre_id=cadre.id, official_id=official.id, method=IN_PERSON, started_at=visited_at
+        )
     )
-    result = spot_check_result(
-        on_site=found, on_approved_leave=on_approved_leave(uow, cadre, now.date())
-    )
+    result = _judge(uow, cadre, on_site=found, day=visited_at.date(), calendar=calendar)
     return _close(uow, check, cadre, post, result, now)
 
 
-def has_open_check(uow: UnitOfWork, cadre: Person, now: datetime) -> bool:
-    """Whether the cadre's next location answers a spot check (asked on every location)."""
-    return uow.spot_checks.has_open(cadre.id, now)
+def _judge(
+    uow: UnitOfWork,
+    cadre: Person,
+    *,
+    on_site: bool,
+    day: date,
+    calendar: WorkdayCalendar | None = None,
+) -> SpotCheckResult:
+    """What the check found, judged for ``day``: its calendar and the cadre's leave."""
+    return spot_check_result(
+        on_site=on_site,
+        on_approved_leave=on_approved_leave(uow, cadre, day),
+        working_day=(calendar or load_calendar(uow)).is_workday(day),
+    )
+
+
+def has_open_check(uow: UnitOfWork, cadre: Person, sent_at: datetime) -> bool:
+    """Whether the cadre's location sent at ``sent_at`` answers a spot check (asked on
+    every location)."""
+    return uow.spot_checks.has_open(cadre.id, sent_at, started_by=sent_at + SENT_AT_RESOLUTION)
 
 
 def answer(
     uow: UnitOfWork, cadre: Person, *, lat: float, lon: float, now: datetime
 ) -> SpotCheckOutcome | None:
-    """The cadre's location while a remote check is open decides it; None when no check
-    is open (the location is an ordinary check-in only)."""
-    check = uow.spot_checks.open_for(cadre.id, now)
+    """The cadre's location sent at ``now`` (the message's own time) while a remote check
+    was open decides it, however late it is handled — also over a ``no_answer`` the expiry
+    sweep recorded after it was sent; None when no check was open then (the location is an
+    ordinary check-in only). The day it was sent decides the leave excuse."""
+    check = uow.spot_checks.answerable(cadre.id, now, started_by=now + SENT_AT_RESOLUTION)
     if check is None:
         return None
     check_coordinates(lat, lon)
@@ -182,10 +269,30 @@ def answer(
     on_site, _distance = inside_geofence(
         lat, lon, post.village.lat, post.village.lon, post.village.radius_m
     )
-    result = spot_check_result(
-        on_site=on_site, on_approved_leave=on_approved_leave(uow, cadre, now.date())
-    )
-    return _close(uow, check, cadre, post, result, now)
+    expired_early = check.result == SpotCheckResult.NO_ANSWER
+    result = _judge(uow, cadre, on_site=on_site, day=now.date())
+    outcome = _close(uow, check, cadre, post, result, now)
+    if expired_early and outcome.sanction is None:
+        outcome.notices += _told_after_no_answer(uow, outcome, post, now)
+    return outcome
+
+
+def _told_after_no_answer(
+    uow: UnitOfWork, outcome: SpotCheckOutcome, post: Posting, now: datetime
+) -> list[Notice]:
+    """The township secretaries heard "no answer": they hear the result that replaced it
+    (a sanction tells them anyway)."""
+    params = _params(outcome, now)
+    secretaries = holders_for(uow, post).get(Role.TOWNSHIP_SECRETARY, [])
+    return [
+        Notice(pid, f"spotcheck.found_{outcome.result}", params)
+        for pid in secretaries
+        if pid != outcome.check.official_id
+    ]
+
+
+def _local(moment: datetime, now: datetime) -> str:
+    return moment.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M")
 
 
 def _year_bounds(now: datetime) -> tuple[datetime, datetime]:
@@ -203,17 +310,26 @@ def _close(
     result: SpotCheckResult,
     now: datetime,
 ) -> SpotCheckOutcome:
+    """Record the result; an unexcused absence is the n-th of its calendar year counting
+    the year's unexcused checks up to its own moment (a visit recorded late takes its place
+    by date). Three in the year lock the grade 不称职 whatever order they came in: when a
+    visit recorded late is what brings the year to three, its sanction is the third's (the
+    lock must be announced) and its count the year's."""
+    replaced = check.result
     check.result, check.recorded_at = result, now
     uow.session.flush()
     outcome = SpotCheckOutcome(check, cadre, post.village.name, result)
     if escalates(result):
         first, last = _year_bounds(check.started_at.astimezone(now.tzinfo))
-        outcome.unexcused_this_year = uow.spot_checks.count_result(
-            cadre.id, SpotCheckResult.UNEXCUSED, first, last
+        outcome.unexcused_this_year = uow.spot_checks.ordinal(
+            check, SpotCheckResult.UNEXCUSED, first
         )
         outcome.sanction = sanction_for(outcome.unexcused_this_year)
-        if outcome.sanction is Sanction.NOTICE_AND_INCOMPETENT:
-            impose_incompetent(uow, cadre, first.year, now)
+        in_year = uow.spot_checks.count_result(cadre.id, SpotCheckResult.UNEXCUSED, first, last)
+        locks = sanction_for(in_year) is Sanction.NOTICE_AND_INCOMPETENT
+        if locks and impose_incompetent(uow, cadre, first.year, now) is not Change.UNCHANGED:
+            outcome.unexcused_this_year = max(outcome.unexcused_this_year, in_year)
+            outcome.sanction = Sanction.NOTICE_AND_INCOMPETENT
     uow.audit.record(
         now,
         check.official_id,
@@ -222,6 +338,8 @@ def _close(
         cadre=cadre.id,
         method=check.method,
         result=str(result),
+        started_at=check.started_at.isoformat(),
+        replaced=replaced,
         unexcused_this_year=outcome.unexcused_this_year,
         sanction=str(outcome.sanction) if outcome.sanction else None,
     )
@@ -235,7 +353,8 @@ def _params(outcome: SpotCheckOutcome, now: datetime) -> dict:
     return {
         "name": outcome.cadre.name,
         "village": outcome.village,
-        "at": local.strftime("%Y-%m-%d %H:%M"),
+        "at": _local(local, now),
+        "day": local.date().isoformat(),
         "count": outcome.unexcused_this_year,
         "year": local.year,
     }

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Insert, Table, bindparam, delete, func, insert, or_
+from sqlalchemy import Insert, Table, and_, bindparam, delete, func, insert, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -552,25 +552,45 @@ class AuditRepository(_Repository):
         ).all()
 
 
-_OPEN_SPOT_CHECK = (
-    select(SpotCheck.id)
-    .where(
-        col(SpotCheck.cadre_id) == bindparam("cadre_id"),
+#: A remote check a location sent at ``now`` answers: its window was open then, and either
+#: nothing closed it yet or the expiry sweep closed it as no_answer only after ``now``
+#: (the bot handled the answer late). ``started_by`` allows for Telegram's whole seconds.
+_ANSWERABLE = (
+    col(SpotCheck.cadre_id) == bindparam("cadre_id"),
+    col(SpotCheck.deadline).is_not(None),
+    col(SpotCheck.deadline) > bindparam("now"),
+    col(SpotCheck.started_at) <= bindparam("started_by"),
+    or_(
         col(SpotCheck.result).is_(None),
-        col(SpotCheck.deadline).is_not(None),
-        col(SpotCheck.deadline) > bindparam("now"),
-    )
-    .limit(1)
+        and_(
+            col(SpotCheck.result) == "no_answer",
+            col(SpotCheck.recorded_at) >= bindparam("now"),
+        ),
+    ),
+)
+_OPEN_SPOT_CHECK = select(SpotCheck.id).where(*_ANSWERABLE).limit(1)
+#: Locked: an answer and the expiry sweep (``expired``, which skips locked rows) never both
+#: write the same check; whichever comes second sees the other's result.
+_ANSWERABLE_SPOT_CHECK = (
+    select(SpotCheck).where(*_ANSWERABLE).order_by(col(SpotCheck.id).desc()).with_for_update()
 )
 
 
 class SpotCheckRepository(_Repository):
     """明查暗访 (Art. 26.3): open checks by cadre, expired ones, and the year's results."""
 
-    def has_open(self, cadre_id: int, now: datetime) -> bool:
-        """Whether ``open_for`` would find a check: every location a cadre shares asks."""
-        found = self.session.exec(_OPEN_SPOT_CHECK, params={"cadre_id": cadre_id, "now": now})
-        return found.first() is not None
+    def has_open(self, cadre_id: int, now: datetime, *, started_by: datetime | None = None) -> bool:
+        """Whether ``answerable`` would find a check: every location a cadre shares asks."""
+        params = {"cadre_id": cadre_id, "now": now, "started_by": started_by or now}
+        return self.session.exec(_OPEN_SPOT_CHECK, params=params).first() is not None
+
+    def answerable(
+        self, cadre_id: int, now: datetime, *, started_by: datetime | None = None
+    ) -> SpotCheck | None:
+        """The cadre's remote check that a location sent at ``now`` answers (see
+        ``_ANSWERABLE``), the latest if several."""
+        params = {"cadre_id": cadre_id, "now": now, "started_by": started_by or now}
+        return self.session.exec(_ANSWERABLE_SPOT_CHECK, params=params).first()
 
     def get(self, check_id: int) -> SpotCheck | None:
         return self.session.get(SpotCheck, check_id)
@@ -612,6 +632,34 @@ class SpotCheckRepository(_Repository):
             )
             .order_by(SpotCheck.id)
         ).all()
+
+    def exists_between(self, cadre_id: int, first: datetime, last: datetime) -> bool:
+        """Whether a check of the cadre started from ``first`` (included) to ``last``."""
+        return (
+            self.session.exec(
+                select(SpotCheck.id).where(
+                    SpotCheck.cadre_id == cadre_id,
+                    SpotCheck.started_at >= first,
+                    SpotCheck.started_at < last,
+                )
+            ).first()
+            is not None
+        )
+
+    def ordinal(self, check: SpotCheck, result: str, first: datetime) -> int:
+        """How many of the cadre's checks with ``result`` started from ``first`` up to
+        ``check`` itself, by moment then id: its place among them by date."""
+        same = and_(SpotCheck.started_at == check.started_at, col(SpotCheck.id) <= check.id)
+        return self.session.exec(
+            select(func.count())
+            .select_from(SpotCheck)
+            .where(
+                SpotCheck.cadre_id == check.cadre_id,
+                SpotCheck.result == result,
+                SpotCheck.started_at >= first,
+                or_(SpotCheck.started_at < check.started_at, same),
+            )
+        ).one()
 
     def count_result(self, cadre_id: int, result: str, first: datetime, last: datetime) -> int:
         return self.session.exec(

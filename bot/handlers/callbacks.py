@@ -205,8 +205,18 @@ class SpotRemote(CallbackData):
 
 @dataclass(frozen=True)
 class SpotInPerson(CallbackData):
-    """Spot check made in person: the cadre was ``found`` on site or not."""
+    """Spot check made in person: the cadre was ``found`` on site or not — next, the day."""
 
     prefix: ClassVar[str] = "xp"
     cadre_id: int
     found: bool
+
+
+@dataclass(frozen=True)
+class SpotVisit(CallbackData):
+    """Spot check made in person on ``day`` (today or up to 7 days back): record it."""
+
+    prefix: ClassVar[str] = "xv"
+    cadre_id: int
+    found: bool
+    day: date

@@ -40,6 +40,7 @@ from bot.handlers.callbacks import (
     SpotInPerson,
     SpotRemote,
     SpotTownship,
+    SpotVisit,
     unpack,
 )
 from bot.handlers.context import Context
@@ -128,6 +129,7 @@ PRESSES: dict[type, Callable] = {
     SpotCadre: spot_checks.pick_cadre,
     SpotRemote: spot_checks.remote,
     SpotInPerson: spot_checks.in_person,
+    SpotVisit: spot_checks.visit,
 }
 
 DIALOGS: dict[str, Callable[[Context, str, dict], None]] = {

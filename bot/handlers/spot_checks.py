@@ -1,5 +1,10 @@
 """/spotcheck (明查暗访, Art. 26.3) for org_dept and poverty_bureau: township → cadre →
-a remote location check or the result of a visit in person, each one tap.
+a remote location check or the result of a visit in person, each one tap; a visit then
+takes the day it happened (today, the first button, or one of the last 7 days), so a
+round reported a few days late still counts for its own day.
+
+A remote check on a non-working day is refused with the reason before the cadre is asked;
+a visit on one is recorded and the official told it does not count (``services``).
 
 A remote check sends the cadre a message with a location button (a reply keyboard, which
 only a message to their own chat can carry, so it is built here rather than as a notice).
@@ -9,13 +14,13 @@ first in the conversation's location branch, and also records the ordinary check
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.handlers import checkin
-from bot.handlers.callbacks import SpotCadre, SpotInPerson, SpotRemote, SpotTownship
+from bot.handlers.callbacks import SpotCadre, SpotInPerson, SpotRemote, SpotTownship, SpotVisit
 from bot.handlers.context import Context
 from bot.handlers.events import Button, KeyButton, Outgoing
-from domain.assessment import SPOT_CHECK_ANSWER_MINUTES
+from domain.assessment import SPOT_CHECK_ANSWER_MINUTES, SPOT_CHECK_BACKDATE_DAYS
 from services import spot_checks as service
 
 
@@ -92,9 +97,40 @@ def remote(ctx: Context, data: SpotRemote) -> None:
 
 
 def in_person(ctx: Context, data: SpotInPerson) -> None:
-    """Record a visit; the result and any sanction reach everyone concerned as notices."""
+    """Ask for the visit's day: today first, then the last 7 days."""
+    choice = service.choice_of(ctx.uow, ctx.me, data.cadre_id, ctx.now.date())
+    found = ctx.t("spotcheck.button_found" if data.found else "spotcheck.button_absent")
+    text = ctx.t(
+        "spotcheck.pick_visit_day",
+        name=choice.person.name,
+        village=choice.village.name,
+        found=found,
+    )
+    ctx.edit(text, _visit_days(ctx, data))
+
+
+def _visit_days(ctx: Context, data: SpotInPerson) -> list[list[Button]]:
+    """Today on its own row, then the 7 days before, four to a row, each with its weekday
+    (so a Sunday is seen to be one)."""
+    today = ctx.now.date()
+    weekdays = ctx.t("picker.weekdays").split()
+    days = [
+        Button(
+            f"{day:%m-%d} {weekdays[day.weekday()]}",
+            SpotVisit(data.cadre_id, data.found, day).pack(),
+        )
+        for day in (today - timedelta(days=n) for n in range(1, SPOT_CHECK_BACKDATE_DAYS + 1))
+    ]
+    today_button = ctx.button("spotcheck.visit_today", SpotVisit(data.cadre_id, data.found, today))
+    return [[today_button]] + [days[i : i + 4] for i in range(0, len(days), 4)]
+
+
+def visit(ctx: Context, data: SpotVisit) -> None:
+    """Record the visit for its day (at this hour; today's at now); the result and any
+    sanction reach everyone concerned as notices."""
+    at = ctx.now if data.day == ctx.now.date() else datetime.combine(data.day, ctx.now.timetz())
     outcome = service.record_in_person(
-        ctx.uow, ctx.me, data.cadre_id, found=data.found, now=ctx.now
+        ctx.uow, ctx.me, data.cadre_id, found=data.found, now=ctx.now, visited_at=at
     )
     ctx.notices += outcome.notices
     ctx.edit(ctx.t("spotcheck.recorded", name=outcome.cadre.name, village=outcome.village))
@@ -104,7 +140,7 @@ def in_person(ctx: Context, data: SpotInPerson) -> None:
 def location(ctx: Context) -> bool:
     """Answer the cadre's open spot check with this location (and record the check-in as
     usual); False when no check is open, so the caller does the ordinary check-in."""
-    if not service.has_open_check(ctx.uow, ctx.me, ctx.now):
+    if not service.has_open_check(ctx.uow, ctx.me, ctx.sent_at):
         return False
     loc = ctx.event.location
     assert loc is not None

@@ -54,6 +54,7 @@ COLUMNS: tuple[str, ...] = (
     "checks_on_leave",
     "checks_unexcused",
     "checks_no_answer",
+    "checks_not_counted",
     "sanction",
     "grade",
     "note",
@@ -73,6 +74,7 @@ SUMMED: tuple[str, ...] = (
     "checks_on_leave",
     "checks_unexcused",
     "checks_no_answer",
+    "checks_not_counted",
 )
 #: Yes/no columns: the totals row counts the cadres flagged.
 FLAGS: tuple[str, ...] = ("removal_month", "removal_year")
@@ -113,6 +115,7 @@ class AnnualRow:
     checks_on_leave: int
     checks_unexcused: int
     checks_no_answer: int
+    checks_not_counted: int
     sanction: Sanction | None
     grade: str | None
     note: str = ""  # the attendance sheet's note key (a move during the year)
@@ -166,6 +169,7 @@ def _row(base: SheetRow, checks: Counter, grade: str | None, required: int) -> A
         checks_on_leave=checks[SpotCheckResult.ON_LEAVE],
         checks_unexcused=unexcused,
         checks_no_answer=checks[SpotCheckResult.NO_ANSWER],
+        checks_not_counted=checks[SpotCheckResult.NOT_COUNTED],
         sanction=sanction_for(unexcused),
         grade=grade,
         note=base.note,

@@ -10,9 +10,12 @@ from domain.assessment import (
     REWARD_YUAN,
     Grade,
     Sanction,
+    SpotCheckResult,
     check_excellent_share,
+    escalates,
     excellent_cap,
     sanction_for,
+    spot_check_result,
 )
 from domain.errors import DomainError
 
@@ -78,3 +81,19 @@ def test_check_excellent_share_examples() -> None:
 
 def test_rewards() -> None:
     assert REWARD_YUAN == {Grade.EXCELLENT: 800, Grade.COMPETENT: 500, Grade.INCOMPETENT: 0}
+
+
+@SETTINGS
+@given(st.booleans(), st.booleans())
+def test_a_check_on_a_non_working_day_never_counts(on_site: bool, on_leave: bool) -> None:
+    """Art. 26.3: only a check on a working day can find an absence."""
+    result = spot_check_result(on_site=on_site, on_approved_leave=on_leave, working_day=False)
+    assert result is SpotCheckResult.NOT_COUNTED and not escalates(result)
+
+
+@SETTINGS
+@given(st.booleans(), st.booleans())
+def test_on_a_working_day_only_away_without_leave_escalates(on_site: bool, on_leave: bool) -> None:
+    result = spot_check_result(on_site=on_site, on_approved_leave=on_leave, working_day=True)
+    assert escalates(result) is (not on_site and not on_leave)
+    assert result is not SpotCheckResult.NOT_COUNTED

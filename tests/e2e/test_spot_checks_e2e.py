@@ -1,16 +1,18 @@
 """明查暗访 over the real runtimes: an official picks a township and a cadre in a few taps;
-the cadre's next location answers a remote check; unexcused absences escalate and the
-right people are told; a check nobody answers in 30 minutes is closed by the sweep."""
+the cadre's next location answers a remote check (at the moment it was sent, however late
+the bot handles it); unexcused absences escalate and the right people are told; a check
+nobody answers in 30 minutes is closed by the sweep; a visit is recorded for its own day
+(today or up to 7 days back), and on a non-working day it does not count."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import select
 
 from services.spot_checks import expire_spot_checks
 from storage.tables import LeaveRequest, Reminder, SpotCheck
-from tests.e2e.conftest import START, District, assert_silent, tap
+from tests.e2e.conftest import START, ZONE, District, assert_silent, tap
 
 INSIDE = (33.8702, 109.9405)  # ~50 m from 东店子村's centre (radius 800 m)
 OUTSIDE = (33.9000, 109.9400)  # ~3.3 km north
@@ -29,6 +31,14 @@ async def choose_cadre(official, name: str = "张三"):  # noqa: ANN001, ANN201
     await tap(official, menu, "城关街道")
     await tap(official, menu, f"{name} · 东店子村" if name == "张三" else name)
     return menu
+
+
+async def visit(official, menu, found: str = "❌ 实地：不在岗", day: str = "📅 今天"):  # noqa: ANN001, ANN201
+    """The visit's result, then its day (today is the first button)."""
+    await tap(official, menu, found)
+    [asked] = [m for m in official.inbox if m.message_id == menu.message_id]
+    assert "哪一天" in asked.text
+    return await tap(official, menu, day)
 
 
 async def test_a_remote_check_answered_inside_the_village_is_present(district: District) -> None:
@@ -78,7 +88,7 @@ async def test_unexcused_absences_escalate_and_the_right_people_are_told(
     # 2nd: found absent in person
     district.clock.advance(days=1)
     menu = await choose_cadre(bureau)
-    await tap(bureau, menu, "❌ 实地：不在岗")
+    await visit(bureau, menu)
     assert "全区通报" in (await cadre.next_message()).text
     for official in (org, bureau, secretary, unit):
         assert "第 2 次" in (await official.next_message()).text
@@ -86,7 +96,7 @@ async def test_unexcused_absences_escalate_and_the_right_people_are_told(
     # 3rd: notice, and the year's grade 不称职 recorded by itself
     district.clock.advance(days=1)
     menu = await choose_cadre(org)
-    await tap(org, menu, "❌ 实地：不在岗")
+    await visit(org, menu)
     you = await cadre.next_message()
     assert "通报" in you.text and "不称职" in you.text
     for official in (org, bureau, secretary, unit):
@@ -119,7 +129,7 @@ async def test_absent_with_approved_leave_does_not_escalate(district: District) 
         uow.commit()
     org, cadre, secretary = await district.onboard_all("org_dept", "cadre", "township_secretary")
     menu = await choose_cadre(org)
-    await tap(org, menu, "❌ 实地：不在岗")
+    await visit(org, menu)
     found = await org.next_message()
     assert "已批准的请假" in found.text and "不作处理" in found.text
     assert [c.result for c in checks(district)] == ["on_leave"]
@@ -160,8 +170,83 @@ async def test_only_the_district_departments_make_spot_checks(district: District
     status = await secretary.next_message()
     with district.storage.uow() as uow:
         cadre_id = uow.people.by_phone(district.phone("cadre")).id
-    for data in (f"xr:{cadre_id}", f"xp:{cadre_id}:0", "xt:1", f"xc:{cadre_id}"):
+    for data in (
+        f"xr:{cadre_id}",
+        f"xp:{cadre_id}:0",
+        f"xv:{cadre_id}:0:20261130",
+        "xt:1",
+        f"xc:{cadre_id}",
+    ):
         answer = await tap(secretary, status, data=data)
         assert answer.show_alert and "不能使用" in answer.text
     assert checks(district) == []
     await assert_silent(secretary)
+
+
+async def test_a_visit_on_a_sunday_finding_the_cadre_away_does_not_count(
+    district: District,
+) -> None:
+    """Sunday 2026-12-06: the visit is recorded and the official told it does not count; a
+    remote check is refused with the reason before the cadre is asked anything."""
+    district.clock.set(datetime(2026, 12, 6, 10, 0, tzinfo=ZONE))
+    org, cadre, secretary = await district.onboard_all("org_dept", "cadre", "township_secretary")
+    menu = await choose_cadre(org)
+    await visit(org, menu)
+    told = await org.next_message()
+    assert "张三" in told.text and "2026-12-06" in told.text
+    assert "不是工作日" in told.text and "不计入考核" in told.text
+    assert [c.result for c in checks(district)] == ["not_counted"]
+    menu = await choose_cadre(org)
+    refused = await tap(org, menu, "📍 远程核查位置（30分钟）")
+    assert refused.show_alert and "不是工作日" in refused.text
+    assert [c.result for c in checks(district)] == ["not_counted"]
+    await assert_silent(cadre)
+    await assert_silent(secretary)
+
+
+async def test_a_visit_recorded_for_the_previous_friday_counts_as_the_first(
+    district: District,
+) -> None:
+    """On Monday the official records Friday's visit (one more tap): the 1st, criticism."""
+    org, cadre, secretary = await district.onboard_all("org_dept", "cadre", "township_secretary")
+    menu = await choose_cadre(org)
+    await tap(org, menu, "❌ 实地：不在岗")
+    [asked] = [m for m in org.inbox if m.message_id == menu.message_id]
+    assert asked.button_texts[0] == "📅 今天"
+    assert "11-29 日" in asked.button_texts and "11-23 一" in asked.button_texts
+    assert "11-22 日" not in asked.button_texts  # 8 days back: the import's
+    await tap(org, menu, "11-27 五")
+    you = await cadre.next_message()
+    assert "2026-11-27" in you.text and "第 1 次" in you.text and "批评教育" in you.text
+    told = await secretary.next_message()
+    assert "2026-11-27" in told.text and "第 1 次" in told.text
+    [check] = checks(district)
+    assert check.result == "unexcused"
+    assert check.started_at == datetime(2026, 11, 27, 9, 0, tzinfo=ZONE)
+    assert check.recorded_at == START
+
+
+async def test_a_location_sent_inside_the_window_but_handled_after_it_answers(
+    district: District,
+) -> None:
+    """The bot was down from 09:20 to 09:40: the sweep closed the check at 09:31, then the
+    location the cadre sent at 09:25 arrives; it answers the check (present)."""
+    org, cadre, secretary = await district.onboard_all("org_dept", "cadre", "township_secretary")
+    menu = await choose_cadre(org)
+    await tap(org, menu, "📍 远程核查位置（30分钟）")
+    await cadre.next_message()
+    assert expire_spot_checks(district.storage.uow, START + timedelta(minutes=31))
+    assert [c.result for c in checks(district)] == ["no_answer"]
+    sent = START + timedelta(minutes=25)
+    district.emulator.state.clock = sent.timestamp  # Telegram dates the message
+    district.clock.set(START + timedelta(minutes=40))  # the bot handles it
+    cadre.send_location(*INSIDE)
+    assert "签到成功" in (await cadre.next_message()).text
+    await cadre.next_message()  # the work-record hint
+    assert "记录为在岗" in (await cadre.next_message()).text
+    found = await org.next_message()
+    assert "在岗" in found.text and "张三" in found.text
+    # the township secretary, told "no answer" by the sweep, hears the result too
+    assert "在岗" in (await secretary.next_message()).text
+    [check] = checks(district)
+    assert check.result == "present"

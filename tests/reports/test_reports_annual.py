@@ -250,6 +250,7 @@ def district(uow_factory: Callable[[], UnitOfWork]) -> dict[str, int]:
         check("A", at(date(2030, 10, 10)), "unexcused")
         check("A", at(date(2030, 11, 12)), "no_answer")
         check("A", at(date(2030, 12, 3)), "on_leave")
+        check("A", at(date(2030, 12, 8)), "not_counted")  # a Sunday
         check("A", at(date(2029, 6, 3)), "unexcused")
         for day in (2, 3, 4):
             check("C", at(date(2030, 12, day)), "unexcused")
@@ -301,11 +302,12 @@ EXPECTED: dict[str, dict[str, object]] = {
         "diaries_month_signed": 1,
         "removal_month": "是",
         "removal_year": None,
-        "checks_total": 5,
+        "checks_total": 6,
         "checks_present": 1,
         "checks_on_leave": 1,
         "checks_unexcused": 2,
         "checks_no_answer": 1,
+        "checks_not_counted": 1,
         "sanction": "全区通报",
         "note": None,
         "grade": "称职",
@@ -332,6 +334,7 @@ EXPECTED: dict[str, dict[str, object]] = {
         "checks_on_leave": 0,
         "checks_unexcused": 0,
         "checks_no_answer": 0,
+        "checks_not_counted": 0,
         "sanction": None,
         "note": None,
         "grade": "优秀",
@@ -359,6 +362,7 @@ EXPECTED: dict[str, dict[str, object]] = {
         "checks_on_leave": 0,
         "checks_unexcused": 3,
         "checks_no_answer": 0,
+        "checks_not_counted": 0,
         "sanction": "通报，年度考核不称职",
         "note": None,
         "grade": "不称职",
@@ -385,6 +389,7 @@ EXPECTED: dict[str, dict[str, object]] = {
         "checks_on_leave": 0,
         "checks_unexcused": 0,
         "checks_no_answer": 0,
+        "checks_not_counted": 0,
         "sanction": None,
         "note": None,
         "grade": None,
@@ -412,6 +417,7 @@ EXPECTED: dict[str, dict[str, object]] = {
         "checks_on_leave": 0,
         "checks_unexcused": 0,
         "checks_no_answer": 0,
+        "checks_not_counted": 0,
         "sanction": None,
         "note": None,
         "grade": "称职",
@@ -430,11 +436,12 @@ TOTALS = {
     "diaries_month_signed": 11,
     "removal_month": 3,
     "removal_year": 1,
-    "checks_total": 8,
+    "checks_total": 9,
     "checks_present": 1,
     "checks_on_leave": 1,
     "checks_unexcused": 5,
     "checks_no_answer": 1,
+    "checks_not_counted": 1,
 }
 #: Five cadres posted in 2030: at most 5 * 20% = 1 优秀; B is the one.
 SUMMARY = {

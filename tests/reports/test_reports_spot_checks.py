@@ -1,6 +1,8 @@
 """Spot checks (明查暗访, Art. 26.3) on both databases: remote and in-person results, the
 escalation of unexcused absences within a year (1st criticism, 2nd district notice, 3rd
-notice and 不称职), what does not escalate (present, on leave, no answer), and who is told."""
+notice and 不称职), what does not escalate (present, on leave, no answer, a check on a
+non-working day), visits recorded for an earlier day, answers handled after their window,
+and who is told."""
 
 from __future__ import annotations
 
@@ -49,11 +51,17 @@ def remote_answer(
 
 
 def in_person(
-    uow_factory: UowFactory, official: Person, cadre: Person, *, found: bool, now: datetime = NOW
+    uow_factory: UowFactory,
+    official: Person,
+    cadre: Person,
+    *,
+    found: bool,
+    now: datetime = NOW,
+    visited_at: datetime | None = None,
 ) -> spot_checks.SpotCheckOutcome:
     with uow_factory() as uow:
         outcome = spot_checks.record_in_person(
-            uow, uow.people.get(official.id), cadre.id, found=found, now=now
+            uow, uow.people.get(official.id), cadre.id, found=found, now=now, visited_at=visited_at
         )
         uow.commit()
     return outcome
@@ -177,8 +185,9 @@ def test_unexcused_absences_of_last_year_do_not_count(
                 )
             )
         uow.commit()
+    # Sunday 2026-01-04, a working day (调休 after New Year), the first of the year
     outcome = in_person(
-        uow_factory, official, cadre, found=False, now=datetime(2026, 1, 1, 0, 30, tzinfo=ZONE)
+        uow_factory, official, cadre, found=False, now=datetime(2026, 1, 4, 0, 30, tzinfo=ZONE)
     )
     assert (outcome.unexcused_this_year, outcome.sanction) == (1, Sanction.CRITICISM)
 
@@ -260,10 +269,16 @@ def test_cadres_offered_are_those_posted_in_the_township(
 def test_the_rules_of_a_spot_check() -> None:
     from domain.assessment import escalates, sanction_for, spot_check_result
 
-    assert spot_check_result(on_site=True, on_approved_leave=True) is SpotCheckResult.PRESENT
-    assert spot_check_result(on_site=True, on_approved_leave=False) is SpotCheckResult.PRESENT
-    assert spot_check_result(on_site=False, on_approved_leave=True) is SpotCheckResult.ON_LEAVE
-    assert spot_check_result(on_site=False, on_approved_leave=False) is SpotCheckResult.UNEXCUSED
+    def result(on_site: bool, on_leave: bool, working_day: bool = True) -> SpotCheckResult:
+        return spot_check_result(
+            on_site=on_site, on_approved_leave=on_leave, working_day=working_day
+        )
+
+    assert result(True, True) is SpotCheckResult.PRESENT
+    assert result(True, False) is SpotCheckResult.PRESENT
+    assert result(False, True) is SpotCheckResult.ON_LEAVE
+    assert result(False, False) is SpotCheckResult.UNEXCUSED
+    assert result(False, False, working_day=False) is SpotCheckResult.NOT_COUNTED
     assert [r for r in SpotCheckResult if escalates(r)] == [SpotCheckResult.UNEXCUSED]
     assert [sanction_for(n) for n in range(5)] == [
         None,
@@ -290,3 +305,211 @@ def test_the_scheduler_sweep_closes_unanswered_checks(
     run_every_sweep(uow_factory, NOW + timedelta(minutes=31), zone=ZONE)
     with uow_factory() as uow:
         assert uow.spot_checks.get(check_id).result == "no_answer"
+
+
+SUNDAY = datetime(2026, 12, 6, 10, 0, tzinfo=ZONE)
+FRIDAY = datetime(2026, 11, 27, 15, 0, tzinfo=ZONE)
+
+
+def test_a_visit_on_a_sunday_or_a_holiday_is_recorded_but_does_not_count(
+    uow_factory: UowFactory, people: dict[str, Person]
+) -> None:
+    official, cadre = people["org_dept"], people["cadre"]
+    sunday = in_person(uow_factory, official, cadre, found=False, now=SUNDAY)
+    assert (sunday.result, sunday.sanction) == (SpotCheckResult.NOT_COUNTED, None)
+    assert recipients(sunday) == {official.id: "spotcheck.found_not_counted"}
+    assert sunday.notices[0].params["day"] == "2026-12-06"
+    national_day = datetime(2026, 10, 1, 10, 0, tzinfo=ZONE)  # a Thursday, a holiday
+    holiday = in_person(uow_factory, official, cadre, found=False, now=national_day)
+    assert holiday.result is SpotCheckResult.NOT_COUNTED
+    with uow_factory() as uow:
+        assert [c.result for c in uow.session.exec(select(SpotCheck))] == ["not_counted"] * 2
+        assert uow.grades.get(cadre.id, 2026) is None
+    # the next absence on a working day is the first of the year
+    monday = in_person(uow_factory, official, cadre, found=False, now=SUNDAY + timedelta(days=1))
+    assert (monday.unexcused_this_year, monday.sanction) == (1, Sanction.CRITICISM)
+
+
+def test_an_imported_holiday_counts_as_a_non_working_day(
+    uow_factory: UowFactory, people: dict[str, Person]
+) -> None:
+    from storage.tables import CalendarDay
+
+    with uow_factory() as uow:
+        uow.session.add(CalendarDay(day=NOW.date(), kind="holiday"))
+        uow.commit()
+    outcome = in_person(uow_factory, people["org_dept"], people["cadre"], found=False)
+    assert outcome.result is SpotCheckResult.NOT_COUNTED
+
+
+def test_a_remote_check_on_a_non_working_day_is_refused_before_the_cadre_is_asked(
+    uow_factory: UowFactory, people: dict[str, Person]
+) -> None:
+    with uow_factory() as uow:
+        official = uow.people.get(people["org_dept"].id)
+        with pytest.raises(DomainError) as refused:
+            spot_checks.start_remote(uow, official, people["cadre"].id, SUNDAY)
+        assert refused.value.key == "spotcheck.remote_not_workday"
+        assert refused.value.params["day"] == "2026-12-06"
+        assert uow.session.exec(select(SpotCheck)).all() == []
+
+
+def test_a_window_running_into_a_non_working_day_is_judged_on_the_answer_s_day(
+    uow_factory: UowFactory, people: dict[str, Person]
+) -> None:
+    friday_night = datetime(2026, 12, 4, 23, 50, tzinfo=ZONE)
+    official, cadre = people["org_dept"], people["cadre"]
+    with uow_factory() as uow:
+        spot_checks.start_remote(uow, uow.people.get(official.id), cadre.id, friday_night)
+        uow.commit()
+    with uow_factory() as uow:
+        outcome = spot_checks.answer(
+            uow,
+            uow.people.get(cadre.id),
+            lat=OUTSIDE[0],
+            lon=OUTSIDE[1],
+            now=friday_night + timedelta(minutes=15),
+        )
+        uow.commit()
+    assert (outcome.result, outcome.sanction) == (SpotCheckResult.NOT_COUNTED, None)
+
+
+def test_a_visit_recorded_days_later_counts_for_its_own_day(
+    uow_factory: UowFactory, people: dict[str, Person]
+) -> None:
+    """Recorded on Thursday 12-03 for Friday 11-27: the working-day rule, the leave and the
+    ordinal are those of the visit's day."""
+    official, cadre = people["org_dept"], people["cadre"]
+    thursday = datetime(2026, 12, 3, 9, 0, tzinfo=ZONE)
+    backdated = in_person(
+        uow_factory, official, cadre, found=False, now=thursday, visited_at=FRIDAY
+    )
+    assert (backdated.unexcused_this_year, backdated.sanction) == (1, Sanction.CRITICISM)
+    assert backdated.notices[0].params["at"] == "2026-11-27 15:00"
+    with uow_factory() as uow:
+        [check] = uow.session.exec(select(SpotCheck)).all()
+        assert (check.started_at, check.recorded_at) == (FRIDAY, thursday)
+    # Saturday 11-28, recorded the same Thursday: not a working day
+    saturday = in_person(
+        uow_factory,
+        official,
+        cadre,
+        found=False,
+        now=thursday,
+        visited_at=FRIDAY + timedelta(days=1),
+    )
+    assert saturday.result is SpotCheckResult.NOT_COUNTED
+    # leave approved for Monday 11-30 excuses a visit recorded for that day
+    approve_leave(uow_factory, cadre, NOW.date(), NOW.date())
+    excused = in_person(uow_factory, official, cadre, found=False, now=thursday, visited_at=NOW)
+    assert excused.result is SpotCheckResult.ON_LEAVE
+
+
+def test_the_ordinal_follows_the_dates_and_three_lock_the_grade_in_any_order(
+    uow_factory: UowFactory, people: dict[str, Person]
+) -> None:
+    official, cadre = people["poverty_bureau"], people["cadre"]
+    thursday = datetime(2026, 12, 3, 9, 0, tzinfo=ZONE)
+    tuesday = in_person(
+        uow_factory, official, cadre, found=False, now=thursday, visited_at=NOW + timedelta(days=1)
+    )
+    assert tuesday.unexcused_this_year == 1
+    # Friday 11-27 came before it: the first by date
+    friday = in_person(uow_factory, official, cadre, found=False, now=thursday, visited_at=FRIDAY)
+    assert (friday.unexcused_this_year, friday.sanction) == (1, Sanction.CRITICISM)
+    with uow_factory() as uow:
+        assert uow.grades.get(cadre.id, 2026) is None
+    # Monday 11-30, between them: the second by date, but the third of the year, which
+    # locks the grade, so it is announced as the third
+    monday = in_person(uow_factory, official, cadre, found=False, now=thursday, visited_at=NOW)
+    assert (monday.unexcused_this_year, monday.sanction) == (3, Sanction.NOTICE_AND_INCOMPETENT)
+    assert recipients(monday)[cadre.id] == "spotcheck.you_notice_and_incompetent"
+    with uow_factory() as uow:
+        grade = uow.grades.get(cadre.id, 2026)
+        assert (grade.grade, grade.source) == (Grade.INCOMPETENT, "spot_check")
+    # a later one is the fourth
+    later = in_person(uow_factory, official, cadre, found=False, now=thursday)
+    assert (later.unexcused_this_year, later.sanction) == (4, Sanction.NOTICE_AND_INCOMPETENT)
+
+
+def test_how_far_back_a_visit_may_be_recorded_in_the_chat(
+    uow_factory: UowFactory, people: dict[str, Person]
+) -> None:
+    official, cadre = people["org_dept"], people["cadre"]
+    with uow_factory() as uow:
+        me = uow.people.get(official.id)
+        for visited_at, key in (
+            (NOW - timedelta(days=8), "spotcheck.visit_too_old"),
+            (NOW + timedelta(minutes=1), "spotcheck.visit_in_future"),
+        ):
+            with pytest.raises(DomainError) as refused:
+                spot_checks.record_in_person(
+                    uow, me, cadre.id, found=False, now=NOW, visited_at=visited_at
+                )
+            assert refused.value.key == key
+        seven_back = spot_checks.record_in_person(
+            uow, me, cadre.id, found=True, now=NOW, visited_at=NOW - timedelta(days=7)
+        )
+        assert seven_back.result is SpotCheckResult.PRESENT
+        # the same cadre in the same minute is one check (a second tap)
+        with pytest.raises(DomainError) as refused:
+            spot_checks.record_in_person(
+                uow,
+                me,
+                cadre.id,
+                found=False,
+                now=NOW,
+                visited_at=NOW - timedelta(days=7, seconds=-20),
+            )
+        assert refused.value.key == "spotcheck.duplicate"
+        assert len(uow.session.exec(select(SpotCheck)).all()) == 1
+
+
+def test_an_answer_sent_in_the_window_but_handled_after_the_sweep_replaces_no_answer(
+    uow_factory: UowFactory, people: dict[str, Person]
+) -> None:
+    """The bot was down: the sweep closed the check at 09:31 as no_answer, then the
+    location sent at 09:25 is handled at 09:40 (``now`` is the message's own time)."""
+    official, cadre = people["org_dept"], people["cadre"]
+    with uow_factory() as uow:
+        check_id = spot_checks.start_remote(
+            uow, uow.people.get(official.id), cadre.id, NOW
+        ).check.id
+        uow.commit()
+    assert spot_checks.expire_spot_checks(uow_factory, NOW + timedelta(minutes=31)) == [check_id]
+    with uow_factory() as uow:
+        me = uow.people.get(cadre.id)
+        sent = NOW + timedelta(minutes=25)
+        assert spot_checks.has_open_check(uow, me, sent) is True
+        outcome = spot_checks.answer(uow, me, lat=INSIDE[0], lon=INSIDE[1], now=sent)
+        uow.commit()
+    assert outcome is not None and outcome.result is SpotCheckResult.PRESENT
+    # the official and the township secretary, told "no answer", hear the result
+    assert recipients(outcome) == {
+        official.id: "spotcheck.found_present",
+        people["township_secretary"].id: "spotcheck.found_present",
+    }
+    with uow_factory() as uow:
+        assert uow.spot_checks.get(check_id).result == "present"
+        [entry, replaced] = uow.audit.for_subject(f"spotcheck:{check_id}")[-2:]
+        assert replaced.detail["replaced"] == "no_answer"
+        # answered once: a second location sent in the window answers nothing
+        me = uow.people.get(cadre.id)
+        assert spot_checks.has_open_check(uow, me, NOW + timedelta(minutes=26)) is False
+
+
+def test_no_answer_stays_for_a_location_sent_after_the_window_or_before_the_check(
+    uow_factory: UowFactory, people: dict[str, Person]
+) -> None:
+    official, cadre = people["org_dept"], people["cadre"]
+    with uow_factory() as uow:
+        spot_checks.start_remote(uow, uow.people.get(official.id), cadre.id, NOW)
+        uow.commit()
+    spot_checks.expire_spot_checks(uow_factory, NOW + timedelta(minutes=45))
+    with uow_factory() as uow:
+        me = uow.people.get(cadre.id)
+        for sent in (NOW + timedelta(minutes=30), NOW - timedelta(minutes=2)):
+            assert spot_checks.has_open_check(uow, me, sent) is False
+            assert spot_checks.answer(uow, me, lat=INSIDE[0], lon=INSIDE[1], now=sent) is None
+        [check] = uow.session.exec(select(SpotCheck)).all()
+        assert check.result == "no_answer"
