@@ -85,6 +85,7 @@ FIELDS: dict[ExportKind, tuple[str, ...]] = {
         "tier",
         "status",
         "reason",
+        "retroactive",
         "steps",
     ),
 }
@@ -222,6 +223,7 @@ def _leaves(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
             "tier": request.tier,
             "status": request.status,
             "reason": request.reason,
+            "retroactive": request.retroactive,
             "steps": steps.get(request.id, []),
         }
         for request, phone in uow.session.exec(query)
