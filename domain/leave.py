@@ -4,16 +4,17 @@ A request's length in calendar days (first and last day included) picks a ``Leav
 the tier's ``ROUTES`` entry lists the stages in order. A stage with several roles is
 会签: every role must act before the next stage starts. Back-to-back requests that form one
 continuous absence are judged by their combined length so the rule cannot be dodged by
-splitting a long absence into short ones.
+splitting a long absence into short ones, not even across a weekend.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from domain.calendar import WorkdayCalendar
 from domain.errors import InvalidLeave
 from domain.roles import NEXT_ROLE_UP, Role
 
@@ -119,19 +120,54 @@ def check_no_overlap(new: DateSpan, existing: Iterable[DateSpan]) -> None:
             raise InvalidLeave("error.leave_overlaps", start=span.start, end=span.end)
 
 
-def continuous_absence(new: DateSpan, existing: Iterable[DateSpan]) -> DateSpan:
-    """The whole continuous absence ``new`` belongs to, chaining back-to-back requests."""
-    spans = sorted(existing, key=lambda s: s.start)
-    start, end = new.start, new.end
+def _bridged(gap_first: date, gap_last: date, calendar: WorkdayCalendar, onsite: Set[date]) -> bool:
+    """Whether the days ``gap_first``..``gap_last`` between two requests join them: every
+    one a non-working day (weekend, holiday) on which the cadre was not on site. An empty
+    gap (the requests touch) joins them too."""
+    day = gap_first
+    while day <= gap_last:
+        if day in onsite or calendar.is_workday(day):
+            return False
+        day += timedelta(days=1)
+    return True
+
+
+def _joins(span: DateSpan, whole: DateSpan, calendar: WorkdayCalendar, onsite: Set[date]) -> bool:
+    if span.overlaps(whole):
+        return True
+    if span.end < whole.start:
+        return _bridged(
+            span.end + timedelta(days=1), whole.start - timedelta(days=1), calendar, onsite
+        )
+    return _bridged(whole.end + timedelta(days=1), span.start - timedelta(days=1), calendar, onsite)
+
+
+def continuous_absence(
+    new: DateSpan,
+    existing: Iterable[DateSpan],
+    *,
+    calendar: WorkdayCalendar,
+    onsite: Set[date],
+) -> DateSpan:
+    """The whole continuous absence ``new`` belongs to, from its first request's first day
+    to its last request's last day, the gap days included.
+
+    Requests chain when they touch, or when only non-working days on which the cadre was
+    not on site lie between them: Mon-Fri and the next Mon-Fri are one 12-day absence, so
+    a long absence cannot be split across weekends into short leaves. A working day, or a
+    weekend day the cadre spent on site (``onsite``), between two requests breaks the chain.
+    """
+    pending = sorted(existing, key=lambda s: (s.start, s.end))
+    whole = new
     changed = True
     while changed:
         changed = False
-        for span in spans:
-            merged = DateSpan(start, end)
-            if span.touches(merged) and (span.start < start or span.end > end):
-                start, end = min(start, span.start), max(end, span.end)
+        for span in list(pending):
+            if _joins(span, whole, calendar, onsite):
+                whole = DateSpan(min(whole.start, span.start), max(whole.end, span.end))
+                pending.remove(span)
                 changed = True
-    return DateSpan(start, end)
+    return whole
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,7 @@ def sweep_leave_overdue(
                 "start": step.start.isoformat(),
                 "end": step.end.isoformat(),
                 "days": step.days,
+                "mark": "retroactive" if step.retroactive else "",
                 "role": step.role,
                 "kind": step.kind,
                 "hours": int(waited.total_seconds() // 3600),

@@ -88,6 +88,7 @@ FIELDS: dict[ExportKind, tuple[str, ...]] = {
         "tier",
         "status",
         "reason",
+        "retroactive",
         "steps",
     ),
     ExportKind.DAYS: ("phone", "name", "date", "status", "evidence", "township", "village"),
@@ -226,6 +227,7 @@ def _leaves(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
             "tier": request.tier,
             "status": request.status,
             "reason": request.reason,
+            "retroactive": request.retroactive,
             "steps": steps.get(request.id, []),
         }
         for request, phone in uow.session.exec(query)

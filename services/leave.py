@@ -9,6 +9,7 @@ from domain import leave as rules
 from domain.errors import DomainError
 from domain.leave import Decision, LeaveStatus, LeaveTier, StepKind
 from domain.roles import CADRE_ROLES, Role
+from services.calendar import load_calendar
 from services.notices import Action, Notice
 from services.places import Posting, holders_for, posting
 from services.standing import leave_days_in_year, onsite_days_in_year
@@ -16,6 +17,8 @@ from storage.tables import LeaveRequest, LeaveStep, Person
 from storage.unit_of_work import UnitOfWork
 
 MAX_REASON = 500
+#: 补假: how many days back a leave for sudden illness or an emergency may start.
+RETROACTIVE_DAYS = 3
 
 
 @dataclass
@@ -40,8 +43,19 @@ def _summary(uow: UnitOfWork, request: LeaveRequest, today: date) -> dict:
         "combined": request.combined_days,
         "reason": request.reason,
         "tier": request.tier,
+        **marks(request),
         "onsite": onsite_days_in_year(uow, applicant, today),
         "leave_taken": leave_days_in_year(uow, applicant, today),
+    }
+
+
+def marks(request: LeaveRequest) -> dict[str, str]:
+    """The regulation's flags a card shows (as terms; empty when they do not apply):
+    ``mark`` for a 补假, ``joined`` when the request is routed as part of a longer
+    continuous absence."""
+    return {
+        "mark": "retroactive" if request.retroactive else "",
+        "joined": "joined" if request.combined_days > request.days else "",
     }
 
 
@@ -99,8 +113,79 @@ def submit(
     end: date,
     reason: str,
     now: datetime,
+    retroactive: bool = False,
 ) -> LeaveOutcome:
-    """File a request and route it by the length of the continuous absence it joins."""
+    """File a request and route it by the length of the continuous absence it joins.
+
+    A request starts today or later; with ``retroactive`` (补假: sudden illness or an
+    emergency) it may start up to ``RETROACTIVE_DAYS`` back and is marked so to every
+    approver. ``now`` is in the district's zone, so "today" is the district's day.
+    """
+    checked = _check_request(uow, applicant, start, end, reason, now, retroactive)
+    tier = rules.tier_for(checked.combined)
+    request = uow.leaves.add(
+        LeaveRequest(
+            applicant_id=applicant.id,
+            start=start,
+            end=end,
+            days=checked.days,
+            combined_days=checked.combined,
+            tier=tier,
+            reason=checked.reason,
+            status=LeaveStatus.RECALL if tier is LeaveTier.RECALL else LeaveStatus.PENDING,
+            created_at=now,
+            retroactive=checked.retroactive,
+        )
+    )
+    notices = _plan_steps(uow, request, checked.post, applicant, now)
+    uow.audit.record(
+        now,
+        applicant.id,
+        "leave:submit",
+        f"leave:{request.id}",
+        days=checked.days,
+        combined=checked.combined,
+        retroactive=checked.retroactive,
+    )
+    notices += _open_stage(uow, request, now)
+    key = "leave.recall_applicant" if tier is LeaveTier.RECALL else "leave.submitted"
+    notices.append(Notice(applicant.id, key, _summary(uow, request, now.date())))
+    return LeaveOutcome(request, notices)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    reason: str
+    days: int
+    combined: int
+    retroactive: bool
+    post: Posting
+
+
+def check_request(
+    uow: UnitOfWork,
+    applicant: Person,
+    *,
+    start: date,
+    end: date,
+    reason: str,
+    now: datetime,
+    retroactive: bool = False,
+) -> None:
+    """Raise what ``submit`` would refuse, changing nothing: the chat checks a typed 补假
+    before asking the cadre to confirm it, so the confirmation cannot then fail."""
+    _check_request(uow, applicant, start, end, reason, now, retroactive)
+
+
+def _check_request(
+    uow: UnitOfWork,
+    applicant: Person,
+    start: date,
+    end: date,
+    reason: str,
+    now: datetime,
+    retroactive: bool,
+) -> _Checked:
     if applicant.role not in CADRE_ROLES:
         raise DomainError("error.role_cannot")
     reason = (reason or "").strip()
@@ -109,35 +194,43 @@ def submit(
     if len(reason) > MAX_REASON:
         raise DomainError("leave.reason_too_long", limit=MAX_REASON)
     days = rules.leave_days(start, end)
-    if start < now.date():
-        raise DomainError("leave.in_past", start=start)
+    past = check_start(start, now.date(), retroactive=retroactive)
     post = posting(uow, applicant, start)
     standing = [rules.DateSpan(r.start, r.end) for r in uow.leaves.standing_for(applicant.id)]
     new = rules.DateSpan(start, end)
     rules.check_no_overlap(new, standing)
-    combined = rules.continuous_absence(new, standing).days
-    tier = rules.tier_for(combined)
-    request = uow.leaves.add(
-        LeaveRequest(
-            applicant_id=applicant.id,
-            start=start,
-            end=end,
-            days=days,
-            combined_days=combined,
-            tier=tier,
-            reason=reason,
-            status=LeaveStatus.RECALL if tier is LeaveTier.RECALL else LeaveStatus.PENDING,
-            created_at=now,
-        )
+    combined = _continuous_absence(uow, applicant, new, standing).days
+    return _Checked(reason, days, combined, past, post)
+
+
+def check_start(start: date, today: date, *, retroactive: bool) -> bool:
+    """Refuse a first day the request may not have; True when it is a 补假 (in the past).
+
+    A plain request starts today or later. A 补假 may start up to ``RETROACTIVE_DAYS``
+    back; a day further back is not a leave to ask but an attendance record for the
+    township to correct, and the message says so."""
+    if start >= today:
+        return False
+    if not retroactive:
+        raise DomainError("leave.in_past", start=start, limit=RETROACTIVE_DAYS)
+    if (today - start).days > RETROACTIVE_DAYS:
+        raise DomainError("leave.retroactive_too_far", start=start, limit=RETROACTIVE_DAYS)
+    return True
+
+
+def _continuous_absence(
+    uow: UnitOfWork, applicant: Person, new: rules.DateSpan, standing: list[rules.DateSpan]
+) -> rules.DateSpan:
+    """The continuous absence ``new`` joins, with the official calendar and the cadre's
+    on-site days deciding which gaps between requests are bridged (Art. 11)."""
+    first = min([new.start, *(s.start for s in standing)])
+    last = max([new.end, *(s.end for s in standing)])
+    return rules.continuous_absence(
+        new,
+        standing,
+        calendar=load_calendar(uow),
+        onsite=uow.checkins.onsite_days(applicant.id, first, last),
     )
-    notices = _plan_steps(uow, request, post, applicant, now)
-    uow.audit.record(
-        now, applicant.id, "leave:submit", f"leave:{request.id}", days=days, combined=combined
-    )
-    notices += _open_stage(uow, request, now)
-    key = "leave.recall_applicant" if tier is LeaveTier.RECALL else "leave.submitted"
-    notices.append(Notice(applicant.id, key, _summary(uow, request, now.date())))
-    return LeaveOutcome(request, notices)
 
 
 def _plan_steps(

@@ -426,13 +426,26 @@ class LeaveRepository(_Repository):
         ).all()
 
     def approved_between(self, person_id: int, first: date, last: date) -> Sequence[LeaveRequest]:
+        return self._between(person_id, "approved", first, last)
+
+    def pending_between(self, person_id: int, first: date, last: date) -> Sequence[LeaveRequest]:
+        """Requests still waiting for a decision that overlap ``first``..``last``: their
+        days are leave (pending), not absences, until a rejection or withdrawal (a 补假
+        for days already past shows here with ``retroactive`` set)."""
+        return self._between(person_id, "pending", first, last)
+
+    def _between(
+        self, person_id: int, status: str, first: date, last: date
+    ) -> Sequence[LeaveRequest]:
         return self.session.exec(
-            select(LeaveRequest).where(
+            select(LeaveRequest)
+            .where(
                 LeaveRequest.applicant_id == person_id,
-                LeaveRequest.status == "approved",
+                LeaveRequest.status == status,
                 LeaveRequest.start <= last,
                 LeaveRequest.end >= first,
             )
+            .order_by(LeaveRequest.start)
         ).all()
 
     def steps(self, request_id: int) -> Sequence[LeaveStep]:

@@ -548,18 +548,34 @@ def approved_leaves(
 ) -> dict[int, list[tuple[date, date]]]:
     """Approved leave overlapping ``first``..``last``: applicant → [(start, end), ...]
     (inside ``sweep_reads``, read once and shared: callers must not change it)."""
+    return _leave_spans(session, "approved", first, last)
+
+
+def pending_leaves(session: Session, first: date, last: date) -> dict[int, list[tuple[date, date]]]:
+    """Pending leave overlapping ``first``..``last``: applicant → [(start, end), ...].
+
+    Its days are not absences while the request waits (a 补假 for days already past
+    included): the figures show them as leave (pending); a rejection or withdrawal
+    takes them out of here, and they count as absent again."""
+    return _leave_spans(session, "pending", first, last)
+
+
+def _leave_spans(
+    session: Session, status: str, first: date, last: date
+) -> dict[int, list[tuple[date, date]]]:
     kept = session.info.get(SWEEP_READS)
-    if kept is not None and ("leaves", first, last) in kept:
-        return kept[("leaves", first, last)]
+    key = ("leaves", status, first, last)
+    if kept is not None and key in kept:
+        return kept[key]
     query = select(_L.c.applicant_id, _L.c.start, _L.c.end).where(
-        _L.c.status == "approved", _L.c.start <= last, _L.c.end >= first
+        _L.c.status == status, _L.c.start <= last, _L.c.end >= first
     )
     spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
     for pid, start, end in session.execute(query).all():
         spans[pid].append((start, end))
     result = dict(spans)
     if kept is not None:
-        kept[("leaves", first, last)] = result
+        kept[key] = result
     return result
 
 
@@ -628,6 +644,7 @@ class OpenStepRow:
     start: date
     end: date
     days: int
+    retroactive: bool
 
 
 def open_steps(session: Session, notified_before: datetime) -> list[OpenStepRow]:
@@ -644,6 +661,7 @@ def open_steps(session: Session, notified_before: datetime) -> list[OpenStepRow]
             _L.c.start,
             _L.c.end,
             _L.c.days,
+            _L.c.retroactive,
         )
         .select_from(_S.join(_L, _L.c.id == _S.c.request_id))
         .where(_open_step_filter(), _S.c.notified_at <= notified_before)

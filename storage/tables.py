@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Index,
+    LargeBinary,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -160,6 +169,8 @@ class LeaveRequest(SQLModel, table=True):
     status: str = Field(default="pending", max_length=16, index=True)
     created_at: datetime
     decided_at: datetime | None = None
+    #: 补假: asked after its first day (illness, an emergency), at most 3 days back.
+    retroactive: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class LeaveStep(SQLModel, table=True):

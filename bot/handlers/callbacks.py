@@ -108,6 +108,22 @@ class LeaveWithdraw(CallbackData):
 
 
 @dataclass(frozen=True)
+class LeaveRetroactive(CallbackData):
+    """补假 (sudden illness or an emergency): pick the first day from the last few days."""
+
+    prefix: ClassVar[str] = "lb"
+
+
+@dataclass(frozen=True)
+class LeaveRetroactiveConfirm(CallbackData):
+    """Send (or drop) the typed 补假 the open leave dialog holds: a past start is filed only
+    after the cadre confirms it, so a mistyped date never becomes a retroactive request."""
+
+    prefix: ClassVar[str] = "lq"
+    send: bool
+
+
+@dataclass(frozen=True)
 class ClaimVote(CallbackData):
     prefix: ClassVar[str] = "cv"
     claim_id: int

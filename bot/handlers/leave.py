@@ -1,12 +1,15 @@
-"""Leave: one-line or guided requests, one-tap decisions, comments, 转交, withdrawal."""
+"""Leave: one-line or guided requests (补假 for the last few days included), one-tap
+decisions, comments, 转交, withdrawal."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from bot.handlers.callbacks import (
     LeaveComment,
     LeaveDelegate,
+    LeaveRetroactive,
+    LeaveRetroactiveConfirm,
     LeaveVote,
     LeaveWithdraw,
     PickDate,
@@ -15,25 +18,35 @@ from bot.handlers.callbacks import (
 from bot.handlers.context import Context
 from bot.handlers.date_picker import month_keyboard
 from bot.handlers.events import Button
-from bot.handlers.notify import decision_buttons
+from bot.handlers.notify import decision_buttons, params_for_display
 from bot.i18n import Markup, Term
 from domain.errors import DomainError
 from services import leave as service
 
+#: A typed reason starting with one of these asks for 补假 (a start up to 3 days back).
+RETROACTIVE_WORDS = ("补假", "retroactive")
+
 
 def leave_command(ctx: Context, args: str) -> None:
-    """/leave START END REASON, or /leave alone for the guided dialog."""
+    """/leave START END REASON, or /leave alone for the guided dialog.
+
+    A typed past start is a 补假 only when the reason starts with 补假, and even then it is
+    filed after the cadre confirms it: a mistyped date never files a retroactive request."""
+    today = ctx.now.date()
     if not args.strip():
         ctx.dialog("leave", "start")
-        today = ctx.now.date()
-        ctx.say("leave.pick_start", buttons=month_keyboard(ctx, today, today))
+        retroactive = [[ctx.button("button.retroactive", LeaveRetroactive())]]
+        ctx.say("leave.pick_start", buttons=month_keyboard(ctx, today, today) + retroactive)
         return
     parts = args.split(maxsplit=2)
     if len(parts) < 3:
-        ctx.say("leave.usage")
+        ctx.say("leave.usage", limit=service.RETROACTIVE_DAYS)
         return
-    start, end = _date(parts[0]), _date(parts[1])
-    _submit(ctx, start, end, parts[2])
+    start, end, reason = _date(parts[0]), _date(parts[1]), parts[2]
+    if start < today and reason.lower().startswith(RETROACTIVE_WORDS):
+        _confirm_retroactive(ctx, start, end, reason)
+        return
+    _submit(ctx, start, end, reason)
 
 
 def _date(text: str) -> date:
@@ -43,10 +56,68 @@ def _date(text: str) -> date:
         raise DomainError("leave.bad_date", text=text) from None
 
 
-def _submit(ctx: Context, start: date, end: date, reason: str) -> None:
-    outcome = service.submit(ctx.uow, ctx.me, start=start, end=end, reason=reason, now=ctx.now)
+def _confirm_retroactive(ctx: Context, start: date, end: date, reason: str) -> None:
+    service.check_request(
+        ctx.uow, ctx.me, start=start, end=end, reason=reason, now=ctx.now, retroactive=True
+    )
+    ctx.dialog("leave", "confirm", start=start.isoformat(), end=end.isoformat(), reason=reason)
+    ctx.say(
+        "leave.confirm_retroactive",
+        start=start,
+        end=end,
+        reason=reason,
+        back=(ctx.now.date() - start).days,
+        buttons=[
+            [
+                ctx.button("button.confirm_retroactive", LeaveRetroactiveConfirm(True)),
+                ctx.button("button.cancel", LeaveRetroactiveConfirm(False)),
+            ]
+        ],
+    )
+
+
+def confirm_retroactive(ctx: Context, data: LeaveRetroactiveConfirm) -> None:
+    state = ctx.open_dialog
+    if state is None or state.dialog != "leave" or state.step != "confirm":
+        ctx.toast("error.stale_button")
+        return
+    if not data.send:
+        ctx.end_dialog()
+        ctx.edit(ctx.t("leave.retroactive_cancelled"))
+        return
+    start, end = date.fromisoformat(state.data["start"]), date.fromisoformat(state.data["end"])
+    ctx.edit(ctx.t("leave.picked", start=start, end=end))
+    _submit(ctx, start, end, state.data["reason"], retroactive=True)
+
+
+def _submit(
+    ctx: Context, start: date, end: date, reason: str, *, retroactive: bool = False
+) -> None:
+    outcome = service.submit(
+        ctx.uow,
+        ctx.me,
+        start=start,
+        end=end,
+        reason=reason,
+        now=ctx.now,
+        retroactive=retroactive,
+    )
     ctx.end_dialog()
     ctx.notices += outcome.notices
+
+
+def pick_retroactive(ctx: Context, _data: LeaveRetroactive) -> None:
+    """补假 chosen in the guided dialog: offer the last few days as the first day."""
+    state = ctx.open_dialog
+    if state is None or state.dialog != "leave" or state.step != "start":
+        ctx.toast("error.stale_button")
+        return
+    ctx.dialog("leave", "start", retroactive=True)
+    today = ctx.now.date()
+    weekdays = ctx.t("picker.weekdays").split()
+    days = [today - timedelta(days=n) for n in range(service.RETROACTIVE_DAYS, 0, -1)]
+    row = [Button(f"{d:%m-%d} {weekdays[d.weekday()]}", PickDate(d).pack()) for d in days]
+    ctx.edit(ctx.t("leave.pick_retroactive", limit=service.RETROACTIVE_DAYS), [row])
 
 
 def pick(ctx: Context, data: PickDate | PickMonth) -> None:
@@ -55,7 +126,13 @@ def pick(ctx: Context, data: PickDate | PickMonth) -> None:
         ctx.toast("error.stale_button")
         return
     today = ctx.now.date()
-    earliest = today if state.step == "start" else date.fromisoformat(state.data["start"])
+    retroactive = bool(state.data.get("retroactive"))
+    if state.step == "end":
+        earliest = date.fromisoformat(state.data["start"])
+    elif retroactive:
+        earliest = today - timedelta(days=service.RETROACTIVE_DAYS)
+    else:
+        earliest = today
     if isinstance(data, PickMonth):
         ctx.edit(
             ctx.t(f"leave.pick_{state.step}", start=earliest),
@@ -63,13 +140,20 @@ def pick(ctx: Context, data: PickDate | PickMonth) -> None:
         )
         return
     if data.day < earliest:
-        ctx.toast("leave.in_past", start=data.day)
+        key = "leave.retroactive_too_far" if retroactive else "leave.in_past"
+        ctx.toast(key, start=data.day, limit=service.RETROACTIVE_DAYS)
         return
     if state.step == "start":
-        ctx.dialog("leave", "end", start=data.day.isoformat())
+        ctx.dialog("leave", "end", start=data.day.isoformat(), retroactive=retroactive)
         ctx.edit(ctx.t("leave.pick_end", start=data.day), month_keyboard(ctx, data.day, data.day))
         return
-    ctx.dialog("leave", "reason", start=state.data["start"], end=data.day.isoformat())
+    ctx.dialog(
+        "leave",
+        "reason",
+        start=state.data["start"],
+        end=data.day.isoformat(),
+        retroactive=retroactive,
+    )
     ctx.edit(ctx.t("leave.picked", start=date.fromisoformat(state.data["start"]), end=data.day))
     ctx.say("leave.ask_reason")
 
@@ -77,7 +161,11 @@ def pick(ctx: Context, data: PickDate | PickMonth) -> None:
 def in_dialog(ctx: Context, step: str, data: dict) -> None:
     if step == "reason" and ctx.event.text:
         _submit(
-            ctx, date.fromisoformat(data["start"]), date.fromisoformat(data["end"]), ctx.event.text
+            ctx,
+            date.fromisoformat(data["start"]),
+            date.fromisoformat(data["end"]),
+            ctx.event.text,
+            retroactive=bool(data.get("retroactive")),
         )
     elif step == "comment" and ctx.event.text:
         step_row = service.comment(
@@ -91,6 +179,8 @@ def in_dialog(ctx: Context, step: str, data: dict) -> None:
         ctx.say("leave.ask_reason")
     elif step == "comment":
         ctx.say("leave.ask_comment")
+    elif step == "confirm":
+        ctx.say("leave.use_confirm")
     else:
         ctx.say("leave.use_picker")
 
@@ -168,6 +258,7 @@ def myleave_command(ctx: Context, _args: str = "") -> None:
             buttons = [[ctx.button("button.withdraw", LeaveWithdraw(request.id))]]
         ctx.say(
             "leave.summary",
+            **params_for_display(service.marks(request)),
             id=request.id,
             start=request.start,
             end=request.end,

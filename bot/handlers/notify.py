@@ -10,7 +10,9 @@ from bot.i18n import Catalog, Term
 from services.notices import Action, Notice
 from storage.unit_of_work import UnitOfWork
 
-_TERMS = ("role", "tier", "kind", "status", "scope")
+#: Values shown as the regulation's terms; ``mark`` and ``joined`` are the leave cards'
+#: flags (补假, part of a longer absence), empty when they do not apply.
+_TERMS = ("role", "tier", "kind", "status", "scope", "mark", "joined")
 
 
 def _callback(action: Action) -> tuple[str, CallbackData]:

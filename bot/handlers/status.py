@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.handlers.context import Context
-from bot.handlers.notify import decision_buttons
+from bot.handlers.notify import decision_buttons, params_for_display
 from domain.roles import CADRE_ROLES, Role
 from services import diary as diaries
 from services.checkin import claim_actions
-from services.leave import decision_actions
+from services.leave import decision_actions, marks
 from services.standing import standing
 
 
@@ -43,6 +43,7 @@ def status_command(ctx: Context, _args: str = "") -> None:
         applicant = ctx.uow.people.get(request.applicant_id)
         ctx.say(
             "status.waiting_step",
+            **params_for_display(marks(request)),
             id=request.id,
             name=applicant.name,
             start=request.start,

@@ -1,4 +1,5 @@
-"""Leave routing (Art. 11): tiers, routes, back-to-back absences, holders and outcomes."""
+"""Leave routing (Art. 11): tiers, routes, continuous absences (back to back or across
+rest days off site), holders and outcomes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.calendar import DayKind, WorkdayCalendar, calendar_from_overrides
 from domain.errors import InvalidLeave
 from domain.leave import (
     MAX_LEAVE_DAYS,
@@ -179,82 +181,223 @@ def span(offset: int, length: int) -> DateSpan:
     return DateSpan(start, start + timedelta(days=length - 1))
 
 
+#: Every day a working day: only touching requests chain (the weekend rule has no gaps
+#: to bridge). 2026 is "covered", so days without an override are Mon-Fri; the overrides
+#: make every day of the test window a working day.
+ALL_WORKDAYS = WorkdayCalendar(
+    {BASE + timedelta(days=i): DayKind.WORKDAY for i in range(-10, 120)}, frozenset({2026})
+)
+#: The official 2026 calendar from the chinesecalendar package (weekends, holidays, 调休).
+OFFICIAL = WorkdayCalendar()
+
+
+def chain(
+    new: DateSpan,
+    existing: list[DateSpan],
+    calendar: WorkdayCalendar = ALL_WORKDAYS,
+    onsite: frozenset[date] = frozenset(),
+) -> DateSpan:
+    return continuous_absence(new, existing, calendar=calendar, onsite=onsite)
+
+
 def test_two_adjacent_short_leaves_are_medium() -> None:
     first = span(0, 2)
     second = span(2, 2)
-    whole = continuous_absence(second, [first])
+    whole = chain(second, [first])
     assert whole == DateSpan(first.start, second.end)
     assert whole.days == 4
     assert tier_for(whole.days) is LeaveTier.MEDIUM
 
 
-def test_one_day_gap_breaks_the_chain() -> None:
+def test_one_working_day_gap_breaks_the_chain() -> None:
     first = span(0, 2)
-    second = span(3, 2)  # day 2 is neither
-    whole = continuous_absence(second, [first])
+    second = span(3, 2)  # day 2 is a working day, neither asked off
+    whole = chain(second, [first])
     assert whole == second
     assert tier_for(whole.days) is LeaveTier.SHORT
+    assert chain(second, [first], OFFICIAL) == second  # 2026-03-03, a Tuesday
 
 
 def test_chain_is_transitive_both_ways() -> None:
     # [0,1] [2,3] new [4,5] [6,7] [9,9]: the last is cut off by day 8.
     existing = [span(0, 2), span(2, 2), span(6, 2), span(9, 1)]
-    whole = continuous_absence(span(4, 2), existing)
+    whole = chain(span(4, 2), existing)
     assert whole == DateSpan(span(0, 1).start, span(7, 1).start)
     assert whole.days == 8
     assert tier_for(whole.days) is LeaveTier.LONG
 
 
 def test_new_span_bridging_two_existing() -> None:
-    whole = continuous_absence(span(2, 1), [span(0, 2), span(3, 3)])
+    whole = chain(span(2, 1), [span(0, 2), span(3, 3)])
     assert whole == DateSpan(span(0, 1).start, span(5, 1).start)
     assert whole.days == 6
 
 
 def test_overlapping_existing_spans_merge() -> None:
-    whole = continuous_absence(span(5, 2), [span(0, 4), span(3, 3)])
+    whole = chain(span(5, 2), [span(0, 4), span(3, 3)])
     assert whole == DateSpan(span(0, 1).start, span(6, 1).start)
 
 
 def test_no_existing_spans() -> None:
-    assert continuous_absence(span(0, 3), []) == span(0, 3)
+    assert chain(span(0, 3), []) == span(0, 3)
 
 
 def test_splitting_a_long_absence_does_not_dodge_the_route() -> None:
     # Eleven two-day requests in a row are one 22-day absence: EXTENDED, not SHORT.
     parts = [span(2 * i, 2) for i in range(11)]
-    whole = continuous_absence(parts[5], parts[:5] + parts[6:])
+    whole = chain(parts[5], parts[:5] + parts[6:])
     assert whole.days == 22
     assert tier_for(whole.days) is LeaveTier.EXTENDED
 
 
+# ---- no splitting across weekends: gaps of non-working days off site chain the requests
+
+MON_FRI = DateSpan(date(2026, 11, 30), date(2026, 12, 4))
+NEXT_MON_FRI = DateSpan(date(2026, 12, 7), date(2026, 12, 11))
+
+
+def test_mon_fri_and_the_next_mon_fri_are_one_twelve_day_absence() -> None:
+    # Two 5-day leaves would each go to the township; across the weekend they are one
+    # absence of 12 calendar days (the weekend counted): the over-10 route.
+    for new, other in ((NEXT_MON_FRI, MON_FRI), (MON_FRI, NEXT_MON_FRI)):
+        whole = chain(new, [other], OFFICIAL)
+        assert whole == DateSpan(date(2026, 11, 30), date(2026, 12, 11))
+        assert whole.days == 12
+        assert tier_for(whole.days) is LeaveTier.EXTENDED
+
+
+def test_a_weekend_day_on_site_breaks_the_chain() -> None:
+    saturday = frozenset({date(2026, 12, 5)})
+    assert chain(NEXT_MON_FRI, [MON_FRI], OFFICIAL, onsite=saturday) == NEXT_MON_FRI
+    # an on-site day elsewhere changes nothing
+    elsewhere = frozenset({date(2026, 11, 28)})
+    assert chain(NEXT_MON_FRI, [MON_FRI], OFFICIAL, onsite=elsewhere).days == 12
+
+
+def test_a_public_holiday_bridges_and_an_adjusted_workday_breaks() -> None:
+    # 2026: 国庆 1-7 October off, Saturday 10 October an adjusted working day (调休).
+    before = DateSpan(date(2026, 9, 28), date(2026, 9, 30))
+    after = DateSpan(date(2026, 10, 8), date(2026, 10, 9))
+    assert chain(after, [before], OFFICIAL) == DateSpan(before.start, after.end)
+    assert chain(after, [before], OFFICIAL).days == 12
+    next_week = DateSpan(date(2026, 10, 12), date(2026, 10, 16))
+    assert chain(next_week, [after], OFFICIAL) == next_week  # Sat 10 Oct is a working day
+
+
+def test_a_year_without_the_package_table_chains_by_its_imported_calendar() -> None:
+    # chinesecalendar stops at 2026; once 2027 is imported its weekends bridge as usual.
+    imported = calendar_from_overrides({date(2027, 1, 1): DayKind.HOLIDAY})
+    first = DateSpan(date(2027, 1, 4), date(2027, 1, 8))
+    second = DateSpan(date(2027, 1, 11), date(2027, 1, 15))
+    assert chain(second, [first], imported).days == 12
+    holiday_gap = DateSpan(date(2026, 12, 28), date(2026, 12, 31))
+    assert chain(first, [holiday_gap], imported) == DateSpan(holiday_gap.start, first.end)
+
+
+WINDOW = 70
 spans = st.builds(span, st.integers(0, 60), st.integers(1, 8))
+#: A random calendar over the test window: which day offsets are non-working.
+rest_offsets = st.sets(st.integers(-1, WINDOW), max_size=WINDOW)
+onsite_offsets = st.sets(st.integers(-1, WINDOW), max_size=20)
 
 
-def _oracle_run(new: DateSpan, existing: list[DateSpan]) -> DateSpan:
-    """The maximal run of consecutive covered days around ``new`` (independent of domain)."""
+def _calendar(rest: set[int]) -> WorkdayCalendar:
+    return WorkdayCalendar(
+        {
+            BASE + timedelta(days=i): DayKind.HOLIDAY if i in rest else DayKind.WORKDAY
+            for i in range(-2, WINDOW + 2)
+        },
+        frozenset({2026}),
+    )
+
+
+def _on(offsets: set[int]) -> frozenset[date]:
+    return frozenset(BASE + timedelta(days=i) for i in offsets)
+
+
+def _oracle_run(
+    new: DateSpan, existing: list[DateSpan], calendar: WorkdayCalendar, onsite: frozenset[date]
+) -> DateSpan:
+    """Independent of the domain: the maximal run around ``new`` of days either asked off
+    or bridgeable (non-working, off site), trimmed to the days asked off at its ends."""
     covered: set[date] = set()
     for s in [new, *existing]:
-        covered.update(s.start + timedelta(days=i) for i in range((s.end - s.start).days + 1))
+        covered |= _days(s)
+
+    def usable(day: date) -> bool:
+        return day in covered or (day not in onsite and not calendar.is_workday(day))
+
     start, end = new.start, new.end
-    while start - timedelta(days=1) in covered:
+    while usable(start - timedelta(days=1)):
         start -= timedelta(days=1)
-    while end + timedelta(days=1) in covered:
+    while usable(end + timedelta(days=1)):
         end += timedelta(days=1)
+    while start not in covered:
+        start += timedelta(days=1)
+    while end not in covered:
+        end -= timedelta(days=1)
     return DateSpan(start, end)
 
 
 @SETTINGS
-@given(spans, st.lists(spans, max_size=10), st.randoms(use_true_random=False))
-def test_continuous_absence_properties(new: DateSpan, existing: list[DateSpan], rnd) -> None:
-    whole = continuous_absence(new, existing)
+@given(
+    spans,
+    st.lists(spans, max_size=10),
+    rest_offsets,
+    onsite_offsets,
+    st.randoms(use_true_random=False),
+)
+def test_continuous_absence_properties(
+    new: DateSpan, existing: list[DateSpan], rest: set[int], onsite_at: set[int], rnd
+) -> None:
+    calendar, onsite = _calendar(rest), _on(onsite_at)
+    whole = chain(new, existing, calendar, onsite)
+    # it covers the new request and every request it chained, from a first day to a last day
     assert whole.start <= new.start and new.end <= whole.end
-    assert whole.days >= new.days
+    assert whole.start in {s.start for s in [new, *existing]}
+    assert whole.end in {s.end for s in [new, *existing]}
+    # order-independent
     shuffled = list(existing)
     rnd.shuffle(shuffled)
-    assert continuous_absence(new, shuffled) == whole
-    assert continuous_absence(new, reversed(existing)) == whole
-    assert whole == _oracle_run(new, existing)
+    assert chain(new, shuffled, calendar, onsite) == whole
+    assert chain(new, list(reversed(existing)), calendar, onsite) == whole
+    # the same absence whichever of its requests is the new one
+    for s in existing:
+        if s.overlaps(whole):
+            others = [o for o in existing if o is not s] + [new]
+            assert chain(s, others, calendar, onsite) == whole
+    assert whole == _oracle_run(new, existing, calendar, onsite)
+
+
+@SETTINGS
+@given(spans, st.integers(1, 6), st.integers(1, 8), st.data())
+def test_a_gap_chains_only_if_every_gap_day_is_off_work_and_off_site(
+    first: DateSpan, gap: int, length: int, data: st.DataObject
+) -> None:
+    second_start = first.end + timedelta(days=gap + 1)
+    second = DateSpan(second_start, second_start + timedelta(days=length - 1))
+    gap_days = [first.end + timedelta(days=i) for i in range(1, gap + 1)]
+    offsets = {(d - BASE).days for d in gap_days}
+    # all gap days are rest days, off site: one absence of every calendar day in between
+    bridged = _calendar(offsets)
+    assert chain(second, [first], bridged) == DateSpan(first.start, second.end)
+    assert chain(second, [first], bridged).days == (second.end - first.start).days + 1
+    # one gap day is a working day, or a rest day spent on site: two absences
+    spoiler = data.draw(st.sampled_from(gap_days))
+    worked = _calendar(offsets - {(spoiler - BASE).days})
+    assert chain(second, [first], worked) == second
+    assert chain(second, [first], bridged, frozenset({spoiler})) == second
+    assert chain(first, [second], bridged, frozenset({spoiler})) == first
+
+
+@SETTINGS
+@given(spans, st.lists(spans, max_size=10))
+def test_with_no_rest_days_only_touching_requests_chain(
+    new: DateSpan, existing: list[DateSpan]
+) -> None:
+    whole = chain(new, existing, _calendar(set()))
+    covered = set().union(*(_days(s) for s in [new, *existing]))
+    assert _days(whole) <= covered  # no gap day inside: the requests touch
 
 
 def test_check_no_overlap_refuses_a_shared_day() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import District, assert_silent, tap
+from datetime import datetime
+
+from tests.e2e.conftest import ZONE, District, assert_silent, tap
 
 
 def request_status(district: District, request_id: int | None = None) -> str:
@@ -298,3 +300,102 @@ async def test_hand_a_step_to_a_deputy_of_the_same_role(district: District) -> N
         assert step.decision == "approved" and step.delegated_from_id is not None
         history = uow.audit.for_subject(f"leave:{step.request_id}")
         assert [h.action for h in history] == ["leave:submit", "leave:delegate", "leave:approved"]
+
+
+async def test_mon_fri_then_the_next_mon_fri_is_routed_as_one_twelve_day_absence(
+    district: District,
+) -> None:
+    cadre, unit, secretary, org, bureau = await district.onboard_all(
+        "cadre", "unit_leader", "township_secretary", "org_dept", "poverty_bureau"
+    )
+    cadre.send_text("/leave 2026-11-30 2026-12-04 回原单位述职")
+    assert "连续计 5 天" in (await cadre.next_message()).text
+    await tap(unit, await unit.next_message(), "批准")
+    await tap(secretary, await secretary.next_message(), "批准")
+    for filer in (org, bureau):
+        assert "备案" in (await filer.next_message()).text
+    await cadre.next_message()  # the unit agreed
+    assert "已批准" in (await cadre.next_message()).text
+    # The next Monday to Friday: the weekend between is off site, so one absence of 12
+    # calendar days, over 10: the township comments first (not the unit, as for 5 days).
+    cadre.send_text("/leave 2026-12-07 2026-12-11 继续述职")
+    second = await cadre.next_message()
+    assert "共 5 天" in second.text and "连续计 12 天" in second.text
+    assert "10天以上" in second.text and "连成一次连续离岗" in second.text
+    card = await secretary.next_message()
+    assert "10天以上" in card.text and "填注意见" in card.text
+    assert "连续计 12 天" in card.text and "连成一次连续离岗" in card.text
+    await assert_silent(unit)  # the unit applies after the township's comment
+    await tap(secretary, card, "批准")
+    applies = await unit.next_message()
+    assert "填注意见" in applies.text and "连续计 12 天" in applies.text
+    with district.storage.uow() as uow:
+        last = uow.leaves.all_rows()[-1]
+        assert (last.days, last.combined_days, last.tier) == (5, 12, "extended")
+
+
+async def test_retroactive_leave_for_yesterday_is_marked_to_every_approver(
+    district: District,
+) -> None:
+    # Tuesday: the cadre was taken ill on the way to the village on Monday.
+    district.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=ZONE))
+    cadre, leader, secretary = await district.onboard_all(
+        "cadre", "township_leader", "township_secretary"
+    )
+    cadre.send_text("/leave 2026-11-30 2026-11-30 补假 途中突发急病")
+    confirm = await cadre.next_message()
+    assert "补假" in confirm.text and "1 天前" in confirm.text
+    assert confirm.button_texts == ["确认补假", "取消"]
+    await assert_silent(leader)  # nothing is filed before the cadre confirms
+    with district.storage.uow() as uow:
+        assert uow.leaves.all_rows() == []
+    await tap(cadre, confirm, "确认补假")
+    submitted = await cadre.next_message()
+    assert "【补假】" in submitted.text and "已提交" in submitted.text
+    ask = await leader.next_message()
+    assert "【补假】" in ask.text and "途中突发急病" in ask.text
+    await tap(leader, ask, "批准")
+    final = await secretary.next_message()
+    assert "【补假】" in final.text and "审批" in final.text
+    await tap(secretary, final, "批准")
+    await secretary.wait_until_quiet()
+    assert request_status(district) == "approved"
+    with district.storage.uow() as uow:
+        assert uow.leaves.all_rows()[-1].retroactive is True
+
+
+async def test_retroactive_leave_too_far_back_or_unasked_is_refused(district: District) -> None:
+    cadre = await district.onboard("cadre")
+    cadre.send_text("/leave 2026-11-25 2026-11-25 补假 发烧")  # 5 days back
+    refused = await cadre.next_message()
+    assert "最多只能从 3 天前开始" in refused.text and "镇党委书记更正考勤" in refused.text
+    cadre.send_text("/leave 2026-11-29 2026-11-29 发烧")  # a past day without 补假
+    plain = await cadre.next_message()
+    assert "过去的日期" in plain.text and "补假" in plain.text
+    cadre.send_text("/leave 2026-11-29 2026-11-29 补假 发烧")
+    confirm = await cadre.next_message()
+    await tap(cadre, confirm, "取消")
+    await cadre.wait_until_quiet()
+    assert "已取消" in cadre.inbox[-1].text
+    with district.storage.uow() as uow:
+        assert uow.leaves.all_rows() == []
+
+
+async def test_guided_retroactive_leave_offers_the_last_three_days(district: District) -> None:
+    cadre, leader = await district.onboard_all("cadre", "township_leader")
+    cadre.send_text("/leave")
+    picker = await cadre.next_message()
+    await tap(cadre, picker, "🤒 补假（因病/急事）")
+    await cadre.wait_until_quiet()
+    days = cadre.inbox[-1]
+    assert "补假" in days.text
+    assert days.button_texts == ["11-27 五", "11-28 六", "11-29 日"]
+    await tap(cadre, picker, "11-29 日")
+    await cadre.wait_until_quiet()
+    assert "结束" in cadre.inbox[-1].text
+    await tap(cadre, picker, "30")
+    assert "事由" in (await cadre.next_message()).text
+    cadre.send_text("急性肠胃炎")
+    submitted = await cadre.next_message()
+    assert "【补假】" in submitted.text and "2026-11-29 至 2026-11-30" in submitted.text
+    assert "【补假】" in (await leader.next_message()).text

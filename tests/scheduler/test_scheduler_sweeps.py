@@ -249,6 +249,7 @@ def test_leave_step_reminds_after_24h_and_escalates_after_72h(uow_factory, ids) 
         [remind_step] = [s.id for s in uow.leaves.open_steps_for(ids["township_leader"])]
     assert remind.payload["params"]["name"] == "张三"
     assert remind.payload["params"]["role"] == "township_leader"
+    assert remind.payload["params"]["mark"] == ""  # asked in advance: no 补假 mark
     assert remind.payload["actions"] == [
         {"verb": a.verb, "ref": a.ref} for a in leave_service.decision_actions(remind_step)
     ]
@@ -261,6 +262,31 @@ def test_leave_step_reminds_after_24h_and_escalates_after_72h(uow_factory, ids) 
     assert escalation.payload["params"]["holder"] == "钱分管"
     assert sweep_leave_overdue(uow_factory, submitted + timedelta(hours=200), zone=ZONE) == []
     assert [r.kind for r in outbox(uow_factory)] == ["leave_pending", "leave_overdue"]
+
+
+def test_the_reminder_of_a_retroactive_request_is_marked_retroactive(uow_factory, ids) -> None:  # noqa: ANN001
+    from bot.i18n import Catalog
+    from scheduler.render import render_text
+
+    submitted = datetime(2026, 11, 10, 9, 0, tzinfo=ZONE)
+    with uow_factory() as uow:
+        zhang = uow.people.get(ids["cadre"])
+        leave_service.submit(  # 补假 from yesterday, the day of the illness
+            uow,
+            zhang,
+            start=date(2026, 11, 9),
+            end=date(2026, 11, 10),
+            reason="补假 途中发病",
+            now=submitted,
+            retroactive=True,
+        )
+        uow.commit()
+    [remind] = sweep_leave_overdue(uow_factory, submitted + timedelta(hours=25), zone=ZONE)
+    assert remind.payload["params"]["mark"] == "retroactive"
+    text, _buttons = render_text(Catalog(), "zh", remind.payload)
+    assert text.startswith("⏳ 【补假】请假申请")
+    english, _buttons = render_text(Catalog(), "en", remind.payload)
+    assert "[补假 (retroactive)]" in english
 
 
 def test_a_district_step_escalates_to_both_district_departments(uow_factory, ids) -> None:  # noqa: ANN001

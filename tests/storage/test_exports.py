@@ -273,6 +273,7 @@ def expected(kind: ExportKind, leave_id: int) -> list[dict]:
             "tier": "short",
             "status": "approved",
             "reason": "家中有事",
+            "retroactive": False,
             "steps": [
                 {
                     "stage": 1,

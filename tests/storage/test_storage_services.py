@@ -136,3 +136,148 @@ def test_weekly_and_monthly_signatures_lock_entries(uow_factory, people) -> None
             diary.attach_photo(uow, cadre, entry_id=entry_id, file_id="x")
         signer = uow.people.get(people["village_secretary"].id)
         assert diary.awaiting_signature(uow, signer, NOW.date()) == []
+
+
+# --------------------------------------------------------------------------- leave: weekends, 补假
+
+MON_FRI = (date(2026, 11, 30), date(2026, 12, 4))
+NEXT_MON_FRI = (date(2026, 12, 7), date(2026, 12, 11))
+EXTENDED_ROUTE = [["township_secretary"], ["unit_leader"], ["org_dept", "poverty_bureau"]]
+
+
+def submit(uow_factory, person_id: int, start: date, end: date, now: datetime = NOW, **kw):  # noqa: ANN001, ANN003, ANN201
+    with uow_factory() as uow:
+        cadre = uow.people.get(person_id)
+        outcome = leave.submit(uow, cadre, start=start, end=end, reason="看病", now=now, **kw)
+        uow.commit()
+    return outcome
+
+
+def route_of(uow_factory, request_id: int) -> list[list[str]]:  # noqa: ANN001
+    with uow_factory() as uow:
+        steps = uow.leaves.steps(request_id)
+        return [[s.role for s in steps if s.stage == n] for n in sorted({s.stage for s in steps})]
+
+
+def test_mon_fri_then_the_next_mon_fri_is_one_twelve_day_absence(uow_factory, people) -> None:  # noqa: ANN001
+    first = submit(uow_factory, people["cadre"].id, *MON_FRI).request.id
+    for _ in range(2):  # unit comments, township secretary approves (then filed)
+        decide_all(uow_factory, first)
+    second = submit(uow_factory, people["cadre"].id, *NEXT_MON_FRI)
+    request = second.request
+    assert (request.days, request.combined_days, request.tier) == (5, 12, "extended")
+    assert route_of(uow_factory, request.id) == EXTENDED_ROUTE
+    [card] = [n for n in second.notices if n.key == "leave.to_decide"]
+    assert card.params["joined"] == "joined" and card.params["combined"] == 12
+    [told] = [n for n in second.notices if n.key == "leave.submitted"]
+    assert told.params["joined"] == "joined" and told.params["mark"] == ""
+    with uow_factory() as uow:
+        assert uow.leaves.get(first).combined_days == 5  # routed as it stood when asked
+
+
+def test_a_saturday_on_site_breaks_the_chain(uow_factory, people) -> None:  # noqa: ANN001
+    cadre_id = people["cadre"].id
+    submit(uow_factory, cadre_id, *MON_FRI)
+    with uow_factory() as uow:
+        saturday = date(2026, 12, 5)
+        uow.checkins.add(CheckIn(person_id=cadre_id, day=saturday, at=NOW, on_site=True))
+        uow.commit()
+    request = submit(uow_factory, cadre_id, *NEXT_MON_FRI).request
+    assert (request.combined_days, request.tier) == (5, "medium")
+
+
+def test_a_retroactive_request_is_marked_to_every_approver(uow_factory, people) -> None:  # noqa: ANN001
+    yesterday = NOW.date() - timedelta(days=1)
+    outcome = submit(uow_factory, people["cadre"].id, yesterday, yesterday, retroactive=True)
+    assert outcome.request.retroactive is True
+    cards = [n for n in outcome.notices if n.key in ("leave.to_decide", "leave.submitted")]
+    assert len(cards) == 2 and all(n.params["mark"] == "retroactive" for n in cards)
+    decide_all(uow_factory, outcome.request.id)  # the township leader comments
+    with uow_factory() as uow:
+        step = [s for s in uow.leaves.steps(outcome.request.id) if s.decision is None][0]
+        actor = uow.people.get(step.assignee_id)
+        done = leave.decide(uow, actor, step_id=step.id, approve=True, now=NOW)
+        uow.commit()
+    assert done.request.status == "approved"
+    with uow_factory() as uow:
+        [row] = uow.leaves.approved_between(people["cadre"].id, yesterday, yesterday)
+        assert row.retroactive is True
+        history = uow.audit.for_subject(f"leave:{row.id}")
+        assert history[0].action == "leave:submit"
+
+
+@pytest.mark.parametrize(
+    ("back", "retroactive", "key"),
+    [
+        (1, False, "leave.in_past"),  # a plain request never starts in the past
+        (4, True, "leave.retroactive_too_far"),
+        (5, True, "leave.retroactive_too_far"),
+    ],
+)
+def test_a_start_too_far_back_is_refused_and_stores_nothing(
+    uow_factory,  # noqa: ANN001
+    people,  # noqa: ANN001
+    back: int,
+    retroactive: bool,
+    key: str,
+) -> None:
+    start = NOW.date() - timedelta(days=back)
+    with pytest.raises(DomainError) as refused:
+        submit(uow_factory, people["cadre"].id, start, NOW.date(), retroactive=retroactive)
+    assert refused.value.key == key and refused.value.params["limit"] == 3
+    with uow_factory() as uow:
+        assert uow.leaves.all_rows() == []
+
+
+def test_three_days_back_is_the_limit_and_today_is_the_districts_day(uow_factory, people) -> None:  # noqa: ANN001
+    three_back = NOW.date() - timedelta(days=3)
+    assert submit(
+        uow_factory, people["cadre"].id, three_back, three_back, retroactive=True
+    ).request.retroactive
+    # 00:30 on 1 December in the district is still 30 November in UTC: 30 November is
+    # yesterday for the district, so only a 补假 may start then.
+    just_after_midnight = datetime(2026, 12, 1, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    day = date(2026, 11, 30)
+    with pytest.raises(DomainError, match="leave.in_past"):
+        submit(uow_factory, people["cadre2"].id, day, day, now=just_after_midnight)
+    filed = submit(
+        uow_factory, people["cadre2"].id, day, day, now=just_after_midnight, retroactive=True
+    )
+    assert filed.request.retroactive is True
+    # a 补假 flag on a request starting today files a plain request
+    today = submit(uow_factory, people["cadre3"].id, NOW.date(), NOW.date(), retroactive=True)
+    assert today.request.retroactive is False
+
+
+def test_pending_leave_spans_between_two_dates(uow_factory, people) -> None:  # noqa: ANN001
+    from storage.sweeps import approved_leaves, pending_leaves
+
+    cadre, cadre2 = people["cadre"].id, people["cadre2"].id
+    yesterday = NOW.date() - timedelta(days=1)
+    retro = submit(uow_factory, cadre, yesterday, NOW.date(), retroactive=True).request.id
+    later = submit(uow_factory, cadre, date(2026, 12, 14), date(2026, 12, 14)).request.id
+    rejected = submit(uow_factory, cadre2, date(2026, 12, 1), date(2026, 12, 1)).request.id
+    decide_all(uow_factory, rejected, approve=False)
+    approved = submit(uow_factory, cadre2, date(2026, 12, 2), date(2026, 12, 2)).request.id
+    decide_all(uow_factory, approved)
+    decide_all(uow_factory, approved)
+    first, last = date(2026, 11, 1), date(2026, 12, 10)
+    with uow_factory() as uow:
+        rows = uow.leaves.pending_between(cadre, first, last)
+        assert [(r.id, r.start, r.end, r.retroactive) for r in rows] == [
+            (retro, yesterday, NOW.date(), True)
+        ]
+        assert [r.id for r in uow.leaves.pending_between(cadre, first, date(2026, 12, 31))] == [
+            retro,
+            later,
+        ]
+        assert uow.leaves.pending_between(cadre2, first, last) == []
+        assert pending_leaves(uow.session, first, last) == {cadre: [(yesterday, NOW.date())]}
+        assert approved_leaves(uow.session, first, last) == {
+            cadre2: [(date(2026, 12, 2), date(2026, 12, 2))]
+        }
+    # a rejection takes the 补假 days out of the pending ones: they are absent again
+    decide_all(uow_factory, retro, approve=False)
+    with uow_factory() as uow:
+        assert uow.leaves.pending_between(cadre, first, last) == []
+        assert pending_leaves(uow.session, first, last) == {}
