@@ -74,6 +74,23 @@ def overlaps(start: date, end: date, other_start: date, other_end: date) -> bool
     return start <= other_end and other_start <= end
 
 
+def first_day_not_posted(
+    postings: Iterable[tuple[date, date | None]], start: date, end: date
+) -> date | None:
+    """The first day of ``start``..``end`` that no posting (start, end or None for open)
+    covers, or None when the cadre is posted on every one of them (a transfer mid-span is
+    fine: the postings follow each other)."""
+    day = start
+    for posted_from, posted_to in sorted(postings, key=lambda p: p[0]):
+        if posted_from > day:
+            break
+        if posted_to is None or posted_to >= day:
+            if posted_to is None or posted_to >= end:
+                return None
+            day = posted_to + timedelta(days=1)
+    return day
+
+
 @dataclass(frozen=True)
 class DutyRecord:
     """One span of official duty of one cadre (the person is the caller's business)."""

@@ -16,6 +16,7 @@ from domain.duty import (
     DutyRecord,
     InvalidDuty,
     check_span,
+    first_day_not_posted,
     overlaps,
     parse_duty_kind,
     training_days,
@@ -133,3 +134,32 @@ def test_the_minimums_are_met_at_two_and_three_days() -> None:
 def test_a_record_refuses_a_bad_span() -> None:
     with pytest.raises(InvalidDuty, match="end_before_start"):
         DutyRecord(date(2026, 3, 3), date(2026, 3, 2), DutyKind.MEETING)
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(DATES, st.one_of(st.none(), st.integers(0, 400))), max_size=4),
+    records(),
+)
+def test_the_first_day_not_posted_is_the_first_day_no_posting_covers(
+    raw: list[tuple[date, int | None]], record: DutyRecord
+) -> None:
+    postings = [(s, None if n is None else s + timedelta(days=n)) for s, n in raw]
+    covered = {
+        d
+        for d in record.days_between(record.start, record.end)
+        if any(s <= d and (e is None or d <= e) for s, e in postings)
+    }
+    missing = sorted(record.days_between(record.start, record.end) - covered)
+    assert first_day_not_posted(postings, record.start, record.end) == (
+        missing[0] if missing else None
+    )
+
+
+def test_a_transfer_mid_span_is_still_posted() -> None:
+    postings = [(date(2026, 1, 1), date(2026, 7, 14)), (date(2026, 7, 15), None)]
+    assert first_day_not_posted(postings, date(2026, 7, 13), date(2026, 7, 17)) is None
+    assert first_day_not_posted(postings[:1], date(2026, 7, 13), date(2026, 7, 17)) == date(
+        2026, 7, 15
+    )
+    assert first_day_not_posted([], date(2026, 7, 13), date(2026, 7, 13)) == date(2026, 7, 13)
