@@ -138,7 +138,7 @@ def store(
     uow.audit.record(
         now,
         by.id if by else None,
-        "duty.record",
+        "duty:record",
         f"duty:{record.id}",
         cadre=cadre.id,
         start=start.isoformat(),
@@ -147,6 +147,15 @@ def store(
         source=source,
     )
     return record
+
+
+def check_duty(uow: UnitOfWork, official: Person, cadre_id: int, start: date, end: date) -> Person:
+    """The cadre, if the official may record ``start``..``end`` as their duty (raises why
+    not, so the chat can refuse the last day before asking for the rest)."""
+    township_id = _township_of(official)
+    cadre = cadre_for(uow, official, cadre_id)
+    check_record(uow, cadre, start, end, township_id=township_id)
+    return cadre
 
 
 def record_duty(
@@ -162,24 +171,20 @@ def record_duty(
 ) -> DutyOutcome:
     """Record the cadre's duty days and tell them (in their own language) that those days
     are official duty, not absence."""
-    township_id = _township_of(official)
-    cadre = cadre_for(uow, official, cadre_id)
-    check_record(uow, cadre, start, end, township_id=township_id)
+    cadre = check_duty(uow, official, cadre_id, start, end)
     record = store(
         uow, cadre, start, end, kind, clean_note(note), by=official, now=now, source="chat"
     )
-    params = notice_params(record)
+    params = _notice_params(record)
     return DutyOutcome(record, cadre, [Notice(cadre.id, "duty.you_recorded", params)])
 
 
-def notice_params(record: DutyRecord) -> dict:
+def _notice_params(record: DutyRecord) -> dict:
     """The values of the messages about a record (days as month and day, as said aloud)."""
     return {
         "start_month": record.start.month,
         "start_day": record.start.day,
         "end_month": record.end.month,
         "end_day": record.end.day,
-        "days": (record.end - record.start).days + 1,
         "kind": record.kind,
-        "note": record.note or "",
     }

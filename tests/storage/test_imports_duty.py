@@ -77,7 +77,7 @@ def test_a_good_file_stores_every_record_with_an_audit_entry(district, tmp_path)
         (date(2026, 12, 8), date(2026, 12, 8), "meeting", "观摩产业项目"),
     ]
     with district() as uow:
-        audit = uow.session.exec(select(AuditEntry).where(AuditEntry.action == "duty.record"))
+        audit = uow.session.exec(select(AuditEntry).where(AuditEntry.action == "duty:record"))
         entries = list(audit)
     assert len(entries) == 4
     assert all(e.actor_id is None and e.detail["source"] == "import" for e in entries)
