@@ -64,12 +64,17 @@ def cadres_in(
     ]
 
 
-def cadre_for(uow: UnitOfWork, official: Person, cadre_id: int) -> Person:
-    """The cadre an official picked, if they are an active cadre."""
-    _township_of(official)
+def cadre_for(uow: UnitOfWork, official: Person, cadre_id: int, today: date) -> Person:
+    """The cadre an official picked, if they are an active cadre the official may record
+    for (a secretary: posted in their township today, as the list offered)."""
+    own = _township_of(official)
     cadre = uow.people.get(cadre_id)
     if cadre is None or cadre.role not in CADRE_ROLES or not cadre.active:
         raise DomainError("duty.not_a_cadre")
+    if own is not None:
+        found = uow.assignments.posting(cadre.id, today)
+        if found is None or found[1].township_id != own:
+            raise DomainError("error.not_yours")
     return cadre
 
 
@@ -149,11 +154,13 @@ def store(
     return record
 
 
-def check_duty(uow: UnitOfWork, official: Person, cadre_id: int, start: date, end: date) -> Person:
+def check_duty(
+    uow: UnitOfWork, official: Person, cadre_id: int, start: date, end: date, *, today: date
+) -> Person:
     """The cadre, if the official may record ``start``..``end`` as their duty (raises why
     not, so the chat can refuse the last day before asking for the rest)."""
     township_id = _township_of(official)
-    cadre = cadre_for(uow, official, cadre_id)
+    cadre = cadre_for(uow, official, cadre_id, today)
     check_record(uow, cadre, start, end, township_id=township_id)
     return cadre
 
@@ -171,7 +178,7 @@ def record_duty(
 ) -> DutyOutcome:
     """Record the cadre's duty days and tell them (in their own language) that those days
     are official duty, not absence."""
-    cadre = check_duty(uow, official, cadre_id, start, end)
+    cadre = check_duty(uow, official, cadre_id, start, end, today=now.date())
     record = store(
         uow, cadre, start, end, kind, clean_note(note), by=official, now=now, source="chat"
     )

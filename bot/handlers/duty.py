@@ -63,8 +63,8 @@ def pick_township(ctx: Context, data: DutyTownship) -> None:
 
 def pick_cadre(ctx: Context, data: DutyCadre) -> None:
     """Open the dialog for this cadre and offer the four kinds."""
-    cadre = service.cadre_for(ctx.uow, ctx.me, data.cadre_id)
-    ctx.dialog(DIALOG, "kind", cadre=cadre.id, name=cadre.name)
+    cadre = service.cadre_for(ctx.uow, ctx.me, data.cadre_id, ctx.now.date())
+    ctx.dialog(DIALOG, "kind", cadre=cadre.id, cadre_name=cadre.name)
     buttons = [[ctx.button(f"term.{kind}", DutyKindPick(kind))] for kind in DutyKind]
     ctx.edit(ctx.t("duty.pick_kind", name=cadre.name), buttons)
 
@@ -86,7 +86,7 @@ def pick_kind(ctx: Context, data: DutyKindPick) -> None:
         ctx.toast("error.stale_button", alert=True)
         return
     ctx.dialog(DIALOG, "start", **state.data, kind=data.kind)
-    params = dict(name=state.data["name"], kind=Term(data.kind))
+    params = dict(name=state.data["cadre_name"], kind=Term(data.kind))
     today = ctx.now.date()
     ctx.edit(ctx.t("duty.pick_start", **params), month_keyboard(ctx, today, _earliest(ctx)))
 
@@ -104,7 +104,7 @@ def pick(ctx: Context, data: PickDate | PickMonth) -> None:
         return
     step, values = state.step, state.data
     earliest = _earliest(ctx) if step == "start" else date.fromisoformat(values["start"])
-    params = dict(name=values["name"], kind=Term(values["kind"]), start=earliest)
+    params = dict(name=values["cadre_name"], kind=Term(values["kind"]), start=earliest)
     if isinstance(data, PickMonth):
         ctx.edit(ctx.t(f"duty.pick_{step}", **params), month_keyboard(ctx, data.first, earliest))
     elif data.day < earliest:
@@ -120,10 +120,16 @@ def pick(ctx: Context, data: PickDate | PickMonth) -> None:
 def _picked_last_day(ctx: Context, values: dict, end: date) -> None:
     """Refuse the span now if it cannot be recorded; else ask for the note."""
     start = date.fromisoformat(values["start"])
-    service.check_duty(ctx.uow, ctx.me, int(values["cadre"]), start, end)
+    service.check_duty(ctx.uow, ctx.me, int(values["cadre"]), start, end, today=ctx.now.date())
     ctx.dialog(DIALOG, "note", **values, end=end.isoformat())
     ctx.edit(
-        ctx.t("duty.picked", name=values["name"], kind=Term(values["kind"]), start=start, end=end)
+        ctx.t(
+            "duty.picked",
+            name=values["cadre_name"],
+            kind=Term(values["kind"]),
+            start=start,
+            end=end,
+        )
     )
     ctx.say("duty.ask_note", buttons=[[ctx.button("duty.button_no_note", DutyNoNote())]])
 
@@ -148,7 +154,7 @@ def _confirm(ctx: Context, data: dict, note: str | None) -> None:
     start, end = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
     ctx.say(
         "duty.confirm",
-        name=data["name"],
+        name=data["cadre_name"],
         kind=Term(data["kind"]),
         start=start,
         end=end,
