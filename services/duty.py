@@ -15,7 +15,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from domain.duty import NOTE_MAX_CHARS, DutyKind, check_span, first_day_not_posted
+from domain.duty import (
+    NOTE_MAX_CHARS,
+    DutyKind,
+    TrainingDays,
+    check_span,
+    first_day_not_posted,
+    training_days,
+)
+from domain.duty import (
+    DutyRecord as Duty,
+)
 from domain.errors import DomainError
 from domain.roles import CADRE_ROLES, Role
 from services.notices import Notice
@@ -195,3 +205,10 @@ def _notice_params(record: DutyRecord) -> dict:
         "end_day": record.end.day,
         "kind": record.kind,
     }
+
+
+def training_days_in_year(uow: UnitOfWork, cadre_id: int, year: int) -> TrainingDays:
+    """The cadre's 岗前培训 and 岗位培训 days in ``year`` against Art. 13's minimums."""
+    rows = uow.duties.for_person(cadre_id, date(year, 1, 1), date(year, 12, 31))
+    records = [Duty(r.start, r.end, DutyKind(r.kind), r.note) for r in rows]
+    return training_days(records, year)

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from services.duty import training_days_in_year
 from storage.sweeps import DutySpan, sweep_reads
 from storage.tables import DutyRecord, Person
 from storage.unit_of_work import UnitOfWork
@@ -116,3 +117,17 @@ def test_a_sweep_reads_everyones_spans_once(uow_factory, people: list[int]) -> N
         uow.duties.add(duty(people[1], date(2026, 11, 5), date(2026, 11, 5)))
         assert uow.duties.spans(first, last) is before  # kept for the sweep's planning
         assert people[1] in uow.duties.spans(first, last, [people[1]])  # narrowed: fresh
+
+
+def test_training_days_of_a_year_from_the_stored_records(uow_factory, people: list[int]) -> None:  # noqa: ANN001
+    cadre = people[0]
+    with uow_factory() as uow:
+        uow.duties.add(duty(cadre, date(2025, 12, 31), date(2026, 1, 1), "pre_training"))
+        uow.duties.add(duty(cadre, date(2026, 6, 8), date(2026, 6, 10)))
+        uow.duties.add(duty(cadre, date(2026, 9, 1), date(2026, 9, 1), "meeting"))
+        uow.commit()
+    with uow_factory() as uow:
+        year = training_days_in_year(uow, cadre, 2026)
+        assert (year.pre_training, year.training) == (1, 3)
+        assert (year.pre_training_met, year.training_met) == (False, True)
+        assert training_days_in_year(uow, people[1], 2026).training == 0
