@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from domain import duty as rules
 from domain.duty import (
     NOTE_MAX_CHARS,
     DutyKind,
@@ -22,9 +23,6 @@ from domain.duty import (
     check_span,
     first_day_not_posted,
     training_days,
-)
-from domain.duty import (
-    DutyRecord as Duty,
 )
 from domain.errors import DomainError
 from domain.roles import CADRE_ROLES, Role
@@ -210,5 +208,5 @@ def _notice_params(record: DutyRecord) -> dict:
 def training_days_in_year(uow: UnitOfWork, cadre_id: int, year: int) -> TrainingDays:
     """The cadre's 岗前培训 and 岗位培训 days in ``year`` against Art. 13's minimums."""
     rows = uow.duties.for_person(cadre_id, date(year, 1, 1), date(year, 12, 31))
-    records = [Duty(r.start, r.end, DutyKind(r.kind), r.note) for r in rows]
+    records = [rules.DutyRecord(r.start, r.end, DutyKind(r.kind), r.note) for r in rows]
     return training_days(records, year)
