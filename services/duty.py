@@ -27,7 +27,7 @@ from domain.duty import (
 from domain.errors import DomainError
 from domain.roles import CADRE_ROLES, Role
 from services.notices import Notice
-from services.spot_checks import CadreChoice
+from services.places import CadreChoice, cadres_in_township
 from storage.tables import DutyRecord, Person, Township
 from storage.unit_of_work import UnitOfWork
 
@@ -60,16 +60,9 @@ def cadres_in(
     uow: UnitOfWork, official: Person, township_id: int, today: date
 ) -> list[CadreChoice]:
     """The cadres posted in the township today, by village then name."""
-    own = _township_of(official)
-    if uow.places.township_by_id(township_id) is None or own not in (None, township_id):
-        raise DomainError("error.stale_button")
-    posted = uow.assignments.cadres_posted(today, township_id=township_id)
-    return [
-        CadreChoice(person, village)
-        for person, _assignment, village in sorted(
-            posted, key=lambda row: (row[2].name, row[0].name, row[0].id)
-        )
-    ]
+    if _township_of(official) not in (None, township_id):
+        raise DomainError("error.not_yours")
+    return cadres_in_township(uow, township_id, today)
 
 
 def cadre_for(uow: UnitOfWork, official: Person, cadre_id: int, today: date) -> Person:

@@ -11,7 +11,6 @@ name (``岗位培训``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, datetime
 
 from domain.duty import DutyKind, InvalidDuty, overlaps, parse_duty_kind
@@ -20,7 +19,7 @@ from domain.phone import normalise_phone
 from domain.roles import CADRE_ROLES
 from services.duty import check_record, clean_note, store
 from services.imports.common import ImportResult, Problems, parse_date
-from services.imports.table import Row, Table, begin_validation
+from services.imports.table import Row, Table, begin_validation, with_aliases
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
 
@@ -38,15 +37,6 @@ REASONS = {
     "duty.overlaps_leave": "{name} has approved leave #{id} from {start} to {end} on these days",
     "duty.note_too_long": "note longer than {limit} characters",
 }
-
-
-def _aliased(table: Table) -> Table:
-    columns = tuple(ALIASES.get(c, c) for c in table.columns)
-    rows = tuple(
-        replace(row, values={ALIASES.get(k, k): v for k, v in row.values.items()})
-        for row in table.rows
-    )
-    return replace(table, columns=columns, rows=rows)
 
 
 def _reason(err: DomainError) -> str:
@@ -68,7 +58,7 @@ def import_duties(
     uow_factory: Callable[[], UnitOfWork], table: Table, *, now: datetime
 ) -> ImportResult:
     """Store every row as one duty record of its cadre, or nothing if any row is bad."""
-    table = _aliased(table)
+    table = with_aliases(table, ALIASES)
     problems = begin_validation(table, REQUIRED)
     with uow_factory() as uow:
         accepted: list[tuple[Row, Person, date, date, DutyKind, str | None]] = []
