@@ -1,4 +1,4 @@
-"""Admin commands: ``villages|roster|attendance|calendar|spotcheck import FILE`` and
+"""Admin commands: ``villages|roster|attendance|calendar|spotcheck|duty import FILE`` and
 ``export KIND --format json|csv|xlsx [--out FILE]``.
 
 An import is all-or-nothing: a file with any bad row stores nothing, prints one line per
@@ -25,6 +25,7 @@ from services.imports import (
     Table,
     import_attendance,
     import_calendar,
+    import_duties,
     import_roster,
     import_villages,
     read_table,
@@ -106,6 +107,17 @@ def spotcheck_import(file: FileArg) -> None:
 
 
 @fails_cleanly
+def duty_import(file: FileArg) -> None:
+    """Import official duty days (公务): phone,start,end,kind[,note] (kind pre_training,
+    training, meeting or official)."""
+
+    def run(storage: Storage, settings: Settings, table: Table) -> ImportResult:
+        return import_duties(storage.uow, table, now=build_clock(settings).now())
+
+    _run_import(file, run)
+
+
+@fails_cleanly
 def export(
     kind: Annotated[ExportKind, typer.Argument(help="What to export.")],
     fmt: Annotated[
@@ -157,6 +169,7 @@ _IMPORTS: tuple[tuple[str, str, Callable[..., None]], ...] = (
     ("attendance", "Historical on-site days.", attendance_import),
     ("calendar", "Official holidays and adjusted workdays (调休).", calendar_import),
     ("spotcheck", "Spot checks (明查暗访) done in person, recorded from paper.", spotcheck_import),
+    ("duty", "Official duty days (公务): training, meetings, other duty.", duty_import),
 )
 
 

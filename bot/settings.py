@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # Telegram repeats it in a header on every webhook post; a post without it is refused.
     webhook_secret: SecretStr | None = None
     log_level: str = "INFO"  # DEBUG, INFO, WARNING or ERROR (tokens and phones are masked)
+    # Whether official duty days (公务) earn the 40-yuan allowance of Art. 21, which names
+    # on-site days only: a district's choice, off unless it decides so.
+    duty_earns_allowance: bool = False
     # The scheduler's timetable, in ``timezone`` (checked by scheduler/timetable.py).
     scheduler_in_run: bool = True  # false when a separate `cadrebot scheduler` runs it
     schedule_daily_nudge: str = "20:00"  # working days only

@@ -12,6 +12,28 @@ from storage.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
+class CadreChoice:
+    """A cadre an official may pick, with where they are posted."""
+
+    person: Person
+    village: Village
+
+
+def cadres_in_township(uow: UnitOfWork, township_id: int, today: date) -> list[CadreChoice]:
+    """The cadres posted in the township today, by village then name (the pickers of
+    /spotcheck and /duty); an unknown township is a stale button."""
+    if uow.places.township_by_id(township_id) is None:
+        raise DomainError("error.stale_button")
+    posted = uow.assignments.cadres_posted(today, township_id=township_id)
+    return [
+        CadreChoice(person, village)
+        for person, _assignment, village in sorted(
+            posted, key=lambda row: (row[2].name, row[0].name, row[0].id)
+        )
+    ]
+
+
+@dataclass(frozen=True)
 class Posting:
     assignment: Assignment
     village: Village

@@ -57,8 +57,8 @@ from services.calendar import load_calendar
 from services.grades import Change, impose_incompetent
 from services.notices import Notice
 from services.outbox import Draft, enqueue
-from services.places import Posting, holders_for, posting
-from storage.tables import Person, SpotCheck, Township, Village
+from services.places import CadreChoice, Posting, cadres_in_township, holders_for, posting
+from storage.tables import Person, SpotCheck, Township
 from storage.unit_of_work import UnitOfWork
 
 #: Who may make spot checks (Art. 26.3: the district's organisation department and
@@ -72,14 +72,6 @@ OUTBOX_KIND = "spot_check"
 #: Telegram dates a message in whole seconds: a location sent in the second the check was
 #: started may carry a date just before ``started_at``.
 SENT_AT_RESOLUTION = timedelta(seconds=1)
-
-
-@dataclass(frozen=True)
-class CadreChoice:
-    """A cadre an official may check, with where they are posted."""
-
-    person: Person
-    village: Village
 
 
 @dataclass
@@ -117,15 +109,7 @@ def cadres_in(
 ) -> list[CadreChoice]:
     """The cadres posted in the township today, by village then name."""
     _require_inspector(official)
-    if uow.places.township_by_id(township_id) is None:
-        raise DomainError("error.stale_button")
-    posted = uow.assignments.cadres_posted(today, township_id=township_id)
-    return [
-        CadreChoice(person, village)
-        for person, _assignment, village in sorted(
-            posted, key=lambda row: (row[2].name, row[0].name, row[0].id)
-        )
-    ]
+    return cadres_in_township(uow, township_id, today)
 
 
 def choice_of(uow: UnitOfWork, official: Person, cadre_id: int, today: date) -> CadreChoice:

@@ -14,7 +14,7 @@ flushes: nothing reads those rows back as objects in the same update.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from domain.roles import CADRE_ROLES
+from storage.sweeps import DutySpan, duty_spans
 from storage.tables import (
     AssessmentGrade,
     Assignment,
@@ -32,6 +33,7 @@ from storage.tables import (
     DialogState,
     DiaryEntry,
     DiarySignoff,
+    DutyRecord,
     LeaveRequest,
     LeaveStep,
     MissedDayClaim,
@@ -475,6 +477,35 @@ class LeaveRepository(_Repository):
 
     def all_rows(self) -> Sequence[LeaveRequest]:
         return self.session.exec(select(LeaveRequest).order_by(LeaveRequest.id)).all()
+
+
+class DutyRepository(_Repository):
+    """Official duty days (公务): a cadre's records, and everyone's spans for the sweeps."""
+
+    def for_person(self, person_id: int, first: date, last: date) -> Sequence[DutyRecord]:
+        """The cadre's records sharing a day with ``first``..``last``, by start."""
+        return self.session.exec(
+            select(DutyRecord)
+            .where(
+                DutyRecord.person_id == person_id,
+                DutyRecord.start <= last,
+                DutyRecord.end >= first,
+            )
+            .order_by(col(DutyRecord.start), col(DutyRecord.id))
+        ).all()
+
+    def overlapping(self, person_id: int, start: date, end: date) -> DutyRecord | None:
+        """A record of the cadre that shares a day with ``start``..``end``, if any: two
+        records of one cadre never share a day."""
+        found = self.for_person(person_id, start, end)
+        return found[0] if found else None
+
+    def spans(
+        self, first: date, last: date, person_ids: Collection[int] | None = None
+    ) -> dict[int, list[DutySpan]]:
+        """Everyone's (or ``person_ids``') duty overlapping ``first``..``last`` in one
+        query per 5,000 ids: person → [(start, end, kind), ...]."""
+        return duty_spans(self.session, first, last, person_ids)
 
 
 class CalendarRepository(_Repository):

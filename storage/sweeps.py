@@ -48,6 +48,7 @@ from storage.tables import (
     Assignment,
     CheckIn,
     DiaryEntry,
+    DutyRecord,
     LeaveRequest,
     LeaveStep,
     MissedDayClaim,
@@ -68,6 +69,7 @@ _S = LeaveStep.__table__
 _P = Person.__table__
 _R = Reminder.__table__
 _M = OnsiteMonth.__table__
+_T = DutyRecord.__table__
 
 #: Written as the partial indexes' own predicate so both planners can use them.
 _ON_SITE = text("checkin.on_site")
@@ -576,6 +578,41 @@ def _leave_spans(
     result = dict(spans)
     if kept is not None:
         kept[key] = result
+    return result
+
+
+class DutySpan(NamedTuple):
+    """One official duty record's days (first and last included) and its kind."""
+
+    start: date
+    end: date
+    kind: str
+
+
+def duty_spans(
+    session: Session, first: date, last: date, ids: Collection[int] | None = None
+) -> dict[int, list[DutySpan]]:
+    """Official duty (公务) overlapping ``first``..``last``: person → [DutySpan, ...] by
+    start, for everyone or for ``ids``, like ``approved_leaves`` (for everyone inside
+    ``sweep_reads``, read once and shared: callers must not change it)."""
+    kept = session.info.get(SWEEP_READS) if ids is None else None
+    if kept is not None and ("duties", first, last) in kept:
+        return kept[("duties", first, last)]
+    spans: dict[int, list[DutySpan]] = defaultdict(list)
+    for condition, wanted in _narrowed(_T.c.person_id, ids):
+        query = (
+            select(_T.c.person_id, _T.c.start, _T.c.end, _T.c.kind)
+            .where(_T.c.start <= last, _T.c.end >= first)
+            .order_by(_T.c.person_id, _T.c.start)
+        )
+        if condition is not None:
+            query = query.where(condition)
+        for pid, start, end, kind in session.execute(query).all():
+            if wanted is None or pid in wanted:
+                spans[pid].append(DutySpan(start, end, kind))
+    result = dict(spans)
+    if kept is not None:
+        kept[("duties", first, last)] = result
     return result
 
 

@@ -265,6 +265,23 @@ class SpotCheck(SQLModel, table=True):
     recorded_at: datetime | None = None
 
 
+class DutyRecord(SQLModel, table=True):
+    """公务: a span of official duty days (the district's training, Art. 13; a meeting of
+    Art. 16; other duty called by the district or township) on which the cadre is neither
+    on site nor absent. ``kind`` is a ``domain.duty.DutyKind`` code; ``recorded_by_id`` is
+    None for an import."""
+
+    __table_args__ = (Index("ix_dutyrecord_person_start", "person_id", "start"),)
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    start: date
+    end: date
+    kind: str = Field(max_length=16)  # pre_training|training|meeting|official
+    note: str | None = Field(default=None, max_length=200)
+    recorded_by_id: int | None = Field(default=None, foreign_key="person.id")
+    recorded_at: datetime
+
+
 class DialogState(SQLModel, table=True):
     """Where a person is in a multi-step dialog, so a restart or another worker resumes."""
 

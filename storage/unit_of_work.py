@@ -30,6 +30,7 @@ class UnitOfWork:
         self.diaries = repos.DiaryRepository(self.session)
         self.leaves = repos.LeaveRepository(self.session)
         self.calendar = repos.CalendarRepository(self.session)
+        self.duties = repos.DutyRepository(self.session)
         self.dialogs = repos.DialogRepository(self.session)
         self.audit = repos.AuditRepository(self.session)
         self.spot_checks = repos.SpotCheckRepository(self.session)

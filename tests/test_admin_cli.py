@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from bot.cli import _register_subcommands, app
 from storage.engine import make_engine, session_factory
-from storage.tables import CalendarDay, CheckIn, Person, Village
+from storage.tables import CalendarDay, CheckIn, DutyRecord, Person, Village
 
 _register_subcommands()
 _register_subcommands()  # a second registration must not duplicate the commands
@@ -65,7 +65,7 @@ def count(url: str, model) -> int:
 
 def test_commands_are_registered_once():
     names = [group.name for group in app.registered_groups]
-    for name in ("villages", "roster", "attendance", "calendar"):
+    for name in ("villages", "roster", "attendance", "calendar", "duty"):
         assert names.count(name) == 1
     assert [c.name for c in app.registered_commands].count("export") == 1
 
@@ -111,6 +111,30 @@ def test_bad_file_exits_non_zero_with_line_numbers_and_stores_nothing(migrated, 
         "cadrebot: bad.csv refused, nothing imported (3 problems)",
     ]
     assert count(migrated, Person) == 0
+
+
+def test_duty_import_stores_the_file_or_lists_every_bad_row(migrated, tmp_path):
+    runner.invoke(app, ["villages", "import", str(write(tmp_path, "v.csv", VILLAGES))])
+    runner.invoke(app, ["roster", "import", str(write(tmp_path, "r.csv", ROSTER))])
+    bad = (
+        "phone,start,end,kind\n"
+        "13800138000,2026-12-08,2026-12-10,岗位培训\n"
+        "13700137000,2026-12-08,2026-12-08,meeting\n"
+        "13800138000,2025-12-30,2025-12-31,official\n"
+    )
+    result = runner.invoke(app, ["duty", "import", str(write(tmp_path, "bad.csv", bad))])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "line 3: +8613700137000 (王五) is a village_secretary, not a cadre",
+        "line 4: 张三 is not posted on 2025-12-30",
+        "cadrebot: bad.csv refused, nothing imported (2 problems)",
+    ]
+    assert count(migrated, DutyRecord) == 0
+    good = "phone,start,end,kind,note\n13800138000,2026-12-08,2026-12-10,岗位培训,党校\n"
+    result = runner.invoke(app, ["duty", "import", str(write(tmp_path, "duty.csv", good))])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "imported 1 duty record (1 new, 0 updated)\n"
+    assert count(migrated, DutyRecord) == 1
 
 
 def test_missing_column_and_empty_file_are_one_clear_line(migrated, tmp_path):

@@ -236,3 +236,40 @@ class SpotVisit(CallbackData):
     cadre_id: int
     found: bool
     day: date
+
+
+class DutyTownship(CallbackData):
+    """Duty days (公务): list the cadres of this township."""
+
+    prefix: ClassVar[str] = "yt"
+    township_id: int
+
+
+@dataclass(frozen=True)
+class DutyCadre(CallbackData):
+    """Duty days: record for this cadre (opens the dialog)."""
+
+    prefix: ClassVar[str] = "yc"
+    cadre_id: int
+
+
+@dataclass(frozen=True)
+class DutyKindPick(CallbackData):
+    """Duty days: the kind (a ``domain.duty.DutyKind`` code)."""
+
+    prefix: ClassVar[str] = "yk"
+    kind: str
+
+
+@dataclass(frozen=True)
+class DutyNoNote(CallbackData):
+    """Duty days: go on without a note."""
+
+    prefix: ClassVar[str] = "yn"
+
+
+@dataclass(frozen=True)
+class DutyConfirm(CallbackData):
+    """Duty days: store the record the dialog holds."""
+
+    prefix: ClassVar[str] = "yo"

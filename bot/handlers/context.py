@@ -81,9 +81,9 @@ class Context:
         self.response.messages.append(message)
         return message
 
-    def say_text(self, text: str) -> Outgoing:
+    def say_text(self, text: str, buttons: list[list[Button]] | None = None) -> Outgoing:
         """Send text already built from catalog messages (escaped values inside)."""
-        message = Outgoing(self.event.chat_id, text)
+        message = Outgoing(self.event.chat_id, text, buttons=buttons)
         self.response.messages.append(message)
         return message
 

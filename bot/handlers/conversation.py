@@ -15,6 +15,7 @@ from bot.handlers import (
     attendance_review,
     checkin,
     diary,
+    duty,
     leave,
     onboarding,
     reports,
@@ -27,6 +28,11 @@ from bot.handlers.callbacks import (
     ClaimVote,
     DiarySign,
     Done,
+    DutyCadre,
+    DutyConfirm,
+    DutyKindPick,
+    DutyNoNote,
+    DutyTownship,
     LeaveComment,
     LeaveDelegate,
     LeaveRetroactive,
@@ -52,6 +58,7 @@ from bot.i18n import Catalog, Term
 from domain.errors import DomainError
 from domain.roles import CADRE_ROLES, Role
 from services.clock import Clock
+from services.duty import DUTY_RECORDERS
 from services.reports.scope import REPORT_ROLES
 from services.spot_checks import INSPECTORS
 from storage.unit_of_work import UnitOfWork
@@ -79,6 +86,7 @@ COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
     "signoff": (diary.signoff_command, SIGNERS),
     "report": (reports.report_command, REPORT_ROLES),
     "spotcheck": (spot_checks.spotcheck_command, INSPECTORS),
+    "duty": (duty.duty_command, DUTY_RECORDERS),
 }
 
 #: The command menu Telegram shows, in menu order.
@@ -93,6 +101,7 @@ MENU = (
     "claim",
     "report",
     "spotcheck",
+    "duty",
     "help",
     "cancel",
 )
@@ -114,6 +123,17 @@ def start_command(ctx: Context) -> None:
     help_command(ctx)
 
 
+#: Dialogs that use the date picker: a picked day goes to the dialog that showed it.
+PICKERS: dict[str, Callable] = {"leave": leave.pick, "duty": duty.pick}
+
+
+def pick_date(ctx: Context, data: PickDate | PickMonth) -> None:
+    """Route a date-picker press to the open dialog's picker (the leave's by default,
+    which refuses it as stale when no leave dialog is open)."""
+    state = ctx.open_dialog
+    PICKERS.get(state.dialog if state else "leave", leave.pick)(ctx, data)
+
+
 PRESSES: dict[type, Callable] = {
     LeaveVote: leave.vote,
     LeaveComment: leave.ask_comment,
@@ -121,8 +141,8 @@ PRESSES: dict[type, Callable] = {
     LeaveWithdraw: leave.withdraw,
     LeaveRetroactive: leave.pick_retroactive,
     LeaveRetroactiveConfirm: leave.confirm_retroactive,
-    PickDate: leave.pick,
-    PickMonth: leave.pick,
+    PickDate: pick_date,
+    PickMonth: pick_date,
     ClaimVote: checkin.claim_vote,
     DiarySign: diary.sign,
     Done: diary.done,
@@ -134,11 +154,17 @@ PRESSES: dict[type, Callable] = {
     SpotRemote: spot_checks.remote,
     SpotInPerson: spot_checks.in_person,
     SpotVisit: spot_checks.visit,
+    DutyTownship: duty.pick_township,
+    DutyCadre: duty.pick_cadre,
+    DutyKindPick: duty.pick_kind,
+    DutyNoNote: duty.no_note,
+    DutyConfirm: duty.confirm,
 }
 
 DIALOGS: dict[str, Callable[[Context, str, dict], None]] = {
     "diary": diary.in_dialog,
     "leave": leave.in_dialog,
+    "duty": duty.in_dialog,
     "checkin": lambda ctx, _step, _data: checkin.expecting_location(ctx),
     "workrecord": lambda ctx, _step, _data: checkin.work_record(ctx),
 }

@@ -11,7 +11,6 @@ absences at spot checks (Art. 26.3) cannot be changed by an import.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import col, select
@@ -22,7 +21,7 @@ from domain.phone import normalise_phone
 from domain.roles import CADRE_ROLES
 from services.grades import Change, GradeSource, assessed_ids, put_grade, summary
 from services.imports.common import ImportResult, chunks
-from services.imports.table import Row, Table, begin_validation
+from services.imports.table import Row, Table, begin_validation, with_aliases
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
 
@@ -30,15 +29,6 @@ REQUIRED = ("phone", "year", "grade")
 #: Chinese headers of this file (the shared reader knows the roster's, not these).
 ALIASES = {"年度": "year", "年份": "year", "等次": "grade", "考核等次": "grade", "等级": "grade"}
 EARLIEST_YEAR = 2000
-
-
-def _aliased(table: Table) -> Table:
-    columns = tuple(ALIASES.get(c, c) for c in table.columns)
-    rows = tuple(
-        replace(row, values={ALIASES.get(k, k): v for k, v in row.values.items()})
-        for row in table.rows
-    )
-    return replace(table, columns=columns, rows=rows)
 
 
 def _year(text: str, this_year: int) -> int:
@@ -52,7 +42,7 @@ def import_grades(
 ) -> ImportResult:
     """Store every row's grade; refuse the file if any row is bad or a year's 优秀 would
     exceed 20% of the cadres posted that year."""
-    table = _aliased(table)
+    table = with_aliases(table, ALIASES)
     problems = begin_validation(table, REQUIRED)
     parsed: list[tuple[Row, str, int, Grade]] = []
     seen: dict[tuple[str, int], int] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -224,3 +224,14 @@ def begin_validation(table: Table, required: Iterable[str]) -> Problems:
                 f"{len(row.extra)} value(s) beyond the header's {len(table.columns)} columns",
             )
     return problems
+
+
+def with_aliases(table: Table, aliases: dict[str, str]) -> Table:
+    """``table`` with an importer's own header names (Chinese ones the shared reader does
+    not know) renamed to its canonical columns."""
+    columns = tuple(aliases.get(c, c) for c in table.columns)
+    rows = tuple(
+        replace(row, values={aliases.get(k, k): v for k, v in row.values.items()})
+        for row in table.rows
+    )
+    return replace(table, columns=columns, rows=rows)

@@ -12,7 +12,15 @@ from bot.settings import Framework, SettingsError, load_settings
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
-    for name in ("TOKEN", "API_URL", "DATABASE_URL", "FRAMEWORK", "LANGUAGE", "TIMEZONE"):
+    for name in (
+        "TOKEN",
+        "API_URL",
+        "DATABASE_URL",
+        "FRAMEWORK",
+        "LANGUAGE",
+        "TIMEZONE",
+        "DUTY_EARNS_ALLOWANCE",
+    ):
         monkeypatch.delenv(f"CADREBOT_{name}", raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -23,6 +31,14 @@ def test_defaults() -> None:
     assert settings.api_url == "https://api.telegram.org"
     assert settings.framework is Framework.AIOGRAM
     assert settings.language.value == "zh" and settings.timezone == "Asia/Shanghai"
+    assert settings.duty_earns_allowance is False
+
+
+def test_duty_days_earn_the_allowance_only_when_the_district_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CADREBOT_DUTY_EARNS_ALLOWANCE", "true")
+    assert load_settings().duty_earns_allowance is True
 
 
 def test_env_file_is_read(tmp_path) -> None:  # noqa: ANN001
@@ -39,6 +55,7 @@ def test_env_file_is_read(tmp_path) -> None:  # noqa: ANN001
         ("TIMEZONE", "Mars/Olympus"),
         ("API_URL", "api.telegram.org"),
         ("DATABASE_URL", "mysql://x"),
+        ("DUTY_EARNS_ALLOWANCE", "sometimes"),
     ],
 )
 def test_a_malformed_setting_is_named(monkeypatch: pytest.MonkeyPatch, name, value) -> None:  # noqa: ANN001

@@ -29,6 +29,7 @@ from services.imports import (
     Table,
     import_attendance,
     import_calendar,
+    import_duties,
     import_roster,
     import_villages,
     read_bytes,
@@ -51,7 +52,8 @@ FUZZ = settings(
 HEADERS = [
     "township", "village", "lat", "lon", "radius_m", "crs", "name", "phone", "role", "unit",
     "start", "end", "date", "kind", "year", "grade", "乡镇", "村", "纬度", "经度", "半径",
-    "姓名", "手机号", "职务", "派出单位", "日期", "类型", "等次", "", " ", "LAT", "Phone ",
+    "姓名", "手机号", "职务", "派出单位", "日期", "类型", "等次", "", " ",
+    "LAT", "Phone ", "note", "备注",
 ]  # fmt: skip
 TRICKY = [
     "", " ", "nan", "NaN", "inf", "-inf", "1e309", "-0", "0x1F", "１２３", "=1+1",
@@ -60,7 +62,8 @@ TRICKY = [
     "13900000001", "139 0000 0001", "8613900000099", "first_secretary", "第一书记",
     "team_member", "township_leader", "城关街道", "东店子村", "区财政局", "2026-11-30",
     "2026/2/30", "2027-01-01", "1900-01-01", "9999-12-31", "holiday", "workday", "休", "班",
-    "2026", "优秀", "称职", "不称职", "excellent", "\x00", "\u202e", "😀", "<b>x</b>",
+    "2026", "优秀", "称职", "不称职", "excellent", "training", "岗位培训", "2026-12-31",
+    "\x00", "\u202e", "😀", "<b>x</b>",
     "a\nb", '"quoted"', "x" * 5000,
 ]  # fmt: skip
 
@@ -78,6 +81,7 @@ COLUMNS = [
     ["phone", "date"],
     ["date", "kind"],
     ["phone", "year", "grade"],
+    ["phone", "start", "end", "kind", "note"],
 ]
 headers = st.one_of(
     st.sampled_from(COLUMNS).flatmap(st.permutations).map(list),
@@ -151,6 +155,7 @@ IMPORTERS: dict[str, Callable[[Callable[[], UnitOfWork], Table], object]] = {
     "attendance": lambda f, t: import_attendance(f, t, zone=ZONE, today=TODAY),
     "calendar": import_calendar,
     "grades": lambda f, t: import_grades(f, t, now=datetime(2026, 11, 30, 1, tzinfo=UTC)),
+    "duty": lambda f, t: import_duties(f, t, now=datetime(2026, 11, 30, 1, tzinfo=UTC)),
 }
 
 
