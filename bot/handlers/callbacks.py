@@ -238,6 +238,7 @@ class SpotVisit(CallbackData):
     day: date
 
 
+@dataclass(frozen=True)
 class DutyTownship(CallbackData):
     """Duty days (公务): list the cadres of this township."""
 
