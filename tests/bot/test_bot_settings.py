@@ -8,11 +8,13 @@ import sys
 import pytest
 
 from bot.settings import Framework, SettingsError, load_settings
+from domain.township_attendance import AttendanceSource
 
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
-    for name in ("TOKEN", "API_URL", "DATABASE_URL", "FRAMEWORK", "LANGUAGE", "TIMEZONE"):
+    names = ("TOKEN", "API_URL", "DATABASE_URL", "FRAMEWORK", "LANGUAGE", "TIMEZONE")
+    for name in (*names, "ATTENDANCE_SOURCE"):
         monkeypatch.delenv(f"CADREBOT_{name}", raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -23,6 +25,12 @@ def test_defaults() -> None:
     assert settings.api_url == "https://api.telegram.org"
     assert settings.framework is Framework.AIOGRAM
     assert settings.language.value == "zh" and settings.timezone == "Asia/Shanghai"
+    assert settings.attendance_source is AttendanceSource.CHECKIN
+
+
+def test_the_township_may_keep_attendance(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CADREBOT_ATTENDANCE_SOURCE", "township")
+    assert load_settings().attendance_source is AttendanceSource.TOWNSHIP
 
 
 def test_env_file_is_read(tmp_path) -> None:  # noqa: ANN001
@@ -39,6 +47,7 @@ def test_env_file_is_read(tmp_path) -> None:  # noqa: ANN001
         ("TIMEZONE", "Mars/Olympus"),
         ("API_URL", "api.telegram.org"),
         ("DATABASE_URL", "mysql://x"),
+        ("ATTENDANCE_SOURCE", "gps"),
     ],
 )
 def test_a_malformed_setting_is_named(monkeypatch: pytest.MonkeyPatch, name, value) -> None:  # noqa: ANN001
