@@ -78,7 +78,9 @@ def checked_reason(text: str | None) -> str:
     if not reason:
         raise DomainError("township.reason_required")
     if len(reason) > MAX_REASON_CHARS:
-        raise DomainError("township.reason_too_long", limit=MAX_REASON_CHARS, length=len(reason))
+        raise DomainError(
+            "township.reason_too_long", limit=MAX_REASON_CHARS, length=len(reason), text=reason
+        )
     return reason
 
 

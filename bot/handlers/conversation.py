@@ -20,6 +20,7 @@ from bot.handlers import (
     reports,
     spot_checks,
     status,
+    township_attendance,
 )
 from bot.handlers.callbacks import (
     AttendanceReview,
@@ -27,6 +28,10 @@ from bot.handlers.callbacks import (
     ClaimVote,
     DiarySign,
     Done,
+    FixCadre,
+    FixConfirm,
+    FixStart,
+    FixStatus,
     LeaveComment,
     LeaveDelegate,
     LeaveVote,
@@ -40,6 +45,7 @@ from bot.handlers.callbacks import (
     SpotInPerson,
     SpotRemote,
     SpotTownship,
+    WeekConfirm,
     unpack,
 )
 from bot.handlers.context import Context
@@ -111,13 +117,22 @@ def start_command(ctx: Context) -> None:
     help_command(ctx)
 
 
+def pick_date(ctx: Context, data: PickDate | PickMonth) -> None:
+    """The date picker serves the dialog that is open: a township's entry, else a leave."""
+    state = ctx.open_dialog
+    if state is not None and state.dialog == township_attendance.DIALOG:
+        township_attendance.pick_day(ctx, data)
+    else:
+        leave.pick(ctx, data)
+
+
 PRESSES: dict[type, Callable] = {
     LeaveVote: leave.vote,
     LeaveComment: leave.ask_comment,
     LeaveDelegate: leave.delegate,
     LeaveWithdraw: leave.withdraw,
-    PickDate: leave.pick,
-    PickMonth: leave.pick,
+    PickDate: pick_date,
+    PickMonth: pick_date,
     ClaimVote: checkin.claim_vote,
     DiarySign: diary.sign,
     Done: diary.done,
@@ -128,11 +143,17 @@ PRESSES: dict[type, Callable] = {
     SpotCadre: spot_checks.pick_cadre,
     SpotRemote: spot_checks.remote,
     SpotInPerson: spot_checks.in_person,
+    FixStart: township_attendance.start,
+    FixCadre: township_attendance.pick_cadre,
+    FixStatus: township_attendance.pick_status,
+    FixConfirm: township_attendance.confirm,
+    WeekConfirm: township_attendance.confirm_week,
 }
 
 DIALOGS: dict[str, Callable[[Context, str, dict], None]] = {
     "diary": diary.in_dialog,
     "leave": leave.in_dialog,
+    township_attendance.DIALOG: township_attendance.in_dialog,
     "checkin": lambda ctx, _step, _data: checkin.expecting_location(ctx),
     "workrecord": lambda ctx, _step, _data: checkin.work_record(ctx),
 }
