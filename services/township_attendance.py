@@ -195,7 +195,8 @@ def confirm_week(uow: UnitOfWork, secretary: Person, *, week: str, now: datetime
     scope = parse_scope(week)
     if scope.source is not EntrySource.GRID:
         raise DomainError("review.bad_month", month=week)
-    scope.span(now.date())  # refuses a week not over yet
+    if scope.period.last >= now.date():
+        raise DomainError("township.week_not_over", week=scope.key, last=scope.period.last)
     township = uow.places.township_by_id(township_id)
     subject = f"attendance-week:{township_id}:{scope.key}"
     if uow.audit.for_subject(subject):
