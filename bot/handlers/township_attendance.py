@@ -65,7 +65,7 @@ def pick_cadre(ctx: Context, data: FixCadre) -> None:
     cadre = ctx.uow.people.get(data.cadre_id)
     if cadre is None:
         raise DomainError("township.not_a_cadre")
-    ctx.dialog(DIALOG, "day", scope=state["scope"], cadre_id=cadre.id, name=cadre.name)
+    ctx.dialog(DIALOG, "day", scope=state["scope"], cadre_id=cadre.id, cadre=cadre.name)
     ctx.edit(ctx.t("township.pick_day", name=cadre.name), _days(ctx, state["scope"]))
 
 
@@ -92,7 +92,7 @@ def pick_day(ctx: Context, data: PickDate | PickMonth) -> None:
         return
     if isinstance(data, PickMonth):
         ctx.edit(
-            ctx.t("township.pick_day", name=state["name"]), _days(ctx, state["scope"], data.first)
+            ctx.t("township.pick_day", name=state["cadre"]), _days(ctx, state["scope"], data.first)
         )
         return
     service.check_day(
@@ -105,7 +105,7 @@ def pick_day(ctx: Context, data: PickDate | PickMonth) -> None:
     )
     ctx.dialog(DIALOG, "status", **state, day=data.day.isoformat())
     buttons = [[ctx.button(f"township.status_{s}", FixStatus(s.value)) for s in EntryStatus]]
-    ctx.edit(ctx.t("township.pick_status", name=state["name"], day=data.day), buttons)
+    ctx.edit(ctx.t("township.pick_status", name=state["cadre"], day=data.day), buttons)
 
 
 def pick_status(ctx: Context, data: FixStatus) -> None:
@@ -115,7 +115,7 @@ def pick_status(ctx: Context, data: FixStatus) -> None:
     status = entry_status(data.status)
     ctx.dialog(DIALOG, "reason", **state, status=status.value)
     day = date.fromisoformat(state["day"])
-    ctx.edit(ctx.t("township.picked", name=state["name"], day=day, status=Term(status)))
+    ctx.edit(ctx.t("township.picked", name=state["cadre"], day=day, status=Term(status)))
     ctx.say("township.ask_reason", limit=MAX_REASON_CHARS)
 
 
@@ -130,7 +130,7 @@ def in_dialog(ctx: Context, step: str, data: dict) -> None:
     confirm = ctx.button("township.button_confirm", FixConfirm(int(data["cadre_id"]), day))
     ctx.say(
         "township.confirm",
-        name=data["name"],
+        name=data["cadre"],
         day=day,
         status=Term(data["status"]),
         reason=reason,
