@@ -103,6 +103,16 @@ def scope_cadres(
     return cadres
 
 
+def scope_cadre(
+    uow: UnitOfWork, secretary: Person, *, scope: str, cadre_id: int, today: date
+) -> PostingRow:
+    """One of ``scope_cadres`` (a forged button naming another township's cadre is refused)."""
+    for cadre in scope_cadres(uow, secretary, scope=scope, today=today):
+        if cadre.person_id == cadre_id:
+            return cadre
+    raise DomainError("township.not_a_cadre")
+
+
 @dataclass(frozen=True)
 class EntryOutcome:
     cadre: Person

@@ -25,7 +25,6 @@ from bot.handlers.context import Context
 from bot.handlers.date_picker import month_keyboard
 from bot.handlers.events import Button
 from bot.i18n import Term
-from domain.errors import DomainError
 from domain.township_attendance import (
     MAX_REASON_CHARS,
     EntrySource,
@@ -62,10 +61,10 @@ def pick_cadre(ctx: Context, data: FixCadre) -> None:
     state = _step(ctx, "cadre")
     if state is None:
         return
-    cadre = ctx.uow.people.get(data.cadre_id)
-    if cadre is None:
-        raise DomainError("township.not_a_cadre")
-    ctx.dialog(DIALOG, "day", scope=state["scope"], cadre_id=cadre.id, cadre=cadre.name)
+    cadre = service.scope_cadre(
+        ctx.uow, ctx.me, scope=state["scope"], cadre_id=data.cadre_id, today=ctx.now.date()
+    )
+    ctx.dialog(DIALOG, "day", scope=state["scope"], cadre_id=cadre.person_id, cadre=cadre.name)
     ctx.edit(ctx.t("township.pick_day", name=cadre.name), _days(ctx, state["scope"]))
 
 
@@ -140,7 +139,10 @@ def in_dialog(ctx: Context, step: str, data: dict) -> None:
 
 def confirm(ctx: Context, data: FixConfirm) -> None:
     state = _step(ctx, "confirm")
-    if state is None or (state["cadre_id"], state["day"]) != (data.cadre_id, data.day.isoformat()):
+    if state is None:
+        return
+    if (state["cadre_id"], state["day"]) != (data.cadre_id, data.day.isoformat()):
+        ctx.toast("error.stale_button")  # the button of an entry given up since
         return
     outcome = service.enter_day(
         ctx.uow,

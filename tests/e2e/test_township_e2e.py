@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime
 
+from sqlmodel import select
+
 from bot.i18n import Catalog
 from domain.township_attendance import AttendanceSource
 from sandbox import SimulatedUser
@@ -15,6 +17,7 @@ from sandbox.state import SentMessage
 from scheduler.dispatch import Dispatcher
 from scheduler.monthly import sweep_monthly_review
 from scheduler.service import build_scheduler
+from storage.tables import Reminder
 from tests.e2e.conftest import ZONE, District, tap
 
 
@@ -94,6 +97,9 @@ async def test_with_the_township_source_monday_brings_the_grid_and_no_nudge(
 
     await cadre.wait_until_quiet()
     assert not [m for m in cadre.inbox if "还没有在" in m.text]  # no nudge to check in
+    with district.storage.uow() as uow:
+        kinds = [r.kind for r in uow.session.exec(select(Reminder)).all()]
+    assert "weekly_standing" in kinds and "checkin_nudge" not in kinds  # the evening's sweeps ran
     grid = next(m for m in secretary.inbox if "上周考勤" in m.text)
     assert "2026-11-23 至 2026-11-29" in grid.text
     assert "✗✗✗✗✗·· 张三（东店子村）" in grid.text
