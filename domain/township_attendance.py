@@ -5,19 +5,18 @@ official duty — with a reason: as a correction when reviewing a month, or as a
 on the weekly grid when the district keeps attendance by township
 (``AttendanceSource.TOWNSHIP``). 国办函〔2026〕12号 forbids compulsory 打卡签到, so a
 location check-in is one kind of evidence, not the only one; a township entry overrides
-every other kind of evidence for its day.
+every other kind of evidence for its day (``domain.ledger``, which decides each day).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
 from domain.attendance import Period
-from domain.calendar import WorkdayCalendar
 from domain.errors import DomainError
+from domain.ledger import TOWNSHIP_STATUSES, DayStatus
 
 #: A reason is a sentence or two for the audit log and the cadre, not a report.
 MAX_REASON_CHARS = 200
@@ -31,13 +30,10 @@ class AttendanceSource(StrEnum):
     TOWNSHIP = "township"
 
 
-class EntryStatus(StrEnum):
-    """What the township says a day was (公务: training, meetings, duty called by the
-    district or township; neither on site nor absent)."""
-
-    ON_SITE = "on_site"
-    ABSENT = "absent"
-    DUTY = "duty"
+#: What the township may enter a day as, in the order its buttons show (到岗 / 缺勤 / 公务):
+#: the ledger's ``TOWNSHIP_STATUSES`` (公务: training, meetings, duty called by the district
+#: or township; neither on site nor absent).
+ENTRY_STATUSES: tuple[DayStatus, ...] = (DayStatus.ON_SITE, DayStatus.ABSENT, DayStatus.DUTY)
 
 
 class EntrySource(StrEnum):
@@ -45,30 +41,23 @@ class EntrySource(StrEnum):
     GRID = "grid"  # the weekly grid
 
 
-class DayMark(StrEnum):
-    """One day of one cadre on the weekly grid; one letter each, so a week packs into a
-    seven-letter string the catalog turns into symbols."""
-
-    ON_SITE = "o"
-    LEAVE = "l"
-    DUTY = "d"
-    REST = "r"
-    ABSENT = "a"
-    NOT_POSTED = "n"
-
-
-_ENTRY_MARK = {
-    EntryStatus.ON_SITE: DayMark.ON_SITE,
-    EntryStatus.ABSENT: DayMark.ABSENT,
-    EntryStatus.DUTY: DayMark.DUTY,
+#: One letter per ledger status, so a week of the grid packs into a seven-letter string
+#: the catalog turns into symbols (``grid.mark_<letter>``).
+GRID_MARKS: dict[DayStatus, str] = {
+    DayStatus.ON_SITE: "o",
+    DayStatus.LEAVE: "l",
+    DayStatus.DUTY: "d",
+    DayStatus.REST: "r",
+    DayStatus.ABSENT: "a",
+    DayStatus.NOT_POSTED: "n",
 }
 
 
-def entry_status(code: str) -> EntryStatus:
-    try:
-        return EntryStatus(code)
-    except ValueError:
-        raise DomainError("township.bad_status", status=code) from None
+def entry_status(code: str) -> DayStatus:
+    """The status a township entry names; anything but 到岗 / 缺勤 / 公务 is refused."""
+    if code not in TOWNSHIP_STATUSES:
+        raise DomainError("township.bad_status", status=code)
+    return DayStatus(code)
 
 
 def checked_reason(text: str | None) -> str:
@@ -110,33 +99,3 @@ def previous_week(today: date) -> Period:
     """Monday to Sunday of the week before ``today``'s."""
     monday = today - timedelta(days=today.weekday() + 7)
     return Period(monday, monday + timedelta(days=6))
-
-
-@dataclass(frozen=True)
-class DayEvidence:
-    """What is known of one cadre's day, for the grid: ``entry`` is the township's own
-    status for the day, if it entered one."""
-
-    posted: bool
-    onsite: bool = False
-    leave: bool = False
-    duty: bool = False
-    entry: EntryStatus | None = None
-
-
-def day_mark(day: date, evidence: DayEvidence, calendar: WorkdayCalendar) -> DayMark:
-    """The grid's mark: the township's entry wins; then a check-in on site, approved
-    leave, a duty record; a non-working day with none of these is rest; else absent."""
-    if not evidence.posted:
-        return DayMark.NOT_POSTED
-    if evidence.entry is not None:
-        return _ENTRY_MARK[evidence.entry]
-    if evidence.onsite:
-        return DayMark.ON_SITE
-    if evidence.leave:
-        return DayMark.LEAVE
-    if evidence.duty:
-        return DayMark.DUTY
-    if not calendar.is_workday(day):
-        return DayMark.REST
-    return DayMark.ABSENT

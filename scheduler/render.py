@@ -7,7 +7,8 @@ Payload parts (all optional but ``key``):
 - ``lines``: lists rendered one catalog line per item (``alert_key`` for items marked
   ``alert``), joined into the parameter ``param``, with "… and N more" past the cap; an
   item's ``marks`` (named by the spec's ``marks``) is a string of the weekly grid's
-  ``DayMark`` letters, each shown as its catalog symbol (``grid.mark_<letter>``);
+  letters (``domain.township_attendance.GRID_MARKS``), each shown as its catalog symbol
+  (``grid.mark_<letter>``);
 - ``parts``: further paragraphs, each a catalog message;
 - ``actions``: buttons, ``{"verb", "ref"}`` (leave and claim decisions, the review, the
   township's corrections, the weekly grid's exceptions and confirmation);

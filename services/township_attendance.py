@@ -19,13 +19,13 @@ from datetime import date, datetime, timedelta
 from domain.attendance import Period
 from domain.calendar import WorkdayCalendar
 from domain.errors import DomainError
+from domain.ledger import DayRecords, DayStatus, ledger
 from domain.roles import CADRE_ROLES, Role
 from domain.township_attendance import (
-    DayEvidence,
+    GRID_MARKS,
     EntrySource,
     checked_reason,
     correction_windows,
-    day_mark,
     entry_status,
     grid_windows,
     may_enter,
@@ -232,9 +232,10 @@ def week_marks(
     calendar: WorkdayCalendar,
     duty: DutyDays = no_duty_records,
 ) -> dict[int, str]:
-    """person id → the week's seven ``DayMark`` letters, pre-filled from the evidence:
-    the township's entries, check-ins on site (the rollup's bitmasks), approved leave and
-    duty records (``duty``), in a few queries for all the postings."""
+    """person id → the week's seven ``GRID_MARKS`` letters: each day as the day ledger
+    (``domain.ledger``) decides it from the evidence — the township's entries, check-ins on
+    site (the rollup's bitmasks), approved leave and duty records (``duty``) — read in a
+    few queries for all the postings."""
     session = uow.session
     ids = [p.person_id for p in postings]
     q.refresh_onsite_months(session)
@@ -248,17 +249,12 @@ def week_marks(
         pid = p.person_id
         months = onsite.get(pid, {})
         spans = leaves.get(pid, [])
-        mine = entries.get(pid, {})
-        duty_days = duties.get(pid, ())
-        letters = []
-        for day in days:
-            evidence = DayEvidence(
-                posted=p.start <= day and (p.end is None or day <= p.end),
-                onsite=bool(months.get(month_key(day), 0) >> (day.day - 1) & 1),
-                leave=any(start <= day <= end for start, end in spans),
-                duty=day in duty_days,
-                entry=entry_status(mine[day]) if day in mine else None,
-            )
-            letters.append(day_mark(day, evidence, calendar).value)
-        marks[pid] = "".join(letters)
+        records = DayRecords(
+            p.spans or ((p.start, p.end),),
+            on_site={d for d in days if months.get(month_key(d), 0) >> (d.day - 1) & 1},
+            duty=frozenset(duties.get(pid, ())),
+            leave={d for d in days if any(start <= d <= end for start, end in spans)},
+            township={d: DayStatus(s) for d, s in entries.get(pid, {}).items()},
+        )
+        marks[pid] = "".join(GRID_MARKS[d.status] for d in ledger(week, records, calendar))
     return marks

@@ -26,9 +26,9 @@ from bot.handlers.date_picker import month_keyboard
 from bot.handlers.events import Button
 from bot.i18n import Term
 from domain.township_attendance import (
+    ENTRY_STATUSES,
     MAX_REASON_CHARS,
     EntrySource,
-    EntryStatus,
     checked_reason,
     entry_status,
 )
@@ -103,7 +103,7 @@ def pick_day(ctx: Context, data: PickDate | PickMonth) -> None:
         today=ctx.now.date(),
     )
     ctx.dialog(DIALOG, "status", **state, day=data.day.isoformat())
-    buttons = [[ctx.button(f"township.status_{s}", FixStatus(s.value)) for s in EntryStatus]]
+    buttons = [[ctx.button(f"township.status_{s}", FixStatus(s.value)) for s in ENTRY_STATUSES]]
     ctx.edit(ctx.t("township.pick_status", name=state["cadre"], day=data.day), buttons)
 
 

@@ -12,14 +12,13 @@ from hypothesis import strategies as st
 from domain.attendance import Period
 from domain.calendar import WorkdayCalendar
 from domain.errors import DomainError
+from domain.ledger import TOWNSHIP_STATUSES, DayRecords, DayStatus, ledger
 from domain.township_attendance import (
+    ENTRY_STATUSES,
+    GRID_MARKS,
     MAX_REASON_CHARS,
-    DayEvidence,
-    DayMark,
-    EntryStatus,
     checked_reason,
     correction_windows,
-    day_mark,
     entry_status,
     grid_windows,
     may_enter,
@@ -29,50 +28,41 @@ from domain.township_attendance import (
 SETTINGS = settings(max_examples=150, deadline=None)
 CAL = WorkdayCalendar()
 DAYS_2026 = st.dates(date(2026, 1, 1), date(2026, 12, 31))
-EVIDENCE = st.builds(
-    DayEvidence,
-    posted=st.booleans(),
-    onsite=st.booleans(),
-    leave=st.booleans(),
-    duty=st.booleans(),
-    entry=st.none() | st.sampled_from(list(EntryStatus)),
+WEEKS = st.dates(date(2026, 1, 5), date(2026, 12, 21)).map(
+    lambda d: Period(
+        d - timedelta(days=d.weekday()), d - timedelta(days=d.weekday()) + timedelta(6)
+    )
 )
 
 
 @SETTINGS
-@given(day=DAYS_2026, evidence=EVIDENCE)
-def test_the_townships_entry_overrides_every_other_evidence(
-    day: date, evidence: DayEvidence
+@given(
+    week=WEEKS,
+    evidence=st.lists(st.sampled_from(["on_site", "duty", "leave"]), min_size=7, max_size=7),
+    entries=st.lists(st.none() | st.sampled_from(ENTRY_STATUSES), min_size=7, max_size=7),
+)
+def test_a_township_entry_decides_its_day_whatever_else_is_known(
+    week: Period, evidence: list[str], entries: list[DayStatus | None]
 ) -> None:
-    mark = day_mark(day, evidence, CAL)
-    if not evidence.posted:
-        assert mark is DayMark.NOT_POSTED
-    elif evidence.entry is not None:
-        expected = {"on_site": "o", "absent": "a", "duty": "d"}[evidence.entry.value]
-        assert mark.value == expected
-    elif evidence.onsite:
-        assert mark is DayMark.ON_SITE
-    elif evidence.leave:
-        assert mark is DayMark.LEAVE
-    elif evidence.duty:
-        assert mark is DayMark.DUTY
-    else:
-        assert mark is (DayMark.ABSENT if CAL.is_workday(day) else DayMark.REST)
+    """The grid shows the day ledger: an entry wins over check-ins, duty and leave; a
+    day without one keeps what its evidence says."""
+    days = week.days()
+    records = DayRecords(
+        ((week.first, None),),
+        on_site={d for d, e in zip(days, evidence, strict=True) if e == "on_site"},
+        duty={d for d, e in zip(days, evidence, strict=True) if e == "duty"},
+        leave={d for d, e in zip(days, evidence, strict=True) if e == "leave"},
+        township={d: s for d, s in zip(days, entries, strict=True) if s is not None},
+    )
+    for day, kind, entry in zip(ledger(week, records, CAL), evidence, entries, strict=True):
+        assert day.status is (entry or DayStatus(kind))
+        assert GRID_MARKS[day.status] in "oldran"
 
 
-@SETTINGS
-@given(day=DAYS_2026)
-def test_only_a_working_day_without_evidence_is_absent(day: date) -> None:
-    bare = day_mark(day, DayEvidence(posted=True), CAL)
-    assert (bare is DayMark.ABSENT) == CAL.is_workday(day)
-    assert day_mark(day, DayEvidence(posted=True, leave=True), CAL) is DayMark.LEAVE
-
-
-def test_the_official_calendar_decides_rest() -> None:
-    national_day = date(2026, 10, 3)
-    adjusted_saturday = date(2026, 10, 10)  # 调休: a working Saturday
-    assert day_mark(national_day, DayEvidence(posted=True), CAL) is DayMark.REST
-    assert day_mark(adjusted_saturday, DayEvidence(posted=True), CAL) is DayMark.ABSENT
+def test_every_ledger_status_has_its_own_grid_letter() -> None:
+    assert set(GRID_MARKS) == set(DayStatus)
+    assert len(set(GRID_MARKS.values())) == len(DayStatus)
+    assert frozenset(ENTRY_STATUSES) == TOWNSHIP_STATUSES  # 到岗 / 缺勤 / 公务
 
 
 @SETTINGS
@@ -137,7 +127,7 @@ def test_a_reason_is_required_and_short(text: str) -> None:
 
 
 def test_an_unknown_status_is_refused() -> None:
-    assert entry_status("duty") is EntryStatus.DUTY
+    assert entry_status("duty") is DayStatus.DUTY
     with pytest.raises(DomainError) as err:
-        entry_status("holiday")
+        entry_status("leave")  # leave is asked for and approved, never entered
     assert err.value.key == "township.bad_status"

@@ -79,9 +79,9 @@ def test_each_township_secretary_gets_last_weeks_grid_once(uow_factory, ids) -> 
 
 def test_every_sweep_with_the_township_source(uow_factory, ids) -> None:  # noqa: ANN001
     monday_evening = datetime(2026, 11, 30, 20, 30, tzinfo=ZONE)
-    results = run_every_sweep(uow_factory, monday_evening, zone=ZONE, source=TOWNSHIP)
+    results = run_every_sweep(uow_factory, monday_evening, zone=ZONE, source=TOWNSHIP).drafts
     assert results["daily_nudge"] == [] and len(results["weekly_grid"]) == 2
-    checkin = run_every_sweep(uow_factory, monday_evening, zone=ZONE, dry_run=True)
+    checkin = run_every_sweep(uow_factory, monday_evening, zone=ZONE, dry_run=True).drafts
     assert checkin["weekly_grid"] == [] and len(checkin["daily_nudge"]) == 3
 
 
