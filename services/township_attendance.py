@@ -132,7 +132,12 @@ def check_day(
     parsed = parse_scope(scope)
     span = parsed.span(today)
     if not may_enter(day, parsed.windows(today)):
-        raise DomainError("township.day_outside", day=day, first=span.first, last=span.last)
+        key = (
+            "township.day_outside"
+            if parsed.source is EntrySource.CORRECTION
+            else "township.day_outside_week"
+        )
+        raise DomainError(key, day=day, first=span.first, last=span.last)
     cadre = uow.people.get(person_id)
     if cadre is None or cadre.role not in CADRE_ROLES or not cadre.active:
         raise DomainError("township.not_a_cadre")

@@ -143,6 +143,7 @@ def test_a_correction_is_audited_and_the_cadre_is_told(uow_factory, people) -> N
         ({"status": "holiday"}, "township.bad_status"),
         ({"reason": "   "}, "township.reason_required"),
         ({"reason": "长" * 201}, "township.reason_too_long"),
+        ({"scope": "2026-W48", "day": date(2026, 11, 30)}, "township.day_outside_week"),
     ],
 )
 def test_refusals_change_nothing(uow_factory, people, changes, key) -> None:  # noqa: ANN001
