@@ -86,7 +86,13 @@ def remind_command(
     storage = build_storage(settings)
     clock = build_clock(settings)
     try:
-        run = run_every_sweep(storage.uow, _moment(day, clock), zone=settings.zone, dry_run=dry_run)
+        run = run_every_sweep(
+            storage.uow,
+            _moment(day, clock),
+            zone=settings.zone,
+            dry_run=dry_run,
+            source=settings.attendance_source,
+        )
         for sweep, cause in run.failed.items():
             typer.echo(f"{sweep}: FAILED ({cause}); the other sweeps ran", err=True)
         if dry_run:

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.township_attendance import AttendanceSource
+
 
 class Framework(StrEnum):
     AIOGRAM = "aiogram"
@@ -35,6 +37,9 @@ class Settings(BaseSettings):
     workers: int = Field(default=8, ge=1, le=256)
     # Telegram repeats it in a header on every webhook post; a post without it is refused.
     webhook_secret: SecretStr | None = None
+    # Who keeps daily attendance: the cadres' check-ins (nudged each working evening) or
+    # the township (a weekly grid to confirm; no nudges, 国办函〔2026〕12号).
+    attendance_source: AttendanceSource = AttendanceSource.CHECKIN
     log_level: str = "INFO"  # DEBUG, INFO, WARNING or ERROR (tokens and phones are masked)
     # Whether official duty days (公务) earn the 40-yuan allowance of Art. 21, which names
     # on-site days only: a district's choice, off unless it decides so.

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from domain.township_attendance import AttendanceSource
 from scheduler.assessment import sweep_assessment_season
 from scheduler.calendar_due import sweep_calendar_due
 from scheduler.common import DEFAULT_ZONE, UowFactory
+from scheduler.grid import sweep_weekly_grid
 from scheduler.monthly import sweep_monthly_review, sweep_quarterly_sheets
 from scheduler.nudge import sweep_daily_nudge
 from scheduler.overdue import sweep_leave_overdue
@@ -25,15 +27,33 @@ SweepFunction = Callable[..., list[Draft]]
 
 @dataclass(frozen=True)
 class Sweep:
+    """A sweep by name; ``by_source``: it depends on who keeps attendance
+    (``CADREBOT_ATTENDANCE_SOURCE``) and takes ``source``."""
+
     name: str
     run: SweepFunction
+    by_source: bool = False
+
+    def __call__(
+        self,
+        uow_factory: UowFactory,
+        as_of: date | datetime,
+        *,
+        zone: ZoneInfo = DEFAULT_ZONE,
+        dry_run: bool = False,
+        keep: bool = True,
+        source: AttendanceSource = AttendanceSource.CHECKIN,
+    ) -> list[Draft]:
+        options = {"source": source} if self.by_source else {}
+        return self.run(uow_factory, as_of, zone=zone, dry_run=dry_run, keep=keep, **options)
 
 
 SWEEPS: tuple[Sweep, ...] = (
     Sweep("leave_overdue", sweep_leave_overdue),
     Sweep("removal", sweep_removal_triggers),
-    Sweep("daily_nudge", sweep_daily_nudge),
+    Sweep("daily_nudge", sweep_daily_nudge, by_source=True),
     Sweep("weekly", sweep_weekly),
+    Sweep("weekly_grid", sweep_weekly_grid, by_source=True),
     Sweep("monthly_review", sweep_monthly_review),
     Sweep("quarterly_sheets", sweep_quarterly_sheets),
     Sweep("assessment", sweep_assessment_season),
@@ -58,6 +78,7 @@ def run_every_sweep(
     *,
     zone: ZoneInfo = DEFAULT_ZONE,
     dry_run: bool = False,
+    source: AttendanceSource = AttendanceSource.CHECKIN,
 ) -> EverySweep:
     """Each sweep once as of ``as_of``, whatever its weekday or day of the month; the
     outbox keys keep each reminder to once per period however often this is run.
@@ -67,7 +88,9 @@ def run_every_sweep(
     run = EverySweep()
     for sweep in SWEEPS:
         try:
-            run.drafts[sweep.name] = sweep.run(uow_factory, as_of, zone=zone, dry_run=dry_run)
+            run.drafts[sweep.name] = sweep(
+                uow_factory, as_of, zone=zone, dry_run=dry_run, source=source
+            )
         except Exception as exc:
             log.exception("sweep %s as of %s failed", sweep.name, as_of)
             run.failed[sweep.name] = f"{type(exc).__name__}: {exc}"

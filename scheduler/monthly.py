@@ -137,7 +137,10 @@ def sweep_monthly_review(
                         "more": more,
                     }
                 ],
-                "actions": [{"verb": "attendance:review", "ref": key}],
+                "actions": [
+                    {"verb": "attendance:review", "ref": key},
+                    {"verb": "attendance:correct", "ref": key},
+                ],
             }
             for secretary in secretaries.get(township_id, []):
                 yield Draft(secretary, REVIEW_KIND, key, payload)

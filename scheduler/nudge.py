@@ -1,12 +1,18 @@
 """The evening nudge: on a working day, a cadre posted today who has not checked in on
-site and is not on approved leave is reminded while the day can still count (Art. 11)."""
+site and is not on approved leave is reminded while the day can still count (Art. 11).
+
+Where the township keeps attendance (``CADREBOT_ATTENDANCE_SOURCE=township``) nobody is
+nudged: 国办函〔2026〕12号 forbids compulsory 打卡签到, and the township's weekly grid
+stands in for it (check-ins sent anyway still count as evidence)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from domain.township_attendance import AttendanceSource
 from scheduler.common import DEFAULT_ZONE, UowFactory, day_of, end_of_day, run_sweep
 from services.calendar import load_calendar
 from services.outbox import Draft
@@ -14,6 +20,7 @@ from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 KIND = "checkin_nudge"
+log = logging.getLogger(__name__)
 
 
 def sweep_daily_nudge(
@@ -23,12 +30,16 @@ def sweep_daily_nudge(
     zone: ZoneInfo = DEFAULT_ZONE,
     dry_run: bool = False,
     keep: bool = True,
+    source: AttendanceSource = AttendanceSource.CHECKIN,
 ) -> list[Draft]:
     """Period key: the day (``2026-11-30``); the nudge expires at the day's end, when it
-    could no longer make the day count."""
+    could no longer make the day count. With ``source`` township it plans nothing."""
     day = day_of(as_of, zone)
 
     def plan(uow: UnitOfWork) -> Iterator[Draft]:
+        if source is AttendanceSource.TOWNSHIP:
+            log.info("daily nudge %s: the township keeps attendance, nobody is nudged", day)
+            return
         if not load_calendar(uow).is_workday(day):
             return
         on_site = q.onsite_on(uow.session, day)

@@ -5,9 +5,13 @@ Payload parts (all optional but ``key``):
 - ``key`` / ``params``: the catalog message and its values (``role``, ``kind``... are shown
   as the regulation's terms, as ``bot.handlers.notify`` does);
 - ``lines``: lists rendered one catalog line per item (``alert_key`` for items marked
-  ``alert``), joined into the parameter ``param``, with "… and N more" past the cap;
+  ``alert``), joined into the parameter ``param``, with "… and N more" past the cap; an
+  item's ``marks`` (named by the spec's ``marks``) is a string of the weekly grid's
+  letters (``domain.township_attendance.GRID_MARKS``), each shown as its catalog symbol
+  (``grid.mark_<letter>``);
 - ``parts``: further paragraphs, each a catalog message;
-- ``actions``: buttons, ``{"verb", "ref"}`` (leave and claim decisions, the review);
+- ``actions``: buttons, ``{"verb", "ref"}`` (leave and claim decisions, the review, the
+  township's corrections, the weekly grid's exceptions and confirmation);
 - ``document``: an attendance sheet to attach (``services.reports.attendance_sheet``).
 """
 
@@ -17,7 +21,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-from bot.handlers.callbacks import AttendanceReview
+from bot.handlers.callbacks import AttendanceReview, CallbackData, FixStart, WeekConfirm
 from bot.handlers.events import Button, Outgoing
 from bot.handlers.notify import decision_buttons, params_for_display
 from bot.i18n import Catalog, Markup
@@ -29,12 +33,19 @@ from storage.unit_of_work import UnitOfWork
 SHEET_LANGUAGE = "zh"
 
 
+def _marks(catalog: Catalog, lang: str, letters: str) -> Markup:
+    return Markup("".join(catalog.text(lang, f"grid.mark_{letter}") for letter in letters))
+
+
 def _lines(catalog: Catalog, lang: str, spec: dict[str, Any]) -> str:
+    marks = spec.get("marks")
     items = [
         catalog.text(
             lang,
             spec["alert_key"] if item.get("alert") and spec.get("alert_key") else spec["key"],
-            **params_for_display(item),
+            **params_for_display(
+                {**item, marks: _marks(catalog, lang, item[marks])} if marks else item
+            ),
         )
         for item in spec.get("items", [])
     ]
@@ -45,13 +56,23 @@ def _lines(catalog: Catalog, lang: str, spec: dict[str, Any]) -> str:
     return Markup("\n".join(items))
 
 
+#: Buttons of a period (a month, a week), one row each: verb → (label key, callback data).
+_PERIOD_BUTTONS: dict[str, tuple[str, Callable[[str], CallbackData]]] = {
+    "attendance:review": ("review.button", AttendanceReview),
+    "attendance:correct": ("township.button_correct", FixStart),
+    "attendance:grid_fix": ("township.button_exception", FixStart),
+    "attendance:week_confirm": ("township.button_confirm_week", WeekConfirm),
+}
+
+
 def _buttons(catalog: Catalog, lang: str, actions: list[dict[str, Any]]) -> list[list[Button]]:
     rows: list[list[Button]] = []
     decisions = []
     for action in actions:
-        if action["verb"] == "attendance:review":
-            data = AttendanceReview(str(action["ref"])).pack()
-            rows.append([Button(catalog.text(lang, "review.button"), data)])
+        period_button = _PERIOD_BUTTONS.get(action["verb"])
+        if period_button is not None:
+            key, make = period_button
+            rows.append([Button(catalog.text(lang, key), make(str(action["ref"])).pack())])
         else:
             decisions.append(Action(action["verb"], int(action["ref"])))
     return decision_buttons(catalog, lang, decisions) + rows

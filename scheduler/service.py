@@ -26,6 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.i18n import Catalog
 from bot.settings import Settings
+from domain.township_attendance import AttendanceSource
 from scheduler.dispatch import Dispatcher, DispatchInterrupted, DispatchReport, Sender
 from scheduler.jobs import BY_NAME
 from scheduler.timetable import Entry, build_timetable, last_due
@@ -44,8 +45,10 @@ class SchedulerService:
         clock: Clock,
         *,
         enabled: bool = True,
+        source: AttendanceSource = AttendanceSource.CHECKIN,
     ) -> None:
         self.uow_factory = uow_factory
+        self.source = source
         self.dispatcher = dispatcher
         self.entries = entries
         self.clock = clock
@@ -123,7 +126,13 @@ class SchedulerService:
         sweep = BY_NAME[entry.sweep]
         try:
             await asyncio.to_thread(
-                sweep.run, self.uow_factory, as_of, zone=self.clock.zone, dry_run=False, keep=False
+                sweep,
+                self.uow_factory,
+                as_of,
+                zone=self.clock.zone,
+                dry_run=False,
+                keep=False,
+                source=self.source,
             )
         except Exception:  # one sweep failing (say, a calendar gap) must not stop the others
             log.exception("sweep %s as of %s failed", entry.name, as_of.isoformat())
@@ -162,5 +171,10 @@ def build_scheduler(
     """The scheduler for this configuration, sending through ``delivery`` (the runtime's)."""
     dispatcher = Dispatcher(uow_factory, delivery, Catalog(settings.language.value), clock=clock)
     return SchedulerService(
-        uow_factory, dispatcher, build_timetable(settings), clock, enabled=enabled
+        uow_factory,
+        dispatcher,
+        build_timetable(settings),
+        clock,
+        enabled=enabled,
+        source=settings.attendance_source,
     )

@@ -81,6 +81,12 @@ def build_timetable(settings: Settings) -> list[Entry]:
             cron(day_of_week=week_d, hour=week_h, minute=week_m),
             timedelta(days=3),
         ),
+        Entry(  # the township's grid of last week: same time as the Monday pushes
+            "weekly_grid",
+            "weekly_grid",
+            cron(day_of_week=week_d, hour=week_h, minute=week_m),
+            timedelta(days=3),
+        ),
         Entry(
             "calendar_due",
             "calendar_due",

@@ -292,6 +292,23 @@ class DialogState(SQLModel, table=True):
     updated_at: datetime
 
 
+class AttendanceEntry(SQLModel, table=True):
+    """The township's own word on one cadre's day (Art. 11: the township owns attendance):
+    on_site, absent or duty, with the reason. It overrides every other evidence of that day
+    (check-ins, 补卡, leave, duty records). One per cadre and day: a later entry replaces
+    the earlier, whose values the audit log keeps."""
+
+    __table_args__ = (UniqueConstraint("person_id", "day"), Index("ix_attendanceentry_day", "day"))
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    day: date
+    status: str = Field(max_length=16)  # on_site|absent|duty
+    reason: str
+    recorded_by_id: int = Field(foreign_key="person.id")
+    recorded_at: datetime
+    source: str = Field(max_length=16)  # correction|grid
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only history of every decision and sign-off."""
 

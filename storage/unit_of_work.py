@@ -35,6 +35,7 @@ class UnitOfWork:
         self.audit = repos.AuditRepository(self.session)
         self.spot_checks = repos.SpotCheckRepository(self.session)
         self.grades = repos.GradeRepository(self.session)
+        self.attendance_entries = repos.AttendanceEntryRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.replies = ReplyRepository(self.session)
         return self

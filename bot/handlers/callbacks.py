@@ -239,6 +239,41 @@ class SpotVisit(CallbackData):
 
 
 @dataclass(frozen=True)
+class FixStart(CallbackData):
+    """The township secretary enters days of their cadres for a scope: a reviewed month
+    (``2026-11``, a correction) or a grid's week (``2026-W48``, an exception)."""
+
+    prefix: ClassVar[str] = "fs"
+    scope: str
+
+
+@dataclass(frozen=True)
+class FixCadre(CallbackData):
+    """The cadre whose day the secretary enters (the scope is in the open dialog)."""
+
+    prefix: ClassVar[str] = "fc"
+    cadre_id: int
+
+
+@dataclass(frozen=True)
+class FixStatus(CallbackData):
+    """What the day was: ``on_site``, ``absent`` or ``duty``."""
+
+    prefix: ClassVar[str] = "fx"
+    status: str
+
+
+@dataclass(frozen=True)
+class FixConfirm(CallbackData):
+    """Record the entry the dialog holds (the cadre and day say which, so a stale button
+    of another entry is refused)."""
+
+    prefix: ClassVar[str] = "fk"
+    cadre_id: int
+    day: date
+
+
+@dataclass(frozen=True)
 class DutyTownship(CallbackData):
     """Duty days (公务): list the cadres of this township."""
 
@@ -274,3 +309,11 @@ class DutyConfirm(CallbackData):
     """Duty days: store the record the dialog holds."""
 
     prefix: ClassVar[str] = "yo"
+
+
+@dataclass(frozen=True)
+class WeekConfirm(CallbackData):
+    """The township secretary confirms the weekly grid of a week (``2026-W48``)."""
+
+    prefix: ClassVar[str] = "wc"
+    week: str

@@ -21,6 +21,7 @@ from bot.handlers import (
     reports,
     spot_checks,
     status,
+    township_attendance,
 )
 from bot.handlers.callbacks import (
     AttendanceReview,
@@ -33,6 +34,10 @@ from bot.handlers.callbacks import (
     DutyKindPick,
     DutyNoNote,
     DutyTownship,
+    FixCadre,
+    FixConfirm,
+    FixStart,
+    FixStatus,
     LeaveComment,
     LeaveDelegate,
     LeaveRetroactive,
@@ -49,6 +54,7 @@ from bot.handlers.callbacks import (
     SpotRemote,
     SpotTownship,
     SpotVisit,
+    WeekConfirm,
     unpack,
 )
 from bot.handlers.context import Context
@@ -124,7 +130,11 @@ def start_command(ctx: Context) -> None:
 
 
 #: Dialogs that use the date picker: a picked day goes to the dialog that showed it.
-PICKERS: dict[str, Callable] = {"leave": leave.pick, "duty": duty.pick}
+PICKERS: dict[str, Callable] = {
+    "leave": leave.pick,
+    "duty": duty.pick,
+    township_attendance.DIALOG: township_attendance.pick_day,
+}
 
 
 def pick_date(ctx: Context, data: PickDate | PickMonth) -> None:
@@ -159,12 +169,18 @@ PRESSES: dict[type, Callable] = {
     DutyKindPick: duty.pick_kind,
     DutyNoNote: duty.no_note,
     DutyConfirm: duty.confirm,
+    FixStart: township_attendance.start,
+    FixCadre: township_attendance.pick_cadre,
+    FixStatus: township_attendance.pick_status,
+    FixConfirm: township_attendance.confirm,
+    WeekConfirm: township_attendance.confirm_week,
 }
 
 DIALOGS: dict[str, Callable[[Context, str, dict], None]] = {
     "diary": diary.in_dialog,
     "leave": leave.in_dialog,
     "duty": duty.in_dialog,
+    township_attendance.DIALOG: township_attendance.in_dialog,
     "checkin": lambda ctx, _step, _data: checkin.expecting_location(ctx),
     "workrecord": lambda ctx, _step, _data: checkin.work_record(ctx),
 }

@@ -68,7 +68,9 @@ async def run_scheduler_as_of(
         return SweepReport(day, False, api if isinstance(api, str) else "scheduler not started")
     run_every_sweep, _ = api
     report = SweepReport(day, True)
-    run = await asyncio.to_thread(run_every_sweep, storage.uow, day, zone=clock.zone)
+    run = await asyncio.to_thread(
+        run_every_sweep, storage.uow, day, zone=clock.zone, source=service.source
+    )
     report.planned = {name: len(items) for name, items in run.drafts.items()}
     if run.failed:  # each is in the log with its traceback; the page only names them
         report.detail = f"{len(run.failed)} sweep(s) failed, see the log: " + ", ".join(run.failed)

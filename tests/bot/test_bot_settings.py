@@ -8,19 +8,13 @@ import sys
 import pytest
 
 from bot.settings import Framework, SettingsError, load_settings
+from domain.township_attendance import AttendanceSource
 
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
-    for name in (
-        "TOKEN",
-        "API_URL",
-        "DATABASE_URL",
-        "FRAMEWORK",
-        "LANGUAGE",
-        "TIMEZONE",
-        "DUTY_EARNS_ALLOWANCE",
-    ):
+    names = ("TOKEN", "API_URL", "DATABASE_URL", "FRAMEWORK", "LANGUAGE", "TIMEZONE")
+    for name in (*names, "DUTY_EARNS_ALLOWANCE", "ATTENDANCE_SOURCE"):
         monkeypatch.delenv(f"CADREBOT_{name}", raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -32,6 +26,7 @@ def test_defaults() -> None:
     assert settings.framework is Framework.AIOGRAM
     assert settings.language.value == "zh" and settings.timezone == "Asia/Shanghai"
     assert settings.duty_earns_allowance is False
+    assert settings.attendance_source is AttendanceSource.CHECKIN
 
 
 def test_duty_days_earn_the_allowance_only_when_the_district_says_so(
@@ -39,6 +34,11 @@ def test_duty_days_earn_the_allowance_only_when_the_district_says_so(
 ) -> None:
     monkeypatch.setenv("CADREBOT_DUTY_EARNS_ALLOWANCE", "true")
     assert load_settings().duty_earns_allowance is True
+
+
+def test_the_township_may_keep_attendance(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CADREBOT_ATTENDANCE_SOURCE", "township")
+    assert load_settings().attendance_source is AttendanceSource.TOWNSHIP
 
 
 def test_env_file_is_read(tmp_path) -> None:  # noqa: ANN001
@@ -56,6 +56,7 @@ def test_env_file_is_read(tmp_path) -> None:  # noqa: ANN001
         ("API_URL", "api.telegram.org"),
         ("DATABASE_URL", "mysql://x"),
         ("DUTY_EARNS_ALLOWANCE", "sometimes"),
+        ("ATTENDANCE_SOURCE", "gps"),
     ],
 )
 def test_a_malformed_setting_is_named(monkeypatch: pytest.MonkeyPatch, name, value) -> None:  # noqa: ANN001

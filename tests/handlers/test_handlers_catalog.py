@@ -13,7 +13,7 @@ from bot.i18n import LANGUAGES, Catalog, Markup, Term
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY_IN_CODE = re.compile(
-    r"""["']((?:onboarding|help|dialog|button|checkin|claim|diary|leave|duty|admin|error|status|hint|picker|menu|term)\.[a-z_]+)["']"""
+    r"""["']((?:onboarding|help|dialog|button|checkin|claim|diary|leave|duty|admin|error|status|hint|picker|menu|term|township|grid)\.[a-z_]+)["']"""
 )
 
 

@@ -182,6 +182,7 @@ def test_monthly_review_prompt_and_confirmation(uow_factory, ids) -> None:  # no
     text, buttons = render_text(Catalog(), "zh", sun.payload)
     assert "城关街道" in text and "张三" in text
     assert buttons[0][0].data == "ar:2026-10"
+    assert (buttons[1][0].text, buttons[1][0].data) == ("📝 更正某日考勤", "fs:2026-10")
     assert sweep_monthly_review(uow_factory, date(2026, 11, 20), zone=ZONE) == []
 
     now = datetime(2026, 11, 2, 10, 0, tzinfo=ZONE)
