@@ -25,7 +25,7 @@ from scheduler.common import DEFAULT_ZONE, UowFactory, by_place, day_of, end_of_
 from scheduler.common import week_key as _week_key
 from services.calendar import load_calendar
 from services.outbox import Draft
-from services.township_attendance import DutyDays, no_duty_records, week_marks
+from services.township_attendance import week_marks
 from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
@@ -48,10 +48,9 @@ def sweep_weekly_grid(
     dry_run: bool = False,
     keep: bool = True,
     source: AttendanceSource = AttendanceSource.CHECKIN,
-    duty: DutyDays = no_duty_records,
 ) -> list[Draft]:
     """Period key: the ISO week of the grid (``2026-W48`` on Monday 2026-11-30); it
-    expires with the week it is sent in. ``duty``: the duty records' hook."""
+    expires with the week it is sent in."""
     today = day_of(as_of, zone)
     week = previous_week(today)
     key = _week_key(week.first)
@@ -71,7 +70,7 @@ def sweep_weekly_grid(
         names: dict[int, str] = {}
         for posted in q.posting_batches(uow.session, week.first, week.last):
             posted = [p for p in posted if p.township_id in secretaries]
-            marks = week_marks(uow, posted, week, calendar, duty)
+            marks = week_marks(uow, posted, week, calendar)
             for p in posted:
                 names[p.township_id] = p.township
                 rows[p.township_id].append((p.village, p.name, p.person_id, marks[p.person_id]))

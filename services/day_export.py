@@ -15,8 +15,9 @@ from typing import Any
 
 from domain.attendance import Period
 from domain.errors import DomainError
-from domain.ledger import DayRecords, ledger
+from domain.ledger import ledger
 from services.calendar import load_calendar
+from services.ledger import read_evidence
 from storage import sweeps as q
 from storage.sweeps import PostedVillage
 from storage.unit_of_work import UnitOfWork
@@ -36,15 +37,6 @@ def _on_site_days(months: dict[int, int]) -> set[date]:
     for key, bits in months.items():
         first = date(key // 100, key % 100, 1)
         days.update(first + timedelta(days=b) for b in range(bits.bit_length()) if bits >> b & 1)
-    return days
-
-
-def _leave_days(spans: list[tuple[date, date]], year: Period) -> set[date]:
-    days: set[date] = set()
-    for start, end in spans:
-        part = year.clip(start, end)
-        if part is not None:
-            days.update(part.days())
     return days
 
 
@@ -68,14 +60,11 @@ def day_records(
         postings[p.person_id].append(p)
     q.refresh_onsite_months(uow.session)
     masks = q.onsite_months(uow.session, span.first, span.last, list(postings))
-    leaves = q.approved_leaves(uow.session, span.first, span.last)
+    evidence = read_evidence(uow, span.first, span.last, list(postings))
     rows: list[dict[str, Any]] = []
     for pid, own in postings.items():
-        records = DayRecords(
-            tuple((p.start, p.end) for p in own),
-            on_site=_on_site_days(masks.get(pid, {})),
-            leave=_leave_days(leaves.get(pid, []), span),
-        )
+        spans = tuple((p.start, p.end) for p in own)
+        records = evidence.records(pid, spans, _on_site_days(masks.get(pid, {})))
         first = max(span.first, min(p.start for p in own))
         ends = [p.end for p in own]
         last = span.last if None in ends else min(span.last, max(e for e in ends if e))

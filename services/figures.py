@@ -20,6 +20,7 @@ from functools import lru_cache
 from domain.attendance import AttendanceFigures, Period
 from domain.calendar import WorkdayCalendar
 from domain.ledger import DayRecords, DayStatus, day_status
+from services.ledger import read_evidence
 from storage import sweeps as q
 from storage.sweeps import PostingRow, month_key
 from storage.unit_of_work import UnitOfWork
@@ -139,8 +140,9 @@ def attendance_figures(
     session = uow.session
     q.refresh_onsite_months(session)
     grid = MonthGrid(calendar)
-    leaves = q.approved_leaves(session, window.first, window.last)
-    special = {p.person_id for p in postings if p.person_id in leaves or not _covers(p, window)}
+    evidence = read_evidence(uow, window.first, window.last)
+    recorded = evidence.people()
+    special = {p.person_id for p in postings if p.person_id in recorded or not _covers(p, window)}
     everyone = [p.person_id for p in postings]
     small = len(everyone) <= SMALL_SCOPE
     keys, rest = _full_months(window)
@@ -170,18 +172,9 @@ def attendance_figures(
             )
         else:
             spans = posting.spans or ((posting.start, posting.end),)
-            records = DayRecords(spans, leave=_leave_days(leaves.get(pid, []), window))
+            records = evidence.records(pid, spans, ())
             figures[pid] = _day_by_day(window, records, masks.get(pid, {}), grid) or plain
     return figures
-
-
-def _leave_days(spans: list[tuple[date, date]], window: Period) -> set[date]:
-    days: set[date] = set()
-    for start, end in spans:
-        part = window.clip(start, end)
-        if part is not None:
-            days.update(part.days())
-    return days
 
 
 def _day_by_day(
@@ -199,16 +192,20 @@ def _day_by_day(
     if not posted:
         return None
     counts = dict.fromkeys(DayStatus, 0)
+    township = records.township or {}
     for key, bits in posted.items():
         mask, work = months.get(key, 0), grid.workday_bits(key)
         first = date(key // 100, key % 100, 1)
         for bit in range(bits.bit_length()):
             if bits >> bit & 1:
+                day = first + timedelta(days=bit)
                 status = day_status(
                     posted=True,
                     workday=bool(work >> bit & 1),
                     on_site=bool(mask >> bit & 1),
-                    leave=first + timedelta(days=bit) in records.leave,
+                    duty=day in records.duty,
+                    leave=day in records.leave or day in records.leave_pending,
+                    township=township.get(day),
                 )
                 counts[status] += 1
     provisional = any(not grid.calendar.is_official(key // 100) for key in posted)

@@ -12,14 +12,14 @@ own (``attendance:week_confirmed``), once per township and week.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from domain.attendance import Period
 from domain.calendar import WorkdayCalendar
 from domain.errors import DomainError
-from domain.ledger import DayRecords, DayStatus, ledger
+from domain.ledger import ledger
 from domain.roles import CADRE_ROLES, Role
 from domain.township_attendance import (
     GRID_MARKS,
@@ -31,6 +31,7 @@ from domain.township_attendance import (
     may_enter,
 )
 from services.attendance_review import parse_month
+from services.ledger import read_evidence
 from services.notices import Notice
 from storage import sweeps as q
 from storage.sweeps import PostingRow, month_key
@@ -39,18 +40,6 @@ from storage.unit_of_work import UnitOfWork
 
 WEEK_CONFIRMED = "attendance:week_confirmed"
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-#: Duty days (公务) per cadre over a span: the duty records another branch is adding plug
-#: in here (a function over the unit of work). Until then only the township's own
-#: ``duty`` entries make a duty day.
-DutyDays = Callable[[UnitOfWork, Period, Collection[int]], Mapping[int, Collection[date]]]
-
-
-def no_duty_records(
-    _uow: UnitOfWork, _span: Period, _person_ids: Collection[int]
-) -> Mapping[int, Collection[date]]:
-    """The duty-record hook while there are no duty records."""
-    return {}
 
 
 @dataclass(frozen=True)
@@ -235,31 +224,22 @@ def week_marks(
     postings: Sequence[PostingRow],
     week: Period,
     calendar: WorkdayCalendar,
-    duty: DutyDays = no_duty_records,
 ) -> dict[int, str]:
     """person id → the week's seven ``GRID_MARKS`` letters: each day as the day ledger
-    (``domain.ledger``) decides it from the evidence — the township's entries, check-ins on
-    site (the rollup's bitmasks), approved leave and duty records (``duty``) — read in a
-    few queries for all the postings."""
+    (``domain.ledger``) decides it from the evidence (``services.ledger.read_evidence``:
+    the township's entries, duty records, leave approved and pending) and the check-ins
+    on site (the rollup's bitmasks), read in a few queries for all the postings."""
     session = uow.session
     ids = [p.person_id for p in postings]
     q.refresh_onsite_months(session)
     onsite = q.onsite_months(session, week.first, week.last, ids)
-    leaves = q.approved_leaves(session, week.first, week.last)
-    entries = uow.attendance_entries.statuses(week.first, week.last, ids)
-    duties = duty(uow, week, ids)
+    evidence = read_evidence(uow, week.first, week.last, ids)
     days = week.days()
     marks: dict[int, str] = {}
     for p in postings:
         pid = p.person_id
         months = onsite.get(pid, {})
-        spans = leaves.get(pid, [])
-        records = DayRecords(
-            p.spans or ((p.start, p.end),),
-            on_site={d for d in days if months.get(month_key(d), 0) >> (d.day - 1) & 1},
-            duty=frozenset(duties.get(pid, ())),
-            leave={d for d in days if any(start <= d <= end for start, end in spans)},
-            township={d: DayStatus(s) for d, s in entries.get(pid, {}).items()},
-        )
+        on_site = {d for d in days if months.get(month_key(d), 0) >> (d.day - 1) & 1}
+        records = evidence.records(pid, p.spans or ((p.start, p.end),), on_site)
         marks[pid] = "".join(GRID_MARKS[d.status] for d in ledger(week, records, calendar))
     return marks

@@ -2,7 +2,8 @@
 
 Hypothesis draws a year of three cadres: postings (a transfer to the other township's
 village, a posting that ends, one that starts late), on-site days, leave approved,
-pending and rejected, and a calendar with days moved (an imported 调休 table). The
+pending and rejected, official duty (公务) records, township entries correcting days,
+and a calendar with days moved (an imported 调休 table). The
 expected counts come from ``domain.ledger`` over those records alone (no database); the
 roster-wide figures (by id and whole-roster), /status's standing, the monthly and annual
 sheets and the ledger export must all say the same.
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 
 from domain.attendance import Period
 from domain.calendar import DayKind, calendar_from_overrides
-from domain.ledger import DayCounts, DayRecords, ledger
+from domain.ledger import DayCounts, DayRecords, DayStatus, ledger
 from services import figures
 from services.day_export import day_records
 from services.figures import attendance_figures
@@ -35,8 +36,10 @@ from storage.engine import make_engine, session_factory
 from storage.migrations import upgrade
 from storage.tables import (
     Assignment,
+    AttendanceEntry,
     CalendarDay,
     CheckIn,
+    DutyRecord,
     LeaveRequest,
     Person,
     Township,
@@ -55,6 +58,8 @@ class Cadre:
     postings: tuple[tuple[date, date | None, int], ...]  # start, end, village index
     on_site: frozenset[date]
     leaves: tuple[tuple[date, date, str], ...]  # start, end, status
+    duty: tuple[tuple[date, date], ...] = ()
+    township: tuple[tuple[date, str], ...] = ()  # day, status the township entered
 
 
 @st.composite
@@ -77,7 +82,13 @@ def cadres(draw: st.DrawFn) -> Cadre:
         last = first + timedelta(days=draw(st.integers(0, 12)))
         if all(last < s or first > e for s, e, _ in leaves):
             leaves.append((first, last, draw(st.sampled_from(["approved", "pending", "rejected"]))))
-    return Cadre(tuple(postings), on_site, tuple(leaves))
+    duty: list[tuple[date, date]] = []
+    for first in draw(st.lists(DAY, max_size=2, unique=True)):
+        last = first + timedelta(days=draw(st.integers(0, 4)))
+        if all(last < s or first > e for s, e in duty):
+            duty.append((first, last))
+    entries = draw(st.dictionaries(DAY, st.sampled_from(["on_site", "absent", "duty"]), max_size=4))
+    return Cadre(tuple(postings), on_site, tuple(leaves), tuple(duty), tuple(entries.items()))
 
 
 MOVED_DAYS = st.dictionaries(DAY, st.sampled_from([DayKind.HOLIDAY, DayKind.WORKDAY]), max_size=6)
@@ -134,19 +145,45 @@ def _store(uow: UnitOfWork, people: list[Cadre], moved: dict[date, DayKind]) -> 
                     created_at=datetime(2026, 1, 1, tzinfo=ZONE),
                 )
             )
+        for first, last in c.duty:
+            uow.session.add(
+                DutyRecord(
+                    person_id=person.id,
+                    start=first,
+                    end=last,
+                    kind="training",
+                    recorded_at=datetime(2026, 1, 1, tzinfo=ZONE),
+                )
+            )
+        for day, status in c.township:
+            uow.session.add(
+                AttendanceEntry(
+                    person_id=person.id,
+                    day=day,
+                    status=status,
+                    reason="核实",
+                    recorded_by_id=person.id,
+                    source="correction",
+                    recorded_at=datetime(2026, 1, 1, tzinfo=ZONE),
+                )
+            )
     for day, kind in moved.items():
         uow.session.add(CalendarDay(day=day, kind=kind.value))
     return ids
 
 
 def _expected(c: Cadre, period: Period, calendar) -> DayCounts:  # noqa: ANN001
-    approved = {
-        d
-        for first, last, status in c.leaves
-        if status == "approved"
-        for d in Period(first, last).days()
-    }
-    records = DayRecords(tuple((s, e) for s, e, _ in c.postings), on_site=c.on_site, leave=approved)
+    def leave(status: str) -> set[date]:
+        return {d for a, b, s in c.leaves if s == status for d in Period(a, b).days()}
+
+    records = DayRecords(
+        tuple((s, e) for s, e, _ in c.postings),
+        on_site=c.on_site,
+        duty={d for a, b in c.duty for d in Period(a, b).days()},
+        leave=leave("approved"),
+        leave_pending=leave("pending"),
+        township={d: DayStatus(s) for d, s in c.township},
+    )
     return DayCounts.of(ledger(period, records, calendar))
 
 
@@ -192,10 +229,11 @@ def test_every_report_counts_the_ledger(
                         assert want.posted == 0
                         continue
                     f = got[pid]
-                    assert (f.onsite_days, f.leave_days, f.absent_workdays) == (
+                    assert (f.onsite_days, f.leave_days, f.absent_workdays, f.duty_days) == (
                         want.on_site,
                         want.leave,
                         want.absent,
+                        want.duty,
                     ), (period, pid)
             sheet = gather(uow, YEAR, as_of=as_of, calendar=calendar)
             annual = gather_annual(uow, 2026, as_of=as_of, zone=ZONE, calendar=calendar)
@@ -215,6 +253,7 @@ def test_every_report_counts_the_ledger(
                 want = _expected(cadre, year_span, calendar)
                 assert sum(r["status"] == "absent" for r in mine) == want.absent
                 assert sum(r["status"] == "on_site" for r in mine) == want.on_site
+                assert sum(r["status"] == "duty" for r in mine) == want.duty
             # /status the day after: this month's absences up to as_of
             for pid, cadre in zip(ids, people, strict=True):
                 person = uow.people.get(pid)

@@ -16,7 +16,7 @@ from domain.errors import DomainError
 from services import township_attendance as service
 from services.sample_district import seed_sample_district
 from storage import sweeps as q
-from storage.tables import AttendanceEntry, CheckIn, LeaveRequest
+from storage.tables import AttendanceEntry, CheckIn, DutyRecord, LeaveRequest
 
 ZONE = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 3, 10, 0, tzinfo=ZONE)
@@ -240,11 +240,18 @@ def test_week_marks_from_every_kind_of_evidence(uow_factory, people) -> None:  #
         put(uow, cadre, date(2026, 11, 24), "duty", secretary)
         uow.commit()
 
-    def duty(_uow, span, ids):  # noqa: ANN001, ANN202
-        assert span == week and cadre2 in ids
-        return {cadre2: {date(2026, 11, 23)}}
+        uow.duties.add(  # 李四 at the district's training on Monday
+            DutyRecord(
+                person_id=cadre2,
+                start=date(2026, 11, 23),
+                end=date(2026, 11, 23),
+                kind="training",
+                recorded_at=NOW,
+            )
+        )
+        uow.commit()
 
     with uow_factory() as uow:
         postings = q.postings(uow.session, week.first, week.last, township_id=1)
-        marks = service.week_marks(uow, postings, week, WorkdayCalendar(), duty)
+        marks = service.week_marks(uow, postings, week, WorkdayCalendar())
     assert marks == {cadre: "odllarr", cadre2: "daaaarr"}
