@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from domain.assessment import Sanction, SpotCheckResult, sanction_for
 from domain.attendance import Period
 from domain.calendar import WorkdayCalendar
+from domain.duty import DutyKind, DutyRecord, TrainingDays, training_days
 from domain.ledger import required_for_year
 from services import grades as grade_service
 from services.reports.attendance_sheet import SheetRow, gather
@@ -42,6 +43,10 @@ COLUMNS: tuple[str, ...] = (
     "onsite_required",
     "onsite_short",
     "leave_days",
+    "duty_days",
+    "pre_training_days",
+    "training_days",
+    "training_met",
     "absent_workdays",
     "allowance_yuan",
     "diaries_written",
@@ -64,6 +69,9 @@ SUMMED: tuple[str, ...] = (
     "onsite_days",
     "onsite_short",
     "leave_days",
+    "duty_days",
+    "pre_training_days",
+    "training_days",
     "absent_workdays",
     "allowance_yuan",
     "diaries_written",
@@ -77,7 +85,7 @@ SUMMED: tuple[str, ...] = (
     "checks_not_counted",
 )
 #: Yes/no columns: the totals row counts the cadres flagged.
-FLAGS: tuple[str, ...] = ("removal_month", "removal_year")
+FLAGS: tuple[str, ...] = ("training_met", "removal_month", "removal_year")
 #: Keys of the summary worksheet, in order.
 SUMMARY: tuple[str, ...] = (
     "total_cadres",
@@ -103,6 +111,10 @@ class AnnualRow:
     onsite_required: int
     onsite_short: int
     leave_days: int
+    duty_days: int
+    pre_training_days: int  # 岗前培训 (Art. 13: at least 2)
+    training_days: int  # 岗位培训 (Art. 13: at least 3)
+    training_met: bool
     absent_workdays: int
     allowance_yuan: int
     diaries_written: int
@@ -144,7 +156,9 @@ def _checks_by_cadre(uow: UnitOfWork, year: int, zone: ZoneInfo) -> dict[int, Co
     return counts
 
 
-def _row(base: SheetRow, checks: Counter, grade: str | None, required: int) -> AnnualRow:
+def _row(
+    base: SheetRow, checks: Counter, grade: str | None, required: int, training: TrainingDays
+) -> AnnualRow:
     unexcused = checks[SpotCheckResult.UNEXCUSED]
     return AnnualRow(
         person_id=base.person_id,
@@ -157,6 +171,10 @@ def _row(base: SheetRow, checks: Counter, grade: str | None, required: int) -> A
         onsite_required=required,
         onsite_short=max(0, required - base.onsite_days),
         leave_days=base.leave_days,
+        duty_days=base.duty_days,
+        pre_training_days=training.pre_training,
+        training_days=training.training,
+        training_met=training.met,
         absent_workdays=base.absent_workdays,
         allowance_yuan=base.allowance_yuan,
         diaries_written=base.diaries_written,
@@ -197,12 +215,17 @@ def gather_annual(
     ids = [r.person_id for r in base.rows]
     posted = q.postings(uow.session, period.first, period.last, person_ids=ids)
     spans = {p.person_id: p.spans for p in posted}
+    duty = {
+        pid: [DutyRecord(d.start, d.end, DutyKind(d.kind)) for d in records]
+        for pid, records in q.duty_spans(uow.session, period.first, period.last, ids).items()
+    }
     rows = [
         _row(
             r,
             checks.get(r.person_id, Counter()),
             grades[r.person_id].grade if r.person_id in grades else None,
             required_for_year(year, spans.get(r.person_id, ())),
+            training_days(duty.get(r.person_id, []), year),
         )
         for r in base.rows
     ]

@@ -38,6 +38,7 @@ COLUMNS: tuple[str, ...] = (
     "unit",
     "onsite_days",
     "leave_days",
+    "duty_days",
     "absent_workdays",
     "allowance_yuan",
     "diaries_written",
@@ -48,7 +49,7 @@ COLUMNS: tuple[str, ...] = (
     "removal_year",
     "note",
 )
-NUMBERS: tuple[str, ...] = COLUMNS[5:13]
+NUMBERS: tuple[str, ...] = COLUMNS[COLUMNS.index("onsite_days") : COLUMNS.index("removal_month")]
 FLAGS: tuple[str, ...] = ("removal_month", "removal_year")
 
 
@@ -62,6 +63,7 @@ class SheetRow:
     unit: str
     onsite_days: int
     leave_days: int
+    duty_days: int  # 公务: neither on site nor absent
     absent_workdays: int
     allowance_yuan: int
     diaries_written: int
@@ -149,6 +151,7 @@ def gather(
                 unit=c.unit,
                 onsite_days=f.onsite_days,
                 leave_days=f.leave_days,
+                duty_days=f.duty_days,
                 absent_workdays=f.absent_workdays,
                 allowance_yuan=living_allowance(f.onsite_days),
                 diaries_written=d.written,

@@ -32,6 +32,7 @@ from storage.tables import (
     CheckIn,
     DiaryEntry,
     DiarySignoff,
+    DutyRecord,
     LeaveRequest,
     Person,
     SpotCheck,
@@ -150,6 +151,16 @@ def district(uow_factory: Callable[[], UnitOfWork]) -> dict[str, int]:
         leave("A", date(2030, 11, 8), date(2030, 11, 9))
         leave("A", date(2030, 12, 9), date(2030, 12, 10), status="pending")
         leave("A", date(2030, 12, 11), date(2030, 12, 12), status="rejected")
+        # E at the district's courses (公务): 岗前培训 Mar 4-5, 岗位培训 Mar 6-8 (working days)
+        for first, last, kind in (
+            (date(2030, 3, 4), date(2030, 3, 5), "pre_training"),
+            (date(2030, 3, 6), date(2030, 3, 8), "training"),
+        ):
+            uow.session.add(
+                DutyRecord(
+                    person_id=ids["E"], start=first, end=last, kind=kind, recorded_at=at(first)
+                )
+            )
         # B: every November working day and the first weekend; a day after the posting.
         for day in [
             *weekdays(date(2030, 11, 1), date(2030, 11, 30)),
@@ -296,6 +307,10 @@ EXPECTED: dict[str, dict[str, object]] = {
         "onsite_required": 74,
         "onsite_short": 62,
         "leave_days": 10,
+        "duty_days": 0,
+        "pre_training_days": 0,
+        "training_days": 0,
+        "training_met": None,
         "absent_workdays": 68,
         "allowance_yuan": 480,
         "diaries_written": 4,
@@ -323,6 +338,10 @@ EXPECTED: dict[str, dict[str, object]] = {
         "onsite_required": 18,
         "onsite_short": 0,
         "leave_days": 0,
+        "duty_days": 0,
+        "pre_training_days": 0,
+        "training_days": 0,
+        "training_met": None,
         "absent_workdays": 0,
         "allowance_yuan": 920,
         "diaries_written": 10,
@@ -351,6 +370,10 @@ EXPECTED: dict[str, dict[str, object]] = {
         "onsite_required": 19,
         "onsite_short": 19,
         "leave_days": 9,
+        "duty_days": 0,
+        "pre_training_days": 0,
+        "training_days": 0,
+        "training_met": None,
         "absent_workdays": 15,
         "allowance_yuan": 0,
         "diaries_written": 0,
@@ -378,6 +401,10 @@ EXPECTED: dict[str, dict[str, object]] = {
         "onsite_required": 10,
         "onsite_short": 0,
         "leave_days": 0,
+        "duty_days": 0,
+        "pre_training_days": 0,
+        "training_days": 0,
+        "training_met": None,
         "absent_workdays": 0,
         "allowance_yuan": 480,
         "diaries_written": 0,
@@ -395,7 +422,7 @@ EXPECTED: dict[str, dict[str, object]] = {
         "note": None,
         "grade": None,
     },
-    # E, posted all year, never on site: absent all 259 working days (>= 90, and >= 10 in
+    # E, posted all year, never on site: 259 working days less 5 at training (公务): 254 absent (>= 90, and >= 10 in
     # every month).
     "钱七": {
         "role": "驻村工作队员",
@@ -406,7 +433,11 @@ EXPECTED: dict[str, dict[str, object]] = {
         "onsite_required": 220,
         "onsite_short": 220,
         "leave_days": 0,
-        "absent_workdays": 259,
+        "duty_days": 5,
+        "pre_training_days": 2,
+        "training_days": 3,
+        "training_met": "是",
+        "absent_workdays": 254,
         "allowance_yuan": 0,
         "diaries_written": 0,
         "diaries_week_signed": 0,
@@ -430,7 +461,11 @@ TOTALS = {
     "onsite_days": 47,
     "onsite_short": 301,
     "leave_days": 19,
-    "absent_workdays": 342,
+    "duty_days": 5,
+    "pre_training_days": 2,
+    "training_days": 3,
+    "training_met": 1,
+    "absent_workdays": 337,
     "allowance_yuan": 1880,
     "diaries_written": 14,
     "diaries_week_signed": 12,
@@ -513,11 +548,12 @@ def test_one_township_keeps_the_district_wide_cap(
 def test_figures_count_only_up_to_the_day_asked(
     uow_factory: Callable[[], UnitOfWork], district: dict[str, int]
 ) -> None:
-    """As of Nov 30, E has been absent every working day to then: 259 - 22 (December)."""
+    """As of Nov 30, E has been absent every working day to then but the 5 at training:
+    259 - 22 (December) - 5."""
     with uow_factory() as uow:
         sheet = gather_annual(uow, 2030, as_of=date(2030, 11, 30), zone=ZONE)
     rows = {r.name: r for r in sheet.rows}
-    assert rows["钱七"].absent_workdays == 237
+    assert rows["钱七"].absent_workdays == 232
     assert rows["张三"].absent_workdays == 85 - 22 - 10  # December not counted yet, no leave
     assert rows["张三"].leave_days == 1  # Nov 9 only
     # posted in December: listed (posted in the year), nothing counted yet

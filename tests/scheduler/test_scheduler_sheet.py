@@ -68,7 +68,7 @@ def _october(uow_factory, ids) -> None:  # noqa: ANN001
 # Working days Jan 1-Oct 31, 2026: 204 (chinese_calendar). 张三: 204 - 6 on site - 2 leave
 # approved - 2 leave still pending (Oct 20-21: asked, never decided, so not absences).
 EXPECTED_ROWS = [
-    # name, role, township, village, unit, onsite, leave, absent, yuan, written, week, month,
+    # name, role, township, village, unit, onsite, leave, duty, absent, yuan, written, week, month,
     # absent in the year, month flag, year flag
     [
         "张三",
@@ -78,6 +78,7 @@ EXPECTED_ROWS = [
         "区财政局",
         8,
         4,
+        0,
         8,
         320,
         5,
@@ -99,6 +100,7 @@ EXPECTED_ROWS = [
         "区财政局",
         4,
         6,
+        0,
         10,
         160,
         12,
@@ -110,7 +112,7 @@ EXPECTED_ROWS = [
         "",
     ],
 ]
-EXPECTED_TOTALS = ["合计", "", "", "", "", 12, 10, 18, 480, 17, 3, 1, 390, 1, 2, ""]
+EXPECTED_TOTALS = ["合计", "", "", "", "", 12, 10, 0, 18, 480, 17, 3, 1, 390, 1, 2, ""]
 
 
 def test_october_sheet_every_figure(uow_factory, ids) -> None:  # noqa: ANN001
@@ -131,6 +133,7 @@ def test_october_sheet_every_figure(uow_factory, ids) -> None:  # noqa: ANN001
         "派出单位",
         "驻村天数",
         "请假天数",
+        "公务天数",
         "缺勤工作日",
         "生活补助(元)",
         "民情日记(篇)",
@@ -273,6 +276,7 @@ def test_quarterly_sheet_flags_the_worst_month_not_the_quarter(uow_factory, ids)
         "广东坪村",
         "区农业农村局",
         54,
+        0,
         0,
         12,
         2160,
