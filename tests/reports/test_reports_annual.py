@@ -422,8 +422,8 @@ EXPECTED: dict[str, dict[str, object]] = {
         "note": None,
         "grade": None,
     },
-    # E, posted all year, never on site: 259 working days less 5 at training (公务): 254 absent (>= 90, and >= 10 in
-    # every month).
+    # E, posted all year, never on site: 259 working days less 5 at training (公务): 254
+    # absent (>= 90, and >= 10 in every month).
     "钱七": {
         "role": "驻村工作队员",
         "township": "北镇",

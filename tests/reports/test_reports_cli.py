@@ -67,7 +67,19 @@ def test_attendance_unit_and_annual_sheets(database: str, tmp_path: Path) -> Non
     table = rows(out)
     assert table[0][:3] == ("姓名", "职务", "镇(办)")
     # March 2025: 21 working days; 张三 on site 3 of them
-    assert table[1][:10] == ("张三", "第一书记", "城关街道", "东店子村", "区财政局", 3, 0, 0, 18, 120)
+    # name, role, township, village, unit, on site, leave, duty, absent, yuan
+    assert table[1][:10] == (
+        "张三",
+        "第一书记",
+        "城关街道",
+        "东店子村",
+        "区财政局",
+        3,
+        0,
+        0,
+        18,
+        120,
+    )
     assert [r[0] for r in table] == ["姓名", "张三", "李四", "合计"]
 
     district = tmp_path / "d.xlsx"
