@@ -52,9 +52,11 @@ from domain.assessment import (
 from domain.calendar import WorkdayCalendar
 from domain.errors import DomainError
 from domain.geo import check_coordinates, inside_geofence
+from domain.ledger import DayStatus
 from domain.roles import CADRE_ROLES, Role
 from services.calendar import load_calendar
 from services.grades import Change, impose_incompetent
+from services.ledger import read_evidence
 from services.notices import Notice
 from services.outbox import Draft, enqueue
 from services.places import CadreChoice, Posting, cadres_in_township, holders_for, posting
@@ -155,7 +157,16 @@ def start_remote(uow: UnitOfWork, official: Person, cadre_id: int, now: datetime
 
 
 def on_approved_leave(uow: UnitOfWork, cadre: Person, day: date) -> bool:
-    return bool(uow.leaves.approved_between(cadre.id, day, day))
+    """Whether the day ledger excuses the cadre's absence that day: approved leave, or
+    official duty (公务: a duty record, or the township's entry of duty). A request still
+    waiting for a decision does not excuse being found away."""
+    evidence = read_evidence(uow, day, day, [cadre.id])
+    records = evidence.records(cadre.id, ((day, day),), ())
+    return (
+        day in records.leave
+        or day in records.duty
+        or ((records.township or {}).get(day) is DayStatus.DUTY)
+    )
 
 
 def record_in_person(

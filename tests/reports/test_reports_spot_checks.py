@@ -513,3 +513,42 @@ def test_no_answer_stays_for_a_location_sent_after_the_window_or_before_the_chec
             assert spot_checks.answer(uow, me, lat=INSIDE[0], lon=INSIDE[1], now=sent) is None
         [check] = uow.session.exec(select(SpotCheck)).all()
         assert check.result == "no_answer"
+
+
+def test_official_duty_excuses_being_found_away(
+    uow_factory: UowFactory, people: dict[str, Person]
+) -> None:
+    """At the district's training course (公务) the cadre is away with reason: a visit
+    finding them absent that day is excused, as approved leave is; a pending request is
+    not."""
+    from storage.tables import DutyRecord
+
+    official, cadre = people["org_dept"], people["cadre"]
+    with uow_factory() as uow:
+        uow.duties.add(
+            DutyRecord(
+                person_id=cadre.id,
+                start=NOW.date(),
+                end=NOW.date(),
+                kind="training",
+                recorded_at=NOW,
+            )
+        )
+        uow.leaves.add(
+            LeaveRequest(
+                applicant_id=cadre.id,
+                start=NOW.date() + timedelta(days=1),
+                end=NOW.date() + timedelta(days=1),
+                days=1,
+                combined_days=1,
+                tier="short",
+                reason="事",
+                status="pending",
+                created_at=NOW,
+            )
+        )
+        uow.commit()
+    at_course = in_person(uow_factory, official, cadre, found=False)
+    assert at_course.result is SpotCheckResult.ON_LEAVE and at_course.sanction is None
+    waiting = in_person(uow_factory, official, cadre, found=False, now=NOW + timedelta(days=1))
+    assert waiting.result is SpotCheckResult.UNEXCUSED
