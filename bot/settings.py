@@ -41,9 +41,6 @@ class Settings(BaseSettings):
     # the township (a weekly grid to confirm; no nudges, 国办函〔2026〕12号).
     attendance_source: AttendanceSource = AttendanceSource.CHECKIN
     log_level: str = "INFO"  # DEBUG, INFO, WARNING or ERROR (tokens and phones are masked)
-    # Whether official duty days (公务) earn the 40-yuan allowance of Art. 21, which names
-    # on-site days only: a district's choice, off unless it decides so.
-    duty_earns_allowance: bool = False
     # The scheduler's timetable, in ``timezone`` (checked by scheduler/timetable.py).
     scheduler_in_run: bool = True  # false when a separate `cadrebot scheduler` runs it
     schedule_daily_nudge: str = "20:00"  # working days only

@@ -14,7 +14,7 @@ from domain.township_attendance import AttendanceSource
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
     names = ("TOKEN", "API_URL", "DATABASE_URL", "FRAMEWORK", "LANGUAGE", "TIMEZONE")
-    for name in (*names, "DUTY_EARNS_ALLOWANCE", "ATTENDANCE_SOURCE"):
+    for name in (*names, "ATTENDANCE_SOURCE"):
         monkeypatch.delenv(f"CADREBOT_{name}", raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -25,15 +25,7 @@ def test_defaults() -> None:
     assert settings.api_url == "https://api.telegram.org"
     assert settings.framework is Framework.AIOGRAM
     assert settings.language.value == "zh" and settings.timezone == "Asia/Shanghai"
-    assert settings.duty_earns_allowance is False
     assert settings.attendance_source is AttendanceSource.CHECKIN
-
-
-def test_duty_days_earn_the_allowance_only_when_the_district_says_so(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("CADREBOT_DUTY_EARNS_ALLOWANCE", "true")
-    assert load_settings().duty_earns_allowance is True
 
 
 def test_the_township_may_keep_attendance(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,7 +47,6 @@ def test_env_file_is_read(tmp_path) -> None:  # noqa: ANN001
         ("TIMEZONE", "Mars/Olympus"),
         ("API_URL", "api.telegram.org"),
         ("DATABASE_URL", "mysql://x"),
-        ("DUTY_EARNS_ALLOWANCE", "sometimes"),
         ("ATTENDANCE_SOURCE", "gps"),
     ],
 )
