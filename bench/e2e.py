@@ -81,7 +81,7 @@ ZONE = ZoneInfo("Asia/Shanghai")
 FIRST_USER_ID = 7_000_000  # simulated cadres' Telegram ids: FIRST_USER_ID + n
 FRAMEWORKS = ("aiogram", "ptb")
 #: Replies the bot sends per kind of update (check-in: counted + work-record hint).
-OUR_REPLIES = {"location": 2, "diary": 1}
+OUR_REPLIES = {"location": 1, "diary": 1}
 ECHO_REPLIES = {"location": 1, "diary": 1}
 
 
