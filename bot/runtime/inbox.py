@@ -280,10 +280,18 @@ class Inbox:
             new, claimed = await self._db(
                 self._store, updates, limit, set(self._busy), forever=forever
             )
+            new_chats: set[int] = set()
             for update in updates:  # not one Telegram delivered again: it is counted
                 if update.outcome is None and update.update_id in new:
                     self._waiting[update.chat_id] = self._waiting.get(update.chat_id, 0) + 1
+                    new_chats.add(update.chat_id)
             self._take(claimed, limit)
+            # A chat that was busy when the store began may have been handed back while
+            # it ran: its worker looked at ``_waiting`` before this update was counted
+            # there, so nobody would claim it until ``idle_poll`` (the 0.5 s replies at a
+            # trickle). The same for an update left behind because no worker was free.
+            if any(chat in self._waiting and chat not in self._busy for chat in new_chats):
+                self._may_claim = True
         self._start_ready()
         self._wake.set()
         return len(new)
