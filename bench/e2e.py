@@ -285,12 +285,13 @@ def prepare_database(
 
 
 class _NoLimit:
-    """Stands in for ``aiolimiter.AsyncLimiter`` in the bot process: never waits."""
+    """Stands in for ``aiolimiter.AsyncLimiter`` and ``delivery.PriorityLimiter`` in the
+    bot process: never waits."""
 
     def __init__(self, *_args: Any, **_kwargs: Any) -> None:
         pass
 
-    async def acquire(self, _amount: float = 1) -> None:
+    async def acquire(self, _amount: float = 1, *, reply: bool = True) -> None:
         return None
 
     def has_capacity(self, _amount: float = 1) -> bool:
@@ -383,9 +384,10 @@ def serve_bot_unlimited() -> None:
     if os.environ.get("CADREBOT_BENCH_SQL_STATS"):
         install_sql_stats(Path(os.environ["CADREBOT_BENCH_SQL_STATS"]))
 
-    if not hasattr(delivery, "AsyncLimiter"):
-        raise SystemExit("bench: bot.runtime.delivery no longer uses AsyncLimiter; fix the patch")
+    if not hasattr(delivery, "AsyncLimiter") or not hasattr(delivery, "PriorityLimiter"):
+        raise SystemExit("bench: bot.runtime.delivery's limiters changed; fix the patch")
     delivery.AsyncLimiter = _NoLimit  # type: ignore[attr-defined,misc]
+    delivery.PriorityLimiter = _NoLimit  # type: ignore[attr-defined,misc]
     from bot.cli import main
 
     sys.argv = ["cadrebot", "run", *sys.argv[2:]]  # bench/scaleout.py adds --webhook ...
