@@ -195,7 +195,8 @@ class Delivery:
                     return Delivered(Outcome.SENT, message_id)
                 except RetryAfter as exc:
                     self.retried_429 += 1
-                    wait = max(exc.seconds, 0.05)
+                    await asyncio.sleep(max(exc.seconds, 0.05))  # asked to: never cut short
+                    continue
                 except TransientFailure as exc:
                     self._healthy.clear()
                     failures += 1
