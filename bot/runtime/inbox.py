@@ -38,6 +38,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection
@@ -320,9 +321,12 @@ class Inbox:
             except Exception as exc:
                 if self.source.is_fatal(exc):
                     raise
-                log.warning("getUpdates failed (%s); retrying in %.1fs", brief(exc), delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+                # Bounded (2 s) with jitter: after an outage the updates people sent
+                # meanwhile are fetched soon after Telegram is back.
+                wait = delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
+                log.warning("getUpdates failed (%s); retrying in %.1fs", brief(exc), wait)
+                await asyncio.sleep(wait)
+                delay = min(delay * 2, 2.0)
                 continue
             delay = 0.5
             if not raw:
