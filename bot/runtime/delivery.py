@@ -194,6 +194,7 @@ class Delivery:
                     self._healthy.set()  # Telegram answers: every waiting send may go
                     return Delivered(Outcome.SENT, message_id)
                 except RetryAfter as exc:
+                    self._healthy.set()  # Telegram answers (it asks to slow down)
                     self.retried_429 += 1
                     await asyncio.sleep(max(exc.seconds, 0.05))  # asked to: never cut short
                     continue
@@ -207,11 +208,13 @@ class Delivery:
                     wait = delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
                     delay = min(delay * 2, self.limits.max_backoff)
                 except Blocked:
+                    self._healthy.set()  # Telegram answers, about this chat only
                     log.info("a chat blocked the bot; not retrying")
                     if self.on_blocked is not None:
                         await self.on_blocked(message.chat_id)
                     return Delivered(Outcome.BLOCKED)
                 except Rejected as exc:
+                    self._healthy.set()  # Telegram answers, about this message only
                     log.warning("Bot API refused a message: %s", exc)
                     return Delivered(Outcome.REJECTED)
             await self._sleep_unless_recovered(wait)
