@@ -43,9 +43,10 @@ log = logging.getLogger(__name__)
 
 
 class Sender(Protocol):
-    """What the dispatcher needs of ``bot.runtime.delivery.Delivery``."""
+    """What the dispatcher needs of ``bot.runtime.delivery.Delivery``: reminders go as
+    ``send_reminder``, after any reply waiting for Telegram's overall limit."""
 
-    def send(self, message: Outgoing) -> Awaitable[int | None]: ...
+    def send_reminder(self, message: Outgoing) -> Awaitable[int | None]: ...
 
 
 class DispatchInterrupted(Exception):
@@ -238,7 +239,7 @@ class Dispatcher:
                 report.closed["render"] += 1
                 continue
             try:
-                message_id = await self.delivery.send(message)
+                message_id = await self.delivery.send_reminder(message)
             except Exception as exc:
                 # Not a failure Delivery knows (those it retries or reports as None): stop
                 # this chat here; its unsent rows go back to the outbox.

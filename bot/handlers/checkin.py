@@ -54,11 +54,17 @@ def location(ctx: Context) -> None:
             radius=round(outcome.radius_m),
         )
         return
+    # One answer: the day counted and the work-record prompt (a second message would cost
+    # a second send of Telegram's 30 a second). The location keyboard is one-time, so the
+    # client has already hidden it; the prompt's inline Done button can ride along.
     key = "checkin.again" if outcome.already_counted else "checkin.on_site"
-    total = outcome.onsite_days_this_year
-    ctx.say(key, remove_keyboard=True, village=outcome.village, total=total)
     ctx.dialog("workrecord", "note")
-    ctx.say("checkin.record_hint", buttons=[[ctx.button("button.done", Done("workrecord"))]])
+    ctx.say(
+        key,
+        buttons=[[ctx.button("button.done", Done("workrecord"))]],
+        village=outcome.village,
+        total=outcome.onsite_days_this_year,
+    )
 
 
 def expecting_location(ctx: Context) -> None:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection
@@ -280,10 +281,18 @@ class Inbox:
             new, claimed = await self._db(
                 self._store, updates, limit, set(self._busy), forever=forever
             )
+            new_chats: set[int] = set()
             for update in updates:  # not one Telegram delivered again: it is counted
                 if update.outcome is None and update.update_id in new:
                     self._waiting[update.chat_id] = self._waiting.get(update.chat_id, 0) + 1
+                    new_chats.add(update.chat_id)
             self._take(claimed, limit)
+            # A chat that was busy when the store began may have been handed back while
+            # it ran: its worker looked at ``_waiting`` before this update was counted
+            # there, so nobody would claim it until ``idle_poll`` (the 0.5 s replies at a
+            # trickle). The same for an update left behind because no worker was free.
+            if any(chat in self._waiting and chat not in self._busy for chat in new_chats):
+                self._may_claim = True
         self._start_ready()
         self._wake.set()
         return len(new)
@@ -312,9 +321,12 @@ class Inbox:
             except Exception as exc:
                 if self.source.is_fatal(exc):
                     raise
-                log.warning("getUpdates failed (%s); retrying in %.1fs", brief(exc), delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+                # Bounded (2 s) with jitter: after an outage the updates people sent
+                # meanwhile are fetched soon after Telegram is back.
+                wait = delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
+                log.warning("getUpdates failed (%s); retrying in %.1fs", brief(exc), wait)
+                await asyncio.sleep(wait)
+                delay = min(delay * 2, 2.0)
                 continue
             delay = 0.5
             if not raw:

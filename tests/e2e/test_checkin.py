@@ -26,7 +26,8 @@ async def test_checkin_inside_the_geofence_counts_once(district: District) -> No
     cadre.send_location(*INSIDE)
     done = await cadre.next_message()
     assert "签到成功" in done.text and "东店子村" in done.text and "1" in done.text
-    await cadre.next_message()  # the work-record hint
+    assert "工作纪实" in done.text  # one answer: the day counted and the work-record prompt
+    assert done.button_texts == ["✅ 完成"]
     cadre.send_location(*INSIDE)
     again = await cadre.next_message()
     assert "不重复计数" in again.text
@@ -74,9 +75,8 @@ async def test_live_location_updates_are_kept_and_count_on_entering(district: Di
 async def test_work_record_photo_and_note(district: District) -> None:
     cadre = await district.onboard("cadre")
     cadre.send_location(*INSIDE)
-    await cadre.next_message()
     hint = await cadre.next_message()
-    assert "工作纪实" in hint.text
+    assert "签到成功" in hint.text and "工作纪实" in hint.text
     cadre.send_text("走访了五户贫困户 <重点> & 核实收入")
     saved = await cadre.next_message()
     assert "已记入" in saved.text

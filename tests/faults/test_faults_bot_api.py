@@ -6,6 +6,9 @@
   and the reply outbox sent in a later round.
 - One chat waiting out a long 429 (or its flood limit) does not hold up the others: they
   are answered at once, and that chat's own replies keep their order.
+- After an outage of sendMessage (dropped connections, then 502s for 20 s) replies resume
+  within 5 s of Telegram's recovery, with Delivery's limits as shipped: the backoff is
+  bounded and one send a second probes (a doubling backoff slept 8-16 s past recovery).
 """
 
 from __future__ import annotations
@@ -37,11 +40,12 @@ def saved(user) -> list[int]:  # noqa: ANN001 - SimulatedUser
     return [int(m.group(1)) for s in user.inbox if (m := SAVED.search(s.text or ""))]
 
 
-@pytest.fixture
-async def bot(framework: str, emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[object]:
+@contextlib.asynccontextmanager
+async def serving(
+    framework: str, emulator: BotApiEmulator, tmp_path: Path
+) -> AsyncIterator[object]:
     """The runtime in this process (same composition root as ``cadrebot run``), polling,
-    with 30 bound cadres; ``Delivery`` gives up after 2 tries so the outbox's later
-    rounds (0.3 s apart) are exercised."""
+    with 30 bound cadres."""
     url = f"sqlite:///{tmp_path}/district.db"
     prepare_database(url, 30)
     settings = Settings(
@@ -49,8 +53,6 @@ async def bot(framework: str, emulator: BotApiEmulator, tmp_path: Path) -> Async
     )
     storage = build_storage(settings)
     runtime = build_runtime(settings, storage, SystemClock(settings.zone))
-    runtime.delivery.limits = replace(runtime.delivery.limits, max_attempts=2, first_backoff=0.1)
-    runtime.inbox.settings = replace(runtime.inbox.settings, reply_retry=timedelta(seconds=0.3))
     task = asyncio.create_task(runtime.run_polling())
     try:
         yield runtime
@@ -59,6 +61,18 @@ async def bot(framework: str, emulator: BotApiEmulator, tmp_path: Path) -> Async
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, 10)
         storage.engine.dispose()
+
+
+@pytest.fixture
+async def bot(framework: str, emulator: BotApiEmulator, tmp_path: Path) -> AsyncIterator[object]:
+    """``serving``, with ``Delivery`` giving up after 2 tries so the outbox's later rounds
+    (0.3 s apart) are exercised."""
+    async with serving(framework, emulator, tmp_path) as runtime:
+        runtime.delivery.limits = replace(
+            runtime.delivery.limits, max_attempts=2, first_backoff=0.1
+        )
+        runtime.inbox.settings = replace(runtime.inbox.settings, reply_retry=timedelta(seconds=0.3))
+        yield runtime
 
 
 async def test_a_flaky_bot_api_during_a_burst_loses_and_repeats_nothing(
@@ -114,3 +128,32 @@ async def test_a_chat_waiting_out_a_429_does_not_hold_up_the_others(
     await until(lambda: len(saved(slow)) == 2, 15, "the slow chat's replies")
     assert saved(slow) == [1, 2]
     assert loop.time() - started >= 3.0
+
+
+async def test_replies_resume_within_5_s_of_the_bot_api_recovering(
+    framework: str, emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    users = cadre_users(emulator, 10)
+    async with serving(framework, emulator, tmp_path) as runtime:
+        faults = emulator.faults
+        faults.drop_next(3, method="sendMessage")
+        faults.fail_next(1_000_000, status=502, html=True, method="sendMessage")
+        for user in users:
+            user.send_text(f"/diary 停电前{user.id}")
+        await until(lambda: len(faults.injected) >= 10, 30, "replies to fail")
+        await asyncio.sleep(20)  # long enough for a doubling backoff to reach 16 s
+        assert all(saved(u) == [] for u in users)
+        failed_calls = len(faults.injected)
+        faults.clear()  # Telegram is back
+        loop = asyncio.get_running_loop()
+        recovered = loop.time()
+        await until(lambda: any(saved(u) for u in users), 15, "the first reply")
+        first_reply = loop.time() - recovered
+        await until(lambda: all(saved(u) for u in users), 60, "every reply")
+        await runtime.idle(15)
+    assert first_reply < 5.0, f"the first reply came {first_reply:.1f}s after recovery"
+    for user in users:
+        assert saved(user) == [1], user.transcript()  # once each
+    # The probe: about one failed call a second over the 20 s, not ten sends each retrying
+    # (a doubling backoff: about six calls each).
+    assert failed_calls < 13 + 30 + 5, failed_calls
