@@ -240,8 +240,7 @@ async def test_a_location_sent_inside_the_window_but_handled_after_it_answers(
     district.emulator.state.clock = sent.timestamp  # Telegram dates the message
     district.clock.set(START + timedelta(minutes=40))  # the bot handles it
     cadre.send_location(*INSIDE)
-    assert "签到成功" in (await cadre.next_message()).text
-    await cadre.next_message()  # the work-record hint
+    assert "签到成功" in (await cadre.next_message()).text  # with the work-record prompt
     assert "记录为在岗" in (await cadre.next_message()).text
     found = await org.next_message()
     assert "在岗" in found.text and "张三" in found.text
