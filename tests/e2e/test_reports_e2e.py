@@ -46,7 +46,7 @@ async def test_a_township_secretary_gets_their_townships_sheet_and_chart(
     assert rows[0][:3] == ("姓名", "职务", "镇(办)")
     assert [r[0] for r in rows] == ["姓名", "张三", "李四", "合计"]
     # November 1-29: 20 working days; 张三 on site 3 of them
-    assert rows[1][5:9] == (3, 0, 17, 120)
+    assert rows[1][5:10] == (3, 0, 0, 17, 120)  # on site, leave, duty, absent, yuan
     chart = await secretary.next_message()
     assert chart.kind == "photo" and chart.photo[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(chart.photo) > 10_000
