@@ -119,7 +119,7 @@ async def test_the_monthly_review_is_confirmed_with_a_tap_and_the_sheet_arrives(
     assert sheet.kind == "document" and sheet.filename == "考勤表_城关街道_2026-11.xlsx"
     assert "孙书记" in sheet.text
     rows = list(load_workbook(io.BytesIO(sheet.document)).active.iter_rows(values_only=True))
-    assert rows[0][:9] == (
+    assert rows[0][:10] == (
         "姓名",
         "职务",
         "镇(办)",
@@ -127,11 +127,12 @@ async def test_the_monthly_review_is_confirmed_with_a_tap_and_the_sheet_arrives(
         "派出单位",
         "驻村天数",
         "请假天数",
+        "公务天数",
         "缺勤工作日",
         "生活补助(元)",
     )
     zhang, li, total = rows[1], rows[2], rows[3]
-    assert zhang[:13] == (
+    assert zhang[:14] == (
         "张三",
         "第一书记",
         "城关街道",
@@ -139,16 +140,17 @@ async def test_the_monthly_review_is_confirmed_with_a_tap_and_the_sheet_arrives(
         "区财政局",
         11,
         0,
+        0,
         11,
         440,
         12,
         0,
         0,
-        zhang[12],
+        zhang[13],
     )
-    assert zhang[13] == "是"  # 11 absent working days in November
-    assert li[0] == "李四" and li[5:8] == (0, 0, 21)
-    assert total[0] == "合计" and total[5:9] == (11, 0, 32, 440)
+    assert zhang[14] == "是"  # 11 absent working days in November
+    assert li[0] == "李四" and li[5:9] == (0, 0, 0, 21)
+    assert total[0] == "合计" and total[5:10] == (11, 0, 0, 32, 440)
     english = await bureau.next_message()
     assert english.kind == "document" and "Attendance sheet of 城关街道" in english.text
     assert english.filename == "attendance_城关街道_2026-11.xlsx"
