@@ -225,11 +225,13 @@ for moment in "${MOMENTS[@]}"; do
         say "running pytest $* (today: $(TZ=Asia/Shanghai date '+%Y-%m-%d %H:%M %a') Asia/Shanghai)"
         "$VENV/bin/python" -m pytest "$@" 2>&1 | tee "$log" || run_status=${PIPESTATUS[0]}
     else
-        # libfaketime reads "@..." as local time and lets the clock run on from there;
-        # monotonic clocks stay real (asyncio's timers, timeouts).
-        start=$(date -d "TZ=\"Asia/Shanghai\" $moment" '+%Y-%m-%d %H:%M:%S')
-        say "running pytest $* as of $moment Asia/Shanghai ($(TZ=Asia/Shanghai date -d "$start" '+%a'))"
-        LD_PRELOAD=$FAKETIME_LIB FAKETIME="@$start" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+        # A fixed offset from the real clock ("+N" seconds), not a start time ("@..."): every
+        # process the tests start (a bot killed and restarted, a second webhook worker)
+        # then agrees on the time, and the monotonic clocks move by the same offset
+        # (libfaketime's "don't fake monotonic" breaks Python's time.sleep with EINVAL).
+        offset=$(( $(date -d "TZ=\"Asia/Shanghai\" $moment" +%s) - $(date +%s) ))
+        say "running pytest $* as of $moment Asia/Shanghai ($(TZ=Asia/Shanghai date -d "TZ=\"Asia/Shanghai\" $moment" '+%a'))"
+        LD_PRELOAD=$FAKETIME_LIB FAKETIME=$(printf '%+d' "$offset") \
             "$VENV/bin/python" -m pytest "$@" 2>&1 | tee "$log" || run_status=${PIPESTATUS[0]}
     fi
     if [[ $run_status -eq 5 ]]; then

@@ -61,9 +61,9 @@ async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 @pytest.fixture
 async def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BrowserContext]:
     # The browser is the person's phone, not the product: under ``scripts/test.sh --at``
-    # (libfaketime preloaded) it runs on the real clock, as Chromium and Playwright's
-    # driver hang with a preloaded fake clock.
-    for name in ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC"):
+    # (libfaketime preloaded) it runs on the real clock; Chromium's sandboxed processes
+    # and Playwright's driver are not the clock's to move.
+    for name in ("LD_PRELOAD", "FAKETIME"):
         monkeypatch.delenv(name, raising=False)
     if async_playwright is None:
         _unavailable("the playwright package is not installed (pip install '.[test]')")
