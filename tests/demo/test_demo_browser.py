@@ -59,12 +59,7 @@ async def stack(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 
 @pytest.fixture
-async def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[BrowserContext]:
-    # The browser is the person's phone, not the product: under ``scripts/test.sh --at``
-    # (libfaketime preloaded) it runs on the real clock; Chromium's sandboxed processes
-    # and Playwright's driver are not the clock's to move.
-    for name in ("LD_PRELOAD", "FAKETIME"):
-        monkeypatch.delenv(name, raising=False)
+async def browser(tmp_path: Path) -> AsyncIterator[BrowserContext]:
     if async_playwright is None:
         _unavailable("the playwright package is not installed (pip install '.[test]')")
     if not CHROMIUM.exists():
