@@ -58,15 +58,33 @@ class Evidence:
         )
 
 
+#: Up to this many people, leave is read person by person (an index lookup each) rather
+#: than the whole district's leave over the span (/status reads one cadre's year).
+FEW = 20
+
+
 def read_evidence(
     uow: UnitOfWork, first: date, last: date, person_ids: Collection[int] | None = None
 ) -> Evidence:
     """The evidence over ``first``..``last`` (for everyone, or ``person_ids``)."""
     session = uow.session
+    if person_ids is not None and len(person_ids) <= FEW:
+        leaves = uow.leaves
+        leave = {
+            p: [(r.start, r.end) for r in leaves.approved_between(p, first, last)]
+            for p in person_ids
+        }
+        pending = {
+            p: [(r.start, r.end) for r in leaves.pending_between(p, first, last)]
+            for p in person_ids
+        }
+    else:
+        leave = q.approved_leaves(session, first, last)
+        pending = q.pending_leaves(session, first, last)
     return Evidence(
         Period(first, last),
-        q.approved_leaves(session, first, last),
-        q.pending_leaves(session, first, last),
+        {p: spans for p, spans in leave.items() if spans},
+        {p: spans for p, spans in pending.items() if spans},
         q.duty_spans(session, first, last, person_ids),
         uow.attendance_entries.statuses(first, last, person_ids),
     )
