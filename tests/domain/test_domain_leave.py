@@ -305,7 +305,7 @@ def _calendar(rest: set[int]) -> WorkdayCalendar:
     return WorkdayCalendar(
         {
             BASE + timedelta(days=i): DayKind.HOLIDAY if i in rest else DayKind.WORKDAY
-            for i in range(-2, WINDOW + 2)
+            for i in range(-2, WINDOW + 20)  # past the last gap day a span can reach
         },
         frozenset({2026}),
     )
