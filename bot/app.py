@@ -19,7 +19,9 @@ log = logging.getLogger(__name__)
 
 
 def build_conversations(storage: Storage, clock: Clock, settings: Settings) -> Conversations:
-    return Conversations(storage.uow, clock, Catalog(settings.language.value))
+    return Conversations(
+        storage.uow, clock, Catalog(settings.language.value), settings.allowance_rule
+    )
 
 
 def mark_blocked(storage: Storage):  # noqa: ANN201

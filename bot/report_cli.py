@@ -106,7 +106,9 @@ def report_attendance(
     def work(_s: Storage, settings: Settings, uow: UnitOfWork, catalog: Catalog) -> str:
         scope = _township(uow, township) or Scope(ScopeKind.DISTRICT, 0, "")
         as_of = as_of_for(key, build_clock(settings).today())
-        file = reporting.attendance_file(uow, catalog, settings.language, scope, key, as_of)
+        file = reporting.attendance_file(
+            uow, catalog, settings.language, scope, key, as_of, settings.allowance_rule
+        )
         return _write(out, file.data, f"the attendance sheet ({key}, through {as_of})")
 
     _run(work)
@@ -127,7 +129,9 @@ def report_unit(
     def work(_s: Storage, settings: Settings, uow: UnitOfWork, catalog: Catalog) -> str:
         scope = _unit(uow, unit)
         as_of = as_of_for(key, build_clock(settings).today())
-        file = reporting.attendance_file(uow, catalog, settings.language, scope, key, as_of)
+        file = reporting.attendance_file(
+            uow, catalog, settings.language, scope, key, as_of, settings.allowance_rule
+        )
         return _write(out, file.data, f"the attendance sheet of {scope.name} ({key})")
 
     _run(work)
@@ -150,6 +154,7 @@ def report_annual(out: OutOption, year: YearOption = None, township: TownshipOpt
             as_of,
             settings.zone,
             _township(uow, township),
+            settings.allowance_rule,
         )
         return _write(out, file.data, f"the {key} annual sheet (through {as_of})")
 

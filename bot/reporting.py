@@ -14,7 +14,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Catalog
-from domain.attendance import REQUIRED_ONSITE_DAYS_PER_YEAR
+from domain.attendance import ONSITE_DAYS_ONLY, REQUIRED_ONSITE_DAYS_PER_YEAR, AllowanceRule
 from services.reports import annual_sheet, attendance_sheet, charts
 from services.reports.scope import Scope, ScopeKind, period_of
 from storage.unit_of_work import UnitOfWork
@@ -53,14 +53,22 @@ def scope_name(catalog: Catalog, lang: str, scope: Scope) -> str:
 
 
 def attendance_file(
-    uow: UnitOfWork, catalog: Catalog, lang: str, scope: Scope, key: str, as_of: date
+    uow: UnitOfWork,
+    catalog: Catalog,
+    lang: str,
+    scope: Scope,
+    key: str,
+    as_of: date,
+    allowance: AllowanceRule = ONSITE_DAYS_ONLY,
 ) -> ReportFile:
     """The attendance sheet of a township, a unit or the district for a month or quarter."""
     filters = {
         ScopeKind.TOWNSHIP: {"township_id": scope.ref},
         ScopeKind.UNIT: {"unit_id": scope.ref},
     }.get(scope.kind, {})
-    sheet = attendance_sheet.gather(uow, period_of(key), as_of=as_of, **filters)
+    sheet = attendance_sheet.gather(
+        uow, period_of(key), as_of=as_of, allowance=allowance, **filters
+    )
     name = scope_name(catalog, SHEET_LANGUAGE, scope)
     return ReportFile(
         _plain(catalog, SHEET_LANGUAGE, "sheet.filename", name=name, label=key),
@@ -84,10 +92,16 @@ def annual_file(
     as_of: date,
     zone: ZoneInfo,
     township: Scope | None = None,
+    allowance: AllowanceRule = ONSITE_DAYS_ONLY,
 ) -> ReportFile:
     """The annual assessment sheet of the district (or of one township)."""
     sheet = annual_sheet.gather_annual(
-        uow, year, as_of=as_of, zone=zone, township_id=township.ref if township else None
+        uow,
+        year,
+        as_of=as_of,
+        zone=zone,
+        township_id=township.ref if township else None,
+        allowance=allowance,
     )
     scope = township or Scope(ScopeKind.ANNUAL, 0, "")
     return ReportFile(

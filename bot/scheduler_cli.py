@@ -64,7 +64,11 @@ async def _send(settings: Settings, storage: Storage, clock: Clock) -> DispatchR
     runtime = build_runtime(settings, storage, clock)
     try:
         dispatcher = Dispatcher(
-            storage.uow, runtime.delivery, Catalog(settings.language.value), clock=clock
+            storage.uow,
+            runtime.delivery,
+            Catalog(settings.language.value),
+            clock=clock,
+            allowance=settings.allowance_rule,
         )
         return await dispatcher.drain()
     finally:

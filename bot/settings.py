@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.attendance import AllowanceRule
 from domain.township_attendance import AttendanceSource
 
 
@@ -40,6 +41,9 @@ class Settings(BaseSettings):
     # Who keeps daily attendance: the cadres' check-ins (nudged each working evening) or
     # the township (a weekly grid to confirm; no nudges, 国办函〔2026〕12号).
     attendance_source: AttendanceSource = AttendanceSource.CHECKIN
+    # Whether official duty days (training, meetings, duty the district or township called)
+    # earn the 40 yuan of an on-site day in the sheets (Art. 21 pays days in the village).
+    duty_days_earn_allowance: bool = False
     log_level: str = "INFO"  # DEBUG, INFO, WARNING or ERROR (tokens and phones are masked)
     # The scheduler's timetable, in ``timezone`` (checked by scheduler/timetable.py).
     scheduler_in_run: bool = True  # false when a separate `cadrebot scheduler` runs it
@@ -98,6 +102,10 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def allowance_rule(self) -> AllowanceRule:
+        return AllowanceRule(duty_days_earn=self.duty_days_earn_allowance)
 
     def require_token(self) -> str:
         if self.token is None or not self.token.get_secret_value().strip():

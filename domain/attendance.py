@@ -69,6 +69,27 @@ def living_allowance(onsite_days: int) -> int:
     return ALLOWANCE_YUAN_PER_ONSITE_DAY * onsite_days
 
 
+@dataclass(frozen=True)
+class AllowanceRule:
+    """Which days earn Art. 21's 40 yuan: every on-site day, and official duty days
+    (公务: the district's training, its meetings, duty it called) only where the district
+    decided so. The regulation pays for days 在村; a day at the district's own course is
+    not absence (the ledger), but whether it is paid is the district's setting, default
+    no (``CADREBOT_DUTY_DAYS_EARN_ALLOWANCE``)."""
+
+    duty_days_earn: bool = False
+
+    def paid_days(self, onsite_days: int, duty_days: int) -> int:
+        return onsite_days + (duty_days if self.duty_days_earn else 0)
+
+    def yuan(self, onsite_days: int, duty_days: int) -> int:
+        return living_allowance(self.paid_days(onsite_days, duty_days))
+
+
+#: The default: the 40 yuan for days in the village only.
+ONSITE_DAYS_ONLY = AllowanceRule()
+
+
 def attendance(
     period: Period,
     *,

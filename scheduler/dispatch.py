@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 from bot.handlers.events import Outgoing
 from bot.i18n import Catalog
+from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from scheduler.render import render
 from services.clock import Clock
 from storage import sweeps as q
@@ -97,6 +98,7 @@ class Dispatcher:
         batch_size: int = 50,
         lease: timedelta = timedelta(minutes=15),
         max_attempts: int = 5,
+        allowance: AllowanceRule = ONSITE_DAYS_ONLY,
     ) -> None:
         self.uow_factory = uow_factory
         self.delivery = delivery
@@ -105,6 +107,8 @@ class Dispatcher:
         self.batch_size = batch_size
         self.lease = lease
         self.max_attempts = max_attempts
+        #: How the sheets sent as attachments pay the allowance (the district's setting).
+        self.allowance = allowance
         self.stopping = False
 
     def _now(self) -> datetime:
@@ -194,7 +198,9 @@ class Dispatcher:
         assert row.recipient is not None and row.recipient.chat_id is not None
         lang = self.catalog.language_for(row.recipient.language, None)
         with self.uow_factory() as uow:
-            return render(uow, self.catalog, lang, row.recipient.chat_id, row.payload)
+            return render(
+                uow, self.catalog, lang, row.recipient.chat_id, row.payload, self.allowance
+            )
 
     # -- sending ----------------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from bot.handlers.callbacks import AttendanceReview, CallbackData, FixStart, Wee
 from bot.handlers.events import Button, Outgoing
 from bot.handlers.notify import decision_buttons, params_for_display
 from bot.i18n import Catalog, Markup
+from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from services.notices import Action
 from services.reports.attendance_sheet import build_from_spec
 from storage.unit_of_work import UnitOfWork
@@ -102,17 +103,27 @@ def sheet_label(catalog: Catalog) -> Callable[[str], str]:
 
 
 def document_for(
-    uow: UnitOfWork, catalog: Catalog, lang: str, spec: dict[str, Any]
+    uow: UnitOfWork,
+    catalog: Catalog,
+    lang: str,
+    spec: dict[str, Any],
+    allowance: AllowanceRule = ONSITE_DAYS_ONLY,
 ) -> tuple[str, bytes]:
-    """The file name and XLSX bytes of a payload's ``document``."""
+    """The file name and XLSX bytes of a payload's ``document``, built when it is sent
+    (the records as they are then, the allowance as the district pays it)."""
     name = html.unescape(
         catalog.text(lang, "sheet.filename", name=spec["name"], label=spec["label"])
     )
-    return name, build_from_spec(uow, spec, sheet_label(catalog))
+    return name, build_from_spec(uow, spec, sheet_label(catalog), allowance)
 
 
 def render(
-    uow: UnitOfWork, catalog: Catalog, lang: str, chat_id: int, payload: dict[str, Any]
+    uow: UnitOfWork,
+    catalog: Catalog,
+    lang: str,
+    chat_id: int,
+    payload: dict[str, Any],
+    allowance: AllowanceRule = ONSITE_DAYS_ONLY,
 ) -> Outgoing:
     """The whole message for one outbox row, ready for ``Delivery``."""
     text, buttons = render_text(catalog, lang, payload)
@@ -121,5 +132,5 @@ def render(
         chat_id,
         text,
         buttons=buttons or None,
-        document=document_for(uow, catalog, lang, document) if document else None,
+        document=document_for(uow, catalog, lang, document, allowance) if document else None,
     )

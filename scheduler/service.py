@@ -169,7 +169,13 @@ def build_scheduler(
     enabled: bool = True,
 ) -> SchedulerService:
     """The scheduler for this configuration, sending through ``delivery`` (the runtime's)."""
-    dispatcher = Dispatcher(uow_factory, delivery, Catalog(settings.language.value), clock=clock)
+    dispatcher = Dispatcher(
+        uow_factory,
+        delivery,
+        Catalog(settings.language.value),
+        clock=clock,
+        allowance=settings.allowance_rule,
+    )
     return SchedulerService(
         uow_factory,
         dispatcher,

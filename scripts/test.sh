@@ -14,8 +14,9 @@
 # Paths given as arguments are relative to the repository root.
 #
 # The suite must pass whatever the date it runs on. Two leading options run it with the
-# wall clock moved (Debian's libfaketime, installed when missing; the clock then runs on
-# from there, so a run started at 23:59 crosses midnight):
+# wall clock of every Python process moved (time-machine, through
+# scripts/clockshift/sitecustomize.py; the clock then runs on from there, so a run started
+# at 23:59 crosses midnight; monotonic clocks and the browser's clock stay real):
 #   --at 'YYYY-MM-DD HH:MM'   once, as of that moment in Asia/Shanghai (repeatable: one run each)
 #   --any-date                today and each telling moment below, one run each
 # The exit status is non-zero if any run failed; a table at the end says which.
@@ -203,17 +204,6 @@ if [[ ${CADREBOT_SKIP_CHROMIUM:-0} != 1 && ! -x /usr/bin/chromium ]]; then
 fi
 
 # --- 4. pytest -----------------------------------------------------------------------------
-FAKETIME_LIB=
-if [[ ${MOMENTS[*]} != today ]]; then
-    FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1 || true)
-    if [[ -z $FAKETIME_LIB ]]; then
-        say "installing faketime for the shifted-date runs (apt-get install faketime)"
-        apt_install --no-install-recommends faketime
-        FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1 || true)
-        [[ -n $FAKETIME_LIB ]] || die "faketime installed but libfaketimeMT.so.1 not found"
-    fi
-fi
-
 [[ $# -gt 0 ]] || set -- tests
 status=0
 summary=()
@@ -225,13 +215,13 @@ for moment in "${MOMENTS[@]}"; do
         say "running pytest $* (today: $(TZ=Asia/Shanghai date '+%Y-%m-%d %H:%M %a') Asia/Shanghai)"
         "$VENV/bin/python" -m pytest "$@" 2>&1 | tee "$log" || run_status=${PIPESTATUS[0]}
     else
-        # A fixed offset from the real clock ("+N" seconds), not a start time ("@..."): every
-        # process the tests start (a bot killed and restarted, a second webhook worker)
-        # then agrees on the time, and the monotonic clocks move by the same offset
-        # (libfaketime's "don't fake monotonic" breaks Python's time.sleep with EINVAL).
+        # A fixed offset from the real clock, not a start time: every Python process the
+        # tests start (a bot killed and restarted, a second webhook worker, the CLI) imports
+        # scripts/clockshift/sitecustomize.py and then agrees on the time. Only the wall
+        # clock moves; the monotonic clocks stay real, so timed waits expire when they should.
         offset=$(( $(date -d "TZ=\"Asia/Shanghai\" $moment" +%s) - $(date +%s) ))
         say "running pytest $* as of $moment Asia/Shanghai ($(TZ=Asia/Shanghai date -d "TZ=\"Asia/Shanghai\" $moment" '+%a'))"
-        LD_PRELOAD=$FAKETIME_LIB FAKETIME=$(printf '%+d' "$offset") \
+        PYTHONPATH=$ROOT/scripts/clockshift${PYTHONPATH:+:$PYTHONPATH} CADREBOT_CLOCK_OFFSET=$offset \
             "$VENV/bin/python" -m pytest "$@" 2>&1 | tee "$log" || run_status=${PIPESTATUS[0]}
     fi
     if [[ $run_status -eq 5 ]]; then

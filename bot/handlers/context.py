@@ -15,6 +15,7 @@ from typing import Any
 from bot.handlers.callbacks import CallbackData
 from bot.handlers.events import Button, Incoming, KeyButton, Outgoing, Response
 from bot.i18n import Catalog
+from domain.attendance import AllowanceRule
 from services.notices import Notice
 from storage.repositories import OpenDialog
 from storage.tables import Person
@@ -33,6 +34,8 @@ class Context:
     notices: list[Notice] = field(default_factory=list)
     #: The person's dialog as it stands now in this update (None: no dialog open).
     open_dialog: OpenDialog | None = None
+    #: The district's allowance rule (``CADREBOT_DUTY_DAYS_EARN_ALLOWANCE``) for the sheets.
+    allowance: AllowanceRule = field(default_factory=AllowanceRule)
     #: The dialog as stored when the update began, to tell whether it needs writing.
     stored_dialog: OpenDialog | None = field(init=False)
 

@@ -61,6 +61,7 @@ from bot.handlers.context import Context
 from bot.handlers.events import Incoming, Outgoing, Response
 from bot.handlers.notify import render_notices
 from bot.i18n import Catalog, Term
+from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from domain.errors import DomainError
 from domain.roles import CADRE_ROLES, Role
 from services.clock import Clock
@@ -190,11 +191,17 @@ class Conversations:
     """Handles one event at a time in one unit of work; safe to call from many threads."""
 
     def __init__(
-        self, uow_factory: Callable[[], UnitOfWork], clock: Clock, catalog: Catalog
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        catalog: Catalog,
+        allowance: AllowanceRule = ONSITE_DAYS_ONLY,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.catalog = catalog
+        #: The district's allowance rule, for the sheets /report sends.
+        self.allowance = allowance
 
     def handle(self, event: Incoming) -> Response:
         with self.uow_factory() as uow:
@@ -213,7 +220,16 @@ class Conversations:
         commit together with what the conversation wrote, or not at all."""
         person, dialog = uow.people.with_dialog(event.user_id)
         lang = self.catalog.language_for(person.language if person else None, event.language_code)
-        ctx = Context(uow, event, person, self._now(), lang, self.catalog, open_dialog=dialog)
+        ctx = Context(
+            uow,
+            event,
+            person,
+            self._now(),
+            lang,
+            self.catalog,
+            open_dialog=dialog,
+            allowance=self.allowance,
+        )
         try:
             self._route(ctx)
             ctx.save_dialog()

@@ -87,12 +87,20 @@ def pick(ctx: Context, data: ReportPick) -> None:
         if len(data.period) != 4:
             raise DomainError("report.bad_period", period=data.period)
         sheet = reporting.annual_file(
-            ctx.uow, ctx.catalog, ctx.lang, int(data.period), as_of, ctx.now.tzinfo
+            ctx.uow,
+            ctx.catalog,
+            ctx.lang,
+            int(data.period),
+            as_of,
+            ctx.now.tzinfo,
+            allowance=ctx.allowance,
         )
     else:
         if len(data.period) == 4:
             raise DomainError("report.bad_period", period=data.period)
-        sheet = reporting.attendance_file(ctx.uow, ctx.catalog, ctx.lang, scope, data.period, as_of)
+        sheet = reporting.attendance_file(
+            ctx.uow, ctx.catalog, ctx.lang, scope, data.period, as_of, ctx.allowance
+        )
     chart = reporting.chart_file(ctx.uow, ctx.catalog, ctx.lang, scope, as_of)
     chat = ctx.event.chat_id
     ctx.response.messages.append(

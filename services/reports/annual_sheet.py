@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.assessment import Sanction, SpotCheckResult, sanction_for
-from domain.attendance import Period
+from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule, Period
 from domain.calendar import WorkdayCalendar
 from domain.duty import DutyKind, DutyRecord, TrainingDays, training_days
 from domain.ledger import required_for_year
@@ -202,12 +202,15 @@ def gather_annual(
     zone: ZoneInfo,
     township_id: int | None = None,
     calendar: WorkdayCalendar | None = None,
+    allowance: AllowanceRule = ONSITE_DAYS_ONLY,
 ) -> AnnualSheet:
     """The year's sheet counted up to ``as_of`` (at most December 31; a day that has not
     happened is not an absence), for one township or the whole district."""
     period = Period.year(year)
     as_of = min(as_of, period.last)
-    base = gather(uow, period, township_id=township_id, as_of=as_of, calendar=calendar)
+    base = gather(
+        uow, period, township_id=township_id, as_of=as_of, calendar=calendar, allowance=allowance
+    )
     checks = _checks_by_cadre(uow, year, zone)
     grades = uow.grades.for_year(year)
     # Each cadre owes 220 pro-rated to the days of the year they were posted, anywhere

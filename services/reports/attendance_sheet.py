@@ -18,8 +18,9 @@ from datetime import date
 from typing import Any
 
 from domain.attendance import (
+    ONSITE_DAYS_ONLY,
+    AllowanceRule,
     Period,
-    living_allowance,
     monthly_removal_triggered,
     yearly_removal_triggered,
 )
@@ -112,12 +113,14 @@ def gather(
     unit_id: int | None = None,
     as_of: date | None = None,
     calendar: WorkdayCalendar | None = None,
+    allowance: AllowanceRule = ONSITE_DAYS_ONLY,
 ) -> AttendanceSheet:
     """The sheet of the cadres posted in the township (or for the unit) during ``period``.
 
     Figures count up to ``as_of`` (default: the whole period). A cadre is flagged for the
     month when any month of the period reached 10 absent working days, and for the year
-    when absences from January 1 to the end of the period reached 90."""
+    when absences from January 1 to the end of the period reached 90. The allowance column
+    pays what the district's ``allowance`` rule pays (on-site days; duty days if it says)."""
     as_of = min(as_of or period.last, period.last)
     calendar = calendar or load_calendar(uow)
     cadres = q.postings(
@@ -153,7 +156,7 @@ def gather(
                 leave_days=f.leave_days,
                 duty_days=f.duty_days,
                 absent_workdays=f.absent_workdays,
-                allowance_yuan=living_allowance(f.onsite_days),
+                allowance_yuan=allowance.yuan(f.onsite_days, f.duty_days),
                 diaries_written=d.written,
                 diaries_week_signed=d.week_signed,
                 diaries_month_signed=d.month_signed,
@@ -231,8 +234,13 @@ def document_spec(scope: str, scope_id: int, name: str, period: Period, label: s
     }
 
 
-def build_from_spec(uow: UnitOfWork, spec: dict, label: Callable[[str], str]) -> bytes:
+def build_from_spec(
+    uow: UnitOfWork,
+    spec: dict,
+    label: Callable[[str], str],
+    allowance: AllowanceRule = ONSITE_DAYS_ONLY,
+) -> bytes:
     """The XLSX an outbox row's ``document`` spec names, from the records as they are now."""
     period = Period(date.fromisoformat(spec["first"]), date.fromisoformat(spec["last"]))
     scope = {"township_id": spec["id"]} if spec["sheet"] == "township" else {"unit_id": spec["id"]}
-    return to_xlsx(gather(uow, period, **scope), label)
+    return to_xlsx(gather(uow, period, allowance=allowance, **scope), label)

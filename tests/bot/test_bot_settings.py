@@ -8,13 +8,14 @@ import sys
 import pytest
 
 from bot.settings import Framework, SettingsError, load_settings
+from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from domain.township_attendance import AttendanceSource
 
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
     names = ("TOKEN", "API_URL", "DATABASE_URL", "FRAMEWORK", "LANGUAGE", "TIMEZONE")
-    for name in (*names, "ATTENDANCE_SOURCE"):
+    for name in (*names, "ATTENDANCE_SOURCE", "DUTY_DAYS_EARN_ALLOWANCE"):
         monkeypatch.delenv(f"CADREBOT_{name}", raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -26,11 +27,17 @@ def test_defaults() -> None:
     assert settings.framework is Framework.AIOGRAM
     assert settings.language.value == "zh" and settings.timezone == "Asia/Shanghai"
     assert settings.attendance_source is AttendanceSource.CHECKIN
+    assert settings.allowance_rule == ONSITE_DAYS_ONLY  # duty days are not paid
 
 
 def test_the_township_may_keep_attendance(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CADREBOT_ATTENDANCE_SOURCE", "township")
     assert load_settings().attendance_source is AttendanceSource.TOWNSHIP
+
+
+def test_the_district_may_pay_duty_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CADREBOT_DUTY_DAYS_EARN_ALLOWANCE", "true")
+    assert load_settings().allowance_rule == AllowanceRule(duty_days_earn=True)
 
 
 def test_env_file_is_read(tmp_path) -> None:  # noqa: ANN001
@@ -48,6 +55,7 @@ def test_env_file_is_read(tmp_path) -> None:  # noqa: ANN001
         ("API_URL", "api.telegram.org"),
         ("DATABASE_URL", "mysql://x"),
         ("ATTENDANCE_SOURCE", "gps"),
+        ("DUTY_DAYS_EARN_ALLOWANCE", "maybe"),
     ],
 )
 def test_a_malformed_setting_is_named(monkeypatch: pytest.MonkeyPatch, name, value) -> None:  # noqa: ANN001

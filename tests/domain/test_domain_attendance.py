@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from domain.attendance import (
     ALLOWANCE_YUAN_PER_ONSITE_DAY,
     MONTHLY_ABSENCE_LIMIT,
+    ONSITE_DAYS_ONLY,
     REQUIRED_ONSITE_DAYS_PER_YEAR,
     YEARLY_ABSENCE_LIMIT,
+    AllowanceRule,
     AttendanceFigures,
     Period,
     attendance,
@@ -288,6 +290,14 @@ def test_removal_triggers_property(n: int) -> None:
 def test_allowance_is_40_per_onsite_day(n: int) -> None:
     assert living_allowance(n) == 40 * n
     assert AttendanceFigures(n, 3, 2).allowance_yuan == 40 * n
+
+
+@SETTINGS
+@given(st.integers(0, 366), st.integers(0, 60))
+def test_duty_days_earn_the_allowance_only_where_the_district_says(onsite: int, duty: int) -> None:
+    assert ONSITE_DAYS_ONLY.yuan(onsite, duty) == living_allowance(onsite)
+    assert AllowanceRule(duty_days_earn=True).yuan(onsite, duty) == 40 * (onsite + duty)
+    assert AllowanceRule(duty_days_earn=True).paid_days(onsite, duty) == onsite + duty
 
 
 def test_allowance_examples() -> None:

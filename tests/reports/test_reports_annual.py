@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from openpyxl import load_workbook
 
 from bot.i18n import Catalog
 from bot.reporting import sheet_label
+from domain.attendance import AllowanceRule
 from services.reports.annual_sheet import COLUMNS, gather_annual, to_xlsx
 from storage.tables import (
     AssessmentGrade,
@@ -558,3 +560,21 @@ def test_figures_count_only_up_to_the_day_asked(
     assert rows["张三"].leave_days == 1  # Nov 9 only
     # posted in December: listed (posted in the year), nothing counted yet
     assert rows["王五"].absent_workdays == rows["赵六"].onsite_days == 0
+
+
+def test_where_the_district_pays_duty_days_only_the_allowance_changes(
+    uow_factory: Callable[[], UnitOfWork], district: dict[str, int]
+) -> None:
+    """``CADREBOT_DUTY_DAYS_EARN_ALLOWANCE``: E's 5 days at training earn 5 x 40 yuan; no
+    other figure moves (duty is still neither on site nor absent)."""
+    paid, _book = workbook(uow_factory, allowance=AllowanceRule(duty_days_earn=True))
+    plain, _book = workbook(uow_factory)
+    by_name = {r.name: r for r in plain.rows}
+    for row in paid.rows:
+        extra = 40 * row.duty_days
+        assert row.allowance_yuan == by_name[row.name].allowance_yuan + extra, row.name
+        assert asdict(row) | {"allowance_yuan": 0} == asdict(by_name[row.name]) | {
+            "allowance_yuan": 0
+        }
+    assert {r.name: r.allowance_yuan for r in paid.rows}["钱七"] == 200
+    assert sum(r.allowance_yuan for r in paid.rows) == TOTALS["allowance_yuan"] + 200

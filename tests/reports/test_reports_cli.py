@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from bot.cli import _register_subcommands, app
 from services.sample_district import seed_sample_district
 from storage.engine import make_engine, session_factory
-from storage.tables import CheckIn
+from storage.tables import CheckIn, DutyRecord
 from storage.unit_of_work import UnitOfWork
 
 _register_subcommands()
@@ -155,3 +155,34 @@ def test_grade_import(database: str, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "2025: 1 rated 优秀 but at most 0 may be" in result.output
     assert "refused, nothing imported" in result.output
+
+
+@pytest.mark.parametrize(("setting", "yuan"), [(None, 120), ("false", 120), ("true", 200)])
+def test_the_district_decides_whether_duty_days_earn_the_allowance(
+    database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str | None, yuan: int
+) -> None:
+    """张三: 3 days on site and 2 at the district's training (March 10-11, 2025)."""
+    engine = make_engine(database)
+    with UnitOfWork(session_factory(engine)) as uow:
+        cadre = uow.people.by_phone("+8613900000001")
+        uow.session.add(
+            DutyRecord(
+                person_id=cadre.id,
+                start=date(2025, 3, 10),
+                end=date(2025, 3, 11),
+                kind="training",
+                recorded_at=datetime(2025, 3, 12, tzinfo=ZONE),
+            )
+        )
+        uow.commit()
+    engine.dispose()
+    if setting is not None:
+        monkeypatch.setenv("CADREBOT_DUTY_DAYS_EARN_ALLOWANCE", setting)
+    for command in (["attendance", "--month", "2025-03"], ["annual", "--year", "2025"]):
+        out = tmp_path / f"{command[0]}.xlsx"
+        result = runner.invoke(app, ["report", *command, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        header, *body = rows(out)
+        zhang = next(r for r in body if r[0] == "张三")
+        values = dict(zip(header, zhang, strict=True))
+        assert (values["驻村天数"], values["公务天数"], values["生活补助(元)"]) == (3, 2, yuan)
