@@ -222,7 +222,9 @@ for moment in "${MOMENTS[@]}"; do
         offset=$(( $(date -d "TZ=\"Asia/Shanghai\" $moment" +%s) - $(date +%s) ))
         say "running pytest $* as of $moment Asia/Shanghai ($(TZ=Asia/Shanghai date -d "TZ=\"Asia/Shanghai\" $moment" '+%a'))"
         PYTHONPATH=$ROOT/scripts/clockshift${PYTHONPATH:+:$PYTHONPATH} CADREBOT_CLOCK_OFFSET=$offset \
-            "$VENV/bin/python" -m pytest "$@" 2>&1 | tee "$log" || run_status=${PIPESTATUS[0]}
+            "$VENV/bin/python" -m pytest -p no:time_machine \
+            -W "ignore:Module already imported so cannot be rewritten; time_machine:pytest.PytestAssertRewriteWarning" \
+            "$@" 2>&1 | tee "$log" || run_status=${PIPESTATUS[0]}
     fi
     if [[ $run_status -eq 5 ]]; then
         printf 'ERROR: pytest collected no tests (exit 5) - treated as a failure\n' >&2
