@@ -31,6 +31,7 @@ from sqlmodel import col, select
 
 from domain.errors import DomainError
 from services.day_export import day_records
+from services.reports.workbook import cell
 from storage.tables import (
     CheckIn,
     DiaryEntry,
@@ -325,15 +326,6 @@ def to_csv(export: Export) -> str:
     return out.getvalue()
 
 
-def _cell(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    value = _flat(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters Excel cannot hold
-    return value
-
-
 def to_xlsx(export: Export) -> bytes:
     """An XLSX workbook with one sheet named after the kind."""
     from openpyxl import Workbook
@@ -343,11 +335,11 @@ def to_xlsx(export: Export) -> bytes:
     sheet.title = export.kind.value
     sheet.append(list(export.fields))
     for record in export.records:
-        sheet.append([_cell(record.get(name)) for name in export.fields])
+        sheet.append([cell(_flat(record.get(name))) for name in export.fields])
     for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if cell.data_type == "f":  # text that looks like a formula stays text
-                cell.data_type = "s"
+        for c in row:
+            if c.data_type == "f":  # text that looks like a formula stays text
+                c.data_type = "s"
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)

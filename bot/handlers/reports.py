@@ -8,6 +8,8 @@ never trusted, so forged data naming another township gets a refusal.
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot import reporting
 from bot.handlers.callbacks import ReportMenu, ReportPick
 from bot.handlers.context import Context
@@ -79,32 +81,38 @@ def menu(ctx: Context, data: ReportMenu) -> None:
     ctx.edit(ctx.t(_menu_key(ctx), period=data.period), _buttons(ctx, scopes, data.period))
 
 
-def pick(ctx: Context, data: ReportPick) -> None:
-    """Send the sheet and the chart of the chosen scope (refused if not the presser's)."""
-    scope = resolve(ctx.uow, ctx.me, data.scope, data.ref)
-    as_of = as_of_for(data.period, ctx.now.date())
+def _sheet(ctx: Context, scope: Scope, period: str, as_of: date) -> reporting.ReportFile:
+    """The annual assessment sheet for a year, else the attendance sheet of the period."""
     if scope.kind == ScopeKind.ANNUAL:
-        if len(data.period) != 4:
-            raise DomainError("report.bad_period", period=data.period)
-        sheet = reporting.annual_file(
+        if len(period) != 4:
+            raise DomainError("report.bad_period", period=period)
+        return reporting.annual_file(
             ctx.uow,
             ctx.catalog,
             ctx.lang,
-            int(data.period),
+            int(period),
             as_of,
             ctx.now.tzinfo,
             allowance=ctx.allowance,
         )
-    else:
-        if len(data.period) == 4:
-            raise DomainError("report.bad_period", period=data.period)
-        sheet = reporting.attendance_file(
-            ctx.uow, ctx.catalog, ctx.lang, scope, data.period, as_of, ctx.allowance
-        )
-    chart = reporting.chart_file(ctx.uow, ctx.catalog, ctx.lang, scope, as_of)
+    if len(period) == 4:
+        raise DomainError("report.bad_period", period=period)
+    return reporting.attendance_file(
+        ctx.uow, ctx.catalog, ctx.lang, scope, period, as_of, ctx.allowance
+    )
+
+
+def pick(ctx: Context, data: ReportPick) -> None:
+    """Send the sheet of the chosen scope (refused if not the presser's) and its chart;
+    the annual sheet comes alone (its chart is the district's, one tap away)."""
+    scope = resolve(ctx.uow, ctx.me, data.scope, data.ref)
+    as_of = as_of_for(data.period, ctx.now.date())
+    sheet = _sheet(ctx, scope, data.period, as_of)
     chat = ctx.event.chat_id
     ctx.response.messages.append(
         Outgoing(chat, sheet.caption, document=(sheet.filename, sheet.data))
     )
-    ctx.response.messages.append(Outgoing(chat, chart.caption, photo=chart.data))
+    if scope.kind != ScopeKind.ANNUAL:
+        chart = reporting.chart_file(ctx.uow, ctx.catalog, ctx.lang, scope, as_of)
+        ctx.response.messages.append(Outgoing(chat, chart.caption, photo=chart.data))
     ctx.toast("report.sending_toast")

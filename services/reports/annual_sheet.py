@@ -29,6 +29,7 @@ from domain.duty import DutyKind, DutyRecord, TrainingDays, training_days
 from domain.ledger import required_for_year
 from services import grades as grade_service
 from services.reports.attendance_sheet import SheetRow, gather
+from services.reports.workbook import cell, finish
 from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
@@ -236,21 +237,12 @@ def gather_annual(
     return AnnualSheet(year, as_of, rows, summary, base.provisional)
 
 
-def _cell(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 def to_xlsx(sheet: AnnualSheet, label: Callable[[str], str]) -> bytes:
     """The workbook: the cadres' sheet (header, one row per cadre, totals) and the grades
     summary. ``label(key)`` gives every word: the column keys, ``total``, ``yes``/``no``,
     ``sheet_cadres``/``sheet_grades`` (worksheet titles), the summary keys, role codes,
     grade codes and sanction codes."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook()
     ws = workbook.active
@@ -265,22 +257,14 @@ def to_xlsx(sheet: AnnualSheet, label: Callable[[str], str]) -> bytes:
         values["note"] = label(row.note) if row.note else ""
         for flag in FLAGS:
             values[flag] = yes if values[flag] else ""
-        ws.append([_cell(values[key]) for key in COLUMNS])
+        ws.append([cell(values[key]) for key in COLUMNS])
     totals: dict[str, Any] = dict.fromkeys(COLUMNS, "")
     totals.update(sheet.totals())
     totals["name"] = label("total")
-    ws.append([_cell(totals[key]) for key in COLUMNS])
+    ws.append([cell(totals[key]) for key in COLUMNS])
     if sheet.provisional:
         ws.append([label("provisional_note")])
-    for cells in ws.iter_rows(min_row=2):
-        for cell in cells:
-            if cell.data_type == "f":  # a name starting with "=" is text, not a formula
-                cell.data_type = "s"
-    for cell in (*ws[1], *ws[len(sheet.rows) + 2]):
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCDE", (10, 14, 12, 14, 16), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "B2"
+    finish(ws, bold_rows=(len(sheet.rows) + 2,))
 
     summary = workbook.create_sheet(label("sheet_grades")[:31])
     g = sheet.grades

@@ -27,6 +27,7 @@ from domain.attendance import (
 from domain.calendar import WorkdayCalendar
 from services.calendar import load_calendar
 from services.figures import attendance_figures
+from services.reports.workbook import cell, finish
 from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
@@ -170,14 +171,6 @@ def gather(
     return AttendanceSheet(period, as_of, rows, provisional)
 
 
-def _cell(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters Excel cannot hold
-    return value
-
-
 def to_xlsx(sheet: AttendanceSheet, label: Callable[[str], str]) -> bytes:
     """The sheet as an XLSX workbook: a header row, one row per cadre, a totals row.
 
@@ -185,7 +178,6 @@ def to_xlsx(sheet: AttendanceSheet, label: Callable[[str], str]) -> bytes:
     for the totals row, ``label("yes")`` for a raised flag and ``label(role)`` for a role
     code. Every cell holds a value; text that looks like a formula stays text."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook()
     ws = workbook.active
@@ -198,24 +190,14 @@ def to_xlsx(sheet: AttendanceSheet, label: Callable[[str], str]) -> bytes:
         values["note"] = label(row.note) if row.note else ""
         for flag in FLAGS:
             values[flag] = yes if values[flag] else ""
-        ws.append([_cell(values[key]) for key in COLUMNS])
+        ws.append([cell(values[key]) for key in COLUMNS])
     totals: dict[str, Any] = {key: "" for key in COLUMNS}
     totals.update(sheet.totals())
     totals["name"] = label("total")
-    ws.append([_cell(totals[key]) for key in COLUMNS])
+    ws.append([cell(totals[key]) for key in COLUMNS])
     if sheet.provisional:
         ws.append([label("provisional_note")])
-    for cells in ws.iter_rows(min_row=2):
-        for cell in cells:
-            if cell.data_type == "f":  # a name starting with "=" is text, not a formula
-                cell.data_type = "s"
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for cell in ws[len(sheet.rows) + 2]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCDE", (10, 14, 12, 14, 16), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = "B2"
+    finish(ws, bold_rows=(len(sheet.rows) + 2,))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -3,7 +3,7 @@
 - ``cadre_chart``: each cadre of a township (or of a dispatching unit) — on-site days this
   year as of a day, and the days the pace expects of them by then
   (``domain.pace.onsite_pace``, pro-rated to the days of the year they were posted).
-- ``district_chart``: the townships side by side — the average on-site days per cadre and
+- ``district_chart``: the townships one row each — the average on-site days per cadre and
   the average the pace expects.
 
 Data first (``*_data``, from a few set-based queries), then the drawing (``render_*``),
@@ -148,6 +148,26 @@ def _font_everywhere(figure, path: str) -> None:  # noqa: ANN001 - a matplotlib 
         text.set_fontproperties(props)
 
 
+#: A chat photo is shown about this many CSS pixels wide on a phone, and chat text is
+#: about this many pixels high: every word on a chart must be at least that size there.
+PHONE_WIDTH_PX = 400
+CHAT_TEXT_PX = 15
+#: Narrow figures drawn finely: 4.2 in at 240 dpi is 1,008 pixels, which a phone shrinks
+#: to its width, so each point of type is 400 / (4.2 x 72) = 1.32 phone pixels.
+WIDTH_IN = 4.2
+DPI = 240
+#: The smallest type on a chart (12 pt = 15.9 phone pixels) and the title's.
+TEXT_PT = 12
+TITLE_PT = 14
+#: A legend line beside its key holds about this many ems of 12 pt type.
+LEGEND_EM = 19
+
+
+def phone_px(points: float) -> float:
+    """How many pixels high ``points`` of type are on a phone showing the chart whole."""
+    return points / 72 * PHONE_WIDTH_PX / WIDTH_IN
+
+
 def _png(figure: Any) -> bytes:
     """The figure as PNG, every text in the bundled CJK font."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -159,106 +179,167 @@ def _png(figure: Any) -> bytes:
     return out.getvalue()
 
 
-def _axes(texts: ChartTexts, size: tuple[float, float], empty: bool) -> tuple[Any, Any]:
-    """A titled figure and its axes; when there is nothing to draw, the axes say so."""
+def _lines(text: str) -> int:
+    return text.count("\n") + 1
+
+
+def _height_in(texts: ChartTexts, labels: list[str]) -> float:
+    """Inches of height for the title, the rows (a 12 pt line and some air per line of a
+    row's name), the value axis and the legend under it, one entry a line."""
+    legend = [texts.on_pace, texts.behind, texts.expected, texts.pace_line, texts.target_line]
+    points = (
+        _lines(_wrapped(texts.title, 18)) * TITLE_PT * 1.35
+        + sum(max(1.7, 1.25 * _lines(label)) for label in labels or ["", ""]) * TEXT_PT
+        + (_lines(_wrapped(texts.axis, 15)) + 1) * TEXT_PT * 1.35  # ticks and the label
+        + sum(_lines(_wrapped(t, LEGEND_EM)) for t in legend) * TEXT_PT * 1.5
+        + 48  # margins and the legend's frame
+    )
+    return points / 72
+
+
+def _axes(texts: ChartTexts, labels: list[str]) -> tuple[Any, Any]:
+    """A titled figure, as tall as its rows (``labels``, one each) and words need, and its
+    axes; when there is nothing to draw, the axes say so."""
     from matplotlib.figure import Figure
 
     _path, family = cjk_family()
-    figure = Figure(figsize=size, dpi=110)
+    figure = Figure(figsize=(WIDTH_IN, _height_in(texts, labels)), dpi=DPI)
     figure.set_layout_engine("constrained")
     ax = figure.add_subplot()
-    ax.set_title(texts.title, fontsize=13, family=family)
-    if empty:
-        ax.text(0.5, 0.5, texts.empty, ha="center", va="center", transform=ax.transAxes)
+    figure.suptitle(_wrapped(texts.title, 18), fontsize=TITLE_PT, family=family)
+    ax.tick_params(labelsize=TEXT_PT)
+    if not labels:
+        ax.text(
+            0.5,
+            0.5,
+            texts.empty,
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            fontsize=TEXT_PT,
+        )
         ax.set_axis_off()
     return figure, ax
 
 
-def _legend_and_png(figure: Any, texts: ChartTexts, tick: str, tick_size: int) -> bytes:
+def _em(ch: str) -> float:
+    """The width of a character in ems: a CJK character is square, Latin about half."""
+    return 1.0 if ord(ch) > 0x2E7F else 0.62
+
+
+def _wrapped(text: str, width: float) -> str:
+    """``text`` broken into lines of at most ``width`` ems (a CJK title has no spaces to
+    break at; a narrow chart needs it on two or three lines). A line breaks after a space
+    or before an opening bracket when one is near the end, else where it is full."""
+    lines = []
+    for line in text.splitlines() or [""]:
+        while sum(map(_em, line)) > width:
+            cut, used = 0, 0.0
+            while used + _em(line[cut]) <= width:
+                used += _em(line[cut])
+                cut += 1
+            soft = max(line.rfind(" ", 0, cut), line.rfind("（", 0, cut), line.rfind("(", 0, cut))
+            if soft > cut // 2:
+                cut = soft
+            lines.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _legend(figure: Any, texts: ChartTexts) -> None:
     """The shared legend (on pace, behind, the expected tick, the pace and target lines)
-    under the plot, and the PNG."""
+    under the plot, one entry a line."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     figure.legend(
         handles=[
-            Patch(color=ON_PACE, label=texts.on_pace),
-            Patch(color=BEHIND, label=texts.behind),
+            Patch(color=ON_PACE, label=_wrapped(texts.on_pace, LEGEND_EM)),
+            Patch(color=BEHIND, label=_wrapped(texts.behind, LEGEND_EM)),
             Line2D(
                 [],
                 [],
-                marker=tick,
+                marker="|",
                 linestyle="",
                 color=PACE,
-                markersize=tick_size,
-                label=texts.expected,
+                markersize=12,
+                label=_wrapped(texts.expected, LEGEND_EM),
             ),
-            Line2D([], [], linestyle="--", color=PACE, label=texts.pace_line),
-            Line2D([], [], linestyle=":", color="#888888", label=texts.target_line),
+            Line2D([], [], linestyle="--", color=PACE, label=_wrapped(texts.pace_line, LEGEND_EM)),
+            Line2D(
+                [], [], linestyle=":", color="#888888", label=_wrapped(texts.target_line, LEGEND_EM)
+            ),
         ],
         loc="outside lower center",
-        ncols=2,
-        fontsize=8,
+        ncols=1,
+        fontsize=TEXT_PT,
     )
-    return _png(figure)
+
+
+def _bars(
+    ax: Any, values: list[float], expected: list[float], colours: list[str], labels: list[str]
+):  # noqa: ANN202
+    """Horizontal bars, one row per label (the first at the top), the value at each bar's
+    end and a tick at what the pace expects."""
+    positions = list(range(len(values)))
+    bars = ax.barh(positions, values, color=colours, height=0.6)
+    ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=3, fontsize=TEXT_PT)
+    ax.scatter(expected, positions, marker="|", s=200, color=PACE, zorder=3)
+    ax.set_yticks(positions, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max(REQUIRED_ONSITE_DAYS_PER_YEAR, *values) * 1.25)  # room for the value
+    ax.set_xticks([0, 100, 200])
+    ax.grid(axis="x", alpha=0.3)
+    return bars
+
+
+def cadre_figure(chart: CadreChart, texts: ChartTexts) -> Any:
+    """Horizontal bars (one per cadre, furthest behind at the top), a tick at what the pace
+    expects of each, and the lines of the pace and of the 220 target."""
+    labels = [_wrapped(f"{b.name}（{b.village}）", 8) for b in chart.bars]
+    figure, ax = _axes(texts, labels)
+    if not labels:
+        return figure
+    _bars(
+        ax,
+        [b.onsite for b in chart.bars],
+        [b.expected for b in chart.bars],
+        [BEHIND if b.behind else ON_PACE for b in chart.bars],
+        labels,
+    )
+    ax.axvline(chart.pace, color=PACE, linestyle="--", linewidth=1)
+    ax.axvline(REQUIRED_ONSITE_DAYS_PER_YEAR, color="#888888", linestyle=":", linewidth=1)
+    ax.set_xlabel(_wrapped(texts.axis, 15), fontsize=TEXT_PT)
+    _legend(figure, texts)
+    return figure
+
+
+def district_figure(chart: DistrictChart, texts: ChartTexts) -> Any:
+    """The townships one row each: the average on-site days per cadre (the number of
+    cadres beside the name), a tick at the average the pace expects, the pace line and
+    the 220 target."""
+    labels = [_wrapped(f"{b.name}（{b.cadres}）", 8) for b in chart.bars]
+    figure, ax = _axes(texts, labels)
+    if not labels:
+        return figure
+    _bars(
+        ax,
+        [b.average for b in chart.bars],
+        [b.expected_average for b in chart.bars],
+        [BEHIND if b.behind else ON_PACE for b in chart.bars],
+        labels,
+    )
+    ax.axvline(chart.pace, color=PACE, linestyle="--", linewidth=1)
+    ax.axvline(REQUIRED_ONSITE_DAYS_PER_YEAR, color="#888888", linestyle=":", linewidth=1)
+    ax.set_xlabel(_wrapped(texts.axis, 15), fontsize=TEXT_PT)
+    _legend(figure, texts)
+    return figure
 
 
 def render_cadre_chart(chart: CadreChart, texts: ChartTexts) -> bytes:
-    """Horizontal bars (one per cadre, furthest behind at the top), a tick at what the pace
-    expects of each, and the lines of the pace and of the 220 target."""
-    n = len(chart.bars)
-    figure, ax = _axes(texts, (9, min(30.0, 2.2 + 0.42 * max(n, 1))), n == 0)
-    if n == 0:
-        return _png(figure)
-    labels = [f"{b.name}（{b.village}）" for b in chart.bars]
-    positions = list(range(n))
-    colours = [BEHIND if b.behind else ON_PACE for b in chart.bars]
-    bars = ax.barh(positions, [b.onsite for b in chart.bars], color=colours, height=0.6)
-    ax.bar_label(bars, padding=3, fontsize=9)
-    ax.scatter([b.expected for b in chart.bars], positions, marker="|", s=260, color=PACE, zorder=3)
-    ax.axvline(chart.pace, color=PACE, linestyle="--", linewidth=1)
-    ax.axvline(REQUIRED_ONSITE_DAYS_PER_YEAR, color="#888888", linestyle=":", linewidth=1)
-    ax.set_yticks(positions, labels)
-    ax.invert_yaxis()
-    ax.set_xlim(0, REQUIRED_ONSITE_DAYS_PER_YEAR * 1.12)
-    ax.set_xlabel(texts.axis)
-    ax.grid(axis="x", alpha=0.3)
-    return _legend_and_png(figure, texts, "|", 14)
+    return _png(cadre_figure(chart, texts))
 
 
 def render_district_chart(chart: DistrictChart, texts: ChartTexts) -> bytes:
-    """Townships side by side: the average on-site days per cadre, a tick at the average
-    the pace expects, the pace line and the 220 target."""
-    n = len(chart.bars)
-    figure, ax = _axes(texts, (max(6.5, 1.3 * n + 3), 6), n == 0)
-    if n == 0:
-        return _png(figure)
-    positions = list(range(n))
-    colours = [BEHIND if b.behind else ON_PACE for b in chart.bars]
-    bars = ax.bar(positions, [b.average for b in chart.bars], color=colours, width=0.6)
-    # Values inside tall bars (clear of the pace tick above them), above short ones.
-    texts_of = [f"{b.average:g}\n({b.cadres})" for b in chart.bars]
-    tall = [b.average >= REQUIRED_ONSITE_DAYS_PER_YEAR * 0.15 for b in chart.bars]
-    ax.bar_label(
-        bars,
-        labels=[t if big else "" for t, big in zip(texts_of, tall, strict=True)],
-        label_type="center",
-        color="white",
-        fontsize=10,
-    )
-    ax.bar_label(
-        bars,
-        labels=["" if big else t for t, big in zip(texts_of, tall, strict=True)],
-        padding=3,
-        fontsize=9,
-    )
-    ax.scatter(
-        positions, [b.expected_average for b in chart.bars], marker="_", s=900, color=PACE, zorder=3
-    )
-    ax.axhline(chart.pace, color=PACE, linestyle="--", linewidth=1)
-    ax.axhline(REQUIRED_ONSITE_DAYS_PER_YEAR, color="#888888", linestyle=":", linewidth=1)
-    ax.set_xticks(positions, [b.name for b in chart.bars])
-    ax.set_ylim(0, REQUIRED_ONSITE_DAYS_PER_YEAR * 1.15)
-    ax.set_ylabel(texts.axis)
-    ax.grid(axis="y", alpha=0.3)
-    return _legend_and_png(figure, texts, "_", 18)
+    return _png(district_figure(chart, texts))

@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 
 from bot.i18n import Catalog
 from bot.reporting import sheet_label
-from domain.attendance import AllowanceRule
+from domain.attendance import AllowanceRule, Period
 from services.reports.annual_sheet import COLUMNS, gather_annual, to_xlsx
 from storage.tables import (
     AssessmentGrade,
@@ -578,3 +578,32 @@ def test_where_the_district_pays_duty_days_only_the_allowance_changes(
         }
     assert {r.name: r.allowance_yuan for r in paid.rows}["钱七"] == 200
     assert sum(r.allowance_yuan for r in paid.rows) == TOTALS["allowance_yuan"] + 200
+
+
+def test_every_column_reads_without_widening(
+    uow_factory: Callable[[], UnitOfWork], district: dict[str, int]
+) -> None:
+    """Both sheets: each column is as wide as its widest value, and its header fits in at
+    most three wrapped lines (the headers after column E were cut off before)."""
+    from openpyxl.utils import get_column_letter
+
+    from services.reports import attendance_sheet
+    from services.reports.attendance_sheet import gather
+    from services.reports.workbook import HEADER_LINES, display_width
+
+    _sheet, annual = workbook(uow_factory)
+    with uow_factory() as uow:
+        month = gather(uow, Period.month(2030, 10), as_of=AS_OF)
+        monthly = load_workbook(io.BytesIO(attendance_sheet.to_xlsx(month, sheet_label(Catalog()))))
+    for ws in (annual.worksheets[0], monthly.worksheets[0]):
+        assert ws.max_column > 5
+        for index in range(1, ws.max_column + 1):
+            letter = get_column_letter(index)
+            width = ws.column_dimensions[letter].width
+            header, *values = [c.value for c in ws[letter]]
+            wraps = ws[f"{letter}1"].alignment.wrap_text
+            assert width >= display_width(header) or (
+                wraps and width * HEADER_LINES >= display_width(header)
+            ), header
+            assert all(width >= display_width(v) for v in values if v is not None), header
+        assert ws.freeze_panes == "B2"

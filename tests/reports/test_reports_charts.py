@@ -10,10 +10,11 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from matplotlib.ft2font import FT2Font
 
 from bot.i18n import Catalog
-from bot.reporting import chart_file
+from bot.reporting import _plain, _texts, chart_file
 from domain.pace import onsite_pace
 from services.reports import charts
 from services.reports.fonts import cjk_family, cjk_font_path
@@ -101,3 +102,78 @@ def test_an_empty_scope_still_draws(uow_factory: Callable[[], UnitOfWork]) -> No
     png = charts.render_cadre_chart(data, texts)
     assert png_size(png)[0] > 0 and data.bars == []
     assert io.BytesIO(png).getbuffer().nbytes > 1000
+
+
+def _drawn_texts(figure):  # noqa: ANN001, ANN202
+    """Every visible, non-empty text of a drawn figure, with its box in the figure."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    charts._font_everywhere(figure, str(cjk_family()[0]))
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    return [
+        (t, t.get_window_extent(renderer))
+        for t in figure.findobj(Text)
+        if t.get_visible() and t.get_text().strip()
+    ]
+
+
+NAMES = [
+    ("张三", "东店子村"),
+    ("欧阳明月", "北宽坪镇中心社区"),
+    ("Li", "Xiguan"),
+    ("王五", "广东坪村"),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("rows", [1, 4, charts.MAX_BARS])
+def test_charts_read_on_a_phone(lang: str, rows: int) -> None:
+    """Shown whole at a phone's width every word is at least chat-text size, and nothing
+    (title, names, values, legend) runs off the picture."""
+    catalog = Catalog()
+    bars = [
+        charts.CadreBar(*NAMES[i % len(NAMES)], onsite=(i * 37) % 260, expected=201)
+        for i in range(rows)
+    ]
+    townships = [
+        charts.TownshipBar(f"{NAMES[i % len(NAMES)][1]}{i}", i + 1, (i * 53) % 250, 190.0)
+        for i in range(min(rows, 12))
+    ]
+    figures = [
+        charts.cadre_figure(
+            charts.CadreChart(AS_OF, 201, bars, rows),
+            charts.ChartTexts(
+                **_texts(
+                    catalog,
+                    lang,
+                    title=_plain(catalog, lang, "chart.cadre_title", name="北宽坪镇", as_of=AS_OF),
+                    pace=201,
+                    average=False,
+                )
+            ),
+        ),
+        charts.district_figure(
+            charts.DistrictChart(AS_OF, 201, townships),
+            charts.ChartTexts(
+                **_texts(
+                    catalog,
+                    lang,
+                    title=_plain(catalog, lang, "chart.district_title", as_of=AS_OF),
+                    pace=201,
+                    average=True,
+                )
+            ),
+        ),
+    ]
+    for figure, drawn in zip(figures, (rows, len(townships)), strict=True):
+        box = figure.bbox
+        texts = _drawn_texts(figure)
+        assert len(texts) > 2 * drawn  # a name and a value per row, ticks, legend
+        for text, extent in texts:
+            assert charts.phone_px(text.get_fontsize()) >= charts.CHAT_TEXT_PX, text.get_text()
+            assert extent.x0 >= box.x0 - 1 and extent.x1 <= box.x1 + 1, text.get_text()
+            assert extent.y0 >= box.y0 - 1 and extent.y1 <= box.y1 + 1, text.get_text()
+        width, height = figure.bbox.width, figure.bbox.height
+        assert width + height <= 10_000 and height / width <= 20  # Telegram's photo limits
