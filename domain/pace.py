@@ -10,7 +10,14 @@ import calendar as _cal
 from dataclasses import dataclass
 from datetime import date
 
-from domain.ledger import days_in_year, elapsed_posted_days, required_for_year, required_onsite_days
+from domain.attendance import YEARLY_ABSENCE_LIMIT
+from domain.ledger import (
+    days_in_year,
+    elapsed_posted_days,
+    posted_days,
+    required_for_year,
+    required_onsite_days,
+)
 
 #: 《民情日记》每月10篇以上 (Art. 12).
 DIARIES_PER_MONTH = 10
@@ -59,3 +66,49 @@ def onsite_pace(
 def onsite_pace_of(done: int, elapsed: int, target: int, year_days: int) -> Pace:
     """``onsite_pace`` from its integers (the weekly sweep memoizes on them)."""
     return Pace(done, min(target, required_onsite_days(elapsed, year_days)), target)
+
+
+@dataclass(frozen=True)
+class YearOutlook:
+    """The year as a whole, which decides a post and a grade: on-site days against the
+    (pro-rated) 220 of Art. 11 and whether they can still be reached, and absent working
+    days against the 90 that mean removal (Art. 29.1). A cadre is told this every week,
+    not only this month's absences: by December the year is what matters."""
+
+    onsite: Pace
+    #: Working days absent this year up to yesterday (today is not over).
+    absent: int
+    #: Days still to come this year on which the cadre is posted and could be on site
+    #: (today included unless today is already counted).
+    days_left: int
+
+    @property
+    def best(self) -> int:
+        """On-site days by the year's end if the cadre is on site every day left."""
+        return self.onsite.done + self.days_left
+
+    @property
+    def reachable(self) -> bool:
+        return self.best >= self.onsite.target
+
+    @property
+    def absences_left(self) -> int:
+        """Absent working days still short of the yearly removal trigger."""
+        return max(0, YEARLY_ABSENCE_LIMIT - self.absent)
+
+
+def year_outlook(
+    onsite: Pace,
+    absent: int,
+    today: date,
+    postings: tuple[tuple[date, date | None], ...] | None,
+    *,
+    on_site_today: bool,
+) -> YearOutlook:
+    """``onsite`` (the year's pace as of ``today``) and the year's ``absent`` working days,
+    with the posted days left: the rest of the year's posted days after today, and today
+    itself if posted and not yet on site."""
+    postings = postings or ((date(today.year, 1, 1), None),)
+    after_today = posted_days(today.year, postings) - elapsed_posted_days(today, postings)
+    posted_today = any(s <= today and (e is None or e >= today) for s, e in postings)
+    return YearOutlook(onsite, absent, after_today + (posted_today and not on_site_today))

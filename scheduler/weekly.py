@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from domain.attendance import AttendanceFigures, Period
 from domain.calendar import WorkdayCalendar
-from domain.pace import Pace, diary_pace, onsite_pace
+from domain.pace import Pace, YearOutlook, diary_pace, onsite_pace, year_outlook
 from domain.roles import Role
 from scheduler.common import (
     DEFAULT_ZONE,
@@ -59,6 +59,7 @@ class CadreStanding(NamedTuple):
     attendance: AttendanceFigures
     leave_days_year: int
     pending_requests: int
+    year: YearOutlook
 
     @property
     def behind(self) -> bool:
@@ -103,22 +104,37 @@ def _batch_standings(
     today = shared.today
     ids = [p.person_id for p in posted]
     onsite_year = onsite_days_between(uow, date(today.year, 1, 1), today, ids)
+    on_site_today = onsite_days_between(uow, today, today, ids)
+    yesterday = today - timedelta(days=1)
     absences = attendance_figures(
-        uow, posted, shared.month, as_of=today - timedelta(days=1), calendar=shared.calendar
+        uow, posted, shared.month, as_of=yesterday, calendar=shared.calendar
+    )
+    absent_year = attendance_figures(
+        uow, posted, Period.year(today.year), as_of=yesterday, calendar=shared.calendar
     )
     no_diaries = q.DiaryWindow()
-    return [
-        CadreStanding(
-            p,
-            # pro-rated to every posting of the year (a transfer in July resets nothing)
-            shared.onsite(onsite_year.get(p.person_id, 0), p.spans),
-            shared.written(shared.diaries.get(p.person_id, no_diaries).written_this_month),
-            absences[p.person_id],
-            shared.leave_year.get(p.person_id, 0),
-            shared.pending.get(p.person_id, 0),
+    standings = []
+    for p in posted:
+        # pro-rated to every posting of the year (a transfer in July resets nothing)
+        onsite = shared.onsite(onsite_year.get(p.person_id, 0), p.spans)
+        standings.append(
+            CadreStanding(
+                p,
+                onsite,
+                shared.written(shared.diaries.get(p.person_id, no_diaries).written_this_month),
+                absences[p.person_id],
+                shared.leave_year.get(p.person_id, 0),
+                shared.pending.get(p.person_id, 0),
+                year_outlook(
+                    onsite,
+                    absent_year[p.person_id].absent_workdays,
+                    today,
+                    p.spans,
+                    on_site_today=bool(on_site_today.get(p.person_id)),
+                ),
+            )
         )
-        for p in posted
-    ]
+    return standings
 
 
 def _standing_batches(
@@ -172,7 +188,9 @@ def _cadre_drafts(
         parts = []
         if diaries.behind:
             parts.append(diary_part(diaries))
-        if onsite.behind:
+        if not s.year.reachable:
+            parts.append(_out_of_reach_part(s.year))
+        elif onsite.behind:
             parts.append(onsite_part(onsite))
         params = {
             "onsite": onsite.done,
@@ -182,11 +200,25 @@ def _cadre_drafts(
             "diaries_expected": diaries.expected,
             "diaries_target": diaries.target,
             "absent": s.attendance.absent_workdays,
+            "absent_year": s.year.absent,
             "leave": s.leave_days_year,
             "pending": s.pending_requests,
         }
         payload = {"key": "reminder.weekly_standing", "params": params, "parts": parts}
         yield Draft(s.posting.person_id, CADRE_KIND, week, payload, not_after)
+
+
+def _out_of_reach_part(year: YearOutlook) -> dict[str, Any]:
+    """Instead of how to catch up: that the year's requirement can no longer be met."""
+    return {
+        "key": "reminder.onsite_out_of_reach",
+        "params": {
+            "done": year.onsite.done,
+            "best": year.best,
+            "target": year.onsite.target,
+            "days_left": year.days_left,
+        },
+    }
 
 
 def _behind_part(key: str, pace: Pace, days_left: int) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.attendance import Period
-from domain.pace import Pace, diary_pace, onsite_pace
+from domain.pace import Pace, YearOutlook, diary_pace, onsite_pace, year_outlook
 from services.calendar import load_calendar
 from services.ledger import leave_dates, person_counts, postings_of
 from storage.tables import Person
@@ -29,6 +29,8 @@ class Standing:
     absent_workdays_month: int
     leave_days_year: int
     pending_requests: int
+    #: The year as a whole: on-site days against the requirement, absences against 90.
+    year: YearOutlook | None = None
     #: Some working day counted lies in a year without an official calendar.
     provisional: bool = False
 
@@ -38,15 +40,19 @@ def standing(uow: UnitOfWork, person: Person, today: date) -> Standing:
     not over yet."""
     calendar = load_calendar(uow)
     month = Period.month(today.year, today.month)
-    counts = person_counts(
-        uow, person.id, month, as_of=today - timedelta(days=1), calendar=calendar
+    yesterday = today - timedelta(days=1)
+    counts = person_counts(uow, person.id, month, as_of=yesterday, calendar=calendar)
+    year = person_counts(
+        uow, person.id, Period.year(today.year), as_of=yesterday, calendar=calendar
     )
     diaries = uow.diaries.count_between(person.id, month.first, today)
     pending = sum(1 for r in uow.leaves.for_applicant(person.id) if r.status == "pending")
+    postings = postings_of(uow, person.id) or None
+    onsite = onsite_pace(onsite_days_in_year(uow, person, today), today, postings)
+    on_site_today = bool(uow.checkins.onsite_days(person.id, today, today))
     return Standing(
-        onsite_year=onsite_pace(
-            onsite_days_in_year(uow, person, today), today, postings_of(uow, person.id) or None
-        ),
+        onsite_year=onsite,
+        year=year_outlook(onsite, year.absent, today, postings, on_site_today=on_site_today),
         diaries_month=diary_pace(diaries, today),
         absent_workdays_month=counts.absent,
         leave_days_year=leave_days_in_year(uow, person, today),

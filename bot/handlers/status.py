@@ -14,8 +14,10 @@ from services.standing import standing
 def status_command(ctx: Context, _args: str = "") -> None:
     if ctx.me.role in CADRE_ROLES:
         s = standing(ctx.uow, ctx.me, ctx.now.date())
+        year = s.year
         ctx.say(
             "status.cadre",
+            today=ctx.now.date(),
             onsite=s.onsite_year.done,
             onsite_expected=s.onsite_year.expected,
             onsite_target=s.onsite_year.target,
@@ -25,8 +27,17 @@ def status_command(ctx: Context, _args: str = "") -> None:
             diaries_target=s.diaries_month.target,
             diaries_mark=ctx.t("status.behind" if s.diaries_month.behind else "status.on_pace"),
             absent=s.absent_workdays_month,
+            absent_year=year.absent if year else 0,
             leave=s.leave_days_year,
             pending=s.pending_requests,
+            out_of_reach=""
+            if year is None or year.reachable
+            else ctx.t(
+                "status.out_of_reach",
+                days_left=year.days_left,
+                best=year.best,
+                target=year.onsite.target,
+            ),
             provisional=ctx.t("status.provisional", year=ctx.now.year) if s.provisional else "",
         )
         return

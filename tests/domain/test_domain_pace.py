@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.pace import DIARIES_PER_MONTH, Pace, diary_pace, onsite_pace
+from domain.pace import DIARIES_PER_MONTH, Pace, diary_pace, onsite_pace, year_outlook
 
 SETTINGS = settings(max_examples=200, deadline=None)
 DATES = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
@@ -161,3 +161,42 @@ def test_onsite_shortfall() -> None:
     assert onsite_pace(230, date(2026, 12, 31)).shortfall == 0
     assert Pace(3, 5, 10).shortfall == 2
     assert Pace(7, 5, 10).shortfall == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    today=st.dates(date(2026, 1, 1), date(2028, 12, 31)),
+    start_offset=st.integers(-400, 200),
+    length=st.one_of(st.none(), st.integers(0, 500)),
+    on_site_today=st.booleans(),
+    absent=st.integers(0, 200),
+)
+def test_the_year_outlook_counts_the_posted_days_still_to_come(
+    today: date, start_offset: int, length: int | None, on_site_today: bool, absent: int
+) -> None:
+    """The days left are the posted days after today, plus today when posted and not yet
+    on site; the requirement is within reach exactly when being on site on each of them
+    would reach it."""
+    start = today + timedelta(days=start_offset)
+    end = None if length is None else start + timedelta(days=length)
+    postings = ((start, end),)
+    done = 0 if start > today else min(150, (today - max(start, date(today.year, 1, 1))).days)
+    pace = onsite_pace(done, today, postings)
+    outlook = year_outlook(pace, absent, today, postings, on_site_today=on_site_today)
+    year_end = date(today.year, 12, 31)
+    later = [
+        today + timedelta(days=i)
+        for i in range(1, (year_end - today).days + 1)
+        if start <= today + timedelta(days=i) and (end is None or today + timedelta(days=i) <= end)
+    ]
+    posted_today = start <= today and (end is None or today <= end)
+    assert outlook.days_left == len(later) + (posted_today and not on_site_today)
+    assert outlook.reachable is (done + outlook.days_left >= pace.target)
+    assert outlook.absences_left == max(0, 90 - absent)
+
+
+def test_25_days_before_new_year_220_is_out_of_reach_below_195() -> None:
+    today = date(2026, 12, 7)  # 25 days left after today, and today
+    for done, reachable in ((194, False), (195, True)):
+        outlook = year_outlook(onsite_pace(done, today), 10, today, None, on_site_today=False)
+        assert (outlook.days_left, outlook.best, outlook.reachable) == (25, done + 25, reachable)

@@ -33,6 +33,11 @@ async def test_cadre_status_shows_figures_against_the_pace(district: District) -
     assert "民情日记（本月）：1/10，按进度应达 10" in status.text
     # November 2026 has 21 working days; up to the 29th: 20, of which 3 on site.
     assert "本月缺勤工作日：17" in status.text
+    assert status.text.startswith("📊 我的情况（截至 2026-11-30，含今天；缺勤算到昨天）")
+    # The year: 224 working days from January 1 to November 29, 3 of them on site.
+    assert "今年缺勤工作日：221（累计满90天将被免职）" in status.text
+    # Today (not on site yet) and December: 32 days, so 35 at best, never 220.
+    assert "今年还剩 32 天，即使天天在村，全年最多 35 天，已达不到 220 天的要求" in status.text
 
 
 async def test_approver_status_lists_waiting_steps_with_buttons(district: District) -> None:
@@ -109,6 +114,7 @@ async def test_status_in_a_year_without_an_official_calendar_is_provisional(
     assert "驻村天数（今年）：0/220" in status.text
     assert "本月缺勤工作日：1" in status.text  # Friday 1 January, Mon-Fri for now
     assert "2027 年法定节假日安排尚未导入" in status.text and "暂定" in status.text
+    assert "已达不到" not in status.text  # 362 days left: 220 is still within reach
 
 
 async def test_a_cadre_posted_on_1_july_owes_the_same_pro_rated_days_everywhere(
@@ -127,6 +133,7 @@ async def test_a_cadre_posted_on_1_july_owes_the_same_pro_rated_days_everywhere(
     status = await user.next_message()
     # Jul 1 - Nov 30 = 153 days: 220 × 153 / 365 = 92.2 → 92 expected so far.
     assert "驻村天数（今年）：0/111，按进度应达 92" in status.text
+    assert "全年最多 32 天，已达不到 111 天的要求" in status.text  # the pro-rated target
     with district.storage.uow() as uow:
         sheet = gather_annual(uow, 2026, as_of=date(2026, 12, 31), zone=ZONE)
         [row] = [r for r in sheet.rows if r.person_id == cadre.id]

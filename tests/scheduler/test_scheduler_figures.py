@@ -107,6 +107,7 @@ def test_the_weekly_standings_are_what_status_shows(uow_factory) -> None:  # noq
                 assert s.attendance.absent_workdays == one.absent_workdays_month
                 assert s.leave_days_year == one.leave_days_year
                 assert s.pending_requests == one.pending_requests
+                assert s.year == one.year  # the yearly picture too
 
 
 def test_month_grid_counts_october_2026() -> None:
