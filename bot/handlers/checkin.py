@@ -45,13 +45,15 @@ def location(ctx: Context) -> None:
         now=ctx.sent_at,
     )
     if not outcome.on_site:
+        # Earlier today's on-site check-in still counts: say so, not "today does not count".
         ctx.end_dialog()
         ctx.say(
-            "checkin.off_site",
+            "checkin.off_site_counted" if outcome.already_counted else "checkin.off_site",
             remove_keyboard=True,
             village=outcome.village,
             distance=round(outcome.distance_m),
             radius=round(outcome.radius_m),
+            total=outcome.onsite_days_this_year,
         )
         return
     # One answer: the day counted and the work-record prompt (a second message would cost

@@ -32,6 +32,11 @@ async def test_checkin_inside_the_geofence_counts_once(district: District) -> No
     again = await cadre.next_message()
     assert "不重复计数" in again.text
     assert onsite_days(district, "cadre") == 1
+    # later the same day, from outside: the morning's check-in still counts, and it says so
+    cadre.send_location(*OUTSIDE)
+    outside = await cadre.next_message()
+    assert "仍计为" in outside.text and "不计" not in outside.text and "1" in outside.text
+    assert onsite_days(district, "cadre") == 1
 
 
 async def test_checkin_outside_is_recorded_with_distance_and_not_counted(
@@ -41,6 +46,8 @@ async def test_checkin_outside_is_recorded_with_distance_and_not_counted(
     cadre.send_location(*OUTSIDE)
     reply = await cadre.next_message()
     assert "不计" in reply.text and "米" in reply.text
+    # duty is the township's record, /claim only for a day in the village without a fix
+    assert "登记公务" in reply.text and "/leave" in reply.text and "人在村里" in reply.text
     assert onsite_days(district, "cadre") == 0
     with district.storage.uow() as uow:
         [row] = uow.checkins.all_rows()
