@@ -123,6 +123,18 @@ async def onboard(page: Page, key: str) -> Locator:
     return panel
 
 
+async def expect_at_latest(panel: Locator) -> None:
+    """The panel's chat is scrolled to its last message (a panel hidden in tab mode and
+    shown side by side used to stay at its top)."""
+    box = panel.locator(".messages")
+    for _ in range(50):
+        gap = await box.evaluate("m => m.scrollHeight - m.scrollTop - m.clientHeight")
+        if gap < 4:
+            return
+        await panel.page.wait_for_timeout(100)
+    raise AssertionError(f"{await panel.get_attribute('data-user-key')}: {gap}px above the end")
+
+
 def bot_says(panel: Locator, text: str) -> Locator:
     return panel.locator(".msg.bot", has_text=text).last
 
@@ -197,11 +209,21 @@ async def test_leave_is_approved_through_both_township_steps(
     await expect(bot_says(cadre, "已批准")).to_be_visible()
     await expect(bot_says(cadre, "钱分管")).to_contain_text("已同意")
 
+    # a reload brings back the history, which is not news: no unread badges
+    await page.reload()
+    await expect(bot_says(panel_of(page, "cadre"), "已批准")).to_be_attached()
+    await page.wait_for_timeout(1500)  # a few polls
+    assert await page.locator(".tab .badge:not([hidden])").count() == 0
+
     # everyone side by side, for the screenshot; a reload keeps the tabs and the chats
     await page.locator("#side-by-side").check()
+    for key in ("cadre", "township_leader", "township_secretary"):
+        await expect(panel_of(page, key)).to_be_visible()
+        await expect_at_latest(panel_of(page, key))
     await page.reload()
     for key in ("cadre", "township_leader", "township_secretary"):
         await expect(panel_of(page, key)).to_be_visible()
+        await expect_at_latest(panel_of(page, key))
     await expect(bot_says(panel_of(page, "cadre"), "已批准")).to_be_visible()
     await expect(bot_says(panel_of(page, "township_secretary"), "您已批准")).to_be_visible()
     assert await page.locator(".toast").count() == 0  # old press answers are not replayed
@@ -230,14 +252,16 @@ async def test_checkin_inside_the_village_and_a_diary(
     await expect(cadre.locator(".msg.me .location")).to_contain_text("东店子村")
     await expect(bot_says(cadre, "工作纪实")).to_be_visible()
 
-    # a point picked on the map far from the centre is recorded but not counted
+    # a point picked on the map far from the centre is recorded; the morning's on-site
+    # check-in still counts, and the bot says so, with the metres the picker showed
     await cadre.locator(".composer .text").fill("/checkin")
     await cadre.locator(".composer .text").press("Enter")
     await cadre.locator(".rkb-btn", has_text="发送我的位置").click()
     await picker.locator(".loc-map").click(position={"x": 12, "y": 12})
     await expect(picker.locator(".loc-point")).to_contain_text("米")
+    metres = re.search(r"(\d+) 米", await picker.locator(".loc-point").inner_text()).group(1)
     await picker.locator(".loc-send").click()
-    await expect(bot_says(cadre, "不计")).to_be_visible()
+    await expect(bot_says(cadre, "仍计为")).to_contain_text(f"约 {metres} 米")
 
     # a one-line diary whose text looks like HTML: shown as typed, never as markup
     await cadre.locator(".composer .text").fill("/diary 走访李家 <b>孩子</b>上学 & 医保")

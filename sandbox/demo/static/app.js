@@ -626,16 +626,23 @@
   // -- location picker --------------------------------------------------------------------
 
   const MAP_HALF_M = 3500; // the map shows the village centre ± 3.5 km
-  const M_PER_DEG_LAT = 111320;
+  // The bot's own figures (domain/geo.py): a sphere of 6,371,008.8 m and the haversine
+  // distance, so the bubble says the metres the bot will answer with.
+  const EARTH_RADIUS_M = 6371008.8;
+  const M_PER_DEG_LAT = (EARTH_RADIUS_M * Math.PI) / 180;
 
   function metersPerDegLon(lat) {
     return M_PER_DEG_LAT * Math.cos((lat * Math.PI) / 180);
   }
 
   function distanceM(home, lat, lon) {
-    const dy = (lat - home.lat) * M_PER_DEG_LAT;
-    const dx = (lon - home.lon) * metersPerDegLon(home.lat);
-    return Math.round(Math.hypot(dx, dy));
+    const rad = Math.PI / 180;
+    const p1 = home.lat * rad;
+    const p2 = lat * rad;
+    const h =
+      Math.sin((p2 - p1) / 2) ** 2 +
+      Math.cos(p1) * Math.cos(p2) * Math.sin(((lon - home.lon) * rad) / 2) ** 2;
+    return Math.round(2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h))));
   }
 
   function setupLocationPicker(view) {
@@ -738,7 +745,9 @@
     g.fillRect(220, 230, 22, 40);
     g.fillStyle = "#fff";
     g.font = "bold 20px sans-serif";
-    g.fillText(`${person.home.village} · ${new Date().toLocaleDateString("zh-CN")}`, 16, 304);
+    // dated by the demo's clock (the day the bot counts), not the browser's
+    const day = (app.clock && app.clock.today) || new Date().toISOString().slice(0, 10);
+    g.fillText(`${person.home.village} · ${day}`, 16, 304);
     return canvas.toDataURL("image/png").split(",", 2)[1];
   }
 
@@ -857,7 +866,8 @@
       }
       view.nodes.set(item.message_id, node);
     }
-    if (added && !isVisible(view)) {
+    // the first poll after a (re)load brings the history: that is not news
+    if (added && view.primed && !isVisible(view)) {
       view.unread += added;
       updateBadge(view);
     }
@@ -1078,6 +1088,11 @@
     sideBySide.addEventListener("change", () => {
       document.body.classList.toggle("side-by-side", sideBySide.checked);
       localStorage.setItem("cadrebot-demo-side", sideBySide.checked ? "1" : "0");
+      // panels hidden until now were laid out empty: bring each to its latest message
+      for (const view of app.chats.values()) {
+        view.stick = true;
+        scrollToEnd(view, true);
+      }
       if (app.active) activate(app.active);
     });
     document.getElementById("roster-toggle").addEventListener("click", () => {
