@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from bot.handlers.context import Context
-from bot.handlers.notify import decision_buttons, params_for_display
+from bot.handlers.notify import decision_buttons, display
 from bot.i18n import Markup
 from domain.roles import CADRE_ROLES, DISTRICT_ROLES, Role
 from services import diary as diaries
 from services.checkin import claim_actions
-from services.leave import decision_actions, marks
+from services.leave import decision_actions, marks, opinions
 from services.standing import standing
 
 
@@ -44,9 +44,10 @@ def status_command(ctx: Context, _args: str = "") -> None:
     for step in steps[:10]:
         request = ctx.uow.leaves.get(step.request_id)
         applicant = ctx.uow.people.get(request.applicant_id)
+        shown = {**marks(request), "opinions": opinions(ctx.uow, request)}
         ctx.say(
             "status.waiting_step",
-            **params_for_display(marks(request)),
+            **display(ctx.catalog, ctx.lang, shown),
             id=request.id,
             name=applicant.name,
             start=request.start,

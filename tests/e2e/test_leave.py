@@ -36,14 +36,20 @@ async def test_two_days_township_leader_comments_then_secretary_approves(
     assert "批准" not in told
     final = await secretary.next_message()
     assert "审批" in final.text and "镇党委书记" in final.text
-    assert "已填意见" in final.text and "钱分管（镇党委分管领导）：同意" in final.text
+    assert "意见与审批记录" in final.text and "钱分管（镇党委分管领导）：同意" in final.text
     assert final.button_texts[:2] == ["批准", "驳回"]
+    secretary.send_text("/status")  # the waiting card there carries the opinion too
+    await secretary.next_message()
+    waiting = await secretary.next_message()
+    assert "钱分管（镇党委分管领导）：同意" in waiting.text
+    assert waiting.button_texts[:2] == ["批准", "驳回"]
     await tap(secretary, final, "批准")
     outcome = await cadre.next_message()
     assert "已批准" in outcome.text
     assert request_status(district) == "approved"
     await secretary.wait_until_quiet()
-    assert secretary.inbox[-1].buttons == []  # decided: the buttons are gone
+    [card] = [m for m in secretary.inbox if m.message_id == final.message_id]
+    assert card.buttons == []  # decided: the buttons are gone
 
 
 async def test_four_days_unit_comments_secretary_approves_district_files(

@@ -87,7 +87,10 @@ async def test_a_leave_in_english_from_request_to_outcome(district: District) ->
     assert "gave their opinion: agree" in told
     assert "Next: approval by the township party secretary." in told
     final = await secretary.next_message()
-    assert "Opinions so far:" in final.text and "(township leader in charge): agree" in final.text
+    assert (
+        "Opinions and decisions so far:" in final.text
+        and "(township leader in charge): agree" in final.text
+    )
     assert final.button_texts[:2] == ["Approve", "Reject"]
     secretary.press(final, "Reject")
     assert "type the reason" in (await secretary.next_message()).text
