@@ -229,7 +229,6 @@ def in_dialog(ctx: Context, step: str, data: dict) -> None:
         buttons = _vote_buttons(ctx, step_row.id, step_row.kind)
         ctx.say("leave.comment_saved", comment=step_row.comment, buttons=buttons)
     elif step == "why" and ctx.event.text:
-        ctx.end_dialog()
         key, params = _decide(ctx, int(data["step_id"]), False, ctx.event.text)
         ctx.say(key, **params)
     elif step in ("reason", "comment", "why"):
@@ -261,6 +260,9 @@ def vote(ctx: Context, data: LeaveVote) -> None:
 
 def _decide(ctx: Context, step_id: int, yes: bool, text: str | None) -> tuple[str, dict]:
     """Record the holder's decision; the message that tells them what they did."""
+    state = ctx.open_dialog
+    if state is not None and state.dialog == "leave" and state.step == "why":
+        ctx.end_dialog()  # a no waiting for its reason gives way to the decision taken
     outcome = service.decide(ctx.uow, ctx.me, step_id=step_id, approve=yes, now=ctx.now, text=text)
     ctx.notices += outcome.notices
     request = outcome.request
