@@ -28,8 +28,9 @@ class LeaveTier(StrEnum):
 
 
 class StepKind(StrEnum):
-    COMMENT = "comment"  # 填注意见
-    APPROVE = "approve"  # 审批 / 批准
+    COMMENT = "comment"  # 填注意见: an opinion (同意/不同意), never a decision
+    APPLY = "apply"  # 由派出部门…请假: the unit applies on the cadre's behalf (or declines)
+    APPROVE = "approve"  # 审批 / 批准: the only kind that decides
     FILE = "file"  # 备案: a notice, nothing to decide
 
 
@@ -59,12 +60,17 @@ ROUTES: Mapping[LeaveTier, tuple[Stage, ...]] = {
         # 镇(办)加注意见后, 由派出部门向组织部门、扶贫部门请假: the township comments
         # first, then the unit applies on the cadre's behalf, then the district decides.
         Stage(StepKind.COMMENT, (Role.TOWNSHIP_SECRETARY,)),
-        Stage(StepKind.COMMENT, (Role.UNIT_LEADER,)),
+        Stage(StepKind.APPLY, (Role.UNIT_LEADER,)),
         Stage(StepKind.APPROVE, (Role.ORG_DEPT, Role.POVERTY_BUREAU)),
     ),
     LeaveTier.RECALL: (
-        # 超过30天的由派出部门召回并重新选派: the unit recalls, the district is informed.
-        Stage(StepKind.FILE, (Role.UNIT_LEADER, Role.ORG_DEPT, Role.POVERTY_BUREAU)),
+        # 超过30天的由派出部门召回并重新选派: the unit recalls, the district is informed
+        # (org_dept records the replacement), and the township, which keeps the cadre's
+        # attendance, learns its cadre is leaving.
+        Stage(
+            StepKind.FILE,
+            (Role.UNIT_LEADER, Role.ORG_DEPT, Role.POVERTY_BUREAU, Role.TOWNSHIP_SECRETARY),
+        ),
     ),
 }
 
@@ -227,9 +233,37 @@ def plan_route(
 
 
 class Decision(StrEnum):
-    APPROVED = "approved"
-    REJECTED = "rejected"
+    APPROVED = "approved"  # an approval step: 批准
+    REJECTED = "rejected"  # an approval step: 驳回, ends the request
+    AGREED = "agreed"  # a comment step: 同意 (the request goes on)
+    DISAGREED = "disagreed"  # a comment step: 不同意 (the request still goes on)
+    APPLIED = "applied"  # the unit applied on the cadre's behalf
+    DECLINED = "declined"  # the unit declined to apply: ends the request
     FILED = "filed"
+
+
+_DECISIONS: Mapping[StepKind, tuple[Decision, Decision]] = {
+    StepKind.COMMENT: (Decision.AGREED, Decision.DISAGREED),
+    StepKind.APPLY: (Decision.APPLIED, Decision.DECLINED),
+    StepKind.APPROVE: (Decision.APPROVED, Decision.REJECTED),
+}
+
+#: Decisions that end the request: only an approver (驳回) or the unit that was to apply
+#: for it (over 10 days) can stop a request; a commenter's 不同意 is an opinion.
+ENDING: Set[Decision] = frozenset({Decision.REJECTED, Decision.DECLINED})
+
+
+def decision_for(kind: StepKind, yes: bool) -> Decision:
+    """What a holder's yes or no means at a step of this kind; a filing has no decision."""
+    if kind not in _DECISIONS:
+        raise InvalidLeave("leave.not_your_turn")
+    agree, refuse = _DECISIONS[kind]
+    return agree if yes else refuse
+
+
+def needs_reason(decision: Decision) -> bool:
+    """A no must say why (Art. 11: the cadre is told the reason); a yes may say nothing."""
+    return decision in (Decision.REJECTED, Decision.DISAGREED, Decision.DECLINED)
 
 
 class LeaveStatus(StrEnum):
@@ -256,10 +290,11 @@ def current_stage(steps: Sequence[StepState]) -> int | None:
 
 
 def outcome(tier: LeaveTier, steps: Sequence[StepState]) -> LeaveStatus:
-    """The request's status from its steps: any rejection ends it; all decided approves it."""
+    """The request's status from its steps: a rejection (or the unit's refusal to apply)
+    ends it; a commenter's 不同意 does not; every step acted on approves it."""
     if tier is LeaveTier.RECALL:
         return LeaveStatus.RECALL
-    if any(s.decision is Decision.REJECTED for s in steps):
+    if any(s.decision in ENDING for s in steps):
         return LeaveStatus.REJECTED
     if current_stage(steps) is None:
         return LeaveStatus.APPROVED

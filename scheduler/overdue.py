@@ -90,7 +90,8 @@ def sweep_leave_overdue(
                         "key": "reminder.leave_pending",
                         "params": params,
                         "actions": [
-                            {"verb": a.verb, "ref": a.ref} for a in decision_actions(step.step_id)
+                            {"verb": a.verb, "ref": a.ref}
+                            for a in decision_actions(step.step_id, step.kind)
                         ],
                         # Sent only while the step waits for this person (scheduler.dispatch)
                         "open_step": {"id": step.step_id, "holder": True},

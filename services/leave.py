@@ -46,7 +46,36 @@ def _summary(uow: UnitOfWork, request: LeaveRequest, today: date) -> dict:
         **marks(request),
         "onsite": onsite_days_in_year(uow, applicant, today),
         "leave_taken": leave_days_in_year(uow, applicant, today),
+        "opinions": opinions(uow, request),
     }
+
+
+def opinions(uow: UnitOfWork, request: LeaveRequest) -> list[dict[str, str]]:
+    """The opinions and decisions given so far, in route order: 填注意见 travels with the
+    request, so every later holder (and the cadre) reads what the earlier ones said."""
+    given = [
+        (step, person)
+        for step, person in history(uow, request)
+        if step.decision is not None and step.kind != StepKind.FILE
+    ]
+    return [
+        {
+            "role": step.role,
+            "name": person.name if person else "?",
+            "decision": step.decision,
+            "comment": step.comment or "",
+        }
+        for step, person in given
+    ]
+
+
+def _next_steps(uow: UnitOfWork, request: LeaveRequest) -> list[dict[str, str]]:
+    """Who holds the request now (role and kind of each open step), for the cadre."""
+    return [
+        {"role": step.role, "kind": step.kind}
+        for step in uow.leaves.steps(request.id)
+        if step.decision is None and step.notified_at is not None and step.kind != StepKind.FILE
+    ]
 
 
 def marks(request: LeaveRequest) -> dict[str, str]:
@@ -59,19 +88,36 @@ def marks(request: LeaveRequest) -> dict[str, str]:
     }
 
 
-def decision_actions(step_id: int) -> tuple[Action, ...]:
-    """What the holder of an open step can do: approve, reject, comment, hand over."""
-    return tuple(
-        Action(f"leave:{verb}", step_id) for verb in ("approve", "reject", "comment", "delegate")
-    )
+#: The yes and no a holder has at each kind of step (the buttons' verbs).
+_VERBS: dict[str, tuple[str, str]] = {
+    StepKind.COMMENT: ("agree", "disagree"),
+    StepKind.APPLY: ("apply", "decline"),
+    StepKind.APPROVE: ("approve", "reject"),
+}
+
+
+def decision_actions(step_id: int, kind: str) -> tuple[Action, ...]:
+    """What the holder of an open step can do: a commenter agrees or disagrees, the unit
+    applies or declines, an approver approves or rejects; each may first write an opinion
+    or hand the step over."""
+    yes, no = _VERBS[kind]
+    return tuple(Action(f"leave:{verb}", step_id) for verb in (yes, no, "comment", "delegate"))
+
+
+#: Who is told what of a confirmed recall: the unit recalls and selects a replacement,
+#: org_dept records it (a new posting through the roster), the others are informed.
+_RECALL_KEYS = {Role.UNIT_LEADER: "leave.recall_unit", Role.ORG_DEPT: "leave.recall_replace"}
 
 
 def _step_notice(step: LeaveStep, summary: dict) -> Notice:
     params = {**summary, "role": step.role, "kind": step.kind}
     if step.kind == StepKind.FILE:
-        key = "leave.recall_notice" if summary["tier"] == LeaveTier.RECALL else "leave.filed"
+        if summary["tier"] == LeaveTier.RECALL:
+            key = _RECALL_KEYS.get(Role(step.role), "leave.recall_notice")
+        else:
+            key = "leave.filed"
         return Notice(step.assignee_id, key, params)
-    return Notice(step.assignee_id, "leave.to_decide", params, decision_actions(step.id))
+    return Notice(step.assignee_id, "leave.to_decide", params, decision_actions(step.id, step.kind))
 
 
 def _open_stage(uow: UnitOfWork, request: LeaveRequest, now: datetime) -> list[Notice]:
@@ -114,15 +160,22 @@ def submit(
     reason: str,
     now: datetime,
     retroactive: bool = False,
+    recall_confirmed: bool = False,
 ) -> LeaveOutcome:
     """File a request and route it by the length of the continuous absence it joins.
 
     A request starts today or later; with ``retroactive`` (补假: sudden illness or an
     emergency) it may start up to ``RETROACTIVE_DAYS`` back and is marked so to every
     approver. ``now`` is in the district's zone, so "today" is the district's day.
+
+    Over 30 days it is no leave but a recall, sent only with ``recall_confirmed`` (the
+    cadre was shown what it means): the posting is marked recall pending for the district
+    until the roster posts a replacement.
     """
     checked = _check_request(uow, applicant, start, end, reason, now, retroactive)
-    tier = rules.tier_for(checked.combined)
+    tier = checked.tier
+    if tier is LeaveTier.RECALL and not recall_confirmed:
+        raise DomainError("leave.recall_unconfirmed", combined=checked.combined)
     request = uow.leaves.add(
         LeaveRequest(
             applicant_id=applicant.id,
@@ -147,6 +200,8 @@ def submit(
         combined=checked.combined,
         retroactive=checked.retroactive,
     )
+    if tier is LeaveTier.RECALL:
+        checked.post.assignment.recall_pending = True
     notices += _open_stage(uow, request, now)
     key = "leave.recall_applicant" if tier is LeaveTier.RECALL else "leave.submitted"
     notices.append(Notice(applicant.id, key, _summary(uow, request, now.date())))
@@ -154,12 +209,19 @@ def submit(
 
 
 @dataclass(frozen=True)
-class _Checked:
+class Checked:
+    """A request as ``submit`` would file it: its days, the continuous absence it joins
+    and the tier that length routes it by."""
+
     reason: str
     days: int
     combined: int
     retroactive: bool
     post: Posting
+
+    @property
+    def tier(self) -> LeaveTier:
+        return rules.tier_for(self.combined)
 
 
 def check_request(
@@ -171,10 +233,11 @@ def check_request(
     reason: str,
     now: datetime,
     retroactive: bool = False,
-) -> None:
-    """Raise what ``submit`` would refuse, changing nothing: the chat checks a typed 补假
-    before asking the cadre to confirm it, so the confirmation cannot then fail."""
-    _check_request(uow, applicant, start, end, reason, now, retroactive)
+) -> Checked:
+    """Raise what ``submit`` would refuse, changing nothing, else say how it would be
+    routed: the chat checks a typed 补假 or a recall (over 30 days) before asking the
+    cadre to confirm it, so the confirmation cannot then fail."""
+    return _check_request(uow, applicant, start, end, reason, now, retroactive)
 
 
 def _check_request(
@@ -185,7 +248,7 @@ def _check_request(
     reason: str,
     now: datetime,
     retroactive: bool,
-) -> _Checked:
+) -> Checked:
     if applicant.role not in CADRE_ROLES:
         raise DomainError("error.role_cannot")
     reason = (reason or "").strip()
@@ -200,7 +263,7 @@ def _check_request(
     new = rules.DateSpan(start, end)
     rules.check_no_overlap(new, standing)
     combined = _continuous_absence(uow, applicant, new, standing).days
-    return _Checked(reason, days, combined, past, post)
+    return Checked(reason, days, combined, past, post)
 
 
 def check_start(start: date, today: date, *, retroactive: bool) -> bool:
@@ -277,11 +340,29 @@ def _own_open_step(uow: UnitOfWork, actor: Person, step_id: int) -> tuple[LeaveS
 
 
 def decide(
-    uow: UnitOfWork, actor: Person, *, step_id: int, approve: bool, now: datetime
+    uow: UnitOfWork,
+    actor: Person,
+    *,
+    step_id: int,
+    approve: bool,
+    now: datetime,
+    text: str | None = None,
 ) -> LeaveOutcome:
+    """The holder's yes or no at their step, which means what the step's kind says: a
+    commenter's 同意/不同意 is an opinion and the request goes on either way; the unit
+    applies or declines (over 10 days); an approver approves or rejects. A decline or a
+    rejection ends the request. A no needs a reason (``text``, or the opinion written
+    first with 添加意见), which the cadre and every later holder read."""
     step, request = _own_open_step(uow, actor, step_id)
-    step.decision = Decision.APPROVED if approve else Decision.REJECTED
-    step.decided_at = now
+    decision = rules.decision_for(StepKind(step.kind), approve)
+    text = (text or "").strip()
+    if len(text) > MAX_REASON:
+        raise DomainError("leave.reason_too_long", limit=MAX_REASON)
+    if text:
+        step.comment = text
+    if rules.needs_reason(decision) and not step.comment:
+        raise DomainError("leave.why_required")
+    step.decision, step.decided_at = decision, now
     uow.audit.record(
         now,
         actor.id,
@@ -293,9 +374,9 @@ def decide(
     )
     summary = _summary(uow, request, now.date())
     params = {**summary, "by": actor.name, "role": step.role, "comment": step.comment or ""}
-    notices = [Notice(request.applicant_id, f"leave.step_{step.decision}", params)]
-    if not approve:
+    if decision in rules.ENDING:
         request.status, request.decided_at = LeaveStatus.REJECTED, now
+        notices = [Notice(request.applicant_id, f"leave.step_{decision}", params)]
         for other in uow.leaves.steps(request.id):
             if other.decision is None and other.notified_at and other.id != step.id:
                 notices.append(Notice(other.assignee_id, "leave.closed", summary))
@@ -303,8 +384,10 @@ def decide(
         return LeaveOutcome(request, notices)
     opened = _open_stage(uow, request, now)
     if request.status == LeaveStatus.APPROVED:
-        notices = []  # the outcome message says it all; no separate "agreed" line
-    return LeaveOutcome(request, notices + opened)
+        return LeaveOutcome(request, opened)  # the outcome message says it all
+    params["next"] = _next_steps(uow, request)
+    told = Notice(request.applicant_id, f"leave.step_{decision}", params)
+    return LeaveOutcome(request, [told, *opened])
 
 
 def comment(uow: UnitOfWork, actor: Person, *, step_id: int, text: str, now: datetime) -> LeaveStep:
@@ -351,7 +434,7 @@ def delegate(
                 deputy_id,
                 "leave.delegated_to_you",
                 {**summary, "from": actor.name, "role": step.role, "kind": step.kind},
-                _step_notice(step, summary).actions,
+                decision_actions(step.id, step.kind),
             ),
             Notice(
                 request.applicant_id,

@@ -235,6 +235,34 @@ class AssignmentRepository(_Repository):
             select(Assignment).where(Assignment.person_id == person_id).order_by(Assignment.start)
         ).all()
 
+    def recalls_pending(self) -> list[tuple[Person, Assignment, Village, Unit]]:
+        """Postings a confirmed recall marked, awaiting a replacement, by village."""
+        query = (
+            select(Person, Assignment, Village, Unit)
+            .join(Assignment, col(Assignment.person_id) == Person.id)
+            .join(Village, col(Village.id) == Assignment.village_id)
+            .join(Unit, col(Unit.id) == Assignment.unit_id)
+            .where(col(Assignment.recall_pending) == True)  # noqa: E712
+            .order_by(Village.name, Person.name, Assignment.id)
+        )
+        return [tuple(row) for row in self.session.exec(query).all()]
+
+    def replaced_by(self, village_id: int, role: str, start: date) -> list[Assignment]:
+        """Open postings to ``village_id`` of a cadre of ``role`` that a confirmed recall
+        marked: a new posting of that role starting on ``start`` replaces them."""
+        return list(
+            self.session.exec(
+                select(Assignment)
+                .join(Person, col(Person.id) == Assignment.person_id)
+                .where(
+                    Assignment.village_id == village_id,
+                    col(Assignment.recall_pending) == True,  # noqa: E712
+                    Person.role == role,
+                    or_(col(Assignment.end).is_(None), col(Assignment.end) >= start),
+                )
+            ).all()
+        )
+
 
 _ONSITE_DAYS = (
     select(CheckIn.day)

@@ -71,6 +71,9 @@ class Assignment(SQLModel, table=True):
     unit_id: int = Field(foreign_key="unit.id", index=True)
     start: date
     end: date | None = None
+    #: A confirmed recall (over 30 days, Art. 11) awaits a replacement: the district sees
+    #: it until the roster gives the village a new posting, which closes this one.
+    recall_pending: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class CheckIn(SQLModel, table=True):

@@ -79,7 +79,8 @@ def unpack(data: str) -> CallbackData:
 
 @dataclass(frozen=True)
 class LeaveVote(CallbackData):
-    """Approve or reject a leave step."""
+    """Yes or no at a leave step: what it means follows the step's kind (同意/不同意 an
+    opinion, apply/decline for the unit, approve/reject for an approver)."""
 
     prefix: ClassVar[str] = "lv"
     step_id: int
@@ -120,6 +121,15 @@ class LeaveRetroactiveConfirm(CallbackData):
     after the cadre confirms it, so a mistyped date never becomes a retroactive request."""
 
     prefix: ClassVar[str] = "lq"
+    send: bool
+
+
+@dataclass(frozen=True)
+class LeaveRecallConfirm(CallbackData):
+    """Send (or drop) the request over 30 days the open leave dialog holds: it is not a
+    leave but a recall (Art. 11), sent only after the cadre read what that means."""
+
+    prefix: ClassVar[str] = "lr"
     send: bool
 
 

@@ -1,5 +1,6 @@
-"""Leave: one-line or guided requests (补假 for the last few days included), one-tap
-decisions, comments, 转交, withdrawal."""
+"""Leave: one-line or guided requests (补假 for the last few days included; over 30 days
+a recall, sent only once the cadre confirms it), opinions (同意/不同意), the unit applying
+over 10 days, decisions (a no asks why first), comments, 转交, withdrawal."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date, timedelta
 from bot.handlers.callbacks import (
     LeaveComment,
     LeaveDelegate,
+    LeaveRecallConfirm,
     LeaveRetroactive,
     LeaveRetroactiveConfirm,
     LeaveVote,
@@ -21,6 +23,7 @@ from bot.handlers.events import Button
 from bot.handlers.notify import decision_buttons, params_for_display
 from bot.i18n import Markup, Term
 from domain.errors import DomainError
+from domain.leave import LeaveTier
 from services import leave as service
 
 #: A typed reason starting with one of these asks for 补假 (a start up to 3 days back).
@@ -76,23 +79,53 @@ def _confirm_retroactive(ctx: Context, start: date, end: date, reason: str) -> N
     )
 
 
-def confirm_retroactive(ctx: Context, data: LeaveRetroactiveConfirm) -> None:
+def _confirmed(ctx: Context, step: str, send: bool) -> dict | None:
+    """The held request of the open confirmation ``step`` when the cadre tapped send;
+    None (and the message says why) when the button is stale or they cancelled."""
     state = ctx.open_dialog
-    if state is None or state.dialog != "leave" or state.step != "confirm":
+    if state is None or state.dialog != "leave" or state.step != step:
         ctx.toast("error.stale_button")
-        return
-    if not data.send:
+        return None
+    if not send:
         ctx.end_dialog()
         ctx.edit(ctx.t("leave.retroactive_cancelled"))
-        return
+        return None
     start, end = date.fromisoformat(state.data["start"]), date.fromisoformat(state.data["end"])
     ctx.edit(ctx.t("leave.picked", start=start, end=end))
-    _submit(ctx, start, end, state.data["reason"], retroactive=True)
+    return {**state.data, "start": start, "end": end}
+
+
+def confirm_retroactive(ctx: Context, data: LeaveRetroactiveConfirm) -> None:
+    held = _confirmed(ctx, "confirm", data.send)
+    if held is not None:
+        _submit(ctx, held["start"], held["end"], held["reason"], retroactive=True)
+
+
+def confirm_recall(ctx: Context, data: LeaveRecallConfirm) -> None:
+    """The cadre confirmed (or dropped) a request over 30 days: a recall, not a leave."""
+    held = _confirmed(ctx, "confirm_recall", data.send)
+    if held is not None:
+        retroactive = bool(held.get("retroactive"))
+        _submit(ctx, held["start"], held["end"], held["reason"], retroactive, recall=True)
 
 
 def _submit(
-    ctx: Context, start: date, end: date, reason: str, *, retroactive: bool = False
+    ctx: Context,
+    start: date,
+    end: date,
+    reason: str,
+    retroactive: bool = False,
+    *,
+    recall: bool = False,
 ) -> None:
+    """File the request; over 30 days first show the cadre what a recall means (a typo
+    in a year must not recall anyone) and file it only once they confirm."""
+    checked = service.check_request(
+        ctx.uow, ctx.me, start=start, end=end, reason=reason, now=ctx.now, retroactive=retroactive
+    )
+    if checked.tier is LeaveTier.RECALL and not recall:
+        _confirm_recall(ctx, start, end, reason, retroactive, checked.combined)
+        return
     outcome = service.submit(
         ctx.uow,
         ctx.me,
@@ -101,9 +134,30 @@ def _submit(
         reason=reason,
         now=ctx.now,
         retroactive=retroactive,
+        recall_confirmed=recall,
     )
     ctx.end_dialog()
     ctx.notices += outcome.notices
+
+
+def _confirm_recall(
+    ctx: Context, start: date, end: date, reason: str, retroactive: bool, combined: int
+) -> None:
+    held = {"start": start.isoformat(), "end": end.isoformat(), "reason": reason}
+    ctx.dialog("leave", "confirm_recall", retroactive=retroactive, **held)
+    ctx.say(
+        "leave.confirm_recall",
+        start=start,
+        end=end,
+        combined=combined,
+        reason=reason,
+        buttons=[
+            [
+                ctx.button("button.confirm_recall", LeaveRecallConfirm(True)),
+                ctx.button("button.cancel", LeaveRecallConfirm(False)),
+            ]
+        ],
+    )
 
 
 def pick_retroactive(ctx: Context, _data: LeaveRetroactive) -> None:
@@ -165,43 +219,59 @@ def in_dialog(ctx: Context, step: str, data: dict) -> None:
             date.fromisoformat(data["start"]),
             date.fromisoformat(data["end"]),
             ctx.event.text,
-            retroactive=bool(data.get("retroactive")),
+            bool(data.get("retroactive")),
         )
     elif step == "comment" and ctx.event.text:
         step_row = service.comment(
             ctx.uow, ctx.me, step_id=int(data["step_id"]), text=ctx.event.text, now=ctx.now
         )
         ctx.end_dialog()
-        ctx.say(
-            "leave.comment_saved", comment=step_row.comment, buttons=_vote_buttons(ctx, step_row.id)
-        )
-    elif step == "reason":
-        ctx.say("leave.ask_reason")
-    elif step == "comment":
-        ctx.say("leave.ask_comment")
-    elif step == "confirm":
-        ctx.say("leave.use_confirm")
+        buttons = _vote_buttons(ctx, step_row.id, step_row.kind)
+        ctx.say("leave.comment_saved", comment=step_row.comment, buttons=buttons)
+    elif step == "why" and ctx.event.text:
+        key, params = _decide(ctx, int(data["step_id"]), False, ctx.event.text)
+        ctx.say(key, **params)
+    elif step in ("reason", "comment", "why"):
+        ctx.say(f"leave.ask_{step}")
+    elif step in ("confirm", "confirm_recall"):
+        ctx.say(f"leave.use_{step}")
     else:
         ctx.say("leave.use_picker")
 
 
-def _vote_buttons(ctx: Context, step_id: int) -> list[list[Button]]:
-    return decision_buttons(ctx.catalog, ctx.lang, service.decision_actions(step_id))
+def _vote_buttons(ctx: Context, step_id: int, kind: str) -> list[list[Button]]:
+    return decision_buttons(ctx.catalog, ctx.lang, service.decision_actions(step_id, kind))
 
 
 def vote(ctx: Context, data: LeaveVote) -> None:
-    outcome = service.decide(
-        ctx.uow, ctx.me, step_id=data.step_id, approve=data.approve, now=ctx.now
-    )
+    """A yes is taken at once; a no (驳回, 不同意, the unit declining) first asks why,
+    unless the holder already wrote their opinion with 添加意见."""
+    step = ctx.uow.leaves.step(data.step_id)
+    if not data.approve and step is not None and not step.comment:
+        service.deputies(ctx.uow, ctx.me, step_id=data.step_id)  # raises unless ours now
+        ctx.dialog("leave", "why", step_id=data.step_id)
+        ctx.say(f"leave.ask_why_{step.kind}")
+        ctx.toast(f"leave.ask_why_{step.kind}")
+        return
+    key, params = _decide(ctx, data.step_id, data.approve, None)
+    ctx.edit(ctx.t(key, **params))
+    ctx.toast(key, **params)
+
+
+def _decide(ctx: Context, step_id: int, yes: bool, text: str | None) -> tuple[str, dict]:
+    """Record the holder's decision; the message that tells them what they did."""
+    state = ctx.open_dialog
+    if state is not None and state.dialog == "leave" and state.step == "why":
+        ctx.end_dialog()  # a no waiting for its reason gives way to the decision taken
+    outcome = service.decide(ctx.uow, ctx.me, step_id=step_id, approve=yes, now=ctx.now, text=text)
     ctx.notices += outcome.notices
     request = outcome.request
     applicant = ctx.uow.people.get(request.applicant_id)
-    key = "leave.you_approved" if data.approve else "leave.you_rejected"
+    decision = ctx.uow.leaves.step(step_id).decision
     params = dict(
         id=request.id, name=applicant.name, start=request.start, end=request.end, days=request.days
     )
-    ctx.edit(ctx.t(key, **params))
-    ctx.toast(key, **params)
+    return f"leave.you_{decision}", params
 
 
 def ask_comment(ctx: Context, data: LeaveComment) -> None:

@@ -6,13 +6,20 @@ from collections.abc import Iterable
 
 from bot.handlers.callbacks import CallbackData, ClaimVote, LeaveComment, LeaveDelegate, LeaveVote
 from bot.handlers.events import Button, Outgoing
-from bot.i18n import Catalog, Term
+from bot.i18n import Catalog, Markup, Term
 from services.notices import Action, Notice
 from storage.unit_of_work import UnitOfWork
 
 #: Values shown as the regulation's terms; ``mark`` and ``joined`` are the leave cards'
 #: flags (补假, part of a longer absence), empty when they do not apply.
-_TERMS = ("role", "tier", "kind", "status", "scope", "mark", "joined")
+_TERMS = ("role", "tier", "kind", "status", "scope", "mark", "joined", "decision")
+#: List values shown as text: each item through its line message, the lines joined by the
+#: separator message, the whole through the wrapping message ("" when the list is empty).
+#: ``opinions`` are the earlier holders' 填注意见 on a card, ``next`` who holds it now.
+_LISTS = {
+    "opinions": ("leave.opinion_line", "leave.opinion_sep", "leave.opinions"),
+    "next": ("leave.next_item", "leave.next_sep", "leave.next"),
+}
 
 
 def _callback(action: Action) -> tuple[str, CallbackData]:
@@ -20,6 +27,10 @@ def _callback(action: Action) -> tuple[str, CallbackData]:
     table: dict[str, tuple[str, CallbackData]] = {
         "leave:approve": ("button.approve", LeaveVote(ref, True)),
         "leave:reject": ("button.reject", LeaveVote(ref, False)),
+        "leave:agree": ("button.agree", LeaveVote(ref, True)),
+        "leave:disagree": ("button.disagree", LeaveVote(ref, False)),
+        "leave:apply": ("button.apply", LeaveVote(ref, True)),
+        "leave:decline": ("button.decline", LeaveVote(ref, False)),
         "leave:comment": ("button.comment", LeaveComment(ref)),
         "leave:delegate": ("button.delegate", LeaveDelegate(ref, 0)),
         "claim:approve": ("button.approve", ClaimVote(ref, True)),
@@ -30,6 +41,27 @@ def _callback(action: Action) -> tuple[str, CallbackData]:
 
 def params_for_display(params: dict) -> dict:
     return {k: Term(v) if k in _TERMS and isinstance(v, str) else v for k, v in params.items()}
+
+
+def _item(catalog: Catalog, lang: str, item: dict) -> dict:
+    """One list item's values; its ``comment`` (an opinion), when given, in brackets."""
+    shown = params_for_display(item)
+    if item.get("comment"):
+        shown["comment"] = catalog.text(lang, "leave.history_comment", comment=item["comment"])
+    return shown
+
+
+def display(catalog: Catalog, lang: str, params: dict) -> dict:
+    """``params_for_display``, with the list values (``_LISTS``) written out as text."""
+    shown = params_for_display(params)
+    for name, (line, sep, wrap) in _LISTS.items():
+        items = params.get(name)
+        if not isinstance(items, list):
+            continue
+        lines = [catalog.text(lang, line, **_item(catalog, lang, item)) for item in items]
+        joined = Markup(catalog.text(lang, sep).join(lines))
+        shown[name] = Markup(catalog.text(lang, wrap, lines=joined)) if lines else ""
+    return shown
 
 
 def decision_buttons(catalog: Catalog, lang: str, actions: Iterable[Action]) -> list[list[Button]]:
@@ -48,7 +80,7 @@ def render_notices(uow: UnitOfWork, catalog: Catalog, notices: list[Notice]) -> 
         if person is None or person.telegram_user_id is None:
             continue
         lang = catalog.language_for(person.language, None)
-        text = catalog.text(lang, notice.key, **params_for_display(notice.params))
+        text = catalog.text(lang, notice.key, **display(catalog, lang, notice.params))
         buttons = decision_buttons(catalog, lang, notice.actions) or None
         messages.append(Outgoing(person.telegram_user_id, text, buttons=buttons))
     return messages

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.handlers.context import Context
-from bot.handlers.notify import decision_buttons, params_for_display
-from domain.roles import CADRE_ROLES, Role
+from bot.handlers.notify import decision_buttons, display
+from bot.i18n import Markup
+from domain.roles import CADRE_ROLES, DISTRICT_ROLES, Role
 from services import diary as diaries
 from services.checkin import claim_actions
-from services.leave import decision_actions, marks
+from services.leave import decision_actions, marks, opinions
 from services.standing import standing
 
 
@@ -49,19 +50,22 @@ def status_command(ctx: Context, _args: str = "") -> None:
         else []
     )
     ctx.say("status.approver", steps=len(steps), claims=len(claims), diaries=len(batches))
+    if ctx.me.role in DISTRICT_ROLES:
+        _recalls_pending(ctx)
     for step in steps[:10]:
         request = ctx.uow.leaves.get(step.request_id)
         applicant = ctx.uow.people.get(request.applicant_id)
+        shown = {**marks(request), "opinions": opinions(ctx.uow, request)}
         ctx.say(
             "status.waiting_step",
-            **params_for_display(marks(request)),
+            **display(ctx.catalog, ctx.lang, shown),
             id=request.id,
             name=applicant.name,
             start=request.start,
             end=request.end,
             days=request.days,
             reason=request.reason,
-            buttons=decision_buttons(ctx.catalog, ctx.lang, decision_actions(step.id)),
+            buttons=decision_buttons(ctx.catalog, ctx.lang, decision_actions(step.id, step.kind)),
         )
     for claim in claims[:10]:
         cadre = ctx.uow.people.get(claim.person_id)
@@ -72,3 +76,16 @@ def status_command(ctx: Context, _args: str = "") -> None:
             reason=claim.reason,
             buttons=decision_buttons(ctx.catalog, ctx.lang, claim_actions(claim.id)),
         )
+
+
+def _recalls_pending(ctx: Context) -> None:
+    """The district's postings a confirmed recall marked, until the roster replaces them
+    (Art. 11: 召回并重新选派)."""
+    recalled = ctx.uow.assignments.recalls_pending()
+    if not recalled:
+        return
+    lines = [
+        ctx.t("status.recall_line", name=p.name, village=v.name, unit=u.name, start=a.start)
+        for p, a, v, u in recalled
+    ]
+    ctx.say("status.recalls", count=len(recalled), lines=Markup("\n".join(lines)))

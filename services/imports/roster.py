@@ -11,6 +11,10 @@ A place the role does not take must be left blank: a row naming one is refused r
 than stored half-meant (the same for ``start``/``end`` on a non-cadre). Townships and
 villages must exist (``villages import`` first); units are created as needed.
 
+A new posting to a village whose cadre of the same role was recalled (a confirmed
+request over 30 days) replaces them: the recalled posting ends the day before the new
+one starts and leaves the district's list of recalls pending.
+
 Postings (see ``plan_posting``): a cadre whose village or unit changed has the current
 posting end the day before the new start and a new one begin (a new start on the same day
 as the current one corrects its place instead; an earlier one is refused). Same village
@@ -262,6 +266,21 @@ def import_roster(
     return result
 
 
+def _replace_recalled(uow: UnitOfWork, person: Person, item: RosterRow, start: date) -> int:
+    """A new posting to a village whose cadre of the same role was recalled (over 30 days
+    away, Art. 11: 召回并重新选派) is the replacement: the recalled posting ends the day
+    before it starts and no longer awaits one. Returns how many postings it ended."""
+    assert item.village is not None
+    ended = 0
+    for recalled in uow.assignments.replaced_by(item.village.id, item.role.value, start):
+        if recalled.person_id == person.id:
+            continue
+        recalled.end = max(recalled.start, start - timedelta(days=1))
+        recalled.recall_pending = False
+        ended += 1
+    return ended
+
+
 def _apply(
     uow: UnitOfWork, planned: list[tuple[RosterRow, Plan | None]], known: _Known, today: date
 ) -> ImportResult:
@@ -302,6 +321,7 @@ def _apply(
                 if plan.action == "move" and latest is not None:
                     latest.end = plan.start - timedelta(days=1)
                     ended += 1
+                ended += _replace_recalled(uow, person, item, plan.start)
                 uow.session.add(
                     Assignment(
                         person_id=person.id,

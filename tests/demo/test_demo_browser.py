@@ -191,14 +191,17 @@ async def test_leave_is_approved_through_both_township_steps(
     ask = bot_says(leader, "请您填注意见")
     await expect(ask).to_contain_text("张三")
     await expect(ask).to_contain_text("<发烧>")  # user text shown as typed, not as markup
-    await ask.get_by_role("button", name="批准", exact=True).click()
-    await expect(bot_says(leader, "您已批准")).to_be_visible()
-    await expect(leader.locator(".toast").first).to_contain_text("您已批准")
+    # (填注意见 is an opinion: 同意 / 不同意, not 批准)
+    await expect(ask.get_by_role("button", name="批准", exact=True)).to_have_count(0)
+    await ask.get_by_role("button", name="同意", exact=True).click()
+    await expect(bot_says(leader, "已填注意见（同意）")).to_be_visible()
+    await expect(leader.locator(".toast").first).to_contain_text("已填注意见（同意）")
 
-    # ... then the township secretary approves
+    # ... then the township secretary approves, with the leader's opinion on the card
     secretary = await open_chat(page, "township_secretary")
     final = bot_says(secretary, "请您审批")
     await expect(final).to_contain_text("镇党委书记")
+    await expect(final).to_contain_text("钱分管（镇党委分管领导）：同意")
     await final.get_by_role("button", name="批准", exact=True).click()
     await expect(bot_says(secretary, "您已批准")).to_be_visible()
     await expect(secretary.locator(".msg.bot").last.locator(".ikb")).to_have_count(0)
@@ -207,7 +210,7 @@ async def test_leave_is_approved_through_both_township_steps(
     await expect(page.locator('[data-tab="cadre"] .badge')).to_be_visible()
     cadre = await open_chat(page, "cadre")
     await expect(bot_says(cadre, "已批准")).to_be_visible()
-    await expect(bot_says(cadre, "钱分管")).to_contain_text("已同意")
+    await expect(bot_says(cadre, "已填注意见，同意")).to_contain_text("下一步：镇党委书记审批")
 
     # a reload brings back the history, which is not news: no unread badges
     await page.reload()

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from domain.calendar import DayKind, WorkdayCalendar, calendar_from_overrides
 from domain.errors import InvalidLeave
 from domain.leave import (
+    ENDING,
     MAX_LEAVE_DAYS,
     ROUTES,
     Assignment,
@@ -26,7 +27,9 @@ from domain.leave import (
     check_no_overlap,
     continuous_absence,
     current_stage,
+    decision_for,
     leave_days,
+    needs_reason,
     outcome,
     plan_route,
     resolve_holder,
@@ -129,7 +132,7 @@ def test_tier_of_date_range(start: date, end: date, tier: LeaveTier) -> None:
 
 # --------------------------------------------------------------------------- routes
 
-C, A, F = StepKind.COMMENT, StepKind.APPROVE, StepKind.FILE
+C, P, A, F = StepKind.COMMENT, StepKind.APPLY, StepKind.APPROVE, StepKind.FILE
 R = Role
 
 
@@ -160,13 +163,32 @@ def test_route_extended() -> None:
     # 镇(办)加注意见后, 由派出部门向组织部门、扶贫部门请假: township first, then the unit.
     assert ROUTES[LeaveTier.EXTENDED] == (
         Stage(C, (R.TOWNSHIP_SECRETARY,)),
-        Stage(C, (R.UNIT_LEADER,)),
+        Stage(P, (R.UNIT_LEADER,)),
         Stage(A, (R.ORG_DEPT, R.POVERTY_BUREAU)),
     )
 
 
 def test_route_recall_only_files() -> None:
-    assert ROUTES[LeaveTier.RECALL] == (Stage(F, (R.UNIT_LEADER, R.ORG_DEPT, R.POVERTY_BUREAU)),)
+    # the unit recalls, the district records the replacement, the township is told
+    assert ROUTES[LeaveTier.RECALL] == (
+        Stage(F, (R.UNIT_LEADER, R.ORG_DEPT, R.POVERTY_BUREAU, R.TOWNSHIP_SECRETARY)),
+    )
+
+
+def test_only_an_approval_step_decides() -> None:
+    """填注意见 is an opinion: a township leader's yes on a 2-day leave is "agree", not an
+    approval, and its no does not end the request; only 驳回 or the unit declining does."""
+    assert [decision_for(k, True) for k in (C, P, A)] == [Decision.AGREED, Decision.APPLIED, AP]
+    assert [decision_for(k, False) for k in (C, P, A)] == [
+        Decision.DISAGREED,
+        Decision.DECLINED,
+        RJ,
+    ]
+    assert {RJ, Decision.DECLINED} == ENDING
+    assert all(needs_reason(decision_for(k, False)) for k in (C, P, A))
+    assert not any(needs_reason(decision_for(k, True)) for k in (C, P, A))
+    with pytest.raises(InvalidLeave):
+        decision_for(F, True)
 
 
 def test_every_tier_has_a_route() -> None:
@@ -506,7 +528,7 @@ def test_plan_long_with_everyone_present(full_holders) -> None:
 def test_plan_extended_with_everyone_present(full_holders) -> None:
     assert plan_route(LeaveTier.EXTENDED, full_holders, APPLICANT) == [
         Assignment(1, C, R.TOWNSHIP_SECRETARY, 40),
-        Assignment(2, C, R.UNIT_LEADER, 50),
+        Assignment(2, P, R.UNIT_LEADER, 50),
         Assignment(3, A, R.ORG_DEPT, 60),
         Assignment(3, A, R.POVERTY_BUREAU, 70),
     ]
@@ -517,6 +539,7 @@ def test_plan_recall_with_everyone_present(full_holders) -> None:
         Assignment(1, F, R.UNIT_LEADER, 50),
         Assignment(1, F, R.ORG_DEPT, 60),
         Assignment(1, F, R.POVERTY_BUREAU, 70),
+        Assignment(1, F, R.TOWNSHIP_SECRETARY, 40),
     ]
 
 
@@ -602,15 +625,19 @@ def test_plan_route_properties(tier: LeaveTier, holders: dict[Role, list[int]]) 
 # --------------------------------------------------------------------------- outcomes
 
 
-def steps_for(tier: LeaveTier, decisions: list[Decision | None]) -> list[StepState]:
+def steps_for(tier: LeaveTier, decisions: list[bool | Decision | None]) -> list[StepState]:
+    """The steps of a tier's route; True/False are the holder's yes/no at their kind."""
     out = []
     flat = [(n, s.kind) for n, s in enumerate(ROUTES[tier], start=1) for _ in s.roles]
     for (number, kind), decision in zip(flat, decisions, strict=True):
+        if isinstance(decision, bool):
+            decision = decision_for(kind, decision)
         out.append(StepState(number, kind, decision))
     return out
 
 
 AP, RJ, FI = Decision.APPROVED, Decision.REJECTED, Decision.FILED
+Y, N = True, False
 
 
 def test_fresh_request_is_pending_at_stage_one() -> None:
@@ -620,60 +647,71 @@ def test_fresh_request_is_pending_at_stage_one() -> None:
 
 
 def test_stage_advances_after_decision() -> None:
-    steps = steps_for(LeaveTier.SHORT, [AP, None])
+    steps = steps_for(LeaveTier.SHORT, [Y, None])
     assert current_stage(steps) == 2
     assert outcome(LeaveTier.SHORT, steps) is LeaveStatus.PENDING
 
 
 def test_countersigned_stage_waits_for_both() -> None:
-    steps = steps_for(LeaveTier.LONG, [AP, None, None, None])
+    steps = steps_for(LeaveTier.LONG, [Y, None, None, None])
     assert current_stage(steps) == 1
-    steps = steps_for(LeaveTier.LONG, [AP, AP, AP, None])
+    steps = steps_for(LeaveTier.LONG, [Y, N, Y, None])
     assert current_stage(steps) == 2
 
 
 def test_all_decided_is_approved_and_filing_does_not_block() -> None:
-    steps = steps_for(LeaveTier.MEDIUM, [AP, AP, None, None])
+    steps = steps_for(LeaveTier.MEDIUM, [Y, Y, None, None])
     assert current_stage(steps) is None
     assert outcome(LeaveTier.MEDIUM, steps) is LeaveStatus.APPROVED
-    steps = steps_for(LeaveTier.MEDIUM, [AP, AP, FI, FI])
+    steps = steps_for(LeaveTier.MEDIUM, [Y, Y, FI, FI])
     assert outcome(LeaveTier.MEDIUM, steps) is LeaveStatus.APPROVED
 
 
-def test_rejection_at_any_step_rejects() -> None:
-    assert outcome(LeaveTier.SHORT, steps_for(LeaveTier.SHORT, [RJ, None])) is (
-        LeaveStatus.REJECTED
-    )
-    assert outcome(LeaveTier.SHORT, steps_for(LeaveTier.SHORT, [AP, RJ])) is (LeaveStatus.REJECTED)
-    steps = steps_for(LeaveTier.LONG, [AP, RJ, None, None])
+def test_a_commenters_disagreement_does_not_end_the_request() -> None:
+    steps = steps_for(LeaveTier.SHORT, [N, None])
+    assert outcome(LeaveTier.SHORT, steps) is LeaveStatus.PENDING
+    assert current_stage(steps) == 2  # the approver decides, with the opinion on the card
+    assert outcome(LeaveTier.SHORT, steps_for(LeaveTier.SHORT, [N, Y])) is LeaveStatus.APPROVED
+
+
+def test_rejection_or_the_unit_declining_ends_the_request() -> None:
+    assert outcome(LeaveTier.SHORT, steps_for(LeaveTier.SHORT, [Y, N])) is LeaveStatus.REJECTED
+    steps = steps_for(LeaveTier.LONG, [N, N, Y, N])
     assert outcome(LeaveTier.LONG, steps) is LeaveStatus.REJECTED
+    # over 10 days: the township agrees, the unit declines to apply
+    steps = steps_for(LeaveTier.EXTENDED, [Y, N, None, None])
+    assert outcome(LeaveTier.EXTENDED, steps) is LeaveStatus.REJECTED
+    steps = steps_for(LeaveTier.EXTENDED, [N, Y, None, None])
+    assert outcome(LeaveTier.EXTENDED, steps) is LeaveStatus.PENDING
 
 
 def test_recall_tier_is_recall() -> None:
-    assert outcome(LeaveTier.RECALL, steps_for(LeaveTier.RECALL, [None] * 3)) is (
+    assert outcome(LeaveTier.RECALL, steps_for(LeaveTier.RECALL, [None] * 4)) is (
         LeaveStatus.RECALL
     )
-    assert outcome(LeaveTier.RECALL, steps_for(LeaveTier.RECALL, [FI] * 3)) is (LeaveStatus.RECALL)
-
-
-decisions = st.sampled_from([None, AP, RJ, FI])
+    assert outcome(LeaveTier.RECALL, steps_for(LeaveTier.RECALL, [FI] * 4)) is (LeaveStatus.RECALL)
 
 
 @SETTINGS
 @given(st.sampled_from(list(LeaveTier)), st.data())
 def test_outcome_properties(tier: LeaveTier, data) -> None:
-    n = sum(len(s.roles) for s in ROUTES[tier])
-    steps = steps_for(tier, data.draw(st.lists(decisions, min_size=n, max_size=n)))
+    flat = [s.kind for s in ROUTES[tier] for _ in s.roles]
+    drawn = [
+        data.draw(st.sampled_from([None, FI] if kind is F else [None, True, False]))
+        for kind in flat
+    ]
+    steps = steps_for(tier, drawn)
     rnd_order = data.draw(st.permutations(steps))
     status = outcome(tier, steps)
     assert outcome(tier, rnd_order) is status
     undecided = [s.stage for s in steps if s.kind is not StepKind.FILE and s.decision is None]
     assert current_stage(steps) == (min(undecided) if undecided else None)
+    refused = [s for s, d in zip(steps, drawn, strict=True) if s.kind in (A, P) and d is False]
     if tier is LeaveTier.RECALL:
         assert status is LeaveStatus.RECALL
-    elif any(s.decision is RJ for s in steps):
+    elif refused:
         assert status is LeaveStatus.REJECTED
     elif not undecided:
-        assert status is LeaveStatus.APPROVED
+        assert status is LeaveStatus.APPROVED  # whatever the commenters' opinions
     else:
         assert status is LeaveStatus.PENDING

@@ -26,18 +26,30 @@ async def test_two_days_township_leader_comments_then_secretary_approves(
     ask = await leader.next_message()
     assert "张三" in ask.text and "填注意见" in ask.text and "<发烧>" in ask.text
     assert "今年驻村 0 天" in ask.text
-    assert ask.button_texts[:2] == ["批准", "驳回"]
+    # 填注意见 is an opinion: the township leader agrees or disagrees, never approves
+    assert ask.button_texts[:2] == ["同意", "不同意"]
     await assert_silent(secretary)  # not their turn yet
-    await tap(leader, ask, "批准")
-    assert "同意" in (await cadre.next_message()).text
+    await tap(leader, ask, "同意")
+    assert "已填注意见（同意）" in leader.inbox[-1].text
+    told = (await cadre.next_message()).text
+    assert "钱分管（镇党委分管领导）已填注意见，同意" in told and "下一步：镇党委书记审批" in told
+    assert "批准" not in told
     final = await secretary.next_message()
     assert "审批" in final.text and "镇党委书记" in final.text
+    assert "意见与审批记录" in final.text and "钱分管（镇党委分管领导）：同意" in final.text
+    assert final.button_texts[:2] == ["批准", "驳回"]
+    secretary.send_text("/status")  # the waiting card there carries the opinion too
+    await secretary.next_message()
+    waiting = await secretary.next_message()
+    assert "钱分管（镇党委分管领导）：同意" in waiting.text
+    assert waiting.button_texts[:2] == ["批准", "驳回"]
     await tap(secretary, final, "批准")
     outcome = await cadre.next_message()
     assert "已批准" in outcome.text
     assert request_status(district) == "approved"
     await secretary.wait_until_quiet()
-    assert secretary.inbox[-1].buttons == []  # decided: the buttons are gone
+    [card] = [m for m in secretary.inbox if m.message_id == final.message_id]
+    assert card.buttons == []  # decided: the buttons are gone
 
 
 async def test_four_days_unit_comments_secretary_approves_district_files(
@@ -53,7 +65,7 @@ async def test_four_days_unit_comments_secretary_approves_district_files(
     )
     cadre.send_text("/leave 2026-12-01 2026-12-04 回原单位述职")
     await cadre.next_message()
-    await tap(unit, await unit.next_message(), "批准")
+    await tap(unit, await unit.next_message(), "同意")
     await tap(secretary, await secretary.next_message(), "批准")
     for filer in (org, bureau):
         notice = await filer.next_message()
@@ -73,12 +85,22 @@ async def test_seven_days_countersigned_by_township_and_unit_then_district(
     cadre.send_text("/leave 2026-12-01 2026-12-07 住院手术")
     await cadre.next_message()
     first, second = await secretary.next_message(), await unit.next_message()
-    await tap(secretary, first, "批准")
+    await tap(secretary, first, "同意")
+    told = (await cadre.next_message()).text
+    assert "已填注意见，同意" in told and "下一步：派出单位填注意见" in told
     await secretary.wait_until_quiet()
     await assert_silent(org)  # 会签: the unit has not acted yet
-    await tap(unit, second, "批准")
+    await tap(unit, second, "💬 添加意见")
+    await unit.next_message()
+    unit.send_text("同意，工作已安排他人代管")
+    await tap(unit, await unit.next_message(), "同意")
+    told = (await cadre.next_message()).text
+    assert "下一步：区委组织部审批、区扶贫局审批" in told and "工作已安排他人代管" in told
     org_ask, bureau_ask = await org.next_message(), await bureau.next_message()
     assert "审批" in org_ask.text and "审批" in bureau_ask.text
+    for card in (org_ask, bureau_ask):  # both opinions travel to the deciders
+        assert "孙书记（镇党委书记）：同意" in card.text
+        assert "吴局长（派出单位）：同意（同意，工作已安排他人代管）" in card.text
     await tap(org, org_ask, "批准")
     await org.wait_until_quiet()
     assert request_status(district) == "pending"
@@ -95,51 +117,139 @@ async def test_fifteen_days_township_comments_unit_applies_district_approves(
     )
     cadre.send_text("/leave 2026-12-01 2026-12-15 参加省委党校培训")
     await cadre.next_message()
-    await tap(secretary, await secretary.next_message(), "批准")
+    await tap(secretary, await secretary.next_message(), "同意")
+    told = (await cadre.next_message()).text
+    assert "下一步：派出单位代为申请" in told
     unit_step = await unit.next_message()
-    assert "填注意见" in unit_step.text
-    await tap(unit, unit_step, "批准")
+    # 由派出部门…请假: the unit applies on the cadre's behalf, after the township's opinion
+    assert "请您代为申请（派出单位）" in unit_step.text
+    assert "孙书记（镇党委书记）：同意" in unit_step.text
+    assert unit_step.button_texts[:2] == ["代为申请", "不予申请"]
+    await tap(unit, unit_step, "代为申请")
+    assert "派出单位 吴局长 已代您提出申请" in (await cadre.next_message()).text
     await tap(org, await org.next_message(), "批准")
     await tap(bureau, await bureau.next_message(), "批准")
     await bureau.wait_until_quiet()
     assert request_status(district) == "approved"
 
 
-async def test_over_thirty_days_starts_the_recall_path(district: District) -> None:
+async def test_over_thirty_days_is_a_recall_confirmed_first(district: District) -> None:
     cadre, unit, org, bureau, secretary = await district.onboard_all(
         "cadre", "unit_leader", "org_dept", "poverty_bureau", "township_secretary"
     )
     cadre.send_text("/leave 2026-12-01 2026-12-31 长期病休")
+    confirm = await cadre.next_message()
+    assert "连续离岗 31 天" in confirm.text and "不是请假" in confirm.text
+    assert "召回" in confirm.text and "待召回" in confirm.text
+    assert confirm.button_texts == ["确认（召回）", "取消"]
+    for person in (unit, org, bureau, secretary):
+        await assert_silent(person)  # nothing is sent before the cadre confirms
+    with district.storage.uow() as uow:
+        assert uow.leaves.all_rows() == []
+    await tap(cadre, confirm, "确认（召回）")
     told = await cadre.next_message()
-    assert "召回" in told.text and "31" in told.text
-    for person in (unit, org, bureau):
+    assert "召回" in told.text and "31" in told.text and "镇党委书记" in told.text
+    asked = await unit.next_message()
+    assert "请派出单位召回该同志并重新选派" in asked.text and asked.buttons == []
+    record = await org.next_message()
+    assert "待召回" in record.text and "花名册导入" in record.text
+    for person in (bureau, secretary):  # the township is told too
         notice = await person.next_message()
         assert "召回" in notice.text and notice.buttons == []
-    await assert_silent(secretary)
     assert request_status(district) == "recall"
+    org.send_text("/status")
+    await org.next_message()
+    pending = await org.next_message()
+    assert "待召回的驻村岗位 1 个" in pending.text and "张三" in pending.text
 
 
-async def test_rejection_ends_the_request_and_the_cadre_is_told_why(district: District) -> None:
+async def test_a_mistyped_year_recalls_nobody(district: District) -> None:
+    cadre, unit = await district.onboard_all("cadre", "unit_leader")
+    cadre.send_text("/leave 2026-12-29 2027-02-06 元旦回家")
+    confirm = await cadre.next_message()
+    assert "连续离岗 40 天" in confirm.text and "年份" in confirm.text
+    await tap(cadre, confirm, "取消")
+    await cadre.wait_until_quiet()
+    assert "已取消" in cadre.inbox[-1].text
+    await assert_silent(unit)
+    with district.storage.uow() as uow:
+        assert uow.leaves.all_rows() == []
+        assert uow.assignments.recalls_pending() == []
+
+
+async def test_a_commenters_no_is_an_opinion_and_a_rejection_asks_why(
+    district: District,
+) -> None:
     cadre, leader, secretary = await district.onboard_all(
         "cadre", "township_leader", "township_secretary"
     )
     cadre.send_text("/leave 2026-12-03 2026-12-04 走亲戚")
     await cadre.next_message()
     ask = await leader.next_message()
-    approve_data = ask.buttons[0]["callback_data"]
-    await tap(leader, ask, "💬 添加意见")
-    assert "意见" in (await leader.next_message()).text
+    agree_data = ask.buttons[0]["callback_data"]
+    await tap(leader, ask, "不同意")
+    assert "写明意见" in (await leader.next_message()).text
+    assert request_status(district) == "pending"
     leader.send_text("年底迎检，请改期 <急>")
-    again = await leader.next_message()
-    assert "年底迎检" in again.text
-    await tap(leader, again, "驳回")
+    assert "已填注意见（不同意）" in (await leader.next_message()).text
+    told = (await cadre.next_message()).text
+    assert "不同意" in told and "意见不是决定" in told and "下一步：镇党委书记审批" in told
+    assert "年底迎检，请改期 <急>" in told
+    final = await secretary.next_message()  # the opinion goes on to the approver
+    assert "钱分管（镇党委分管领导）：不同意（年底迎检，请改期 <急>）" in final.text
+    assert request_status(district) == "pending"
+    await tap(secretary, final, "驳回")
+    assert "驳回请写明理由" in (await secretary.next_message()).text
+    await assert_silent(cadre)  # nothing decided before the reason is given
+    assert request_status(district) == "pending"
+    secretary.send_text("同意分管领导意见，年底迎检期间不宜离岗")
+    assert "已驳回" in (await secretary.next_message()).text
     rejected = await cadre.next_message()
-    assert "驳回" in rejected.text and "年底迎检，请改期 <急>" in rejected.text
-    await assert_silent(secretary)
+    assert (
+        "驳回" in rejected.text and "理由：同意分管领导意见，年底迎检期间不宜离岗" in rejected.text
+    )
     assert request_status(district) == "rejected"
     # the original message's buttons are stale now: a tap changes nothing
-    stale = await tap(leader, ask.message_id, data=approve_data)
+    stale = await tap(leader, ask.message_id, data=agree_data)
     assert "已经处理过" in stale.text
+
+
+async def test_an_opinion_written_first_is_the_rejections_reason(district: District) -> None:
+    cadre, leader, secretary = await district.onboard_all(
+        "cadre", "township_leader", "township_secretary"
+    )
+    cadre.send_text("/leave 2026-12-03 2026-12-04 走亲戚")
+    await cadre.next_message()
+    await tap(leader, await leader.next_message(), "同意")
+    await cadre.next_message()
+    final = await secretary.next_message()
+    await tap(secretary, final, "💬 添加意见")
+    await secretary.next_message()
+    secretary.send_text("请改在周末")
+    again = await secretary.next_message()
+    assert again.button_texts[:2] == ["批准", "驳回"]
+    await tap(secretary, again, "驳回")
+    rejected = await cadre.next_message()
+    assert "驳回" in rejected.text and "理由：请改在周末" in rejected.text
+    assert request_status(district) == "rejected"
+
+
+async def test_the_unit_may_decline_to_apply_with_a_reason(district: District) -> None:
+    cadre, secretary, unit, org = await district.onboard_all(
+        "cadre", "township_secretary", "unit_leader", "org_dept"
+    )
+    cadre.send_text("/leave 2026-12-01 2026-12-15 参加培训")
+    await cadre.next_message()
+    await tap(secretary, await secretary.next_message(), "同意")
+    await cadre.next_message()
+    await tap(unit, await unit.next_message(), "不予申请")
+    assert "不予代为申请请写明理由" in (await unit.next_message()).text
+    unit.send_text("单位年底任务重")
+    assert "已不予代为申请" in (await unit.next_message()).text
+    declined = await cadre.next_message()
+    assert "不予代为申请" in declined.text and "理由：单位年底任务重" in declined.text
+    await assert_silent(org)
+    assert request_status(district) == "rejected"
 
 
 async def test_back_to_back_requests_are_routed_by_their_combined_length(
@@ -190,7 +300,7 @@ async def test_myleave_lists_and_withdraws_a_pending_request(district: District)
     await cadre.wait_until_quiet()
     assert "已撤回" in cadre.inbox[-1].text
     assert "撤回" in (await leader.next_message()).text
-    await tap(leader, ask, "批准")
+    await tap(leader, ask, "同意")
     await leader.wait_until_quiet()
     assert "已经处理过" in leader.last_callback_answer.text
     assert request_status(district) == "withdrawn"
@@ -259,7 +369,7 @@ async def test_a_step_without_a_holder_falls_back_and_the_admin_is_told(
     ask = await secretary.next_message()
     assert "填注意见" in ask.text
     assert "上一级" in (await admin.next_message()).text
-    await tap(secretary, ask, "批准")
+    await tap(secretary, ask, "同意")
     final = await secretary.next_message()
     await tap(secretary, final, "批准")
     await secretary.wait_until_quiet()
@@ -293,13 +403,14 @@ async def test_hand_a_step_to_a_deputy_of_the_same_role(district: District) -> N
     await tap(leader, choose, "副职李")
     handed = await deputy.next_message()
     assert "转交" in handed.text and "钱分管" in handed.text
-    await tap(deputy, handed, "批准")
+    assert handed.button_texts[:2] == ["同意", "不同意"]
+    await tap(deputy, handed, "同意")
     await deputy.wait_until_quiet()
     with district.storage.uow() as uow:
         [step, *_] = uow.leaves.steps(uow.leaves.all_rows()[-1].id)
-        assert step.decision == "approved" and step.delegated_from_id is not None
+        assert step.decision == "agreed" and step.delegated_from_id is not None
         history = uow.audit.for_subject(f"leave:{step.request_id}")
-        assert [h.action for h in history] == ["leave:submit", "leave:delegate", "leave:approved"]
+        assert [h.action for h in history] == ["leave:submit", "leave:delegate", "leave:agreed"]
 
 
 async def test_mon_fri_then_the_next_mon_fri_is_routed_as_one_twelve_day_absence(
@@ -310,7 +421,7 @@ async def test_mon_fri_then_the_next_mon_fri_is_routed_as_one_twelve_day_absence
     )
     cadre.send_text("/leave 2026-11-30 2026-12-04 回原单位述职")
     assert "连续计 5 天" in (await cadre.next_message()).text
-    await tap(unit, await unit.next_message(), "批准")
+    await tap(unit, await unit.next_message(), "同意")
     await tap(secretary, await secretary.next_message(), "批准")
     for filer in (org, bureau):
         assert "备案" in (await filer.next_message()).text
@@ -326,9 +437,9 @@ async def test_mon_fri_then_the_next_mon_fri_is_routed_as_one_twelve_day_absence
     assert "10天以上" in card.text and "填注意见" in card.text
     assert "连续计 12 天" in card.text and "连成一次连续离岗" in card.text
     await assert_silent(unit)  # the unit applies after the township's comment
-    await tap(secretary, card, "批准")
+    await tap(secretary, card, "同意")
     applies = await unit.next_message()
-    assert "填注意见" in applies.text and "连续计 12 天" in applies.text
+    assert "代为申请" in applies.text and "连续计 12 天" in applies.text
     with district.storage.uow() as uow:
         last = uow.leaves.all_rows()[-1]
         assert (last.days, last.combined_days, last.tier) == (5, 12, "extended")
@@ -354,7 +465,7 @@ async def test_retroactive_leave_for_yesterday_is_marked_to_every_approver(
     assert "【补假】" in submitted.text and "已提交" in submitted.text
     ask = await leader.next_message()
     assert "【补假】" in ask.text and "途中突发急病" in ask.text
-    await tap(leader, ask, "批准")
+    await tap(leader, ask, "同意")
     final = await secretary.next_message()
     assert "【补假】" in final.text and "审批" in final.text
     await tap(secretary, final, "批准")

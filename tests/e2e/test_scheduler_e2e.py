@@ -189,11 +189,11 @@ async def test_a_reminder_button_decides_and_a_blocked_person_is_recorded(
 
     reminder = await leader.next_message()
     assert "已等待您填注意见" in reminder.text and "26 小时" in reminder.text
-    answer = await tap(leader, reminder, "批准")
+    answer = await tap(leader, reminder, "同意")
     assert "张三" in answer.text and "张三" in leader.inbox[-1].text
     with district.storage.uow() as uow:
         [request] = uow.leaves.for_applicant(person_id(district, "cadre"))
-        assert [s.decision for s in uow.leaves.steps(request.id)][0] == "approved"
+        assert [s.decision for s in uow.leaves.steps(request.id)][0] == "agreed"
         rows = {r.recipient_id: r for r in uow.session.exec(select(Reminder)).all()}
         assert rows[person_id(district, "cadre2")].failed == "blocked"
         assert rows[person_id(district, "cadre")].sent_at is not None

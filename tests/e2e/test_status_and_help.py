@@ -50,7 +50,7 @@ async def test_approver_status_lists_waiting_steps_with_buttons(district: Distri
     summary = await leader.next_message()
     assert "请假审批 1 件" in summary.text
     waiting = await leader.next_message()
-    assert "张三" in waiting.text and waiting.button_texts[:2] == ["批准", "驳回"]
+    assert "张三" in waiting.text and waiting.button_texts[:2] == ["同意", "不同意"]
 
 
 async def test_help_depends_on_the_role(district: District) -> None:
@@ -86,12 +86,31 @@ async def test_a_leave_in_english_from_request_to_outcome(district: District) ->
     assert "Leave request #1 sent: 2026-12-01 to 2026-12-02, 2 days" in submitted.text
     ask = await leader.next_message()
     assert "doctor's appointment & <tests>" in ask.text
-    assert ask.button_texts[:2] == ["Approve", "Reject"]
-    leader.press(ask, "Approve")
-    assert "agreed" in (await cadre.next_message()).text
+    assert ask.button_texts[:2] == ["Agree", "Disagree"]
+    leader.press(ask, "Agree")
+    told = (await cadre.next_message()).text
+    assert "gave their opinion: agree" in told
+    assert "Next: approval by the township party secretary." in told
     final = await secretary.next_message()
-    secretary.press(final, "Approve")
-    assert "is approved" in (await cadre.next_message()).text
+    assert (
+        "Opinions and decisions so far:" in final.text
+        and "(township leader in charge): agree" in final.text
+    )
+    assert final.button_texts[:2] == ["Approve", "Reject"]
+    secretary.press(final, "Reject")
+    assert "type the reason" in (await secretary.next_message()).text
+    secretary.send_text("Year-end inspection & <audit>")
+    assert "You rejected" in (await secretary.next_message()).text
+    assert "Reason: Year-end inspection & <audit>" in (await cadre.next_message()).text
+
+
+async def test_a_recall_in_english_is_confirmed_first(district: District) -> None:
+    cadre = await district.onboard("cadre", language="en")
+    cadre.send_text("/leave 2026-12-29 2027-02-06 home for new year")
+    confirm = await cadre.next_message()
+    assert "continuous absence of 40 days" in confirm.text
+    assert "not a leave" in confirm.text and "mistyped" in confirm.text
+    assert confirm.button_texts == ["Confirm (recall)", "Cancel"]
 
 
 async def test_diary_and_checkin_in_english(district: District) -> None:

@@ -89,8 +89,8 @@ async def test_rows_are_rendered_in_each_language_with_their_buttons(uow_factory
     leader = by_chat[9000 + ids["township_leader"]]
     assert "has been waiting 30 hours" in leader.text and "张三" in leader.text
     assert [b.text for row in leader.buttons for b in row] == [
-        "Approve",
-        "Reject",
+        "Agree",  # the township leader's step is an opinion (填注意见)
+        "Disagree",
         "💬 Add a comment",
         "↪️ Hand over",
     ]

@@ -254,7 +254,8 @@ def test_leave_step_reminds_after_24h_and_escalates_after_72h(uow_factory, ids) 
     assert remind.payload["params"]["role"] == "township_leader"
     assert remind.payload["params"]["mark"] == ""  # asked in advance: no 补假 mark
     assert remind.payload["actions"] == [
-        {"verb": a.verb, "ref": a.ref} for a in leave_service.decision_actions(remind_step)
+        {"verb": a.verb, "ref": a.ref}
+        for a in leave_service.decision_actions(remind_step, "comment")
     ]
     assert sweep_leave_overdue(uow_factory, submitted + timedelta(hours=30), zone=ZONE) == []
     [escalation] = sweep_leave_overdue(uow_factory, submitted + timedelta(hours=73), zone=ZONE)

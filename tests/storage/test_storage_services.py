@@ -25,7 +25,7 @@ def people(uow_factory):  # noqa: ANN001, ANN201
     return people
 
 
-def decide_all(uow_factory, request_id: int, approve: bool = True) -> None:  # noqa: ANN001
+def decide_all(uow_factory, request_id: int, approve: bool = True, text: str = "") -> None:  # noqa: ANN001
     """Let every holder of the stage now open decide, as their taps would."""
     with uow_factory() as uow:
         open_steps = [
@@ -36,8 +36,18 @@ def decide_all(uow_factory, request_id: int, approve: bool = True) -> None:  # n
     for step in open_steps:
         with uow_factory() as uow:
             actor = uow.people.get(step.assignee_id)
-            leave.decide(uow, actor, step_id=step.id, approve=approve, now=NOW)
+            leave.decide(uow, actor, step_id=step.id, approve=approve, now=NOW, text=text)
             uow.commit()
+
+
+def reject(uow_factory, request_id: int) -> None:  # noqa: ANN001
+    """Every holder says no with a reason, stage by stage: the commenters' 不同意 lets the
+    request go on, the first approver's 驳回 ends it."""
+    for _ in range(4):
+        with uow_factory() as uow:
+            if uow.leaves.get(request_id).status != "pending":
+                return
+        decide_all(uow_factory, request_id, approve=False, text="不批准")
 
 
 @pytest.mark.parametrize(
@@ -67,20 +77,90 @@ def test_a_request_walks_its_route_to_approval(uow_factory, people, days, stages
     with uow_factory() as uow:
         request = uow.leaves.get(request_id)
         assert request.status == "approved"
-        assert all(s.decision in ("approved", "filed") for s in uow.leaves.steps(request_id))
+        by_kind = {"comment": "agreed", "apply": "applied", "approve": "approved", "file": "filed"}
+        assert all(by_kind[s.kind] == s.decision for s in uow.leaves.steps(request_id))
 
 
-def test_a_rejection_ends_the_request(uow_factory, people) -> None:  # noqa: ANN001
+def test_a_no_needs_a_reason_and_only_an_approver_ends_the_request(uow_factory, people) -> None:  # noqa: ANN001
     with uow_factory() as uow:
         cadre = uow.people.get(people["cadre"].id)
         request_id = leave.submit(
             uow, cadre, start=date(2026, 12, 1), end=date(2026, 12, 1), reason="看病", now=NOW
         ).request.id
         uow.commit()
-    decide_all(uow_factory, request_id, approve=False)
+    with pytest.raises(DomainError, match="why_required"):
+        decide_all(uow_factory, request_id, approve=False)  # 不同意 without an opinion
+    decide_all(uow_factory, request_id, approve=False, text="年底迎检")
+    with uow_factory() as uow:
+        assert uow.leaves.get(request_id).status == "pending"  # an opinion, not a decision
+        [comment, approval] = uow.leaves.steps(request_id)
+        assert (comment.decision, comment.comment) == ("disagreed", "年底迎检")
+        assert approval.notified_at is not None
+    with pytest.raises(DomainError, match="why_required"):
+        decide_all(uow_factory, request_id, approve=False)  # 驳回 without a reason
+    with uow_factory() as uow:
+        assert uow.leaves.get(request_id).status == "pending"
+    decide_all(uow_factory, request_id, approve=False, text="请改期")
     with uow_factory() as uow:
         assert uow.leaves.get(request_id).status == "rejected"
-        assert [s.decision for s in uow.leaves.steps(request_id)] == ["rejected", None]
+        assert [s.decision for s in uow.leaves.steps(request_id)] == ["disagreed", "rejected"]
+
+
+def test_the_unit_declining_to_apply_ends_a_leave_over_ten_days(uow_factory, people) -> None:  # noqa: ANN001
+    with uow_factory() as uow:
+        cadre = uow.people.get(people["cadre"].id)
+        request_id = leave.submit(
+            uow, cadre, start=date(2026, 12, 1), end=date(2026, 12, 15), reason="培训", now=NOW
+        ).request.id
+        uow.commit()
+    decide_all(uow_factory, request_id)  # the township agrees
+    decide_all(uow_factory, request_id, approve=False, text="任务重")  # the unit declines
+    with uow_factory() as uow:
+        assert uow.leaves.get(request_id).status == "rejected"
+        decisions = [s.decision for s in uow.leaves.steps(request_id)]
+        assert decisions == ["agreed", "declined", None, None]
+
+
+def test_a_recall_is_sent_only_confirmed_and_the_roster_replacement_closes_it(
+    uow_factory, people
+) -> None:  # noqa: ANN001
+    from services.imports.roster import import_roster
+    from services.imports.table import table_from_rows
+
+    end = date(2026, 12, 31)
+    with uow_factory() as uow:
+        cadre = uow.people.get(people["cadre"].id)
+        with pytest.raises(DomainError, match="recall_unconfirmed"):
+            leave.submit(uow, cadre, start=date(2026, 12, 1), end=end, reason="病休", now=NOW)
+    with uow_factory() as uow:
+        assert uow.leaves.all_rows() == [] and uow.assignments.recalls_pending() == []
+        cadre = uow.people.get(people["cadre"].id)
+        done = leave.submit(
+            uow,
+            cadre,
+            start=date(2026, 12, 1),
+            end=end,
+            reason="病休",
+            now=NOW,
+            recall_confirmed=True,
+        )
+        uow.commit()
+    told = {(n.person_id, n.key) for n in done.notices}
+    assert (people["org_dept"].id, "leave.recall_replace") in told
+    assert (people["unit_leader"].id, "leave.recall_unit") in told
+    assert (people["township_secretary"].id, "leave.recall_notice") in told
+    with uow_factory() as uow:
+        [(person, posting, village, _unit)] = uow.assignments.recalls_pending()
+        assert person.id == people["cadre"].id and posting.end is None
+        township = uow.places.township_by_id(village.township_id).name
+        row = ["接替者", "13900000123", person.role, township, village.name, _unit.name]
+    header = ["name", "phone", "role", "township", "village", "unit", "start"]
+    table = table_from_rows("roster", [(1, header), (2, [*row, "2026-12-10"])])
+    import_roster(uow_factory, table, today=date(2026, 12, 3))
+    with uow_factory() as uow:
+        assert uow.assignments.recalls_pending() == []
+        old = uow.assignments.for_person(people["cadre"].id)[-1]
+        assert (old.end, old.recall_pending) == (date(2026, 12, 9), False)
 
 
 def test_a_refused_request_stores_nothing(uow_factory, people) -> None:  # noqa: ANN001
@@ -257,7 +337,7 @@ def test_pending_leave_spans_between_two_dates(uow_factory, people) -> None:  # 
     retro = submit(uow_factory, cadre, yesterday, NOW.date(), retroactive=True).request.id
     later = submit(uow_factory, cadre, date(2026, 12, 14), date(2026, 12, 14)).request.id
     rejected = submit(uow_factory, cadre2, date(2026, 12, 1), date(2026, 12, 1)).request.id
-    decide_all(uow_factory, rejected, approve=False)
+    reject(uow_factory, rejected)
     approved = submit(uow_factory, cadre2, date(2026, 12, 2), date(2026, 12, 2)).request.id
     decide_all(uow_factory, approved)
     decide_all(uow_factory, approved)
@@ -277,7 +357,7 @@ def test_pending_leave_spans_between_two_dates(uow_factory, people) -> None:  # 
             cadre2: [(date(2026, 12, 2), date(2026, 12, 2))]
         }
     # a rejection takes the 补假 days out of the pending ones: they are absent again
-    decide_all(uow_factory, retro, approve=False)
+    reject(uow_factory, retro)
     with uow_factory() as uow:
         assert uow.leaves.pending_between(cadre, first, last) == []
         assert pending_leaves(uow.session, first, last) == {}
