@@ -191,6 +191,11 @@ class WeekOutcome:
     week: str
     already: bool
 
+    @property
+    def days(self) -> Period:
+        """The week's Monday to Sunday: how people are shown a week."""
+        return parse_scope(self.week).period
+
 
 def confirm_week(uow: UnitOfWork, secretary: Person, *, week: str, now: datetime) -> WeekOutcome:
     """The secretary confirms their township's grid of a finished week, once: a second
@@ -200,7 +205,7 @@ def confirm_week(uow: UnitOfWork, secretary: Person, *, week: str, now: datetime
     if scope.source is not EntrySource.GRID:
         raise DomainError("review.bad_month", month=week)
     if scope.period.last >= now.date():
-        raise DomainError("township.week_not_over", week=scope.key, last=scope.period.last)
+        raise DomainError("township.week_not_over", week=scope.period, last=scope.period.last)
     township = uow.places.township_by_id(township_id)
     subject = f"attendance-week:{township_id}:{scope.key}"
     if uow.audit.for_subject(subject):

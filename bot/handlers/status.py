@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.handlers.context import Context
 from bot.handlers.notify import decision_buttons, params_for_display
-from domain.roles import CADRE_ROLES, Role
+from domain.roles import CADRE_ROLES
 from services import diary as diaries
 from services.checkin import claim_actions
 from services.leave import decision_actions, marks
@@ -34,7 +34,7 @@ def status_command(ctx: Context, _args: str = "") -> None:
     claims = ctx.uow.claims.pending_for(ctx.me.id)
     batches = (
         diaries.awaiting_signature(ctx.uow, ctx.me, ctx.now.date())
-        if ctx.me.role in (Role.VILLAGE_SECRETARY, Role.TOWNSHIP_SECRETARY)
+        if ctx.me.role in diaries.DIARY_SIGNERS
         else []
     )
     ctx.say("status.approver", steps=len(steps), claims=len(claims), diaries=len(batches))
