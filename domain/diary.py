@@ -52,21 +52,19 @@ def week_of(key: str) -> Period:
 
 
 class Gap(StrEnum):
-    """Why a week of a month is not verified yet (what the township secretary is told)."""
+    """Why a week of a month is not verified yet (what the township secretary is told).
 
-    NO_SIGNER = "no_signer"  # nobody in the roster can verify the village's weeks
+    There is always somebody to verify it when a township secretary is there to confirm
+    the month (the chain ends with them), so the reasons are about that somebody."""
+
     NOT_BOUND = "not_bound"  # the signer is in the roster but has not started the bot
     NOT_SIGNED = "not_signed"  # the signer has the entries and has not signed them yet
 
 
-def gap_reason(signer_role: Role | None, signer_bound: bool) -> Gap:
-    """The reason a week waits, from who should verify it and whether they can be
-    reached in the bot."""
-    if signer_role is None:
-        return Gap.NO_SIGNER
-    if not signer_bound:
-        return Gap.NOT_BOUND
-    return Gap.NOT_SIGNED
+def gap_reason(signer_bound: bool) -> Gap:
+    """The reason a week waits: whether its signer can be reached in the bot at all
+    (then the township chases them to bind) or has simply not signed yet."""
+    return Gap.NOT_SIGNED if signer_bound else Gap.NOT_BOUND
 
 
 def unverified_weeks(entries: Iterable[tuple[date, bool]]) -> dict[str, int]:

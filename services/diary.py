@@ -168,7 +168,7 @@ def _grouped(entries: list[DiaryEntry], scope: str) -> dict[str, list[DiaryEntry
 
 def _gaps(entries: list[DiaryEntry], signers: WeekSigners) -> tuple[WeekGap, ...]:
     weeks = rules.unverified_weeks((e.day, e.week_signoff_id is not None) for e in entries)
-    reason = rules.gap_reason(signers.role, bool(signers.bound))
+    reason = rules.gap_reason(bool(signers.bound))
     names = signers.bound if reason is Gap.NOT_SIGNED else signers.people
     return tuple(
         WeekGap(key, week_of(key), count, reason, tuple(p.name for p in names))
