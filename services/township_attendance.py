@@ -59,7 +59,8 @@ class Scope:
         """From the first to the last day that may be entered (refused when none may)."""
         windows = self.windows(today)
         if not windows:
-            raise DomainError("township.scope_not_over", scope=self.key)
+            shown = self.period if self.source is EntrySource.GRID else self.key
+            raise DomainError("township.scope_not_over", scope=shown)
         return Period(windows[0].first, windows[-1].last)
 
 
