@@ -24,6 +24,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from domain.diary import week_key as week_key  # the period key of weekly pushes
 from domain.roles import Role
 from services.outbox import CHUNK_SIZE, Draft, enqueue_in_chunks
 from storage import sweeps as q
@@ -98,11 +99,6 @@ def moment_of(as_of: date | datetime, zone: ZoneInfo) -> datetime:
     if isinstance(as_of, datetime):
         return as_of if as_of.tzinfo else as_of.replace(tzinfo=zone)
     return end_of_day(as_of, zone)
-
-
-def week_key(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def month_key(day: date) -> str:

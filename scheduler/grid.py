@@ -82,8 +82,7 @@ def sweep_weekly_grid(
                     "key": "reminder.weekly_grid",
                     "params": {
                         "township": names[township_id],
-                        "first": week.first.isoformat(),
-                        "last": week.last.isoformat(),
+                        "week": key,
                         "cadres": len(lines),
                         "page": number,
                         "pages": len(pages),

@@ -26,6 +26,7 @@ from bot.handlers.events import Button, Outgoing
 from bot.handlers.notify import decision_buttons, params_for_display
 from bot.i18n import Catalog, Markup
 from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
+from domain.diary import week_of
 from services.notices import Action
 from services.reports.attendance_sheet import build_from_spec
 from storage.unit_of_work import UnitOfWork
@@ -79,9 +80,16 @@ def _buttons(catalog: Catalog, lang: str, actions: list[dict[str, Any]]) -> list
     return decision_buttons(catalog, lang, decisions) + rows
 
 
+def _weeks_by_dates(params: dict[str, Any]) -> dict[str, Any]:
+    """A payload's ``week`` (the ISO week key it is stored as) shown by its dates."""
+    if isinstance(params.get("week"), str):
+        return {**params, "week": week_of(params["week"])}
+    return params
+
+
 def render_text(catalog: Catalog, lang: str, payload: dict[str, Any]) -> tuple[str, list]:
     """The message text (HTML) and its inline buttons."""
-    params = params_for_display(dict(payload.get("params", {})))
+    params = params_for_display(_weeks_by_dates(dict(payload.get("params", {}))))
     for spec in payload.get("lines", []):
         params[spec["param"]] = _lines(catalog, lang, spec)
     text = catalog.text(lang, payload["key"], **params)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from domain.attendance import AttendanceFigures, Period
 from domain.calendar import WorkdayCalendar
+from domain.diary import weekly_signer_role
 from domain.pace import Pace, YearOutlook, diary_pace, onsite_pace, year_outlook
 from domain.roles import Role
 from scheduler.common import (
@@ -36,6 +37,7 @@ from scheduler.common import (
     week_key,
 )
 from services.calendar import load_calendar
+from services.diary import SIGNOFF_LOOKBACK
 from services.figures import attendance_figures, leave_days_by_person, onsite_days_between
 from services.outbox import Draft
 from storage import sweeps as q
@@ -45,8 +47,6 @@ from storage.unit_of_work import UnitOfWork
 CADRE_KIND = "weekly_standing"
 SIGNER_KIND = "weekly_signoff"
 TOWNSHIP_KIND = "weekly_township"
-#: How far back unsigned diaries are still offered for signature (``services.diary``).
-SIGNOFF_LOOKBACK = timedelta(days=62)
 T = TypeVar("T")
 
 
@@ -245,6 +245,7 @@ class _Villages:
         self.entries: dict[int, int] = defaultdict(int)
         self.cadres: dict[int, int] = defaultdict(int)
         self.names: dict[int, str] = {}
+        self.townships: dict[int, int] = {}
 
     def add(self, posted: Iterable[PostingRow]) -> None:
         no_diaries = q.DiaryWindow()
@@ -252,29 +253,41 @@ class _Villages:
             count = self.diaries.get(p.person_id, no_diaries).awaiting_week
             if count:
                 self.names[p.village_id] = p.village
+                self.townships[p.village_id] = p.township_id
                 self.entries[p.village_id] += count
                 self.cadres[p.village_id] += 1
 
     def drafts(self, week: str, not_after: datetime, holders: list[q.HolderRow]) -> Iterator[Draft]:
-        """Village secretaries with entries of their village's cadres awaiting the weekly
-        signature (the batches /signoff lists)."""
-        secretaries = by_place(holders, Role.VILLAGE_SECRETARY, "village_id")
+        """Each village's weekly signers (``domain.diary.WEEKLY_SIGNERS``: its secretary,
+        else the township leader, else the township secretary) with entries of the
+        village's cadres awaiting the weekly signature (the batches /signoff lists). A
+        stand-in is told why it is theirs, once per village it stands in for (the period
+        names the village: one signer may stand in for several)."""
+        villages = by_place(holders, Role.VILLAGE_SECRETARY, "village_id")
+        leaders = by_place(holders, Role.TOWNSHIP_LEADER, "township_id")
+        secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
         for village_id in sorted(self.entries):
-            for secretary in secretaries.get(village_id, []):
-                yield Draft(
-                    secretary,
-                    SIGNER_KIND,
-                    week,
-                    {
-                        "key": "reminder.weekly_signoff",
-                        "params": {
-                            "village": self.names[village_id],
-                            "entries": self.entries[village_id],
-                            "cadres": self.cadres[village_id],
-                        },
-                    },
-                    not_after,
-                )
+            township_id = self.townships[village_id]
+            held = {
+                Role.VILLAGE_SECRETARY: villages.get(village_id, []),
+                Role.TOWNSHIP_LEADER: leaders.get(township_id, []),
+                Role.TOWNSHIP_SECRETARY: secretaries.get(township_id, []),
+            }
+            role = weekly_signer_role(held)
+            if role is None:
+                continue
+            own = role is Role.VILLAGE_SECRETARY
+            payload = {
+                "key": "reminder.weekly_signoff" if own else "reminder.weekly_signoff_standin",
+                "params": {
+                    "village": self.names[village_id],
+                    "entries": self.entries[village_id],
+                    "cadres": self.cadres[village_id],
+                },
+            }
+            period = week if own else f"{week}:v{village_id}"
+            for signer in held[role]:
+                yield Draft(signer, SIGNER_KIND, period, payload, not_after)
 
 
 class _Line(NamedTuple):
@@ -401,7 +414,9 @@ def sweep_weekly(
     not_after = end_of_day(today + timedelta(days=6 - today.weekday()), zone)
 
     def plan(uow: UnitOfWork) -> Iterator[Draft]:
-        holders = q.holders(uow.session, [Role.VILLAGE_SECRETARY, Role.TOWNSHIP_SECRETARY])
+        holders = q.holders(
+            uow.session, [Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LEADER, Role.TOWNSHIP_SECRETARY]
+        )
         shared = _shared(uow, today, None)
         villages = _Villages(shared.diaries)
         townships: dict[int, _Township] = {}

@@ -8,14 +8,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from domain import diary as rules
 from domain.attendance import Period
+from domain.diary import Gap, week_key, week_of
 from domain.errors import DomainError
 from domain.roles import Role
-from storage.tables import DiaryEntry, DiarySignoff, Person
+from storage.tables import Assignment, DiaryEntry, DiarySignoff, Person, Village
 from storage.unit_of_work import UnitOfWork
 
 MAX_PHOTOS = 10
 MAX_TEXT = 3000
+#: How far back unsigned diaries are still offered for signature.
+SIGNOFF_LOOKBACK = timedelta(days=62)
+#: Who signs diaries: the village secretary weekly, the township secretary monthly, and
+#: the township leader (or secretary) weekly for a village without a secretary.
+DIARY_SIGNERS = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LEADER, Role.TOWNSHIP_SECRETARY})
 
 
 def write_entry(
@@ -62,17 +69,6 @@ def month_count(uow: UnitOfWork, person: Person, today: date) -> int:
     return uow.diaries.count_between(person.id, period.first, period.last)
 
 
-def week_key(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def week_span(key: str) -> Period:
-    year, week = key.split("-W")
-    first = date.fromisocalendar(int(year), int(week), 1)
-    return Period(first, first + timedelta(days=6))
-
-
 def month_key(day: date) -> str:
     return f"{day.year}-{day.month:02d}"
 
@@ -82,50 +78,162 @@ def month_span(key: str) -> Period:
     return Period.month(int(year), int(month))
 
 
+def period_days(scope: str, key: str) -> Period:
+    """The days a signature's period covers (a late signature's ``+2`` suffix aside)."""
+    key = key.split("+", 1)[0]
+    return week_of(key) if scope == "week" else month_span(key)
+
+
+@dataclass(frozen=True)
+class WeekSigners:
+    """Who verifies one village's weeks (``domain.diary.WEEKLY_SIGNERS``): the role,
+    None when nobody in the roster can, and the active people holding it there."""
+
+    role: Role | None
+    people: tuple[Person, ...]
+
+    @property
+    def bound(self) -> tuple[Person, ...]:
+        """Those of them who have started the bot (only they can be asked to sign)."""
+        return tuple(p for p in self.people if p.telegram_user_id is not None)
+
+    def includes(self, person: Person) -> bool:
+        return any(p.id == person.id for p in self.people)
+
+
+def week_signers(uow: UnitOfWork, village: Village) -> WeekSigners:
+    """The village's weekly signers: its party secretary, else (a village without one in
+    the roster) the township leader in charge, else the township secretary."""
+    held = {
+        Role.VILLAGE_SECRETARY: uow.people.holders(Role.VILLAGE_SECRETARY, village_id=village.id),
+        Role.TOWNSHIP_LEADER: uow.people.holders(
+            Role.TOWNSHIP_LEADER, township_id=village.township_id
+        ),
+        Role.TOWNSHIP_SECRETARY: uow.people.holders(
+            Role.TOWNSHIP_SECRETARY, township_id=village.township_id
+        ),
+    }
+    role = rules.weekly_signer_role({r: [p.id for p in people] for r, people in held.items()})
+    return WeekSigners(role, tuple(held[role]) if role else ())
+
+
+@dataclass(frozen=True)
+class WeekGap:
+    """A week of a month awaiting confirmation that is not verified yet, and why: the
+    township secretary is told which week, how many entries, and who should sign it."""
+
+    week: str
+    days: Period
+    entries: int
+    reason: Gap
+    #: Who should verify it (``WeekSigners.people``; only those bound when NOT_SIGNED).
+    signers: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Batch:
-    """A cadre's entries of one week (or month) awaiting a signature."""
+    """A cadre's entries of one week (or month) awaiting a signature; a month's ``gaps``
+    are its weeks not verified yet (a month with gaps cannot be confirmed)."""
 
     cadre: Person
     scope: str
     period: str
     entries: list[DiaryEntry]
+    gaps: tuple[WeekGap, ...] = ()
+
+    @property
+    def days(self) -> Period:
+        return period_days(self.scope, self.period)
 
 
-def _cadres_for(uow: UnitOfWork, signer: Person, today: date) -> list[Person]:
-    """The cadres whose diaries this signer signs: the village's or the township's."""
+def _cadres_for(
+    uow: UnitOfWork, signer: Person, today: date
+) -> list[tuple[Person, Assignment, Village]]:
+    """The cadres whose diaries this signer might sign: the village's or the township's."""
     if signer.role == Role.VILLAGE_SECRETARY:
-        rows = uow.assignments.cadres_posted(today, village_id=signer.village_id)
-    else:
-        rows = uow.assignments.cadres_posted(today, township_id=signer.township_id)
-    return [person for person, _assignment, _village in rows]
+        return uow.assignments.cadres_posted(today, village_id=signer.village_id)
+    return uow.assignments.cadres_posted(today, township_id=signer.township_id)
+
+
+def _grouped(entries: list[DiaryEntry], scope: str) -> dict[str, list[DiaryEntry]]:
+    """Unsigned entries of one scope by period key, in calendar order."""
+    grouped: dict[str, list[DiaryEntry]] = defaultdict(list)
+    for entry in entries:
+        if scope == "week" and entry.week_signoff_id is None:
+            grouped[week_key(entry.day)].append(entry)
+        elif scope == "month" and entry.month_signoff_id is None:
+            grouped[month_key(entry.day)].append(entry)
+    return {key: grouped[key] for key in sorted(grouped)}
+
+
+def _gaps(entries: list[DiaryEntry], signers: WeekSigners) -> tuple[WeekGap, ...]:
+    weeks = rules.unverified_weeks((e.day, e.week_signoff_id is not None) for e in entries)
+    reason = rules.gap_reason(bool(signers.bound))
+    names = signers.bound if reason is Gap.NOT_SIGNED else signers.people
+    return tuple(
+        WeekGap(key, week_of(key), count, reason, tuple(p.name for p in names))
+        for key, count in weeks.items()
+    )
 
 
 def awaiting_signature(uow: UnitOfWork, signer: Person, today: date) -> list[Batch]:
-    """Weeks (village secretary) or months (township secretary) with unsigned entries."""
-    if signer.role == Role.VILLAGE_SECRETARY:
-        scope, key_of, field = "week", week_key, "week_signoff_id"
-    elif signer.role == Role.TOWNSHIP_SECRETARY:
-        scope, key_of, field = "month", month_key, "month_signoff_id"
-    else:
+    """What awaits this signer: the weeks of the villages whose weekly signer they are
+    (``week_signers``), then, for the township secretary, the months of the township's
+    cadres, each with the weeks in it not verified yet (``Batch.gaps``)."""
+    if signer.role not in DIARY_SIGNERS:
         raise DomainError("error.role_cannot")
-    batches: list[Batch] = []
-    since = today - timedelta(days=62)
-    for cadre in _cadres_for(uow, signer, today):
-        grouped: dict[str, list[DiaryEntry]] = defaultdict(list)
-        for entry in uow.diaries.between(cadre.id, since, today):
-            if getattr(entry, field) is None:
-                grouped[key_of(entry.day)].append(entry)
-        for period in sorted(grouped):
-            batches.append(Batch(cadre, scope, period, grouped[period]))
-    return batches
+    weeks: list[Batch] = []
+    months: list[Batch] = []
+    since = today - SIGNOFF_LOOKBACK
+    signers_of: dict[int, WeekSigners] = {}
+    for cadre, _assignment, village in _cadres_for(uow, signer, today):
+        signers = signers_of.get(village.id)
+        if signers is None:
+            signers = signers_of[village.id] = week_signers(uow, village)
+        entries = list(uow.diaries.between(cadre.id, since, today))
+        if signers.includes(signer):
+            for key, group in _grouped(entries, "week").items():
+                weeks.append(Batch(cadre, "week", key, group))
+        if signer.role == Role.TOWNSHIP_SECRETARY:
+            for key, group in _grouped(entries, "month").items():
+                months.append(Batch(cadre, "month", key, group, _gaps(group, signers)))
+    return weeks + months
+
+
+def entry_to_read(
+    uow: UnitOfWork, reader: Person, *, entry_id: int, today: date
+) -> tuple[DiaryEntry, Person]:
+    """The entry and its cadre, for reading it whole before signing: the cadre's own, or
+    one of a cadre whose diaries the reader signs (the village's weekly signer, the
+    township secretary)."""
+    entry = uow.diaries.get(entry_id)
+    if entry is None:
+        raise DomainError("error.not_yours")
+    cadre = uow.people.get(entry.person_id)
+    if cadre.id == reader.id:
+        return entry, cadre
+    if reader.role not in DIARY_SIGNERS:
+        raise DomainError("error.not_yours")
+    for posted, _assignment, village in _cadres_for(uow, reader, today):
+        if posted.id == cadre.id and (
+            reader.role == Role.TOWNSHIP_SECRETARY or week_signers(uow, village).includes(reader)
+        ):
+            return entry, cadre
+    raise DomainError("error.not_yours")
 
 
 def sign(
     uow: UnitOfWork, signer: Person, *, cadre_id: int, scope: str, period: str, now: datetime
 ) -> DiarySignoff:
     """Sign every unsigned entry of the cadre's week/month; entries written afterwards in
-    the same period stay open for the next signature."""
+    the same period stay open for the next signature.
+
+    A month is confirmed only when every entry in it is verified weekly: the township
+    secretary's 签字确认 rests on the village's 签字核实, so confirming over an unverified
+    week would certify what nobody checked. The refusal names how many weeks wait;
+    /signoff lists which, with why (nobody to verify them, the signer has not started
+    the bot, or has not signed yet), so the secretary knows whom to chase. Nothing is
+    confirmed in part: the month is one signature over all its entries."""
     batches = [
         b
         for b in awaiting_signature(uow, signer, now.date())
@@ -133,7 +241,12 @@ def sign(
     ]
     if not batches:
         raise DomainError("diary.nothing_to_sign")
-    entries = batches[0].entries
+    batch = batches[0]
+    if batch.gaps:
+        raise DomainError(
+            "diary.month_unverified", name=batch.cadre.name, month=period, weeks=len(batch.gaps)
+        )
+    entries = batch.entries
     existing = uow.diaries.signoff(cadre_id, scope, period)
     if existing is not None:
         # Late entries of an already signed period get a second, separate signature row.

@@ -59,7 +59,8 @@ class Scope:
         """From the first to the last day that may be entered (refused when none may)."""
         windows = self.windows(today)
         if not windows:
-            raise DomainError("township.scope_not_over", scope=self.key)
+            shown = self.period if self.source is EntrySource.GRID else self.key
+            raise DomainError("township.scope_not_over", scope=shown)
         return Period(windows[0].first, windows[-1].last)
 
 
@@ -191,6 +192,11 @@ class WeekOutcome:
     week: str
     already: bool
 
+    @property
+    def days(self) -> Period:
+        """The week's Monday to Sunday: how people are shown a week."""
+        return parse_scope(self.week).period
+
 
 def confirm_week(uow: UnitOfWork, secretary: Person, *, week: str, now: datetime) -> WeekOutcome:
     """The secretary confirms their township's grid of a finished week, once: a second
@@ -200,7 +206,7 @@ def confirm_week(uow: UnitOfWork, secretary: Person, *, week: str, now: datetime
     if scope.source is not EntrySource.GRID:
         raise DomainError("review.bad_month", month=week)
     if scope.period.last >= now.date():
-        raise DomainError("township.week_not_over", week=scope.key, last=scope.period.last)
+        raise DomainError("township.week_not_over", week=scope.period, last=scope.period.last)
     township = uow.places.township_by_id(township_id)
     subject = f"attendance-week:{township_id}:{scope.key}"
     if uow.audit.for_subject(subject):

@@ -149,6 +149,14 @@ class DiarySign(CallbackData):
 
 
 @dataclass(frozen=True)
+class DiaryRead(CallbackData):
+    """Open one diary entry whole, with its photos, before signing it."""
+
+    prefix: ClassVar[str] = "dr"
+    entry_id: int
+
+
+@dataclass(frozen=True)
 class PickDate(CallbackData):
     """A day tapped in the inline date picker."""
 

@@ -90,6 +90,12 @@ class Context:
         self.response.messages.append(message)
         return message
 
+    def photos(self, file_ids: list[str]) -> Outgoing:
+        """Send photos Telegram holds (file ids) back to this chat as one album."""
+        message = Outgoing(self.event.chat_id, "", photo_ids=list(file_ids))
+        self.response.messages.append(message)
+        return message
+
     def edit(self, text: str, buttons: list[list[Button]] | None = None) -> None:
         """Replace the message whose button was pressed (drops its buttons by default)."""
         if self.event.message_id is not None:

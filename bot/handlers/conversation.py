@@ -27,6 +27,7 @@ from bot.handlers.callbacks import (
     AttendanceReview,
     BadCallback,
     ClaimVote,
+    DiaryRead,
     DiarySign,
     Done,
     DutyCadre,
@@ -66,6 +67,7 @@ from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from domain.errors import DomainError
 from domain.roles import CADRE_ROLES, Role
 from services.clock import Clock
+from services.diary import DIARY_SIGNERS
 from services.duty import DUTY_RECORDERS
 from services.reports.scope import REPORT_ROLES
 from services.spot_checks import INSPECTORS
@@ -76,7 +78,6 @@ log = logging.getLogger(__name__)
 Command = Callable[[Context, str], None]
 #: Runs inside the handling transaction right before it commits (see ``handle_in``).
 BeforeCommit = Callable[[UnitOfWork, Response], None]
-SIGNERS = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_SECRETARY})
 EVERYONE = frozenset(Role)
 
 #: command → (handler, roles that may use it)
@@ -91,7 +92,7 @@ COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
     "diaries": (diary.diaries_command, CADRE_ROLES),
     "leave": (leave.leave_command, CADRE_ROLES),
     "myleave": (leave.myleave_command, CADRE_ROLES),
-    "signoff": (diary.signoff_command, SIGNERS),
+    "signoff": (diary.signoff_command, DIARY_SIGNERS),
     "report": (reports.report_command, REPORT_ROLES),
     "spotcheck": (spot_checks.spotcheck_command, INSPECTORS),
     "duty": (duty.duty_command, DUTY_RECORDERS),
@@ -158,6 +159,7 @@ PRESSES: dict[type, Callable] = {
     PickMonth: pick_date,
     ClaimVote: checkin.claim_vote,
     DiarySign: diary.sign,
+    DiaryRead: diary.read,
     Done: diary.done,
     AttendanceReview: attendance_review.confirm,
     ReportMenu: reports.menu,

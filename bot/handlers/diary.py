@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from bot.handlers.callbacks import DiarySign, Done
+from bot.handlers.callbacks import DiaryRead, DiarySign, Done
 from bot.handlers.context import Context
-from bot.i18n import Markup, Term
+from bot.handlers.events import Button
+from bot.i18n import Markup
+from domain.attendance import Period
 from domain.pace import DIARIES_PER_MONTH
 from services import diary as service
 
+#: Characters of each entry the list shows; the read button opens the whole of it.
 PREVIEW = 120
+READS_PER_ROW = 5
 
 
 def diary_command(ctx: Context, args: str) -> None:
@@ -84,31 +88,84 @@ def _preview(text: str) -> str:
 
 
 def signoff_command(ctx: Context, _args: str = "") -> None:
+    """Each batch awaiting the signer, its entries numbered with a button to read each
+    whole; a month shows whether its weeks are verified, and only then its button."""
     batches = service.awaiting_signature(ctx.uow, ctx.me, ctx.now.date())
     if not batches:
         ctx.say("diary.nothing_awaiting")
         return
     for batch in batches[:20]:
         lines = "\n".join(
-            ctx.t("diary.sign_line", day=e.day, text=_preview(e.text), photos=len(e.photo_file_ids))
-            for e in batch.entries
+            ctx.t(
+                "diary.sign_line",
+                number=n,
+                day=e.day,
+                text=_preview(e.text),
+                photos=len(e.photo_file_ids),
+            )
+            for n, e in enumerate(batch.entries, 1)
         )
-        ctx.say(
-            "diary.to_sign",
+        text = ctx.t(
+            f"diary.to_sign_{batch.scope}",
             name=batch.cadre.name,
-            scope=Term(batch.scope),
-            period=batch.period,
+            week=batch.days,
+            month=_month(ctx, batch.days),
             count=len(batch.entries),
             lines=Markup(lines),
-            buttons=[
-                [
-                    ctx.button(
-                        f"button.sign_{batch.scope}",
-                        DiarySign(batch.cadre.id, batch.scope, batch.period),
-                    )
-                ]
-            ],
         )
+        if batch.scope == "month":
+            text += "\n\n" + _month_state(ctx, batch)
+        ctx.say_text(text, buttons=_batch_buttons(ctx, batch))
+
+
+def _month(ctx: Context, days: Period) -> str:
+    return ctx.t("picker.month", year=days.first.year, month=days.first.month)
+
+
+def _month_state(ctx: Context, batch: service.Batch) -> str:
+    """Whether the month may be confirmed, or which weeks wait and why."""
+    if not batch.gaps:
+        return ctx.t("diary.month_ready")
+    gaps = "\n".join(
+        ctx.t(
+            f"diary.gap_{gap.reason}",
+            week=gap.days,
+            entries=gap.entries,
+            signers=ctx.t("diary.names_separator").join(gap.signers),
+        )
+        for gap in batch.gaps
+    )
+    return ctx.t("diary.month_waiting", gaps=Markup(gaps))
+
+
+def _batch_buttons(ctx: Context, batch: service.Batch) -> list[list[Button]]:
+    """A read button per entry (five to a row), then the signature unless a month
+    still has weeks to verify."""
+    reads = [
+        ctx.button("button.read_entry", DiaryRead(e.id), number=n)
+        for n, e in enumerate(batch.entries, 1)
+    ]
+    rows = [reads[i : i + READS_PER_ROW] for i in range(0, len(reads), READS_PER_ROW)]
+    if not batch.gaps:
+        sign_data = DiarySign(batch.cadre.id, batch.scope, batch.period)
+        rows.append([ctx.button(f"button.sign_{batch.scope}", sign_data)])
+    return rows
+
+
+def read(ctx: Context, data: DiaryRead) -> None:
+    """One entry whole, then its photos as an album."""
+    entry, cadre = service.entry_to_read(
+        ctx.uow, ctx.me, entry_id=data.entry_id, today=ctx.now.date()
+    )
+    ctx.say(
+        "diary.full",
+        name=cadre.name,
+        day=entry.day,
+        photos=len(entry.photo_file_ids),
+        text=entry.text,
+    )
+    if entry.photo_file_ids:
+        ctx.photos(entry.photo_file_ids)
 
 
 def sign(ctx: Context, data: DiarySign) -> None:
@@ -121,12 +178,13 @@ def sign(ctx: Context, data: DiarySign) -> None:
         now=ctx.now,
     )
     cadre = ctx.uow.people.get(data.cadre_id)
+    days = service.period_days(data.scope, data.period)
     text = ctx.t(
-        "diary.signed",
+        f"diary.signed_{data.scope}",
         name=cadre.name,
-        period=data.period,
+        week=days,
+        month=_month(ctx, days),
         count=signoff.entry_count,
-        scope=Term(data.scope),
     )
     ctx.edit(text)
     ctx.toast("diary.signed_toast")

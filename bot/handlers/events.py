@@ -82,6 +82,9 @@ class Outgoing:
     edit_message_id: int | None = None
     document: tuple[str, bytes] | None = None
     photo: bytes | None = None
+    #: Photos Telegram already holds (their file ids), sent back as one album (a single
+    #: one as a photo), without a caption: a diary's photos, after its text.
+    photo_ids: list[str] | None = None
 
 
 @dataclass

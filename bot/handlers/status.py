@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.handlers.context import Context
 from bot.handlers.notify import decision_buttons, display
 from bot.i18n import Markup
-from domain.roles import CADRE_ROLES, DISTRICT_ROLES, Role
+from domain.roles import CADRE_ROLES, DISTRICT_ROLES
 from services import diary as diaries
 from services.checkin import claim_actions
 from services.leave import decision_actions, marks, opinions
@@ -46,7 +46,7 @@ def status_command(ctx: Context, _args: str = "") -> None:
     claims = ctx.uow.claims.pending_for(ctx.me.id)
     batches = (
         diaries.awaiting_signature(ctx.uow, ctx.me, ctx.now.date())
-        if ctx.me.role in (Role.VILLAGE_SECRETARY, Role.TOWNSHIP_SECRETARY)
+        if ctx.me.role in diaries.DIARY_SIGNERS
         else []
     )
     ctx.say("status.approver", steps=len(steps), claims=len(claims), diaries=len(batches))

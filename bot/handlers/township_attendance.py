@@ -164,7 +164,7 @@ def confirm(ctx: Context, data: FixConfirm) -> None:
 def confirm_week(ctx: Context, data: WeekConfirm) -> None:
     outcome = service.confirm_week(ctx.uow, ctx.me, week=data.week, now=ctx.now)
     if outcome.already:
-        ctx.toast("township.week_already", alert=True, week=outcome.week)
+        ctx.toast("township.week_already", alert=True, week=outcome.days)
         return
-    ctx.say("township.week_confirmed", township=outcome.township, week=outcome.week)
+    ctx.say("township.week_confirmed", township=outcome.township, week=outcome.days)
     ctx.toast("township.week_confirmed_toast")

@@ -2,7 +2,8 @@
 
 Values are HTML for Telegram's HTML parse mode. Every ``str`` filled into a message is
 escaped here, so a name with ``<`` or ``&`` shows as typed; pre-rendered HTML is passed
-as ``Markup``.
+as ``Markup``. A ``domain.attendance.Period`` (a week) is shown by its dates, as people
+name weeks (11月30日—12月6日, 30 Nov – 6 Dec), never as an ISO week number.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from domain.attendance import Period
 
 LANGUAGES = ("zh", "en")
 
@@ -68,9 +71,25 @@ class Catalog:
         values = _Lenient({k: self._value(lang, v) for k, v in params.items()})
         return Markup(template.format_map(values))
 
+    def span(self, lang: str, period: Period) -> str:
+        """A run of days by its first and last dates (``date.span``, month names from
+        ``date.months``)."""
+        names = self.text(lang, "date.months").split()
+        first, last = period.first, period.last
+        return self.text(
+            lang,
+            "date.span",
+            first_month=names[first.month - 1],
+            first_day=first.day,
+            last_month=names[last.month - 1],
+            last_day=last.day,
+        )
+
     def _value(self, lang: str, value: Any) -> str:
         if isinstance(value, Markup):
             return value
+        if isinstance(value, Period):
+            return self.span(lang, value)
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, Term):

@@ -26,6 +26,7 @@ from aiogram.types import (
     BotCommand,
     BufferedInputFile,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
     Update,
@@ -98,6 +99,16 @@ class AiogramCalls:
         )
         return sent.message_id
 
+    async def send_album(self, message: Outgoing) -> int:
+        assert message.photo_ids
+        if len(message.photo_ids) == 1:
+            sent = await self.bot.send_photo(message.chat_id, message.photo_ids[0])
+            return sent.message_id
+        album = await self.bot.send_media_group(
+            message.chat_id, [InputMediaPhoto(media=file_id) for file_id in message.photo_ids]
+        )
+        return album[0].message_id
+
     async def answer_press(self, query_id: str, text: str | None, alert: bool) -> None:
         await self.bot.answer_callback_query(query_id, text=text, show_alert=alert)
 
@@ -122,6 +133,7 @@ CALLED_METHODS = (
     methods.EditMessageText,
     methods.SendDocument,
     methods.SendPhoto,
+    methods.SendMediaGroup,
     methods.AnswerCallbackQuery,
     methods.SetMyCommands,
     methods.SetWebhook,

@@ -3,7 +3,7 @@
 Both runtimes do the same thing with an update once it is an ``Incoming``: run the
 synchronous conversations (in a worker thread, in the unit of work the inbox opened), answer
 a button press whatever happens (or the client's spinner keeps turning), and send the
-replies through the one ``Delivery``. Both also turn a reply into one of four Bot API calls
+replies through the one ``Delivery``. Both also turn a reply into one of five Bot API calls
 and their framework's exceptions into the delivery's four outcomes. Written once here, each
 runtime only supplies ``BotCalls``: those calls and that mapping in its framework's terms.
 """
@@ -48,6 +48,11 @@ class BotCalls(Protocol):
         """sendPhoto of ``message.photo`` with ``message.text`` as the caption."""
         ...
 
+    async def send_album(self, message: Outgoing) -> int:
+        """sendMediaGroup of the photos ``message.photo_ids`` (file ids Telegram holds; a
+        single one: sendPhoto); returns the first message's id."""
+        ...
+
     async def answer_press(self, query_id: str, text: str | None, alert: bool) -> None:
         """answerCallbackQuery: the toast (or alert) for a button press."""
         ...
@@ -70,6 +75,8 @@ def make_transport(calls: BotCalls) -> Transport:
                 return await calls.send_document(message)
             if message.photo is not None:
                 return await calls.send_photo(message)
+            if message.photo_ids:
+                return await calls.send_album(message)
             return await calls.send_text(message)
         except Exception as exc:
             mapped = calls.delivery_error(exc)

@@ -28,6 +28,7 @@ from telegram import (
     BotCommand,
     InlineKeyboardMarkup,
     InputFile,
+    InputMediaPhoto,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
@@ -146,6 +147,16 @@ class PtbCalls:
             parse_mode="HTML",
         )
         return sent.message_id
+
+    async def send_album(self, message: Outgoing) -> int:
+        assert message.photo_ids
+        if len(message.photo_ids) == 1:
+            sent = await self.bot.send_photo(message.chat_id, message.photo_ids[0])
+            return sent.message_id
+        album = await self.bot.send_media_group(
+            message.chat_id, [InputMediaPhoto(file_id) for file_id in message.photo_ids]
+        )
+        return album[0].message_id
 
     async def answer_press(self, query_id: str, text: str | None, alert: bool) -> None:
         await self.bot.answer_callback_query(query_id, text=text, show_alert=alert)

@@ -1,8 +1,9 @@
 """A reply (``Outgoing``) as a row of the reply outbox and back.
 
 The storage layer knows nothing of ``Outgoing``; the row holds plain JSON (text, buttons,
-keyboard, the message to edit, a document's name) and the bytes of a document or a photo
-apart, so a report sheet survives a restart as well as a one-line answer.
+keyboard, the message to edit, a document's name, the file ids of an album) and the bytes
+of a document or a photo apart, so a report sheet survives a restart as well as a
+one-line answer.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ def to_row(message: Outgoing) -> tuple[dict[str, Any], bytes | None]:
         payload["remove_keyboard"] = True
     if message.edit_message_id is not None:
         payload["edit_message_id"] = message.edit_message_id
+    if message.photo_ids:
+        payload["photo_ids"] = list(message.photo_ids)
     blob = None
     if message.document is not None:
         payload["document"], blob = message.document
@@ -53,4 +56,7 @@ def from_row(chat_id: int, payload: dict[str, Any], blob: bytes | None) -> Outgo
         edit_message_id=payload.get("edit_message_id"),
         document=(str(document), blob or b"") if document is not None else None,
         photo=(blob or b"") if payload.get("photo") else None,
+        photo_ids=[str(file_id) for file_id in payload["photo_ids"]]
+        if payload.get("photo_ids")
+        else None,
     )

@@ -33,6 +33,7 @@ def test_the_runtime_calls_no_method_outside_the_list() -> None:
             "edit_message_text",
             "send_document",
             "send_photo",
+            "send_media_group",
             "answer_callback_query",
             "get_updates",
             "set_my_commands",

@@ -101,7 +101,7 @@ async def test_with_the_township_source_monday_brings_the_grid_and_no_nudge(
         kinds = [r.kind for r in uow.session.exec(select(Reminder)).all()]
     assert "weekly_standing" in kinds and "checkin_nudge" not in kinds  # the evening's sweeps ran
     grid = next(m for m in secretary.inbox if "上周考勤" in m.text)
-    assert "2026-11-23 至 2026-11-29" in grid.text
+    assert "11月23日—11月29日" in grid.text
     assert "✗✗✗✗✗·· 张三（东店子村）" in grid.text
 
     await tap(secretary, grid, "标记例外")
@@ -128,7 +128,7 @@ async def test_with_the_township_source_monday_brings_the_grid_and_no_nudge(
 
     answer = await tap(secretary, grid, "确认本周考勤")
     assert answer.text == "已确认本周考勤"
-    assert "已确认 城关街道 2026-W48 周考勤" in secretary.inbox[-1].text
+    assert "已确认 城关街道 11月23日—11月29日 这一周的考勤" in secretary.inbox[-1].text
     again = await tap(secretary, grid, "确认本周考勤")
     assert "已经确认过了" in again.text
     with district.storage.uow() as uow:

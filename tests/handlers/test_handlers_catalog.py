@@ -63,3 +63,28 @@ def test_every_menu_command_has_a_menu_line_and_a_help_line(catalog: Catalog) ->
     assert set(MENU) <= set(COMMANDS)
     for name in MENU:
         assert catalog.has(f"menu.{name}") and catalog.has(f"help.cmd_{name}"), name
+
+
+def test_a_week_is_shown_by_its_dates(catalog: Catalog) -> None:
+    """People name a week by its days, never by its ISO number (``2026-W49``)."""
+    from domain.diary import week_of
+
+    assert catalog.span("zh", week_of("2026-W49")) == "11月30日—12月6日"
+    assert catalog.span("en", week_of("2026-W49")) == "30 Nov – 6 Dec"
+    assert catalog.span("en", week_of("2026-W53")) == "28 Dec – 3 Jan"
+    week = week_of("2026-W48")
+    text = catalog.text("zh", "township.week_confirmed", township="城关街道", week=week)
+    assert "11月23日—11月29日" in text and "W48" not in text
+    signed = catalog.text("en", "diary.signed_week", name="张三", week=week, count=2)
+    assert "the week 23 Nov – 29 Nov, 2 entries" in signed
+
+
+def test_the_stand_in_signer_is_told_why_in_both_languages(catalog: Catalog) -> None:
+    from scheduler.render import render_text
+
+    payload = {
+        "key": "reminder.weekly_signoff_standin",
+        "params": {"village": "西关社区", "entries": 6, "cadres": 1},
+    }
+    assert "没有村党支部书记，由您代为" in render_text(catalog, "zh", payload)[0]
+    assert "has no village party secretary" in render_text(catalog, "en", payload)[0]

@@ -289,3 +289,33 @@ async def test_commands_and_misc(api, user) -> None:
     await expect_error(api, "sendChatAction", 400, "action", chat_id=1001, action="dancing")
     assert user.chat_actions == ["typing"]
     assert await api.ok("logOut") is True and await api.ok("close") is True
+
+
+async def test_send_media_group_sends_an_album(api, user) -> None:
+    """2 to 10 photos by file id, each a message of one media group; the answer is the
+    array of them, and the chat holds the photos' own bytes."""
+    sent = [user.send_photo() for _ in range(3)]
+    file_ids = [m["photo"][-1]["file_id"] for m in sent]
+    media = [{"type": "photo", "media": file_id} for file_id in file_ids]
+    album = await api.ok("sendMediaGroup", chat_id=1001, media=media)
+    assert len(album) == 3 and len({m["media_group_id"] for m in album}) == 1
+    assert [m["photo"][-1]["file_id"] for m in album] == file_ids
+    assert [m.kind for m in user.inbox[-3:]] == ["photo"] * 3
+    code, body = await api.form("sendMediaGroup", chat_id=1001, media=media[:2])  # PTB's way
+    assert code == 200 and len(body["result"]) == 2
+    await expect_error(api, "sendMediaGroup", 400, "media to send are not specified", chat_id=1001)
+    await expect_error(
+        api, "sendMediaGroup", 400, "wrong number of media", chat_id=1001, media=media[:1]
+    )
+    await expect_error(
+        api, "sendMediaGroup", 400, "too much messages", chat_id=1001, media=media * 4
+    )
+    await expect_error(
+        api,
+        "sendMediaGroup",
+        400,
+        "wrong file identifier",
+        chat_id=1001,
+        media=[*media[:1], {"type": "photo", "media": "no-such-file"}],
+    )
+    assert len(user.inbox) == 5  # the refused albums sent nothing

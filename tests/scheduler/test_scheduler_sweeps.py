@@ -107,9 +107,14 @@ def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # 
         (ids["cadre2"], "weekly_standing"),
         (ids["cadre3"], "weekly_standing"),
         (ids["village_secretary"], "weekly_signoff"),
+        (ids["township_leader"], "weekly_signoff"),  # standing in for 西关社区
         (ids["township_secretary"], "weekly_township"),
         (ids["township_secretary_b"], "weekly_township"),
     }
+    with uow_factory() as uow:
+        xiguan = uow.people.get(ids["cadre2"]).village_id
+    standin = drafts.pop((ids["township_leader"], "weekly_signoff"))
+    assert standin.period == f"2026-W47:v{xiguan}"
     assert {d.period for d in drafts.values()} == {"2026-W47"}
     sunday = end_of_day(date(2026, 11, 22), ZONE)
     assert {d.not_after for d in drafts.values()} == {sunday}
@@ -176,6 +181,13 @@ def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # 
     # 赵村支书 signs 东店子村's diaries: 张三's 2 in October and 2 unsigned in November.
     signoff = drafts[(ids["village_secretary"], "weekly_signoff")].payload
     assert signoff["params"] == {"village": "东店子村", "entries": 4, "cadres": 1}
+    # 西关社区 has no village secretary: the township leader in charge verifies in their
+    # place, told why; 李四's 6 entries of November 1-6 await.
+    assert standin.payload == {
+        "key": "reminder.weekly_signoff_standin",
+        "params": {"village": "西关社区", "entries": 6, "cadres": 1},
+    }
+    assert standin.not_after == sunday
 
     sun = drafts[(ids["township_secretary"], "weekly_township")].payload
     assert sun["params"] == {
@@ -199,7 +211,7 @@ def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # 
 
     assert sweep_weekly(uow_factory, monday, zone=ZONE) == []
     assert sweep_weekly(uow_factory, date(2026, 11, 18), zone=ZONE) == []  # same week
-    assert len(outbox(uow_factory)) == 6
+    assert len(outbox(uow_factory)) == 7
 
 
 def test_weekly_counts_open_leave_steps_and_claims_of_the_township_secretary(

@@ -66,7 +66,7 @@ def test_each_township_secretary_gets_last_weeks_grid_once(uow_factory, ids) -> 
         ("李四", "aallarr"),
     ]
     text, buttons = render_text(Catalog(), "zh", sun.payload)
-    assert "城关街道" in text and "2026-11-23 至 2026-11-29" in text
+    assert "城关街道" in text and "11月23日—11月29日" in text
     assert "<code>✓✓公✗✗··</code> 张三（东店子村）" in text
     assert "<code>✗✗假假✗··</code> 李四（西关社区）" in text
     assert [[b.data for b in row] for row in buttons] == [["fs:2026-W48"], ["wc:2026-W48"]]
