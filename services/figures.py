@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from domain.attendance import AttendanceFigures, Period
 from domain.calendar import WorkdayCalendar
-from domain.ledger import DayRecords, DayStatus, day_status
+from domain.ledger import DayRecords, DayStatus
 from services.ledger import read_evidence
 from storage import sweeps as q
 from storage.sweeps import PostingRow, month_key
@@ -131,7 +131,7 @@ def attendance_figures(
     progress from the bitmasks: for a cadre posted the whole window with nothing but
     check-ins, each day is on site or (a working day) absent or rest, so bit counts are
     the ledger. Anyone else (posted part of the window, several postings, leave in it)
-    is put through ``domain.ledger.day_status`` day by day."""
+    is counted by ``domain.ledger.day_status``'s order, a month of bitmasks at a time."""
     last = min(period.last, as_of)
     if last < period.first:
         return {p.person_id: AttendanceFigures(0, 0, 0) for p in postings}
@@ -193,21 +193,28 @@ def _day_by_day(
         return None
     counts = dict.fromkeys(DayStatus, 0)
     township = records.township or {}
+    duty, leave = _masks(records.duty), _masks(records.leave | records.leave_pending)
+    entered = _masks(township)
     for key, bits in posted.items():
+        # domain.ledger.day_status over a month at once, as bitmasks: a township entry
+        # decides its day; else on site, then duty, then leave, then absent on a working
+        # day and rest on any other (the property test holds it to day_status)
         mask, work = months.get(key, 0), grid.workday_bits(key)
         first = date(key // 100, key % 100, 1)
-        for bit in range(bits.bit_length()):
-            if bits >> bit & 1:
-                day = first + timedelta(days=bit)
-                status = day_status(
-                    posted=True,
-                    workday=bool(work >> bit & 1),
-                    on_site=bool(mask >> bit & 1),
-                    duty=day in records.duty,
-                    leave=day in records.leave or day in records.leave_pending,
-                    township=township.get(day),
-                )
-                counts[status] += 1
+        for bit in range((entered.get(key, 0) & bits).bit_length()):
+            if entered[key] >> bit & 1 and bits >> bit & 1:
+                counts[township[first + timedelta(days=bit)]] += 1
+        rest = bits & ~entered.get(key, 0)
+        on = rest & mask
+        off = rest & ~mask
+        on_duty = off & duty.get(key, 0)
+        on_leave = off & ~on_duty & leave.get(key, 0)
+        other = off & ~on_duty & ~on_leave
+        counts[DayStatus.ON_SITE] += on.bit_count()
+        counts[DayStatus.DUTY] += on_duty.bit_count()
+        counts[DayStatus.LEAVE] += on_leave.bit_count()
+        counts[DayStatus.ABSENT] += (other & work).bit_count()
+        counts[DayStatus.REST] += (other & ~work).bit_count()
     provisional = any(not grid.calendar.is_official(key // 100) for key in posted)
     return AttendanceFigures(
         counts[DayStatus.ON_SITE],
@@ -216,6 +223,14 @@ def _day_by_day(
         counts[DayStatus.DUTY],
         provisional,
     )
+
+
+def _masks(days: Collection[date]) -> dict[int, int]:
+    """Month key -> bits of ``days`` (bit 0: the 1st), as the rollup keeps on-site days."""
+    masks: dict[int, int] = defaultdict(int)
+    for day in days:
+        masks[day.year * 100 + day.month] |= 1 << (day.day - 1)
+    return masks
 
 
 def _covers(posting: PostingRow, window: Period) -> bool:
