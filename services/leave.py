@@ -10,7 +10,7 @@ from domain.errors import DomainError
 from domain.leave import Decision, LeaveStatus, LeaveTier, StepKind
 from domain.roles import CADRE_ROLES, Role
 from services.calendar import load_calendar
-from services.notices import Action, Notice
+from services.notices import Action, CardRef, Notice
 from services.places import Posting, holders_for, posting
 from services.standing import leave_days_in_year, onsite_days_in_year
 from storage.tables import LeaveRequest, LeaveStep, Person
@@ -71,7 +71,13 @@ def _step_notice(step: LeaveStep, summary: dict) -> Notice:
     if step.kind == StepKind.FILE:
         key = "leave.recall_notice" if summary["tier"] == LeaveTier.RECALL else "leave.filed"
         return Notice(step.assignee_id, key, params)
-    return Notice(step.assignee_id, "leave.to_decide", params, decision_actions(step.id))
+    return Notice(
+        step.assignee_id,
+        "leave.to_decide",
+        params,
+        decision_actions(step.id),
+        card=CardRef(step.request_id, "step", step.id),
+    )
 
 
 def _open_stage(uow: UnitOfWork, request: LeaveRequest, now: datetime) -> list[Notice]:
@@ -352,6 +358,7 @@ def delegate(
                 "leave.delegated_to_you",
                 {**summary, "from": actor.name, "role": step.role, "kind": step.kind},
                 _step_notice(step, summary).actions,
+                card=CardRef(request.id, "step", step.id),
             ),
             Notice(
                 request.applicant_id,

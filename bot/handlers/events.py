@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from services.notices import CardRef
+
 
 @dataclass(frozen=True)
 class Contact:
@@ -82,6 +84,8 @@ class Outgoing:
     edit_message_id: int | None = None
     document: tuple[str, bytes] | None = None
     photo: bytes | None = None
+    #: A leave card: recorded with its message id once delivered (``storage.leave_cards``).
+    card: CardRef | None = None
 
 
 @dataclass

@@ -1,27 +1,27 @@
 """Leave: one-line or guided requests (补假 for the last few days included), one-tap
-decisions, comments, 转交, withdrawal."""
+decisions, comments, 转交 (/myleave, withdrawal and 销假 are in ``bot.handlers.myleave``)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.handlers import leave_cards
 from bot.handlers.callbacks import (
     LeaveComment,
     LeaveDelegate,
     LeaveRetroactive,
     LeaveRetroactiveConfirm,
     LeaveVote,
-    LeaveWithdraw,
     PickDate,
     PickMonth,
 )
 from bot.handlers.context import Context
 from bot.handlers.date_picker import month_keyboard
 from bot.handlers.events import Button
-from bot.handlers.notify import decision_buttons, params_for_display
-from bot.i18n import Markup, Term
+from bot.handlers.notify import decision_buttons
 from domain.errors import DomainError
 from services import leave as service
+from services.notices import CardRef
 
 #: A typed reason starting with one of these asks for 补假 (a start up to 3 days back).
 RETROACTIVE_WORDS = ("补假", "retroactive")
@@ -172,9 +172,10 @@ def in_dialog(ctx: Context, step: str, data: dict) -> None:
             ctx.uow, ctx.me, step_id=int(data["step_id"]), text=ctx.event.text, now=ctx.now
         )
         ctx.end_dialog()
-        ctx.say(
+        card = ctx.say(
             "leave.comment_saved", comment=step_row.comment, buttons=_vote_buttons(ctx, step_row.id)
         )
+        card.card = CardRef(step_row.request_id, "step", step_row.id)
     elif step == "reason":
         ctx.say("leave.ask_reason")
     elif step == "comment":
@@ -190,6 +191,8 @@ def _vote_buttons(ctx: Context, step_id: int) -> list[list[Button]]:
 
 
 def vote(ctx: Context, data: LeaveVote) -> None:
+    if leave_cards.step_settled(ctx, data.step_id):
+        return
     outcome = service.decide(
         ctx.uow, ctx.me, step_id=data.step_id, approve=data.approve, now=ctx.now
     )
@@ -202,9 +205,12 @@ def vote(ctx: Context, data: LeaveVote) -> None:
     )
     ctx.edit(ctx.t(key, **params))
     ctx.toast(key, **params)
+    leave_cards.settle(ctx, request.id)
 
 
 def ask_comment(ctx: Context, data: LeaveComment) -> None:
+    if leave_cards.step_settled(ctx, data.step_id):
+        return
     service.deputies(ctx.uow, ctx.me, step_id=data.step_id)  # raises unless the step is ours
     ctx.dialog("leave", "comment", step_id=data.step_id)
     ctx.say("leave.ask_comment")
@@ -212,17 +218,21 @@ def ask_comment(ctx: Context, data: LeaveComment) -> None:
 
 
 def delegate(ctx: Context, data: LeaveDelegate) -> None:
+    if leave_cards.step_settled(ctx, data.step_id):
+        return
     if data.deputy_id == 0:
         candidates = service.deputies(ctx.uow, ctx.me, step_id=data.step_id)
         if not candidates:
             ctx.toast("leave.no_deputy", alert=True)
             return
-        ctx.say(
+        choose = ctx.say(
             "leave.pick_deputy",
             buttons=[
                 [Button(p.name, LeaveDelegate(data.step_id, p.id).pack())] for p in candidates
             ],
         )
+        step = ctx.uow.leaves.step(data.step_id)
+        choose.card = CardRef(step.request_id, "step", step.id)
         ctx.toast("leave.pick_deputy")
         return
     outcome = service.delegate(
@@ -232,47 +242,4 @@ def delegate(ctx: Context, data: LeaveDelegate) -> None:
     deputy = ctx.uow.people.get(data.deputy_id)
     ctx.edit(ctx.t("leave.you_delegated", name=deputy.name, id=outcome.request.id))
     ctx.toast("leave.you_delegated", name=deputy.name, id=outcome.request.id)
-
-
-def myleave_command(ctx: Context, _args: str = "") -> None:
-    requests = ctx.uow.leaves.for_applicant(ctx.me.id)
-    if not requests:
-        ctx.say("leave.none")
-        return
-    for request in requests[:10]:
-        steps = "\n".join(
-            ctx.t(
-                "leave.history_line",
-                role=Term(step.role),
-                kind=Term(step.kind),
-                name=person.name if person else "?",
-                decision=Term(step.decision or "waiting"),
-                comment=Markup(ctx.t("leave.history_comment", comment=step.comment))
-                if step.comment
-                else "",
-            )
-            for step, person in service.history(ctx.uow, request)
-        )
-        buttons = None
-        if request.status == "pending":
-            buttons = [[ctx.button("button.withdraw", LeaveWithdraw(request.id))]]
-        ctx.say(
-            "leave.summary",
-            **params_for_display(service.marks(request)),
-            id=request.id,
-            start=request.start,
-            end=request.end,
-            days=request.days,
-            combined=request.combined_days,
-            reason=request.reason,
-            status=Term(request.status),
-            steps=Markup(steps),
-            buttons=buttons,
-        )
-
-
-def withdraw(ctx: Context, data: LeaveWithdraw) -> None:
-    outcome = service.withdraw(ctx.uow, ctx.me, request_id=data.request_id, now=ctx.now)
-    ctx.notices += outcome.notices
-    ctx.edit(ctx.t("leave.withdrawn", id=data.request_id))
-    ctx.toast("leave.withdrawn", id=data.request_id)
+    leave_cards.settle(ctx, outcome.request.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.handlers.events import Button, KeyButton, Outgoing
+from services.notices import CardRef
 
 
 def to_row(message: Outgoing) -> tuple[dict[str, Any], bytes | None]:
@@ -26,6 +27,9 @@ def to_row(message: Outgoing) -> tuple[dict[str, Any], bytes | None]:
         payload["remove_keyboard"] = True
     if message.edit_message_id is not None:
         payload["edit_message_id"] = message.edit_message_id
+    if message.card is not None:
+        card = message.card
+        payload["card"] = [card.request_id, card.kind, card.step_id]
     blob = None
     if message.document is not None:
         payload["document"], blob = message.document
@@ -40,6 +44,7 @@ def from_row(chat_id: int, payload: dict[str, Any], blob: bytes | None) -> Outgo
     buttons = payload.get("buttons")
     keyboard = payload.get("keyboard")
     document = payload.get("document")
+    card = payload.get("card")
     return Outgoing(
         chat_id=chat_id,
         text=payload.get("text", ""),
@@ -53,4 +58,5 @@ def from_row(chat_id: int, payload: dict[str, Any], blob: bytes | None) -> Outgo
         edit_message_id=payload.get("edit_message_id"),
         document=(str(document), blob or b"") if document is not None else None,
         photo=(blob or b"") if payload.get("photo") else None,
+        card=CardRef(int(card[0]), str(card[1]), card[2]) if card else None,
     )
