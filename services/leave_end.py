@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from domain import leave as rules
+from domain import leave_end as rules
 from domain.errors import DomainError
 from domain.leave import Decision, LeaveStatus
 from services.leave import LeaveOutcome
@@ -19,18 +19,13 @@ from services.notices import Notice
 from storage.tables import LeaveRequest, Person
 from storage.unit_of_work import UnitOfWork
 
-#: How far ahead the day back may be: today (0) or tomorrow (1).
-BACK_WITHIN_DAYS = 1
-
 
 def back_days(request: LeaveRequest, today: date) -> list[date]:
-    """The days the cadre may say they are back on: today or tomorrow, after the leave's
-    first day (at least that day was taken) and no later than its last day (a day after
-    it is no early return). Empty when the leave cannot be ended early now."""
+    """The days the cadre may say they are back on (``domain.leave_end``): none unless
+    the request is an approved leave not ended early already."""
     if request.status != LeaveStatus.APPROVED or request.approved_end is not None:
         return []
-    days = (today + timedelta(days=n) for n in range(BACK_WITHIN_DAYS + 1))
-    return [d for d in days if request.start < d <= request.end]
+    return rules.back_days(request.start, request.end, today)
 
 
 def end_leave(
@@ -46,9 +41,8 @@ def end_leave(
         raise DomainError("leave.end_not_approved", id=request.id)
     if back_on not in back_days(request, now.date()):
         raise DomainError("leave.end_bad_day", back=back_on, start=request.start, end=request.end)
-    request.approved_end = request.end
-    request.end = back_on - timedelta(days=1)
-    request.days = rules.leave_days(request.start, request.end)
+    left = rules.ended(request.start, back_on)
+    request.approved_end, request.end, request.days = request.end, left.end, left.days
     uow.audit.record(
         now,
         applicant.id,
