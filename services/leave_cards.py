@@ -47,7 +47,11 @@ def applies(
 
 
 def what_happened(
-    uow: UnitOfWork, request: LeaveRequest, step: LeaveStep | None, holder: Person | None
+    uow: UnitOfWork,
+    request: LeaveRequest,
+    step: LeaveStep | None,
+    holder: Person | None,
+    kind: str = "step",
 ) -> Line:
     """The line that replaces a card's buttons once they no longer apply."""
     steps = list(uow.leaves.steps(request.id))
@@ -72,6 +76,8 @@ def what_happened(
         }
     if step is not None and holder is not None and step.assignee_id != holder.id:
         return "leave.card_delegated", {**base, "to": _name(names, step.assignee_id)}
+    if kind == "end" and request.status == LeaveStatus.APPROVED:
+        return "leave.card_end_passed", base  # the day back is no longer today or tomorrow
     if request.status == LeaveStatus.APPROVED:
         return "leave.card_approved", base
     return "leave.card_closed", base
@@ -109,7 +115,7 @@ def retire_stale(
         retired.append(card.id)
         if (card.chat_id, card.message_id) == pressed or holder is None:
             continue
-        key, params = what_happened(uow, request, step, holder)
+        key, params = what_happened(uow, request, step, holder, card.kind)
         notices.append(Notice(holder.id, key, params, replaces=_replaces(card)))
     uow.leave_cards.retire(retired, now)
     return notices
@@ -139,7 +145,7 @@ def settled_press(
         involved = presser.id == request.applicant_id
     if not involved or applies(kind, request, step, presser, now.date()):
         return None
-    line = what_happened(uow, request, step, presser)
+    line = what_happened(uow, request, step, presser, kind)
     cards = list(uow.leave_cards.at(chat_id, message_id)) if message_id is not None else []
     uow.leave_cards.retire([c.id for c in cards], now)
     return line, (_replaces(cards[0]) if cards else None)

@@ -161,6 +161,14 @@ def test_leave_ended_early_releases_its_days_and_tells_who_decided_it(uow_factor
         cadre = uow.people.get(people["cadre"])
         assert uow.leaves.get(request_id).status == "approved"
         assert len(leave_dates(uow, cadre.id, december)) == 4
+        request = uow.leaves.get(request_id)
+        chat = cadre.telegram_user_id
+        assert (
+            leave_cards.settled_press(uow, cadre, request, None, "end", chat, 5, wednesday) is None
+        )
+        over = wednesday + timedelta(days=5)  # the leave is over: too late to end it early
+        (key, _), _ = leave_cards.settled_press(uow, cadre, request, None, "end", chat, 5, over)
+        assert key == "leave.card_end_passed"
         with pytest.raises(DomainError) as refused:
             leave_end.end_leave(
                 uow, cadre, request_id=request_id, back_on=date(2026, 12, 5), now=wednesday
