@@ -385,9 +385,3 @@ def withdraw(uow: UnitOfWork, applicant: Person, *, request_id: int, now: dateti
     ]
     uow.session.flush()
     return LeaveOutcome(request, notices)
-
-
-def history(uow: UnitOfWork, request: LeaveRequest) -> list[tuple[LeaveStep, Person | None]]:
-    steps = list(uow.leaves.steps(request.id))
-    people = uow.people.by_ids(s.assignee_id for s in steps)
-    return [(s, people.get(s.assignee_id)) for s in steps]

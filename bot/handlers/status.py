@@ -8,6 +8,7 @@ from domain.roles import CADRE_ROLES, Role
 from services import diary as diaries
 from services.checkin import claim_actions
 from services.leave import decision_actions, marks
+from services.notices import CardRef
 from services.standing import standing
 
 
@@ -41,7 +42,7 @@ def status_command(ctx: Context, _args: str = "") -> None:
     for step in steps[:10]:
         request = ctx.uow.leaves.get(step.request_id)
         applicant = ctx.uow.people.get(request.applicant_id)
-        ctx.say(
+        card = ctx.say(
             "status.waiting_step",
             **params_for_display(marks(request)),
             id=request.id,
@@ -52,6 +53,7 @@ def status_command(ctx: Context, _args: str = "") -> None:
             reason=request.reason,
             buttons=decision_buttons(ctx.catalog, ctx.lang, decision_actions(step.id)),
         )
+        card.card = CardRef(request.id, "step", step.id)  # edited once decided elsewhere
     for claim in claims[:10]:
         cadre = ctx.uow.people.get(claim.person_id)
         ctx.say(

@@ -229,9 +229,14 @@ async def test_a_rejection_by_one_district_department_edits_the_others_card(
     listing = await cadre.next_message()
     assert "当前：组织部王科长（区委组织部）" in listing.text
     assert "当前：扶贫局冯科长（区扶贫局）" in listing.text
+    bureau.send_text("/status")
+    await bureau.next_message()  # the count
+    waiting = await bureau.next_message()  # the step, with its buttons
+    assert "住院手术" in waiting.text and waiting.button_texts[:2] == ["批准", "驳回"]
     await tap(org, org_ask, "驳回")
     await bureau.wait_until_quiet()
-    assert bureau_ask.buttons == [] and "已被 组织部王科长（区委组织部）驳回" in bureau_ask.text
+    for card in (bureau_ask, waiting):
+        assert card.buttons == [] and "已被 组织部王科长（区委组织部）驳回" in card.text
     assert listing.buttons == [] and "驳回" in listing.text.splitlines()[-1]
     assert "驳回" in (await cadre.next_message()).text
     cadre.send_text("/myleave")
