@@ -33,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.handlers.events import Outgoing
+from bot.handlers.notify import delivered_card
 from bot.i18n import Catalog
 from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from scheduler.render import render
@@ -173,9 +174,13 @@ class Dispatcher:
             q.mark_failed(uow.session, row_id, token, reason)
             uow.commit()
 
-    def _sent(self, row_id: int, token: str) -> bool:
+    def _sent(self, row_id: int, token: str, message: Outgoing, message_id: int) -> bool:
+        """Mark the row sent; a leave card is recorded with it, to be edited once its
+        buttons no longer apply."""
         with self.uow_factory() as uow:
             ok = q.mark_sent(uow.session, row_id, token, self._now())
+            if (card := delivered_card(message, message_id)) is not None:
+                uow.leave_cards.record([card], self._now())
             uow.commit()
         return ok
 
@@ -259,7 +264,7 @@ class Dispatcher:
                 else:
                     report.closed[outcome] += 1
                 continue
-            if await asyncio.to_thread(self._sent, row.id, token):
+            if await asyncio.to_thread(self._sent, row.id, token, message, message_id):
                 report.sent += 1
             else:
                 report.lost_claims += 1

@@ -95,6 +95,8 @@ def sweep_leave_overdue(
                         ],
                         # Sent only while the step waits for this person (scheduler.dispatch)
                         "open_step": {"id": step.step_id, "holder": True},
+                        # Edited once its buttons no longer apply (services.leave_cards)
+                        "card": {"request": step.request_id, "step": step.step_id},
                     },
                 )
             )

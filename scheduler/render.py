@@ -27,7 +27,7 @@ from bot.handlers.notify import decision_buttons, params_for_display
 from bot.i18n import Catalog, Markup
 from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from domain.diary import week_of
-from services.notices import Action
+from services.notices import Action, CardRef
 from services.reports.attendance_sheet import build_from_spec
 from storage.unit_of_work import UnitOfWork
 
@@ -136,9 +136,11 @@ def render(
     """The whole message for one outbox row, ready for ``Delivery``."""
     text, buttons = render_text(catalog, lang, payload)
     document = payload.get("document")
+    card = payload.get("card")  # a leave card: {"request", "step"}
     return Outgoing(
         chat_id,
         text,
         buttons=buttons or None,
+        card=CardRef(card["request"], "step", card["step"]) if card else None,
         document=document_for(uow, catalog, lang, document, allowance) if document else None,
     )

@@ -10,7 +10,7 @@ from domain.errors import DomainError
 from domain.leave import Decision, LeaveStatus, LeaveTier, StepKind
 from domain.roles import CADRE_ROLES, Role
 from services.calendar import load_calendar
-from services.notices import Action, Notice
+from services.notices import Action, CardRef, Notice
 from services.places import Posting, holders_for, posting
 from services.standing import leave_days_in_year, onsite_days_in_year
 from storage.tables import LeaveRequest, LeaveStep, Person
@@ -117,7 +117,13 @@ def _step_notice(step: LeaveStep, summary: dict) -> Notice:
         else:
             key = "leave.filed"
         return Notice(step.assignee_id, key, params)
-    return Notice(step.assignee_id, "leave.to_decide", params, decision_actions(step.id, step.kind))
+    return Notice(
+        step.assignee_id,
+        "leave.to_decide",
+        params,
+        decision_actions(step.id, step.kind),
+        card=CardRef(step.request_id, "step", step.id),
+    )
 
 
 def _open_stage(uow: UnitOfWork, request: LeaveRequest, now: datetime) -> list[Notice]:
@@ -435,6 +441,7 @@ def delegate(
                 "leave.delegated_to_you",
                 {**summary, "from": actor.name, "role": step.role, "kind": step.kind},
                 decision_actions(step.id, step.kind),
+                card=CardRef(request.id, "step", step.id),
             ),
             Notice(
                 request.applicant_id,
@@ -464,6 +471,7 @@ def withdraw(uow: UnitOfWork, applicant: Person, *, request_id: int, now: dateti
 
 
 def history(uow: UnitOfWork, request: LeaveRequest) -> list[tuple[LeaveStep, Person | None]]:
+    """The request's steps with their holders, in order (the opinions read it)."""
     steps = list(uow.leaves.steps(request.id))
     people = uow.people.by_ids(s.assignee_id for s in steps)
     return [(s, people.get(s.assignee_id)) for s in steps]

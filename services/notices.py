@@ -19,8 +19,33 @@ class Action:
 
 
 @dataclass(frozen=True)
+class CardRef:
+    """What a message with buttons is about, so it can be edited once they no longer
+    apply: a holder's card of leave step ``step_id`` (``kind`` ``step``), or the
+    applicant's card of the request (``withdraw``, ``end``: /myleave's buttons)."""
+
+    request_id: int
+    kind: str = "step"
+    step_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Replaces:
+    """A card already delivered whose buttons no longer apply: the notice's text is
+    added under ``text`` (the card as sent) and the buttons go."""
+
+    chat_id: int
+    message_id: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Notice:
     person_id: int
     key: str
     params: dict[str, Any] = field(default_factory=dict)
     actions: tuple[Action, ...] = ()
+    #: The card this notice's message is (recorded once delivered), if it has buttons.
+    card: CardRef | None = None
+    #: Edit this delivered card instead of sending a new message.
+    replaces: Replaces | None = None

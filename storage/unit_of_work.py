@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from storage import repositories as repos
 from storage.inbox import InboxRepository, ReplyRepository
+from storage.leave_cards import LeaveCardRepository
 
 
 class UnitOfWork:
@@ -29,6 +30,7 @@ class UnitOfWork:
         self.claims = repos.ClaimRepository(self.session)
         self.diaries = repos.DiaryRepository(self.session)
         self.leaves = repos.LeaveRepository(self.session)
+        self.leave_cards = LeaveCardRepository(self.session)
         self.calendar = repos.CalendarRepository(self.session)
         self.duties = repos.DutyRepository(self.session)
         self.dialogs = repos.DialogRepository(self.session)

@@ -109,6 +109,39 @@ class LeaveWithdraw(CallbackData):
 
 
 @dataclass(frozen=True)
+class LeaveWithdrawConfirm(CallbackData):
+    """Withdraw the request for good: the second tap after /myleave's Withdraw asked."""
+
+    prefix: ClassVar[str] = "lx"
+    request_id: int
+
+
+@dataclass(frozen=True)
+class LeaveKeep(CallbackData):
+    """Close a withdrawal's or a 销假's confirmation: the request stays as it is."""
+
+    prefix: ClassVar[str] = "lk"
+    request_id: int
+
+
+@dataclass(frozen=True)
+class LeaveEnd(CallbackData):
+    """销假: the cadre is back early from an approved leave (next: the day back)."""
+
+    prefix: ClassVar[str] = "le"
+    request_id: int
+
+
+@dataclass(frozen=True)
+class LeaveEndOn(CallbackData):
+    """销假 from ``day`` (today or tomorrow): the leave's days from then on are released."""
+
+    prefix: ClassVar[str] = "lo"
+    request_id: int
+    day: date
+
+
+@dataclass(frozen=True)
 class LeaveRetroactive(CallbackData):
     """补假 (sudden illness or an emergency): pick the first day from the last few days."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from services.notices import CardRef
+
 
 @dataclass(frozen=True)
 class Contact:
@@ -85,6 +87,8 @@ class Outgoing:
     #: Photos Telegram already holds (their file ids), sent back as one album (a single
     #: one as a photo), without a caption: a diary's photos, after its text.
     photo_ids: list[str] | None = None
+    #: A leave card: recorded with its message id once delivered (``storage.leave_cards``).
+    card: CardRef | None = None
 
 
 @dataclass

@@ -1,11 +1,13 @@
 """Leave: one-line or guided requests (补假 for the last few days included; over 30 days
 a recall, sent only once the cadre confirms it), opinions (同意/不同意), the unit applying
-over 10 days, decisions (a no asks why first), comments, 转交, withdrawal."""
+over 10 days, decisions (a no asks why first), comments, 转交 (/myleave, withdrawal and 销假
+are in ``bot.handlers.myleave``)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.handlers import leave_cards
 from bot.handlers.callbacks import (
     LeaveComment,
     LeaveDelegate,
@@ -13,18 +15,17 @@ from bot.handlers.callbacks import (
     LeaveRetroactive,
     LeaveRetroactiveConfirm,
     LeaveVote,
-    LeaveWithdraw,
     PickDate,
     PickMonth,
 )
 from bot.handlers.context import Context
 from bot.handlers.date_picker import month_keyboard
 from bot.handlers.events import Button
-from bot.handlers.notify import decision_buttons, params_for_display
-from bot.i18n import Markup, Term
+from bot.handlers.notify import decision_buttons
 from domain.errors import DomainError
 from domain.leave import LeaveTier
 from services import leave as service
+from services.notices import CardRef
 
 #: A typed reason starting with one of these asks for 补假 (a start up to 3 days back).
 RETROACTIVE_WORDS = ("补假", "retroactive")
@@ -226,8 +227,12 @@ def in_dialog(ctx: Context, step: str, data: dict) -> None:
             ctx.uow, ctx.me, step_id=int(data["step_id"]), text=ctx.event.text, now=ctx.now
         )
         ctx.end_dialog()
-        buttons = _vote_buttons(ctx, step_row.id, step_row.kind)
-        ctx.say("leave.comment_saved", comment=step_row.comment, buttons=buttons)
+        card = ctx.say(
+            "leave.comment_saved",
+            comment=step_row.comment,
+            buttons=_vote_buttons(ctx, step_row.id, step_row.kind),
+        )
+        card.card = CardRef(step_row.request_id, "step", step_row.id)
     elif step == "why" and ctx.event.text:
         key, params = _decide(ctx, int(data["step_id"]), False, ctx.event.text)
         ctx.say(key, **params)
@@ -245,7 +250,10 @@ def _vote_buttons(ctx: Context, step_id: int, kind: str) -> list[list[Button]]:
 
 def vote(ctx: Context, data: LeaveVote) -> None:
     """A yes is taken at once; a no (驳回, 不同意, the unit declining) first asks why,
-    unless the holder already wrote their opinion with 添加意见."""
+    unless the holder already wrote their opinion with 添加意见. A press on a card whose
+    request has moved on answers what happened instead."""
+    if leave_cards.step_settled(ctx, data.step_id):
+        return
     step = ctx.uow.leaves.step(data.step_id)
     if not data.approve and step is not None and not step.comment:
         service.deputies(ctx.uow, ctx.me, step_id=data.step_id)  # raises unless ours now
@@ -259,7 +267,8 @@ def vote(ctx: Context, data: LeaveVote) -> None:
 
 
 def _decide(ctx: Context, step_id: int, yes: bool, text: str | None) -> tuple[str, dict]:
-    """Record the holder's decision; the message that tells them what they did."""
+    """Record the holder's decision and retire the request's cards that no longer apply;
+    the message that tells them what they did."""
     state = ctx.open_dialog
     if state is not None and state.dialog == "leave" and state.step == "why":
         ctx.end_dialog()  # a no waiting for its reason gives way to the decision taken
@@ -271,10 +280,13 @@ def _decide(ctx: Context, step_id: int, yes: bool, text: str | None) -> tuple[st
     params = dict(
         id=request.id, name=applicant.name, start=request.start, end=request.end, days=request.days
     )
+    leave_cards.settle(ctx, request.id)
     return f"leave.you_{decision}", params
 
 
 def ask_comment(ctx: Context, data: LeaveComment) -> None:
+    if leave_cards.step_settled(ctx, data.step_id):
+        return
     service.deputies(ctx.uow, ctx.me, step_id=data.step_id)  # raises unless the step is ours
     ctx.dialog("leave", "comment", step_id=data.step_id)
     ctx.say("leave.ask_comment")
@@ -282,17 +294,21 @@ def ask_comment(ctx: Context, data: LeaveComment) -> None:
 
 
 def delegate(ctx: Context, data: LeaveDelegate) -> None:
+    if leave_cards.step_settled(ctx, data.step_id):
+        return
     if data.deputy_id == 0:
         candidates = service.deputies(ctx.uow, ctx.me, step_id=data.step_id)
         if not candidates:
             ctx.toast("leave.no_deputy", alert=True)
             return
-        ctx.say(
+        choose = ctx.say(
             "leave.pick_deputy",
             buttons=[
                 [Button(p.name, LeaveDelegate(data.step_id, p.id).pack())] for p in candidates
             ],
         )
+        step = ctx.uow.leaves.step(data.step_id)
+        choose.card = CardRef(step.request_id, "step", step.id)
         ctx.toast("leave.pick_deputy")
         return
     outcome = service.delegate(
@@ -302,47 +318,4 @@ def delegate(ctx: Context, data: LeaveDelegate) -> None:
     deputy = ctx.uow.people.get(data.deputy_id)
     ctx.edit(ctx.t("leave.you_delegated", name=deputy.name, id=outcome.request.id))
     ctx.toast("leave.you_delegated", name=deputy.name, id=outcome.request.id)
-
-
-def myleave_command(ctx: Context, _args: str = "") -> None:
-    requests = ctx.uow.leaves.for_applicant(ctx.me.id)
-    if not requests:
-        ctx.say("leave.none")
-        return
-    for request in requests[:10]:
-        steps = "\n".join(
-            ctx.t(
-                "leave.history_line",
-                role=Term(step.role),
-                kind=Term(step.kind),
-                name=person.name if person else "?",
-                decision=Term(step.decision or "waiting"),
-                comment=Markup(ctx.t("leave.history_comment", comment=step.comment))
-                if step.comment
-                else "",
-            )
-            for step, person in service.history(ctx.uow, request)
-        )
-        buttons = None
-        if request.status == "pending":
-            buttons = [[ctx.button("button.withdraw", LeaveWithdraw(request.id))]]
-        ctx.say(
-            "leave.summary",
-            **params_for_display(service.marks(request)),
-            id=request.id,
-            start=request.start,
-            end=request.end,
-            days=request.days,
-            combined=request.combined_days,
-            reason=request.reason,
-            status=Term(request.status),
-            steps=Markup(steps),
-            buttons=buttons,
-        )
-
-
-def withdraw(ctx: Context, data: LeaveWithdraw) -> None:
-    outcome = service.withdraw(ctx.uow, ctx.me, request_id=data.request_id, now=ctx.now)
-    ctx.notices += outcome.notices
-    ctx.edit(ctx.t("leave.withdrawn", id=data.request_id))
-    ctx.toast("leave.withdrawn", id=data.request_id)
+    leave_cards.settle(ctx, outcome.request.id)

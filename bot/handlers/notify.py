@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from bot.handlers.callbacks import CallbackData, ClaimVote, LeaveComment, LeaveDelegate, LeaveVote
 from bot.handlers.events import Button, Outgoing
 from bot.i18n import Catalog, Markup, Term
-from services.notices import Action, Notice
+from services.notices import Action, Notice, Replaces
+from storage.leave_cards import DeliveredCard
 from storage.unit_of_work import UnitOfWork
 
 #: Values shown as the regulation's terms; ``mark`` and ``joined`` are the leave cards'
@@ -81,6 +82,27 @@ def render_notices(uow: UnitOfWork, catalog: Catalog, notices: list[Notice]) -> 
             continue
         lang = catalog.language_for(person.language, None)
         text = catalog.text(lang, notice.key, **display(catalog, lang, notice.params))
+        if notice.replaces is not None:
+            messages.append(retired_card(notice.replaces, text))
+            continue
         buttons = decision_buttons(catalog, lang, notice.actions) or None
-        messages.append(Outgoing(person.telegram_user_id, text, buttons=buttons))
+        card = notice.card if buttons else None
+        messages.append(Outgoing(person.telegram_user_id, text, buttons=buttons, card=card))
     return messages
+
+
+def retired_card(card: Replaces, line: str) -> Outgoing:
+    """The edit of a delivered card whose buttons no longer apply: its text as sent with
+    a line saying what happened, and no buttons."""
+    return Outgoing(card.chat_id, f"{card.text}\n\n{line}", edit_message_id=card.message_id)
+
+
+def delivered_card(message: Outgoing, message_id: int | None) -> DeliveredCard | None:
+    """The leave card a delivered message is, to be recorded with its message id (None
+    when it is no card: no buttons, or not about a leave request)."""
+    card = message.card
+    if card is None or message_id is None or not message.buttons:
+        return None
+    return DeliveredCard(
+        card.request_id, card.step_id, card.kind, message.chat_id, message_id, message.text
+    )

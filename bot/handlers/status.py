@@ -9,6 +9,7 @@ from domain.roles import CADRE_ROLES, DISTRICT_ROLES
 from services import diary as diaries
 from services.checkin import claim_actions
 from services.leave import decision_actions, marks, opinions
+from services.notices import CardRef
 from services.standing import standing
 
 
@@ -56,7 +57,7 @@ def status_command(ctx: Context, _args: str = "") -> None:
         request = ctx.uow.leaves.get(step.request_id)
         applicant = ctx.uow.people.get(request.applicant_id)
         shown = {**marks(request), "opinions": opinions(ctx.uow, request)}
-        ctx.say(
+        card = ctx.say(
             "status.waiting_step",
             **display(ctx.catalog, ctx.lang, shown),
             id=request.id,
@@ -67,6 +68,7 @@ def status_command(ctx: Context, _args: str = "") -> None:
             reason=request.reason,
             buttons=decision_buttons(ctx.catalog, ctx.lang, decision_actions(step.id, step.kind)),
         )
+        card.card = CardRef(request.id, "step", step.id)  # edited once decided elsewhere
     for claim in claims[:10]:
         cadre = ctx.uow.people.get(claim.person_id)
         ctx.say(

@@ -50,11 +50,13 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bot.handlers.events import Incoming, Outgoing, Response
+from bot.handlers.notify import delivered_card
 from bot.runtime.delivery import Outcome
 from bot.runtime.group_commit import GroupCommit
 from bot.runtime.pipeline import Pipeline
 from bot.runtime.replies import from_row, to_row
 from storage.inbox import ClaimedReply, ClaimedUpdate, NewUpdate
+from storage.leave_cards import DeliveredCard
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -107,8 +109,10 @@ class Settlement:
     retry: list[int] = field(default_factory=list)  # Telegram kept failing: a later round
     unsent: list[int] = field(default_factory=list)  # handed back untried, in order
     update_id: int | None = None  # the worker's update, whose chat is handed back
+    cards: list[DeliveredCard] = field(default_factory=list)  # leave cards now delivered
 
     def apply(self, uow: UnitOfWork, token: str, now: datetime, settings: InboxSettings) -> None:
+        uow.leave_cards.record(self.cards, now)
         if self.sent:
             marked = uow.replies.mark_sent_many(self.sent, token, now)
             if 0 <= marked < len(self.sent):  # -1: a driver that cannot count executemany
@@ -579,6 +583,8 @@ class Inbox:
                 return
             if result.outcome is Outcome.SENT:
                 settlement.sent.append((reply_id, result.message_id))
+                if (card := delivered_card(message, result.message_id)) is not None:
+                    settlement.cards.append(card)
             elif result.outcome is Outcome.GAVE_UP:
                 settlement.retry.append(reply_id)
                 settlement.unsent += rest

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.handlers.events import Button, KeyButton, Outgoing
+from services.notices import CardRef
 
 
 def to_row(message: Outgoing) -> tuple[dict[str, Any], bytes | None]:
@@ -29,6 +30,9 @@ def to_row(message: Outgoing) -> tuple[dict[str, Any], bytes | None]:
         payload["edit_message_id"] = message.edit_message_id
     if message.photo_ids:
         payload["photo_ids"] = list(message.photo_ids)
+    if message.card is not None:
+        card = message.card
+        payload["card"] = [card.request_id, card.kind, card.step_id]
     blob = None
     if message.document is not None:
         payload["document"], blob = message.document
@@ -43,6 +47,7 @@ def from_row(chat_id: int, payload: dict[str, Any], blob: bytes | None) -> Outgo
     buttons = payload.get("buttons")
     keyboard = payload.get("keyboard")
     document = payload.get("document")
+    card = payload.get("card")
     return Outgoing(
         chat_id=chat_id,
         text=payload.get("text", ""),
@@ -59,4 +64,5 @@ def from_row(chat_id: int, payload: dict[str, Any], blob: bytes | None) -> Outgo
         photo_ids=[str(file_id) for file_id in payload["photo_ids"]]
         if payload.get("photo_ids")
         else None,
+        card=CardRef(int(card[0]), str(card[1]), card[2]) if card else None,
     )

@@ -209,9 +209,13 @@ async def test_a_commenters_no_is_an_opinion_and_a_rejection_asks_why(
         "驳回" in rejected.text and "理由：同意分管领导意见，年底迎检期间不宜离岗" in rejected.text
     )
     assert request_status(district) == "rejected"
-    # the original message's buttons are stale now: a tap changes nothing
+    # the leader's first card lost its buttons once the opinion was in; a forged tap of its
+    # old button changes nothing and answers with what happened
+    await leader.wait_until_quiet()
+    assert ask.buttons == [] and "张三" in ask.text
     stale = await tap(leader, ask.message_id, data=agree_data)
-    assert "已经处理过" in stale.text
+    assert "驳回" in stale.text
+    assert request_status(district) == "rejected"
 
 
 async def test_an_opinion_written_first_is_the_rejections_reason(district: District) -> None:
@@ -293,16 +297,23 @@ async def test_myleave_lists_and_withdraws_a_pending_request(district: District)
     cadre.send_text("/leave 2026-12-08 2026-12-08 办证")
     await cadre.next_message()
     ask = await leader.next_message()
+    approve_data = ask.buttons[0]["callback_data"]
     cadre.send_text("/myleave")
     listing = await cadre.next_message()
-    assert "审批中" in listing.text and "钱分管" in listing.text
+    assert "审批中" in listing.text and "当前：钱分管（镇党委分管领导）" in listing.text
     await tap(cadre, listing, "撤回申请")
+    confirm = await cadre.next_message()  # one tap only asks
+    assert "确认撤回请假申请 #1" in confirm.text
+    assert request_status(district) == "pending"
+    await tap(cadre, confirm, "确认撤回")
     await cadre.wait_until_quiet()
-    assert "已撤回" in cadre.inbox[-1].text
+    assert "已撤回" in confirm.text and confirm.buttons == []
+    assert listing.buttons == [] and "已撤回" in listing.text  # the listing's button went
     assert "撤回" in (await leader.next_message()).text
-    await tap(leader, ask, "同意")
+    assert ask.buttons == [] and "已撤回" in ask.text  # the approver's card too
+    await tap(leader, ask.message_id, data=approve_data)
     await leader.wait_until_quiet()
-    assert "已经处理过" in leader.last_callback_answer.text
+    assert "已撤回" in leader.last_callback_answer.text
     assert request_status(district) == "withdrawn"
 
 
