@@ -60,7 +60,7 @@ def what_happened(
     if request.status == LeaveStatus.WITHDRAWN:
         return "leave.card_withdrawn", base
     if request.status == LeaveStatus.REJECTED:
-        rejecter = next((s for s in steps if s.decision == "rejected"), None)
+        rejecter = next((s for s in steps if s.decision in ("rejected", "declined")), None)
         by = rejecter.assignee_id if rejecter else request.applicant_id
         role = rejecter.role if rejecter else ""
         return "leave.card_rejected", {**base, "by": _name(names, by), "role": role}

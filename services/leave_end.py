@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from domain import leave_end as rules
 from domain.errors import DomainError
-from domain.leave import Decision, LeaveStatus
+from domain.leave import LeaveStatus
 from services.leave import LeaveOutcome
 from services.notices import Notice
 from storage.tables import LeaveRequest, Person
@@ -65,7 +65,7 @@ def end_leave(
     told = {
         step.assignee_id
         for step in uow.leaves.steps(request.id)
-        if step.decision in (Decision.APPROVED, Decision.FILED)
+        if step.decision is not None  # every opinion, application, approval and filing
     }
     notices = [Notice(person_id, "leave.ended_notice", params) for person_id in sorted(told)]
     return LeaveOutcome(request, notices)

@@ -4,6 +4,7 @@ runtimes and in both languages."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import date, datetime
 
@@ -36,13 +37,13 @@ async def test_myleave_names_whose_turn_it_is_and_shows_withdrawn_steps(
     secretary, unit = await district.onboard_all("township_secretary", "unit_leader")
     cadre.send_text("/leave 2026-12-01 2026-12-07 surgery")  # 7 days: 会签, then the district
     await cadre.next_message()
-    await tap(secretary, await secretary.next_message(), "批准")
+    await tap(secretary, await secretary.next_message(), "同意")
     unit_ask = await unit.next_message()
-    assert "agreed" in (await cadre.next_message()).text
+    assert "gave their opinion: agree" in (await cadre.next_message()).text
     cadre.send_text("/myleave")
     listing = await cadre.next_message()
     lines = listing.text.splitlines()
-    assert any("孙书记" in line and "approved" in line for line in lines), listing.text
+    assert any("孙书记" in line and "agree" in line for line in lines), listing.text
     assert "▶ comment — now: 吴局长 (dispatching unit)" in listing.text
     district_lines = [line for line in lines if "district" in line]
     assert len(district_lines) == 2 and all("not yet" in line for line in district_lines)
@@ -71,11 +72,11 @@ async def test_myleave_names_whose_turn_it_is_and_shows_withdrawn_steps(
     cadre.send_text("/myleave")
     after = await cadre.next_message()
     lines = after.text.splitlines()
-    assert any("孙书记" in line and "approved" in line for line in lines)
+    assert any("孙书记" in line and "agree" in line for line in lines)
     assert any("吴局长" in line and "withdrawn" in line for line in lines)
     assert all("withdrawn" in line for line in lines if "district" in line)
     assert "now:" not in after.text and after.buttons == []
-    assert audit_actions(district) == ["leave:submit", "leave:approved", "leave:withdraw"]
+    assert audit_actions(district) == ["leave:submit", "leave:agreed", "leave:withdraw"]
 
 
 async def test_a_cadre_back_early_ends_the_leave_and_the_days_count_again(
@@ -87,7 +88,7 @@ async def test_a_cadre_back_early_ends_the_leave_and_the_days_count_again(
     )  # fmt: skip
     cadre.send_text("/leave 2026-12-01 2026-12-04 回原单位述职")  # 4 days: filed with both
     await cadre.next_message()
-    await tap(unit, await unit.next_message(), "批准")
+    await tap(unit, await unit.next_message(), "同意")
     await tap(secretary, await secretary.next_message(), "批准")
     for filer in (org, bureau):
         await filer.next_message()
@@ -153,9 +154,9 @@ async def test_ending_a_leave_early_in_english_and_refusals(district: District) 
     leader, secretary = await district.onboard_all("township_leader", "township_secretary")
     cadre.send_text("/leave 2026-11-30 2026-12-01 family matter")  # today and tomorrow
     await cadre.next_message()
-    await tap(leader, await leader.next_message(), "批准")
+    await tap(leader, await leader.next_message(), "同意")
     await tap(secretary, await secretary.next_message(), "批准")
-    assert "agreed" in (await cadre.next_message()).text
+    assert "gave their opinion: agree" in (await cadre.next_message()).text
     assert "approved" in (await cadre.next_message()).text
     cadre.send_text("/myleave")
     listing = await cadre.next_message()
@@ -207,7 +208,7 @@ async def test_a_hand_over_edits_the_first_holders_card(district: District) -> N
     cadre.send_text("/myleave")
     assert "当前：副职李（镇党委分管领导）" in (await cadre.next_message()).text
     handed = await deputy.next_message()
-    await tap(deputy, handed, "批准")
+    await tap(deputy, handed, "同意")
     await deputy.wait_until_quiet()
     assert handed.buttons == []
 
@@ -220,8 +221,8 @@ async def test_a_rejection_by_one_district_department_edits_the_others_card(
     )
     cadre.send_text("/leave 2026-12-01 2026-12-07 住院手术")
     await cadre.next_message()
-    await tap(secretary, await secretary.next_message(), "批准")
-    await tap(unit, await unit.next_message(), "批准")
+    await tap(secretary, await secretary.next_message(), "同意")
+    await tap(unit, await unit.next_message(), "同意")
     org_ask, bureau_ask = await org.next_message(), await bureau.next_message()
     for _ in range(2):  # the township and the unit agreed
         assert "同意" in (await cadre.next_message()).text
@@ -234,9 +235,16 @@ async def test_a_rejection_by_one_district_department_edits_the_others_card(
     waiting = await bureau.next_message()  # the step, with its buttons
     assert "住院手术" in waiting.text and waiting.button_texts[:2] == ["批准", "驳回"]
     await tap(org, org_ask, "驳回")
+    assert "理由" in (await org.next_message()).text  # a rejection asks why first
+    org.send_text("手术后需静养，请改派他人")
     await bureau.wait_until_quiet()
+    for _ in range(50):  # the edits follow the rejection's other messages
+        if not bureau_ask.buttons and not waiting.buttons:
+            break
+        await asyncio.sleep(0.1)
     for card in (bureau_ask, waiting):
-        assert card.buttons == [] and "已被 组织部王科长（区委组织部）驳回" in card.text
+        assert card.buttons == []
+        assert "已被 组织部王科长（区委组织部）驳回" in card.text
     assert listing.buttons == [] and "驳回" in listing.text.splitlines()[-1]
     assert "驳回" in (await cadre.next_message()).text
     cadre.send_text("/myleave")
@@ -259,7 +267,8 @@ async def test_a_pending_step_reminder_loses_its_buttons_once_decided(
     )
     assert (await dispatcher.drain()).sent == 1
     reminder = await leader.next_message()
-    assert "小时" in reminder.text and reminder.button_texts[:2] == ["批准", "驳回"]
-    await tap(leader, ask, "批准")  # decided from the first card
+    assert "小时" in reminder.text and reminder.button_texts[:2] == ["同意", "不同意"]
+    await tap(leader, ask, "同意")  # decided from the first card
     await leader.wait_until_quiet()
-    assert reminder.buttons == [] and "钱分管（镇党委分管领导）已批准" in reminder.text
+    assert reminder.buttons == []
+    assert "钱分管（镇党委分管领导）同意，此处无需再处理" in reminder.text

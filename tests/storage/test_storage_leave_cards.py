@@ -131,7 +131,9 @@ def test_a_press_on_a_finished_request_says_what_happened(uow_factory, people) -
             leave_cards.settled_press(uow, leader, request, step, "step", leader_chat, 10, NOW_AT)
             is None
         )  # still the leader's turn: the press acts
-        leave_service.decide(uow, leader, step_id=first.id, approve=False, now=NOW_AT)
+        leave_service.decide(
+            uow, leader, step_id=first.id, approve=False, now=NOW_AT, text="年底迎检，请改期"
+        )  # 不同意: an opinion; the request goes on to the secretary
         settled = leave_cards.settled_press(
             uow, leader, request, step, "step", leader_chat, 10, NOW_AT
         )
@@ -141,7 +143,8 @@ def test_a_press_on_a_finished_request_says_what_happened(uow_factory, people) -
         )  # no part in it: the action refuses as before
         uow.commit()
     (key, params), replaces = settled
-    assert key == "leave.card_rejected" and params["by"] == "钱分管"
+    assert key == "leave.card_decided" and params["by"] == "钱分管"
+    assert params["decision"] == "disagreed"
     assert replaces.message_id == 10
     with uow_factory() as uow:
         assert uow.leave_cards.live(request_id) == []
