@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.handlers import diary
 from bot.handlers.context import Context
 from bot.handlers.notify import decision_buttons, params_for_display
 from domain.roles import CADRE_ROLES, Role
@@ -30,6 +31,16 @@ def status_command(ctx: Context, _args: str = "") -> None:
             provisional=ctx.t("status.provisional", year=ctx.now.year) if s.provisional else "",
         )
         return
+    waiting_work(ctx)
+
+
+def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
+    """An approver's waiting work: the counts, then each leave step and claim with its
+    buttons. ``at_binding`` (right after someone binds): nothing at all when nothing
+    waits (a cadre never has any), and the diaries to sign listed too, since the
+    requests that reached them before they bound were never shown to them."""
+    if ctx.me.role in CADRE_ROLES:
+        return
     steps = ctx.uow.leaves.open_steps_for(ctx.me.id)
     claims = ctx.uow.claims.pending_for(ctx.me.id)
     batches = (
@@ -37,7 +48,10 @@ def status_command(ctx: Context, _args: str = "") -> None:
         if ctx.me.role in (Role.VILLAGE_SECRETARY, Role.TOWNSHIP_SECRETARY)
         else []
     )
-    ctx.say("status.approver", steps=len(steps), claims=len(claims), diaries=len(batches))
+    if at_binding and not (steps or claims or batches):
+        return
+    heading = "onboarding.waiting" if at_binding else "status.approver"
+    ctx.say(heading, steps=len(steps), claims=len(claims), diaries=len(batches))
     for step in steps[:10]:
         request = ctx.uow.leaves.get(step.request_id)
         applicant = ctx.uow.people.get(request.applicant_id)
@@ -61,3 +75,5 @@ def status_command(ctx: Context, _args: str = "") -> None:
             reason=claim.reason,
             buttons=decision_buttons(ctx.catalog, ctx.lang, claim_actions(claim.id)),
         )
+    if at_binding and batches:
+        diary.signoff_command(ctx)
