@@ -53,8 +53,9 @@ def bind_contact(
 def release_held_reminders(uow: UnitOfWork, person: Person, now: datetime) -> int:
     """Late binding catches up: the reminders that came due while the person had no
     account bound were held (closed as unbound), and those still within their period go
-    back to the outbox now. An approver's reminders about leave steps stay closed, as the
-    welcome lists each step waiting for them with its buttons. Returns how many will go."""
+    back to the outbox now. An approver's reminders about the leave steps they hold stay
+    closed, as the welcome lists each step waiting for them with its buttons. Returns
+    how many will go."""
     reopened = sweeps.reopen_held_for_binding(
         uow.session, person.id, now, skip_open_steps=person.role not in CADRE_ROLES
     )

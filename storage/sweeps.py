@@ -957,9 +957,10 @@ def reopen_held_for_binding(
     """Hand back to the outbox the reminders closed as ``UNBOUND`` for this person that are
     still within their period (no ``not_after``, or not past it), so binding on Tuesday
     still brings that week's standing and a unit leader binding on 2 October the Q3
-    sheet of the 1st. With ``skip_open_steps`` the reminders about a leave step stay
-    closed: the welcome lists every step waiting for the person with its buttons.
-    Returns how many rows were reopened."""
+    sheet of the 1st. With ``skip_open_steps`` the reminders to the holder of a leave
+    step stay closed (the welcome lists every step waiting for the person with its
+    buttons); an overseer's about someone else's step still go. Returns how many rows
+    were reopened."""
     rows = session.execute(
         select(_R.c.id, _R.c.payload).where(
             _R.c.recipient_id == recipient_id,
@@ -971,7 +972,7 @@ def reopen_held_for_binding(
     ids = [
         row_id
         for row_id, payload in rows
-        if not (skip_open_steps and (payload or {}).get("open_step"))
+        if not (skip_open_steps and ((payload or {}).get("open_step") or {}).get("holder"))
     ]
     if not ids:
         return 0
