@@ -173,7 +173,10 @@ class Dispatcher:
 
     def _close(self, row_id: int, token: str, reason: str) -> None:
         with self.uow_factory() as uow:
-            q.mark_failed(uow.session, row_id, token, reason)
+            if reason == q.UNBOUND:  # held, unless the person bound since the claim
+                q.hold_for_binding(uow.session, row_id, token)
+            else:
+                q.mark_failed(uow.session, row_id, token, reason)
             uow.commit()
 
     def _sent(self, row_id: int, token: str) -> bool:

@@ -951,6 +951,24 @@ def record_undelivered(
 UNBOUND = "unbound"
 
 
+def hold_for_binding(session: Session, reminder_id: int, token: str) -> bool:
+    """Close a claimed row as ``UNBOUND`` (held until its recipient binds), unless they
+    bound meanwhile: then the row stays claimed, the dispatcher hands it back when it
+    finishes, and the next drain sends it (binding's own reopening found it claimed, not
+    held). False when it was not closed."""
+    still_unbound = (
+        select(_P.c.id)
+        .where(_P.c.id == _R.c.recipient_id, _P.c.telegram_user_id.is_(None))
+        .exists()
+    )
+    result = session.execute(
+        update(_R)
+        .where(_R.c.id == reminder_id, _R.c.claim_token == token, still_unbound)
+        .values(failed=UNBOUND, claim_token=None)
+    )
+    return result.rowcount == 1
+
+
 def reopen_held_for_binding(
     session: Session, recipient_id: int, now: datetime, *, skip_open_steps: bool
 ) -> int:

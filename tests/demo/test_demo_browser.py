@@ -220,7 +220,7 @@ async def test_checkin_inside_the_village_and_a_diary(
 
     await cadre.locator(".composer .text").fill("/checkin")
     await cadre.locator(".composer .text").press("Enter")
-    await cadre.locator(".rkb-btn", has_text="发送我的位置").click()
+    await cadre.locator(".rkb-btn", has_text="签到").click()
     picker = cadre.locator(".loc-picker")
     await expect(picker).to_contain_text("东店子村")
     await picker.get_by_role("button", name="在村内").click()
@@ -233,7 +233,7 @@ async def test_checkin_inside_the_village_and_a_diary(
     # a point picked on the map far from the centre is recorded but not counted
     await cadre.locator(".composer .text").fill("/checkin")
     await cadre.locator(".composer .text").press("Enter")
-    await cadre.locator(".rkb-btn", has_text="发送我的位置").click()
+    await cadre.locator(".rkb-btn", has_text="签到").click()
     await picker.locator(".loc-map").click(position={"x": 12, "y": 12})
     await expect(picker.locator(".loc-point")).to_contain_text("米")
     await picker.locator(".loc-send").click()

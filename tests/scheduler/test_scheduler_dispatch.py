@@ -332,3 +332,27 @@ async def test_reminders_held_for_someone_unbound_go_out_when_they_bind(uow_fact
         "t_holder": ("unbound", False),  # listed in the welcome instead
         "t_overseer": (None, True),
     }
+
+
+async def test_a_binding_between_the_claim_and_the_close_does_not_lose_the_row(
+    uow_factory,  # noqa: ANN001
+    ids,  # noqa: ANN001
+) -> None:
+    """The dispatcher read the recipient as unbound, then they bound before it closed the
+    row: binding found the row claimed (not held), so the close must leave it, and the
+    row goes at the next drain once handed back."""
+    cadre = ids["cadre3"]
+    with uow_factory() as uow:
+        enqueue(uow, [Draft(cadre, "t_week", "2026-W47", {"key": "reminder.checkin_nudge"})], NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        [row] = q.claim_reminders(uow.session, "a" * 32, NOW, NOW - timedelta(minutes=15), 10)
+        uow.commit()
+    bind(uow_factory, {"cadre3": cadre})
+    with uow_factory() as uow:
+        assert q.hold_for_binding(uow.session, row.id, "a" * 32) is False
+        assert q.release_claims(uow.session, "a" * 32) == 1
+        uow.commit()
+    transport = FakeTransport()
+    report = await dispatcher(uow_factory, delivery(transport)).drain()
+    assert report.sent == 1 and [m.chat_id for m in transport.sent] == [9000 + cadre]
