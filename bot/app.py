@@ -71,6 +71,8 @@ async def run(settings: Settings, webhook: str | None, listen: str | None) -> No
         settings, storage.uow, clock, runtime.delivery, enabled=settings.scheduler_in_run
     )
     await scheduler.start()
+    # A late binding releases the reminders held for the person: send them right away.
+    runtime.pipeline.on_outbox_waiting = scheduler.drain_soon
     # SIGTERM (systemd, docker stop) ends the run like Ctrl-C: the workers finish what
     # they hold and hand the rest back. A harder kill loses nothing either (the inbox).
     main = asyncio.current_task()

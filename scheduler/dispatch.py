@@ -12,8 +12,11 @@ Nothing lost, nothing repeated:
 - if the process dies outright, its claims lapse after ``lease`` and another dispatcher
   takes them over. Only the one message in flight at the moment of death can then go
   out twice: Telegram has no idempotency key to make that window disappear;
-- people who blocked the bot, or never bound their Telegram account, are skipped and the
-  row closed with the reason (``failed``); a reminder past its ``not_after`` is closed as
+- people who blocked the bot are skipped and the row closed with the reason (``failed``);
+  a row for someone who has not bound their Telegram account yet is closed as
+  ``unbound`` but only held: when they bind, the rows still within their period are
+  handed back (``storage.sweeps.reopen_held_for_binding``) and go out at the next drain,
+  which binding starts at once. A reminder past its ``not_after`` is closed as
   ``expired``, and one about a leave step (``open_step`` in its payload) that is no
   longer waiting, or no longer for this person, as ``decided``: between the sweep and
   the send an approver may have acted;
@@ -171,7 +174,10 @@ class Dispatcher:
 
     def _close(self, row_id: int, token: str, reason: str) -> None:
         with self.uow_factory() as uow:
-            q.mark_failed(uow.session, row_id, token, reason)
+            if reason == q.UNBOUND:  # held, unless the person bound since the claim
+                q.hold_for_binding(uow.session, row_id, token)
+            else:
+                q.mark_failed(uow.session, row_id, token, reason)
             uow.commit()
 
     def _sent(self, row_id: int, token: str, message: Outgoing, message_id: int) -> bool:
@@ -220,7 +226,7 @@ class Dispatcher:
         if recipient.blocked:
             return "blocked"
         if recipient.chat_id is None:
-            return "unbound"
+            return q.UNBOUND
         return None
 
     async def _send_batch(self, rows: list[_Row], token: str, report: DispatchReport) -> None:

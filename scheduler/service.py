@@ -56,6 +56,7 @@ class SchedulerService:
         self.scheduler: AsyncIOScheduler | None = None
         self._drain_lock = asyncio.Lock()
         self._catch_up: asyncio.Task | None = None
+        self._soon: set[asyncio.Task] = set()
 
     async def start(self, *, catch_up: bool = True) -> None:
         """Schedule the jobs on the running loop; catch up in the background."""
@@ -136,6 +137,16 @@ class SchedulerService:
             )
         except Exception:  # one sweep failing (say, a calendar gap) must not stop the others
             log.exception("sweep %s as of %s failed", entry.name, as_of.isoformat())
+
+    def drain_soon(self) -> None:
+        """Drain in the background right away, not at the next interval: someone just
+        bound and the reminders held for them are back in the outbox. Only where this
+        process runs the scheduler; elsewhere the scheduler's own next drain sends them."""
+        if not self.enabled or self.dispatcher.stopping:
+            return
+        task = asyncio.get_running_loop().create_task(self.drain())
+        self._soon.add(task)
+        task.add_done_callback(self._soon.discard)
 
     async def drain(self) -> DispatchReport | None:
         """Send what the outbox holds; one drain at a time in this process."""

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from domain.errors import DomainError, InvalidPhone
 from domain.phone import masked, normalise_phone
+from domain.roles import CADRE_ROLES
+from storage import sweeps
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
 
@@ -46,3 +48,28 @@ def bind_contact(
     uow.audit.record(now, person.id, "bind", f"person:{person.id}", phone=masked(normalised))
     uow.session.flush()
     return person
+
+
+def release_held_reminders(uow: UnitOfWork, person: Person, now: datetime) -> int:
+    """Late binding catches up: the reminders that came due while the person had no
+    account bound were held (closed as unbound), and those still within their period go
+    back to the outbox now. An approver's reminders about the leave steps they hold stay
+    closed, as the welcome lists each step waiting for them with its buttons. Returns
+    how many will go."""
+    reopened = sweeps.reopen_held_for_binding(
+        uow.session, person.id, now, skip_open_steps=person.role not in CADRE_ROLES
+    )
+    uow.session.flush()
+    return reopened
+
+
+def choose_language(
+    uow: UnitOfWork, person: Person, language: str, offered: tuple[str, ...], now: datetime
+) -> None:
+    """Keep the person's language (``/lang``): it wins over their Telegram client's from
+    then on, for replies and for the scheduler's reminders alike."""
+    if language not in offered:
+        raise DomainError("lang.unknown", languages=" / ".join(offered))
+    person.language = language
+    uow.audit.record(now, person.id, "language", f"person:{person.id}", language=language)
+    uow.session.flush()

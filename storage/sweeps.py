@@ -946,6 +946,62 @@ def record_undelivered(
     return row.failed is not None
 
 
+#: The reason a dispatcher closes a row whose recipient has no Telegram account bound yet;
+#: such a row is held, not lost: ``reopen_held_for_binding`` hands it back when they bind.
+UNBOUND = "unbound"
+
+
+def hold_for_binding(session: Session, reminder_id: int, token: str) -> bool:
+    """Close a claimed row as ``UNBOUND`` (held until its recipient binds), unless they
+    bound meanwhile: then the row stays claimed, the dispatcher hands it back when it
+    finishes, and the next drain sends it (binding's own reopening found it claimed, not
+    held). False when it was not closed."""
+    still_unbound = (
+        select(_P.c.id)
+        .where(_P.c.id == _R.c.recipient_id, _P.c.telegram_user_id.is_(None))
+        .exists()
+    )
+    result = session.execute(
+        update(_R)
+        .where(_R.c.id == reminder_id, _R.c.claim_token == token, still_unbound)
+        .values(failed=UNBOUND, claim_token=None)
+    )
+    return result.rowcount == 1
+
+
+def reopen_held_for_binding(
+    session: Session, recipient_id: int, now: datetime, *, skip_open_steps: bool
+) -> int:
+    """Hand back to the outbox the reminders closed as ``UNBOUND`` for this person that are
+    still within their period (no ``not_after``, or not past it), so binding on Tuesday
+    still brings that week's standing and a unit leader binding on 2 October the Q3
+    sheet of the 1st. With ``skip_open_steps`` the reminders to the holder of a leave
+    step stay closed (the welcome lists every step waiting for the person with its
+    buttons); an overseer's about someone else's step still go. Returns how many rows
+    were reopened."""
+    rows = session.execute(
+        select(_R.c.id, _R.c.payload).where(
+            _R.c.recipient_id == recipient_id,
+            _R.c.failed == UNBOUND,
+            _R.c.sent_at.is_(None),
+            or_(_R.c.not_after.is_(None), _R.c.not_after >= now),
+        )
+    ).all()
+    ids = [
+        row_id
+        for row_id, payload in rows
+        if not (skip_open_steps and ((payload or {}).get("open_step") or {}).get("holder"))
+    ]
+    if not ids:
+        return 0
+    session.execute(
+        update(_R)
+        .where(_R.c.id.in_(ids), _R.c.failed == UNBOUND)
+        .values(failed=None, claim_token=None, claimed_at=None, attempts=0)
+    )
+    return len(ids)
+
+
 def release_claims(session: Session, token: str) -> int:
     """Hand back every row ``token`` still holds and has not finished (a dispatcher that
     stops halfway), so the next dispatcher sends them at once."""

@@ -368,3 +368,11 @@ class WeekConfirm(CallbackData):
 
     prefix: ClassVar[str] = "wc"
     week: str
+
+
+@dataclass(frozen=True)
+class LangPick(CallbackData):
+    """/lang: the language picked (``zh`` or ``en``)."""
+
+    prefix: ClassVar[str] = "lg"
+    lang: str

@@ -6,17 +6,15 @@ from datetime import date
 
 from bot.handlers.callbacks import ClaimVote, Done
 from bot.handlers.context import Context
-from bot.handlers.events import KeyButton
+from bot.handlers.keyboard import with_keyboard
 from services import checkin as service
 
 
-def location_keyboard(ctx: Context) -> list[list[KeyButton]]:
-    return [[KeyButton(ctx.t("button.share_location"), request_location=True)]]
-
-
 def checkin_command(ctx: Context, _args: str = "") -> None:
+    """Ask for the location with the cadre's own keyboard, whose 签到 button shares it: a
+    one-time location keyboard would replace theirs and leave none after the check-in."""
     ctx.dialog("checkin", "location")
-    ctx.say("checkin.ask_location", keyboard=location_keyboard(ctx))
+    with_keyboard(ctx, ctx.say("checkin.ask_location"))
 
 
 def location(ctx: Context) -> None:
@@ -47,18 +45,18 @@ def location(ctx: Context) -> None:
     if not outcome.on_site:
         # Earlier today's on-site check-in still counts: say so, not "today does not count".
         ctx.end_dialog()
-        ctx.say(
+        message = ctx.say(
             "checkin.off_site_counted" if outcome.already_counted else "checkin.off_site",
-            remove_keyboard=True,
             village=outcome.village,
             distance=round(outcome.distance_m),
             radius=round(outcome.radius_m),
             total=outcome.onsite_days_this_year,
         )
+        with_keyboard(ctx, message)
         return
     # One answer: the day counted and the work-record prompt (a second message would cost
-    # a second send of Telegram's 30 a second). The location keyboard is one-time, so the
-    # client has already hidden it; the prompt's inline Done button can ride along.
+    # a second send of Telegram's 30 a second). The cadre's keyboard stays as it is (an
+    # inline markup leaves the reply keyboard alone); the inline Done button rides along.
     key = "checkin.again" if outcome.already_counted else "checkin.on_site"
     ctx.dialog("workrecord", "note")
     ctx.say(
@@ -71,7 +69,7 @@ def location(ctx: Context) -> None:
 
 def expecting_location(ctx: Context) -> None:
     """In the check-in dialog anything but a location is answered with the button again."""
-    ctx.say("checkin.need_location", keyboard=location_keyboard(ctx))
+    with_keyboard(ctx, ctx.say("checkin.need_location"))
 
 
 def work_record(ctx: Context) -> None:

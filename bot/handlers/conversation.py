@@ -1,7 +1,9 @@
 """The entry point of the handler layer: one ``Incoming`` → one transaction → ``Response``.
 
-Routing order: button presses; people not yet bound (onboarding only); commands the
-person's role may use; locations (check-in); the open dialog; anything else gets a hint.
+Routing order: button presses; people not yet bound (onboarding only, then what waited
+for them); commands the person's role may use, typed or pressed on the cadre's keyboard
+(which ends an open dialog like a typed command); locations (check-in); the open dialog;
+anything else gets a hint.
 Domain errors roll the transaction back and become one message in the person's language.
 """
 
@@ -16,6 +18,7 @@ from bot.handlers import (
     checkin,
     diary,
     duty,
+    language,
     leave,
     myleave,
     onboarding,
@@ -40,6 +43,7 @@ from bot.handlers.callbacks import (
     FixConfirm,
     FixStart,
     FixStatus,
+    LangPick,
     LeaveComment,
     LeaveDelegate,
     LeaveEnd,
@@ -66,6 +70,7 @@ from bot.handlers.callbacks import (
 )
 from bot.handlers.context import Context
 from bot.handlers.events import Incoming, Outgoing, Response
+from bot.handlers.keyboard import keyboard_command, with_keyboard
 from bot.handlers.notify import render_notices
 from bot.i18n import Catalog, Term
 from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
@@ -101,6 +106,7 @@ COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
     "report": (reports.report_command, REPORT_ROLES),
     "spotcheck": (spot_checks.spotcheck_command, INSPECTORS),
     "duty": (duty.duty_command, DUTY_RECORDERS),
+    "lang": (language.lang_command, EVERYONE),
 }
 
 #: The command menu Telegram shows, in menu order.
@@ -116,6 +122,7 @@ MENU = (
     "report",
     "spotcheck",
     "duty",
+    "lang",
     "help",
     "cancel",
 )
@@ -133,7 +140,11 @@ def help_command(ctx: Context) -> None:
 
 
 def start_command(ctx: Context) -> None:
-    ctx.say("onboarding.hello_again", name=ctx.me.name, role=Term(ctx.me.role))
+    """Greet a bound person again; a cadre gets their keyboard back with it (a client
+    reinstalled, or a keyboard dismissed)."""
+    hello = ctx.say("onboarding.hello_again", name=ctx.me.name, role=Term(ctx.me.role))
+    if ctx.me.role in CADRE_ROLES:
+        with_keyboard(ctx, hello)
     help_command(ctx)
 
 
@@ -188,6 +199,7 @@ PRESSES: dict[type, Callable] = {
     FixStatus: township_attendance.pick_status,
     FixConfirm: township_attendance.confirm,
     WeekConfirm: township_attendance.confirm_week,
+    LangPick: language.pick,
 }
 
 DIALOGS: dict[str, Callable[[Context, str, dict], None]] = {
@@ -280,8 +292,11 @@ class Conversations:
             onboarding.unbound(ctx)
             if ctx.person is not None:
                 help_command(ctx)
+                onboarding.catch_up(ctx)
         elif event.command is not None:
             self._command(ctx, *event.command)
+        elif (pressed := keyboard_command(self.catalog, event.text)) is not None:
+            self._command(ctx, pressed, "")  # a button of the cadre's keyboard
         elif event.location is not None:
             self._require(ctx, CADRE_ROLES)
             if not spot_checks.location(ctx):  # an open spot check takes the location first

@@ -80,6 +80,9 @@ class Outgoing:
     text: str  # HTML, user text already escaped
     buttons: list[list[Button]] | None = None
     keyboard: list[list[KeyButton]] | None = None
+    #: The keyboard stays under the input field after use (a bound cadre's 签到 / 日记 /
+    #: 请假 / 我的情况), rather than hiding once pressed (the share-contact button).
+    persistent_keyboard: bool = False
     remove_keyboard: bool = False
     edit_message_id: int | None = None
     document: tuple[str, bytes] | None = None
@@ -96,3 +99,6 @@ class Response:
     messages: list[Outgoing] = field(default_factory=list)
     answer: str | None = None  # the toast for a button press
     alert: bool = False
+    #: The update put reminders back into the outbox (a late binding): the runtime asks
+    #: the dispatcher to drain once the replies are out, so they follow the welcome.
+    outbox_waiting: bool = False

@@ -20,6 +20,7 @@ from bot.handlers import checkin
 from bot.handlers.callbacks import SpotCadre, SpotInPerson, SpotRemote, SpotTownship, SpotVisit
 from bot.handlers.context import Context
 from bot.handlers.events import Button, KeyButton, Outgoing
+from bot.handlers.keyboard import with_keyboard
 from domain.assessment import SPOT_CHECK_ANSWER_MINUTES, SPOT_CHECK_BACKDATE_DAYS
 from services import spot_checks as service
 
@@ -148,5 +149,6 @@ def location(ctx: Context) -> bool:
     outcome = service.answer(ctx.uow, ctx.me, lat=loc.lat, lon=loc.lon, now=ctx.sent_at)
     assert outcome is not None
     ctx.notices += outcome.notices
-    ctx.say(f"spotcheck.answered_{outcome.result}", village=outcome.village)
+    # The check's one-time location keyboard replaced the cadre's: give theirs back.
+    with_keyboard(ctx, ctx.say(f"spotcheck.answered_{outcome.result}", village=outcome.village))
     return True

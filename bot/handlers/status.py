@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.handlers import diary
 from bot.handlers.context import Context
 from bot.handlers.notify import decision_buttons, display
 from bot.i18n import Markup
@@ -43,6 +44,16 @@ def status_command(ctx: Context, _args: str = "") -> None:
             provisional=ctx.t("status.provisional", year=ctx.now.year) if s.provisional else "",
         )
         return
+    waiting_work(ctx)
+
+
+def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
+    """An approver's waiting work: the counts, then each leave step and claim with its
+    buttons. ``at_binding`` (right after someone binds): nothing at all when nothing
+    waits (a cadre never has any), and the diaries to sign listed too, since the
+    requests that reached them before they bound were never shown to them."""
+    if ctx.me.role in CADRE_ROLES:
+        return
     steps = ctx.uow.leaves.open_steps_for(ctx.me.id)
     claims = ctx.uow.claims.pending_for(ctx.me.id)
     batches = (
@@ -50,7 +61,10 @@ def status_command(ctx: Context, _args: str = "") -> None:
         if ctx.me.role in diaries.DIARY_SIGNERS
         else []
     )
-    ctx.say("status.approver", steps=len(steps), claims=len(claims), diaries=len(batches))
+    if at_binding and not (steps or claims or batches):
+        return
+    heading = "onboarding.waiting" if at_binding else "status.approver"
+    ctx.say(heading, steps=len(steps), claims=len(claims), diaries=len(batches))
     if ctx.me.role in DISTRICT_ROLES:
         _recalls_pending(ctx)
     for step in steps[:10]:
@@ -78,6 +92,8 @@ def status_command(ctx: Context, _args: str = "") -> None:
             reason=claim.reason,
             buttons=decision_buttons(ctx.catalog, ctx.lang, claim_actions(claim.id)),
         )
+    if at_binding and batches:
+        diary.signoff_command(ctx)
 
 
 def _recalls_pending(ctx: Context) -> None:

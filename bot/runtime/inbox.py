@@ -450,6 +450,7 @@ class Inbox:
                     await self.pipeline.answer(event, response)
                 await self._send_chat_groups(item.update_id, replies)
                 release = False
+                self.pipeline.outbox_waiting(response)
         except asyncio.CancelledError:
             release = False  # the sending path recorded what it could; stop() lapses the rest
             raise

@@ -29,7 +29,13 @@ def reply_markup(message: Outgoing) -> dict[str, Any] | None:
                 for row in message.keyboard
             ],
             "resize_keyboard": True,
-            "one_time_keyboard": True,
+            # A persistent keyboard stays shown after a press (and when the letter keyboard
+            # is hidden); any other hides once used.
+            **(
+                {"is_persistent": True}
+                if message.persistent_keyboard
+                else {"one_time_keyboard": True}
+            ),
         }
     if message.remove_keyboard:
         return {"remove_keyboard": True}

@@ -117,11 +117,21 @@ class Pipeline:
     ) -> None:
         self.handle = handle
         self.calls = calls
+        #: Called once an update's replies are out when its handling put reminders back
+        #: into the outbox (``Response.outbox_waiting``: a late binding); ``cadrebot run``
+        #: sets it to the in-process scheduler's ``drain_soon``. None: the next periodic
+        #: drain sends them.
+        self.on_outbox_waiting: Callable[[], None] | None = None
         self.delivery = Delivery(
             make_transport(calls),
             limits=limits or DeliveryLimits(),
             on_blocked=in_thread(on_blocked),
         )
+
+    def outbox_waiting(self, response: Response) -> None:
+        """After the replies of ``response``: start sending the reminders it released."""
+        if response.outbox_waiting and self.on_outbox_waiting is not None:
+            self.on_outbox_waiting()
 
     async def answer(self, event: Incoming, response: Response) -> None:
         """Answer a button press; a failure only loses the toast, never the replies."""

@@ -24,6 +24,8 @@ def to_row(message: Outgoing) -> tuple[dict[str, Any], bytes | None]:
             [[k.text, k.request_contact, k.request_location] for k in row]
             for row in message.keyboard
         ]
+    if message.persistent_keyboard:
+        payload["persistent_keyboard"] = True
     if message.remove_keyboard:
         payload["remove_keyboard"] = True
     if message.edit_message_id is not None:
@@ -57,6 +59,7 @@ def from_row(chat_id: int, payload: dict[str, Any], blob: bytes | None) -> Outgo
         keyboard=[[KeyButton(t, bool(c), bool(loc)) for t, c, loc in row] for row in keyboard]
         if keyboard is not None
         else None,
+        persistent_keyboard=bool(payload.get("persistent_keyboard")),
         remove_keyboard=bool(payload.get("remove_keyboard")),
         edit_message_id=payload.get("edit_message_id"),
         document=(str(document), blob or b"") if document is not None else None,

@@ -114,6 +114,8 @@ class SchedulerHook:
             log.exception("the demo's scheduler failed to start")
             return
         self.service = service
+        # As in ``cadrebot run``: a late binding's held reminders go out at once.
+        self.runtime.pipeline.on_outbox_waiting = service.drain_soon
 
     async def stop(self) -> None:
         if self.service is not None:

@@ -30,6 +30,7 @@ async def test_the_command_menu_is_set_in_both_languages(district: District) -> 
     zh = {c["command"]: c["description"] for c in by_language["zh"]}
     en = {c["command"]: c["description"] for c in by_language["en"]}
     assert zh["leave"] == "请假" and en["leave"] == "Ask for leave"
+    assert zh["lang"] == "切换语言 / Language" and en["lang"] == "Language / 切换语言"
     assert list(zh) == list(en)
 
 

@@ -19,7 +19,14 @@ async def test_own_contact_on_roster_binds_and_greets_by_name_and_role(district:
     user.share_contact("+86 139-0000-0001")
     welcome = await user.next_message()
     assert "张三" in welcome.text and "第一书记" in welcome.text
-    assert welcome.reply_markup == {"remove_keyboard": True}
+    # The share-contact button gives way to the cadre's own keyboard, kept after use.
+    assert welcome.reply_markup["is_persistent"] is True
+    assert [b["text"] for row in welcome.reply_markup["keyboard"] for b in row] == [
+        "📍 签到",
+        "📝 日记",
+        "🗓 请假",
+        "📊 我的情况",
+    ]
     help_text = await user.next_message()
     assert "/checkin" in help_text.text and "/leave" in help_text.text
     with district.storage.uow() as uow:

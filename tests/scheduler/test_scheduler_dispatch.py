@@ -16,6 +16,7 @@ from scheduler.dispatch import Dispatcher, DispatchInterrupted
 from scheduler.nudge import sweep_daily_nudge
 from scheduler.overdue import sweep_leave_overdue
 from services import leave as leave_service
+from services import onboarding
 from services.clock import FixedClock
 from services.outbox import Draft, enqueue
 from storage import sweeps as q
@@ -267,3 +268,91 @@ async def test_a_step_handed_over_since_the_sweep_reminds_nobody_but_still_escal
     assert report.closed == {"decided": 1}
     failed = {r.kind: r.failed for r in outbox(uow_factory)}
     assert failed == {"leave_pending": "decided", "leave_overdue": None}
+
+
+async def test_reminders_held_for_someone_unbound_go_out_when_they_bind(uow_factory, ids) -> None:  # noqa: ANN001
+    """Late binding catches up: a reminder for someone not yet bound is held until its
+    period ends and goes out once they bind; one whose period ended meanwhile does not,
+    nor one to the holder of a leave step (the welcome lists those with their buttons),
+    while an overseer's about that step does."""
+    monday, tuesday = NOW, NOW + timedelta(hours=14)  # 16 Nov 20:00, 17 Nov 10:00
+    cadre, unit = ids["cadre3"], ids["unit_leader_b"]
+
+    def note(village: str, **extra: object) -> dict:
+        return {"key": "reminder.checkin_nudge", "params": {"village": village}, **extra}
+
+    with uow_factory() as uow:
+        leave_service.submit(
+            uow,
+            uow.people.get(cadre),
+            start=date(2026, 11, 18),
+            end=date(2026, 11, 20),
+            reason="回原单位述职",
+            now=monday - timedelta(hours=30),
+        )
+        (step,) = uow.leaves.open_steps_for(unit)  # 3 days: the unit comments first
+        week_end, day_end = (datetime(2026, 11, d, 23, 59, tzinfo=ZONE) for d in (22, 16))
+        held, overseen = {"id": step.id, "holder": True}, {"id": step.id, "holder": False}
+        drafts = [
+            Draft(cadre, "t_week", "2026-W47", note("本周"), week_end),
+            Draft(cadre, "t_day", "2026-11-16", note("今天"), day_end),
+            Draft(unit, "t_quarter", "2026-Q3", note("季度")),
+            Draft(unit, "t_holder", "s", note("审批", open_step=held)),
+            Draft(unit, "t_overseer", "s", note("督办", open_step=overseen)),
+        ]
+        enqueue(uow, drafts, monday)
+        uow.commit()
+    first = FakeTransport()
+    report = await dispatcher(uow_factory, delivery(first), FixedClock(monday)).drain()
+    assert report.sent == 0 and report.closed == {"unbound": 5} and first.sent == []
+
+    for pid, expected in ((cadre, 1), (unit, 2)):
+        with uow_factory() as uow:
+            person = onboarding.bind_contact(
+                uow,
+                sender_id=9000 + pid,
+                contact_user_id=9000 + pid,
+                phone=uow.people.get(pid).phone,
+                language=None,
+                now=tuesday,
+            )
+            assert onboarding.release_held_reminders(uow, person, tuesday) == expected
+            uow.commit()
+
+    later = FakeTransport()
+    report = await dispatcher(uow_factory, delivery(later), FixedClock(tuesday)).drain()
+    assert report.sent == 3 and not report.closed
+    shown = sorted((m.chat_id, m.text.split("<b>")[1].split("</b>")[0]) for m in later.sent)
+    assert shown == sorted([(9000 + cadre, "本周"), (9000 + unit, "季度"), (9000 + unit, "督办")])
+    outcome = {r.kind: (r.failed, r.sent_at is not None) for r in outbox(uow_factory)}
+    assert outcome == {
+        "t_week": (None, True),
+        "t_day": ("unbound", False),  # its day ended before he bound
+        "t_quarter": (None, True),
+        "t_holder": ("unbound", False),  # listed in the welcome instead
+        "t_overseer": (None, True),
+    }
+
+
+async def test_a_binding_between_the_claim_and_the_close_does_not_lose_the_row(
+    uow_factory,  # noqa: ANN001
+    ids,  # noqa: ANN001
+) -> None:
+    """The dispatcher read the recipient as unbound, then they bound before it closed the
+    row: binding found the row claimed (not held), so the close must leave it, and the
+    row goes at the next drain once handed back."""
+    cadre = ids["cadre3"]
+    with uow_factory() as uow:
+        enqueue(uow, [Draft(cadre, "t_week", "2026-W47", {"key": "reminder.checkin_nudge"})], NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        [row] = q.claim_reminders(uow.session, "a" * 32, NOW, NOW - timedelta(minutes=15), 10)
+        uow.commit()
+    bind(uow_factory, {"cadre3": cadre})
+    with uow_factory() as uow:
+        assert q.hold_for_binding(uow.session, row.id, "a" * 32) is False
+        assert q.release_claims(uow.session, "a" * 32) == 1
+        uow.commit()
+    transport = FakeTransport()
+    report = await dispatcher(uow_factory, delivery(transport)).drain()
+    assert report.sent == 1 and [m.chat_id for m in transport.sent] == [9000 + cadre]
