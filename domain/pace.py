@@ -106,9 +106,16 @@ def year_outlook(
     on_site_today: bool,
 ) -> YearOutlook:
     """``onsite`` (the year's pace as of ``today``) and the year's ``absent`` working days,
-    with the posted days left: the rest of the year's posted days after today, and today
-    itself if posted and not yet on site."""
+    with the posted days left (``days_left_in_year``)."""
+    return YearOutlook(onsite, absent, days_left_in_year(today, postings, on_site_today))
+
+
+def days_left_in_year(
+    today: date, postings: tuple[tuple[date, date | None], ...] | None, on_site_today: bool
+) -> int:
+    """The year's posted days after today, and today itself if posted and not yet on
+    site: the days on which the cadre could still add an on-site day."""
     postings = postings or ((date(today.year, 1, 1), None),)
     after_today = posted_days(today.year, postings) - elapsed_posted_days(today, postings)
     posted_today = any(s <= today and (e is None or e >= today) for s, e in postings)
-    return YearOutlook(onsite, absent, after_today + (posted_today and not on_site_today))
+    return after_today + (posted_today and not on_site_today)

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from domain.attendance import AttendanceFigures, Period
 from domain.calendar import WorkdayCalendar
 from domain.diary import weekly_signer_role
-from domain.pace import Pace, YearOutlook, diary_pace, onsite_pace, year_outlook
+from domain.pace import Pace, YearOutlook, days_left_in_year, diary_pace, onsite_pace
 from domain.roles import Role
 from scheduler.common import (
     DEFAULT_ZONE,
@@ -79,6 +79,8 @@ class _Shared:
     pending: dict[int, int]
     onsite: Callable[[int, tuple[tuple[date, date | None], ...]], Pace]
     written: Callable[[int], Pace]
+    #: (posting spans, on site today) → the year's days still to come for those spans.
+    days_left: Callable[[tuple[tuple[date, date | None], ...], bool], int]
 
 
 def _shared(uow: UnitOfWork, today: date, diaries: dict[int, q.DiaryWindow] | None) -> _Shared:
@@ -94,6 +96,7 @@ def _shared(uow: UnitOfWork, today: date, diaries: dict[int, q.DiaryWindow] | No
         q.pending_requests_by_applicant(uow.session),
         _memo(lambda done, spans: onsite_pace(done, today, spans)),
         _memo(lambda done: diary_pace(done, today)),
+        _memo(lambda spans, on_site: days_left_in_year(today, spans, on_site)),
     )
 
 
@@ -125,12 +128,10 @@ def _batch_standings(
                 absences[p.person_id],
                 shared.leave_year.get(p.person_id, 0),
                 shared.pending.get(p.person_id, 0),
-                year_outlook(
+                YearOutlook(
                     onsite,
                     absent_year[p.person_id].absent_workdays,
-                    today,
-                    p.spans,
-                    on_site_today=bool(on_site_today.get(p.person_id)),
+                    shared.days_left(p.spans, bool(on_site_today.get(p.person_id))),
                 ),
             )
         )
