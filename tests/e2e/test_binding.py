@@ -116,7 +116,8 @@ async def test_a_village_secretary_binding_late_gets_the_diaries_to_sign(
     assert "before you registered" in summary.text and "1 diary batches" in summary.text
     batch = await signer.next_message()
     assert "张三" in batch.text and "李大爷" in batch.text
-    await tap(signer, batch, batch.button_texts[0])
+    assert batch.button_texts[0] == "📖 1"  # read it whole first, if they like
+    await tap(signer, batch, "✍️ Verify this week")
     with district.storage.uow() as uow:
         [entry] = uow.diaries.all_rows()
         assert entry.week_signoff_id is not None
@@ -181,7 +182,8 @@ async def test_the_cadre_keyboard_checks_in_in_two_taps_and_stays(district: Dist
 
     cadre.send_location(*OUTSIDE)
     off = await cadre.next_message()
-    assert "不计" in off.text and labels(off.reply_markup) == KEYBOARD_ZH
+    # the morning's on-site check-in still counts, and the keyboard stays
+    assert "仍计为" in off.text and labels(off.reply_markup) == KEYBOARD_ZH
 
     cadre.send_text("📝 日记")
     assert "请发送日记内容" in (await cadre.next_message()).text

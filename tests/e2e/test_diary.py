@@ -199,11 +199,15 @@ async def test_the_month_is_confirmed_only_once_its_weeks_are_verified(
     assert entries(district, "cadre")[0].month_signoff_id is None
 
     signer = await district.onboard("village_secretary")
+    await signer.wait_until_quiet()  # binding lists the week that waited for them
     secretary.send_text("/signoff")
     waiting = await secretary.next_message()
     assert "11月30日—12月6日（1 篇）：赵村支书 尚未签字核实" in waiting.text
+    assert signer.inbox, signer.transcript()
     signer.send_text("/signoff")
-    await tap(signer, await signer.next_message(), "✍️ 签字核实这一周")
+    await signer.wait_until_quiet()
+    card = next(m for m in reversed(signer.inbox) if "✍️ 签字核实这一周" in m.button_texts)
+    await tap(signer, card, "✍️ 签字核实这一周")
 
     secretary.send_text("/signoff")
     ready = await secretary.next_message()
