@@ -485,13 +485,16 @@ def start_bot(
     sql_stats: Path | None = None,
     scheduler: bool = False,
 ) -> Child:
-    """``kind``: "ours" (limits as shipped), "ours-unlimited" or "echo"; ``sql_stats``:
+    """``kind``: "ours" (limits as shipped), "ours-unlimited", "ours-push" (limits as
+    shipped, the scheduler's dispatcher only: bench/push.py) or "echo"; ``sql_stats``:
     where an "ours-unlimited" child writes its SQL statistics at exit."""
     python = sys.executable
     if kind == "ours":
         argv = [python, "-m", "bot", "run"]
     elif kind == "ours-unlimited":
         argv = [python, str(Path(__file__).resolve()), "--serve-bot-unlimited"]
+    elif kind == "ours-push":
+        argv = [python, str(BENCH / "push.py"), "--serve-bot-push"]
     else:
         argv = [python, str(BENCH / "echo.py"), framework, emu.base_url, TOKEN]
     env = bot_env(framework, emu.base_url, database_url, scheduler)
@@ -550,7 +553,11 @@ class ReplyClock:
     emulator handles the sendMessage. Replies are matched to updates per chat in order
     (the bot answers one chat's updates in order) by the number each kind gets."""
 
-    def __init__(self, emu: BotApiEmulator) -> None:
+    def __init__(
+        self, emu: BotApiEmulator, aside: Callable[[int, str], bool] | None = None
+    ) -> None:
+        """``aside(chat_id, text)``: True for a message that answers no update (a pushed
+        reminder, bench/push.py), left out of the replies."""
         self._pending: dict[int, collections.deque[_Sent]] = collections.defaultdict(
             collections.deque
         )
@@ -567,7 +574,9 @@ class ReplyClock:
         def add_message(chat: Any, direction: Any, message: Any, sent: Any = None) -> Any:
             entry = original(chat, direction, message, sent)
             if direction == "out":
-                self._reply(chat.id, message.get("text", ""))
+                body = message.get("text", "")
+                if aside is None or not aside(chat.id, body):
+                    self._reply(chat.id, body)
             return entry
 
         emu.state.add_message = add_message  # type: ignore[method-assign]
