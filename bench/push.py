@@ -37,11 +37,9 @@ import asyncio
 import collections
 import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from e2e import (
     FIRST_USER_ID,
@@ -52,11 +50,14 @@ from e2e import (
     Phase,
     ReplyClock,
     _ms,
-    machine_lines,
+    bench_options,
+    make_workdir,
     noisy,
     percentile,
     plan,
     prepare_database,
+    publish,
+    run_bench,
     run_phase,
     start_bot,
     wait_ready,
@@ -69,7 +70,6 @@ from storage import sweeps as q
 from storage.engine import make_engine, session_factory
 from storage.unit_of_work import UnitOfWork
 
-FRAMEWORKS = ("aiogram", "ptb")
 BACKENDS = ("sqlite", "postgresql")
 #: The reminder pushed: the evening check-in nudge, as scheduler/nudge.py queues it.
 KEY = "reminder.checkin_nudge"
@@ -296,7 +296,7 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reminders", type=int, default=10_000, help="reminders (10,000)")
     parser.add_argument("--cadres", type=int, default=100, help="cadres using the bot (100)")
-    parser.add_argument("--frameworks", nargs="+", default=list(FRAMEWORKS), choices=FRAMEWORKS)
+    bench_options(parser)
     parser.add_argument(
         "--backends",
         nargs="+",
@@ -305,8 +305,6 @@ def main(argv: list[str]) -> None:
         help="sqlite, and postgresql when CADREBOT_BENCH_PG_URL is set",
     )
     parser.add_argument("--quick", action="store_true", help="600 reminders, 20 cadres")
-    parser.add_argument("--workdir", type=Path, default=None, help="databases and bot logs")
-    parser.add_argument("--append", type=Path, default=None, help="append the table here")
     args = parser.parse_args(argv)
     if args.quick:
         args.reminders, args.cadres = 600, 20
@@ -319,26 +317,16 @@ def main(argv: list[str]) -> None:
     rendered = str(Catalog("zh").text("zh", KEY, **PARAMS))
     if not rendered.startswith(MARK):
         raise SystemExit(f"the reminder no longer starts with {MARK!r}: {rendered[:40]!r}")
-    args.workdir = args.workdir or Path(tempfile.mkdtemp(prefix="cadrebot-push-"))
-    args.workdir.mkdir(parents=True, exist_ok=True)
-    header = machine_lines()
-    started = time.perf_counter()
-    cells = asyncio.run(bench(args))
+    make_workdir(args, "cadrebot-push-")
+    head, cells = run_bench("Push", bench(args), args.workdir)
     lines = [
-        f"### Push, {datetime.now().astimezone():%Y-%m-%d %H:%M}",
-        "",
-        *header,
+        *head,
         "- bot: `python -m bot run` in a subprocess, Delivery's limits as shipped, the "
         "scheduler's dispatcher only; emulator (flood limits on) and load driver in the "
         "bench process",
-        f"- run took {time.perf_counter() - started:.0f} s; bot logs in {args.workdir}",
         *table(cells, args),
     ]
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if args.append is not None:
-        with open(args.append, "a", encoding="utf-8") as readme:
-            readme.write("\n" + report)
+    publish(lines, args.append)
 
 
 if __name__ == "__main__":
