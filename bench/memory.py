@@ -28,25 +28,25 @@ import asyncio
 import os
 import random
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from e2e import (
     ECHO_REPLIES,
     FIRST_USER_ID,
-    FRAMEWORKS,
     OUR_REPLIES,
     TOKEN,
     Cadre,
     Driver,
     ReplyClock,
+    bench_options,
     load_average,
-    machine_lines,
+    make_workdir,
     noisy,
     prepare_database,
+    publish,
+    run_bench,
     run_phase,
     start_bot,
     wait_ready,
@@ -205,7 +205,7 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rosters", nargs="+", type=int, default=[500, 100_000])
     parser.add_argument("--updates", type=int, default=300, help="updates, one per cadre")
-    parser.add_argument("--frameworks", nargs="+", default=list(FRAMEWORKS), choices=FRAMEWORKS)
+    bench_options(parser)
     parser.add_argument(
         "--scheduler", action="store_true", help="add the largest roster with the scheduler on"
     )
@@ -214,26 +214,10 @@ def main(argv: list[str]) -> None:
         action="store_true",
         help="only the largest roster with the scheduler on (no other rows, no echo bots)",
     )
-    parser.add_argument("--workdir", type=Path, default=None, help="databases and bot logs")
-    parser.add_argument("--append", type=Path, default=None, help="append the table here")
     args = parser.parse_args(argv)
-    args.workdir = args.workdir or Path(tempfile.mkdtemp(prefix="cadrebot-memory-"))
-    args.workdir.mkdir(parents=True, exist_ok=True)
-    header = machine_lines()
-    started = time.perf_counter()
-    rows = asyncio.run(bench(args))
-    lines = [
-        f"### Memory, {datetime.now().astimezone():%Y-%m-%d %H:%M}",
-        "",
-        *header,
-        f"- run took {time.perf_counter() - started:.0f} s; bot logs in {args.workdir}",
-        *table(rows),
-    ]
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if args.append is not None:
-        with open(args.append, "a", encoding="utf-8") as readme:
-            readme.write("\n" + report)
+    make_workdir(args, "cadrebot-memory-")
+    head, rows = run_bench("Memory", bench(args), args.workdir)
+    publish([*head, *table(rows)], args.append)
 
 
 if __name__ == "__main__":

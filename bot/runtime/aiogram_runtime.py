@@ -8,31 +8,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from aiogram import Bot, methods
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import (
-    ClientDecodeError,
-    TelegramBadRequest,
-    TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
-from aiogram.methods.base import Response
-from aiogram.types import (
-    BotCommand,
-    BufferedInputFile,
-    InlineKeyboardMarkup,
-    InputMediaPhoto,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
-
 from bot.handlers.events import Incoming, Outgoing
+from bot.runtime.aiogram_models import import_aiogram
 from bot.runtime.base import ALLOWED_UPDATES, InboxRuntime
 from bot.runtime.delivery import Blocked, Rejected, RetryAfter, TransientFailure
 from bot.runtime.inbox import InboxSettings
@@ -41,6 +18,33 @@ from bot.runtime.menu import MenuEntry
 from bot.runtime.pipeline import Handle
 from bot.runtime.translate import Reading, incoming_from_update
 from storage.unit_of_work import UnitOfWork
+
+# Before aiogram's first import: its models then build on first use, not all at import.
+import_aiogram()
+
+from aiogram import Bot, methods  # noqa: E402
+from aiogram.client.default import DefaultBotProperties  # noqa: E402
+from aiogram.client.session.aiohttp import AiohttpSession  # noqa: E402
+from aiogram.client.telegram import TelegramAPIServer  # noqa: E402
+from aiogram.exceptions import (  # noqa: E402
+    ClientDecodeError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.methods.base import Response  # noqa: E402
+from aiogram.types import (  # noqa: E402
+    BotCommand,
+    BufferedInputFile,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 
 log = logging.getLogger(__name__)
 
