@@ -294,47 +294,42 @@ def _bars(
     return bars
 
 
-def cadre_figure(chart: CadreChart, texts: ChartTexts) -> Any:
-    """Horizontal bars (one per cadre, furthest behind at the top), a tick at what the pace
-    expects of each, and the lines of the pace and of the 220 target."""
-    labels = [_wrapped(f"{b.name}（{b.village}）", 8) for b in chart.bars]
+def _figure(texts: ChartTexts, pace: int, rows: list[tuple[str, float, float, bool]]) -> Any:
+    """Horizontal bars, one per (label, value, expected, behind) row, the first at the top;
+    a tick at what the pace expects of each; the lines of the pace and of the 220 target;
+    the legend under it all."""
+    labels = [_wrapped(label, 8) for label, _v, _e, _b in rows]
     figure, ax = _axes(texts, labels)
     if not labels:
         return figure
     _bars(
         ax,
-        [b.onsite for b in chart.bars],
-        [b.expected for b in chart.bars],
-        [BEHIND if b.behind else ON_PACE for b in chart.bars],
+        [value for _l, value, _e, _b in rows],
+        [expected for _l, _v, expected, _b in rows],
+        [BEHIND if behind else ON_PACE for _l, _v, _e, behind in rows],
         labels,
     )
-    ax.axvline(chart.pace, color=PACE, linestyle="--", linewidth=1)
+    ax.axvline(pace, color=PACE, linestyle="--", linewidth=1)
     ax.axvline(REQUIRED_ONSITE_DAYS_PER_YEAR, color="#888888", linestyle=":", linewidth=1)
     ax.set_xlabel(_wrapped(texts.axis, 15), fontsize=TEXT_PT)
     _legend(figure, texts)
     return figure
+
+
+def cadre_figure(chart: CadreChart, texts: ChartTexts) -> Any:
+    """One row per cadre, furthest behind at the top: on-site days and what the pace
+    expects of each."""
+    rows = [(f"{b.name}（{b.village}）", b.onsite, b.expected, b.behind) for b in chart.bars]
+    return _figure(texts, chart.pace, rows)
 
 
 def district_figure(chart: DistrictChart, texts: ChartTexts) -> Any:
     """The townships one row each: the average on-site days per cadre (the number of
-    cadres beside the name), a tick at the average the pace expects, the pace line and
-    the 220 target."""
-    labels = [_wrapped(f"{b.name}（{b.cadres}）", 8) for b in chart.bars]
-    figure, ax = _axes(texts, labels)
-    if not labels:
-        return figure
-    _bars(
-        ax,
-        [b.average for b in chart.bars],
-        [b.expected_average for b in chart.bars],
-        [BEHIND if b.behind else ON_PACE for b in chart.bars],
-        labels,
-    )
-    ax.axvline(chart.pace, color=PACE, linestyle="--", linewidth=1)
-    ax.axvline(REQUIRED_ONSITE_DAYS_PER_YEAR, color="#888888", linestyle=":", linewidth=1)
-    ax.set_xlabel(_wrapped(texts.axis, 15), fontsize=TEXT_PT)
-    _legend(figure, texts)
-    return figure
+    cadres beside the name) and the average the pace expects."""
+    rows = [
+        (f"{b.name}（{b.cadres}）", b.average, b.expected_average, b.behind) for b in chart.bars
+    ]
+    return _figure(texts, chart.pace, rows)
 
 
 def render_cadre_chart(chart: CadreChart, texts: ChartTexts) -> bytes:
