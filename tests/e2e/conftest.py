@@ -155,6 +155,29 @@ async def assert_silent(user: SimulatedUser) -> None:
     raise AssertionError(f"unexpected message to {user!r}: {extra.text}")
 
 
+async def bound_deputy_leader(district: District) -> SimulatedUser:
+    """副职李, a second township leader of the cadre's township, bound to the bot: someone
+    a leave step can be handed to (转交)."""
+    from storage.tables import Person
+
+    with district.storage.uow() as uow:
+        leader = uow.people.by_phone(district.phone("township_leader"))
+        uow.people.add(
+            Person(
+                name="副职李",
+                phone="+8613900000099",
+                role="township_leader",
+                township_id=leader.township_id,
+            )
+        )
+        uow.commit()
+    deputy = district.emulator.user(user_id=7777, first_name="副职李", language_code="zh")
+    deputy.share_contact("+8613900000099")
+    await deputy.next_message()
+    await deputy.next_message()
+    return deputy
+
+
 @pytest.fixture
 def district(running_bot, emulator, storage, clock) -> District:  # noqa: ANN001
     return District(emulator, storage, clock)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tests.e2e.conftest import ZONE, District, assert_silent, tap
+from tests.e2e.conftest import ZONE, District, assert_silent, bound_deputy_leader, tap
 
 
 def request_status(district: District, request_id: int | None = None) -> str:
@@ -388,24 +388,8 @@ async def test_a_step_without_a_holder_falls_back_and_the_admin_is_told(
 
 
 async def test_hand_a_step_to_a_deputy_of_the_same_role(district: District) -> None:
-    from storage.tables import Person
-
-    with district.storage.uow() as uow:
-        leader = uow.people.by_phone(district.phone("township_leader"))
-        uow.people.add(
-            Person(
-                name="副职李",
-                phone="+8613900000099",
-                role="township_leader",
-                township_id=leader.township_id,
-            )
-        )
-        uow.commit()
     cadre, leader = await district.onboard_all("cadre", "township_leader")
-    deputy = district.emulator.user(user_id=7777, first_name="副职李", language_code="zh")
-    deputy.share_contact("+8613900000099")
-    await deputy.next_message()
-    await deputy.next_message()
+    deputy = await bound_deputy_leader(district)
     cadre.send_text("/leave 2026-12-01 2026-12-01 看病")
     await cadre.next_message()
     ask = await leader.next_message()

@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 from bot.i18n import Catalog
 from scheduler.dispatch import Dispatcher
 from scheduler.overdue import sweep_leave_overdue
-from storage.tables import Person
-from tests.e2e.conftest import ZONE, District, assert_silent, tap
+from tests.e2e.conftest import ZONE, District, assert_silent, bound_deputy_leader, tap
 
 INSIDE = (33.8702, 109.9405)  # ~50 m from 东店子村's centre (radius 800 m)
 
@@ -176,22 +175,8 @@ async def test_ending_a_leave_early_in_english_and_refusals(district: District) 
 
 
 async def test_a_hand_over_edits_the_first_holders_card(district: District) -> None:
-    with district.storage.uow() as uow:
-        leader = uow.people.by_phone(district.phone("township_leader"))
-        uow.people.add(
-            Person(
-                name="副职李",
-                phone="+8613900000099",
-                role="township_leader",
-                township_id=leader.township_id,
-            )
-        )
-        uow.commit()
     cadre, leader = await district.onboard_all("cadre", "township_leader")
-    deputy = district.emulator.user(user_id=7777, first_name="副职李", language_code="zh")
-    deputy.share_contact("+8613900000099")
-    await deputy.next_message()
-    await deputy.next_message()
+    deputy = await bound_deputy_leader(district)
     cadre.send_text("/leave 2026-12-01 2026-12-01 看病")
     await cadre.next_message()
     ask = await leader.next_message()
