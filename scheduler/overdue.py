@@ -23,7 +23,7 @@ from scheduler.common import (
     moment_of,
     run_sweep,
 )
-from services.leave import decision_actions
+from services.leave import decision_actions, opinions
 from services.outbox import Draft
 from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
@@ -79,6 +79,8 @@ def sweep_leave_overdue(
                 "kind": step.kind,
                 "hours": int(waited.total_seconds() // 3600),
                 "holder": holder.name if holder else "",
+                # the earlier holders' opinions travel on every card of the request
+                "opinions": opinions(uow, uow.leaves.get(step.request_id)),
             }
             period = f"step:{step.step_id}"
             drafts.append(

@@ -23,7 +23,7 @@ from typing import Any
 
 from bot.handlers.callbacks import AttendanceReview, CallbackData, FixStart, WeekConfirm
 from bot.handlers.events import Button, Outgoing
-from bot.handlers.notify import decision_buttons, params_for_display
+from bot.handlers.notify import decision_buttons, display, params_for_display
 from bot.i18n import Catalog, Markup
 from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from domain.diary import week_of
@@ -89,7 +89,7 @@ def _weeks_by_dates(params: dict[str, Any]) -> dict[str, Any]:
 
 def render_text(catalog: Catalog, lang: str, payload: dict[str, Any]) -> tuple[str, list]:
     """The message text (HTML) and its inline buttons."""
-    params = params_for_display(_weeks_by_dates(dict(payload.get("params", {}))))
+    params = display(catalog, lang, _weeks_by_dates(dict(payload.get("params", {}))))
     for spec in payload.get("lines", []):
         params[spec["param"]] = _lines(catalog, lang, spec)
     text = catalog.text(lang, payload["key"], **params)

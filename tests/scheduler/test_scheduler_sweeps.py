@@ -459,3 +459,32 @@ async def test_two_schedulers_sweeping_at_once_store_each_reminder_once(uow_fact
     )
     assert sorted(len(r) for r in results) == [0, expected]
     assert len(outbox(uow_factory)) == expected > 0
+
+
+def test_a_later_holders_reminder_carries_the_earlier_opinions(uow_factory, ids) -> None:  # noqa: ANN001
+    """The township leader disagreed (an opinion, not a decision); the secretary's reminder
+    24 hours later shows it, in both languages, as their first card did."""
+    from bot.i18n import Catalog
+    from scheduler.render import render_text
+
+    submitted = datetime(2026, 11, 10, 9, 0, tzinfo=ZONE)
+    with uow_factory() as uow:
+        zhang = uow.people.get(ids["cadre"])
+        leave_service.submit(
+            uow, zhang, start=date(2026, 11, 20), end=date(2026, 11, 21), reason="看病",
+            now=submitted,
+        )  # fmt: skip
+        leader = uow.people.get(ids["township_leader"])
+        [step] = uow.leaves.open_steps_for(leader.id)
+        leave_service.decide(
+            uow, leader, step_id=step.id, approve=False, now=submitted, text="年底迎检，请改期"
+        )
+        uow.commit()
+    [remind] = sweep_leave_overdue(uow_factory, submitted + timedelta(hours=25), zone=ZONE)
+    assert (remind.recipient_id, remind.kind) == (ids["township_secretary"], "leave_pending")
+    [opinion] = remind.payload["params"]["opinions"]
+    assert (opinion["name"], opinion["decision"]) == ("钱分管", "disagreed")
+    zh, _buttons = render_text(Catalog(), "zh", remind.payload)
+    assert "意见与审批记录" in zh and "钱分管（镇党委分管领导）" in zh and "年底迎检，请改期" in zh
+    en, _buttons = render_text(Catalog(), "en", remind.payload)
+    assert "Opinions and decisions so far" in en and "年底迎检，请改期" in en
