@@ -505,3 +505,40 @@ async def test_guided_retroactive_leave_offers_the_last_three_days(district: Dis
     submitted = await cadre.next_message()
     assert "【补假】" in submitted.text and "2026-11-29 至 2026-11-30" in submitted.text
     assert "【补假】" in (await leader.next_message()).text
+
+
+async def test_the_unit_applies_or_declines_in_english(district: District) -> None:
+    """Over 10 days, read in English by every holder: the township's opinion, the unit's
+    application on the cadre's behalf (or its refusal, with the reason the cadre reads)."""
+    cadre = await district.onboard("cadre", "en")
+    secretary = await district.onboard("township_secretary", "en")
+    unit = await district.onboard("unit_leader", "en")
+    org = await district.onboard("org_dept", "en")
+    cadre.send_text("/leave 2026-12-01 2026-12-15 provincial party school course")
+    await cadre.next_message()
+    opinion = await secretary.next_message()
+    assert opinion.button_texts[:2] == ["Agree", "Disagree"]
+    await tap(secretary, opinion, "Agree")
+    told = (await cadre.next_message()).text
+    assert "gave their opinion: agree" in told and "dispatching unit" in told
+    step = await unit.next_message()
+    assert step.button_texts[:2] == ["Apply on their behalf", "Decline to apply"]
+    assert "孙书记 (township party secretary): agree" in step.text
+    await tap(unit, step, "Apply on their behalf")
+    assert "applied on your behalf" in (await cadre.next_message()).text
+    decide = await org.next_message()
+    assert decide.button_texts[:2] == ["Approve", "Reject"]
+    assert "吴局长 (dispatching unit)" in decide.text  # both opinions travel on
+
+    cadre.send_text("/leave 2026-12-20 2027-01-02 family matters")
+    await cadre.next_message()
+    await tap(secretary, await secretary.next_message(), "Agree")
+    await cadre.next_message()
+    await tap(unit, await unit.next_message(), "Decline to apply")
+    assert "type the reason" in (await unit.next_message()).text
+    unit.send_text("year-end audit, please come back to it in January")
+    await unit.next_message()
+    declined = (await cadre.next_message()).text
+    assert "declined to apply" in declined and "year-end audit" in declined
+    with district.storage.uow() as uow:
+        assert [r.status for r in uow.leaves.all_rows()] == ["pending", "rejected"]
