@@ -108,11 +108,14 @@ def pick(ctx: Context, data: ReportPick) -> None:
     scope = resolve(ctx.uow, ctx.me, data.scope, data.ref)
     as_of = as_of_for(data.period, ctx.now.date())
     sheet = _sheet(ctx, scope, data.period, as_of)
+    # a running period stops at yesterday, where /status counts today: say so
+    today = ctx.now.date()
+    note = ctx.t("report.today_not_counted", today=today) if as_of < today else ""
     chat = ctx.event.chat_id
     ctx.response.messages.append(
-        Outgoing(chat, sheet.caption, document=(sheet.filename, sheet.data))
+        Outgoing(chat, sheet.caption + note, document=(sheet.filename, sheet.data))
     )
     if scope.kind != ScopeKind.ANNUAL:
         chart = reporting.chart_file(ctx.uow, ctx.catalog, ctx.lang, scope, as_of)
-        ctx.response.messages.append(Outgoing(chat, chart.caption, photo=chart.data))
+        ctx.response.messages.append(Outgoing(chat, chart.caption + note, photo=chart.data))
     ctx.toast("report.sending_toast")

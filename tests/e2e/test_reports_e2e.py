@@ -42,6 +42,8 @@ async def test_a_township_secretary_gets_their_townships_sheet_and_chart(
     sheet = await secretary.next_message()
     assert sheet.kind == "document" and sheet.filename == "考勤表_城关街道_2026-11.xlsx"
     assert "城关街道" in sheet.text and "截至 2026-11-29" in sheet.text
+    # the month runs on: the sheet stops at yesterday, and says why /status differs
+    assert "今天（2026-11-30）尚未结束，不计入" in sheet.text
     rows = sheet_rows(sheet.document)
     assert rows[0][:3] == ("姓名", "职务", "镇(办)")
     assert [r[0] for r in rows] == ["姓名", "张三", "李四", "合计"]
@@ -74,7 +76,9 @@ async def test_district_roles_pick_any_township_or_the_whole_district(district: 
     [turned] = [m for m in org.inbox if m.message_id == menu.message_id]
     assert "2026-10" in turned.text and "下一期 ▶" in turned.button_texts
     await tap(org, turned, "城关街道")
-    assert (await org.next_message()).filename == "考勤表_城关街道_2026-10.xlsx"
+    october = await org.next_message()
+    assert october.filename == "考勤表_城关街道_2026-10.xlsx"
+    assert "尚未结束" not in october.text  # a whole month: nothing left out
 
 
 async def test_a_unit_leader_gets_the_quarter_of_their_own_cadres(district: District) -> None:
