@@ -110,7 +110,8 @@ def pick(ctx: Context, data: ReportPick) -> None:
     sheet = _sheet(ctx, scope, data.period, as_of)
     # a running period stops at yesterday, where /status counts today: say so
     today = ctx.now.date()
-    note = ctx.t("report.today_not_counted", today=today) if as_of < today else ""
+    running = period_of(data.period).last >= today
+    note = ctx.t("report.today_not_counted", today=today) if running else ""
     chat = ctx.event.chat_id
     ctx.response.messages.append(
         Outgoing(chat, sheet.caption + note, document=(sheet.filename, sheet.data))
