@@ -542,3 +542,14 @@ async def test_the_unit_applies_or_declines_in_english(district: District) -> No
     assert "declined to apply" in declined and "year-end audit" in declined
     with district.storage.uow() as uow:
         assert [r.status for r in uow.leaves.all_rows()] == ["pending", "rejected"]
+
+
+async def test_hand_over_with_nobody_to_hand_to_says_what_to_do(district: District) -> None:
+    cadre, leader = await district.onboard_all("cadre", "township_leader")
+    cadre.send_text("/leave 2026-12-01 2026-12-01 看病")
+    await cadre.next_message()
+    ask = await leader.next_message()
+    answer = await tap(leader, ask, "↪️ 转交")
+    assert answer.show_alert and "无法转交" in answer.text and "本人" in answer.text
+    assert ask.button_texts[:2] == ["同意", "不同意"]  # the step is still theirs to act on
+    assert request_status(district) == "pending"
