@@ -299,3 +299,13 @@ def outcome(tier: LeaveTier, steps: Sequence[StepState]) -> LeaveStatus:
     if current_stage(steps) is None:
         return LeaveStatus.APPROVED
     return LeaveStatus.PENDING
+
+
+def step_kinds_of(role: Role) -> frozenset[StepKind]:
+    """The kinds of leave step ``role`` holds on some route (the admin, the last stand-in
+    of every role, any): what its help may speak of, and nothing more."""
+    if role == Role.ADMIN:
+        return frozenset(StepKind)
+    return frozenset(
+        stage.kind for stages in ROUTES.values() for stage in stages if role in stage.roles
+    )

@@ -17,6 +17,9 @@ from storage.unit_of_work import UnitOfWork
 
 #: 补卡 may be claimed for the last three days, never for today or the future.
 CLAIM_WINDOW_DAYS = 3
+#: Who approves a missed-day claim (补卡): the township party secretary, as attendance is
+#: the township's (Art. 11); a stand-in up the roles when there is none.
+CLAIM_APPROVER = Role.TOWNSHIP_SECRETARY
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def claim_missed_day(
         raise DomainError("claim.already_on_site", day=day)
     if uow.claims.for_day(person.id, day) is not None:
         raise DomainError("claim.duplicate", day=day)
-    role, approver = resolve_holder(Role.TOWNSHIP_SECRETARY, holders_for(uow, post), person.id)
+    role, approver = resolve_holder(CLAIM_APPROVER, holders_for(uow, post), person.id)
     claim = uow.claims.add(
         MissedDayClaim(
             person_id=person.id,

@@ -70,6 +70,7 @@ from bot.handlers.callbacks import (
 )
 from bot.handlers.context import Context
 from bot.handlers.events import Incoming, Outgoing, Response
+from bot.handlers.help import help_key, role_tips
 from bot.handlers.keyboard import keyboard_command, with_keyboard
 from bot.handlers.notify import render_notices
 from bot.i18n import Catalog, Term
@@ -133,9 +134,10 @@ def help_command(ctx: Context) -> None:
     authorises them, so the help never offers what would be refused."""
     role = ctx.me.role
     lines = [ctx.t("help.intro")]
-    lines += [f"/{name} {ctx.t(f'help.cmd_{name}')}" for name in MENU if role in COMMANDS[name][1]]
-    if role not in CADRE_ROLES:
-        lines.append(ctx.t("help.approver_tip"))
+    lines += [
+        f"/{name} {ctx.t(help_key(name, role))}" for name in MENU if role in COMMANDS[name][1]
+    ]
+    lines += [ctx.t(key) for key in role_tips(role)]
     ctx.say_text("\n".join(lines))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.handlers import diary
 from bot.handlers.context import Context
+from bot.handlers.help import role_tips
 from bot.handlers.notify import decision_buttons, display
 from bot.i18n import Markup
 from domain.roles import CADRE_ROLES, DISTRICT_ROLES
@@ -64,7 +65,7 @@ def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
     if at_binding and not (steps or claims or batches):
         return
     heading = "onboarding.waiting" if at_binding else "status.approver"
-    ctx.say(heading, steps=len(steps), claims=len(claims), diaries=len(batches))
+    ctx.say(heading, work=_work_line(ctx, len(steps), len(claims), len(batches)))
     if ctx.me.role in DISTRICT_ROLES:
         _recalls_pending(ctx)
     for step in steps[:10]:
@@ -94,6 +95,24 @@ def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
         )
     if at_binding and batches:
         diary.signoff_command(ctx)
+
+
+def _work_line(ctx: Context, steps: int, claims: int, batches: int) -> Markup:
+    """The counts of the kinds of work this role does (leave steps, claims, diaries to
+    sign), and of any other kind that reached them as a stand-in: never a count of work
+    the role is never given, such as leave for a village secretary."""
+    tips = role_tips(ctx.me.role)
+    holds_steps = any(t in tips for t in ("help.tip_comment", "help.tip_apply", "help.tip_approve"))
+    parts = [
+        ctx.t(key, count=count)
+        for key, count, does in (
+            ("status.work_steps", steps, holds_steps),
+            ("status.work_claims", claims, "help.tip_claims" in tips),
+            ("status.work_diaries", batches, ctx.me.role in diaries.DIARY_SIGNERS),
+        )
+        if does or count
+    ]
+    return Markup(ctx.t("status.work_sep").join(parts))
 
 
 def _recalls_pending(ctx: Context) -> None:

@@ -96,7 +96,7 @@ async def test_an_approver_binding_late_sees_the_waiting_request_and_decides_it(
 
     leader = await district.onboard("township_leader")
     summary = await leader.next_message()
-    assert "您绑定之前" in summary.text and "请假审批 1 件" in summary.text
+    assert "您绑定之前" in summary.text and "请假申请 1 件" in summary.text
     card = await leader.next_message()
     assert "张三" in card.text and "看病" in card.text
     assert card.button_texts[:2] == ["同意", "不同意"]  # the leader's step is an opinion

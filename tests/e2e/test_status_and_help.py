@@ -48,7 +48,7 @@ async def test_approver_status_lists_waiting_steps_with_buttons(district: Distri
     await leader.next_message()
     leader.send_text("/status")
     summary = await leader.next_message()
-    assert "请假审批 1 件" in summary.text
+    assert "请假申请 1 件" in summary.text
     waiting = await leader.next_message()
     assert "张三" in waiting.text and waiting.button_texts[:2] == ["同意", "不同意"]
 
