@@ -34,7 +34,7 @@ def write_entry(
     if not text:
         raise DomainError("diary.empty")
     if len(text) > MAX_TEXT:
-        raise DomainError("diary.too_long", limit=MAX_TEXT)
+        raise DomainError("diary.too_long", limit=MAX_TEXT, length=len(text))
     if len(photos) > MAX_PHOTOS:
         raise DomainError("diary.too_many_photos", limit=MAX_PHOTOS)
     entry_id = uow.diaries.insert(

@@ -113,7 +113,7 @@ def clean_note(note: str | None) -> str | None:
     """The note as stored: trimmed, None when blank; refused when too long."""
     cleaned = (note or "").strip() or None
     if cleaned is not None and len(cleaned) > NOTE_MAX_CHARS:
-        raise DomainError("duty.note_too_long", limit=NOTE_MAX_CHARS)
+        raise DomainError("duty.note_too_long", limit=NOTE_MAX_CHARS, length=len(cleaned))
     return cleaned
 
 

@@ -261,7 +261,7 @@ def _check_request(
     if not reason:
         raise DomainError("leave.reason_required")
     if len(reason) > MAX_REASON:
-        raise DomainError("leave.reason_too_long", limit=MAX_REASON)
+        raise DomainError("leave.reason_too_long", limit=MAX_REASON, length=len(reason))
     days = rules.leave_days(start, end)
     past = check_start(start, now.date(), retroactive=retroactive)
     post = posting(uow, applicant, start)
@@ -363,7 +363,7 @@ def decide(
     decision = rules.decision_for(StepKind(step.kind), approve)
     text = (text or "").strip()
     if len(text) > MAX_REASON:
-        raise DomainError("leave.reason_too_long", limit=MAX_REASON)
+        raise DomainError("leave.reason_too_long", limit=MAX_REASON, length=len(text))
     if text:
         step.comment = text
     if rules.needs_reason(decision) and not step.comment:
@@ -401,7 +401,9 @@ def comment(uow: UnitOfWork, actor: Person, *, step_id: int, text: str, now: dat
     text = (text or "").strip()
     if not text:
         raise DomainError("leave.comment_empty")
-    step.comment = text[:MAX_REASON]
+    if len(text) > MAX_REASON:  # refused whole, never cut: a comment cut short misleads
+        raise DomainError("leave.reason_too_long", limit=MAX_REASON, length=len(text))
+    step.comment = text
     uow.audit.record(now, actor.id, "leave:comment", f"leave:{request.id}", step=step.id)
     uow.session.flush()
     return step

@@ -255,3 +255,13 @@ async def test_cadres_cannot_sign_and_signers_cannot_write(district: District) -
     assert "不能使用" in (await cadre.next_message()).text
     signer.send_text("/diary 我不是驻村干部")
     assert "不能使用" in (await signer.next_message()).text
+
+
+async def test_an_over_long_diary_is_refused_whole_saying_its_length(district: District) -> None:
+    cadre = await district.onboard("cadre")
+    cadre.send_text("/diary " + "走访" * 1501)  # 3,002 characters
+    refused = await cadre.next_message()
+    assert (
+        "3002 字" in refused.text and "3000 字" in refused.text and "原文还在上方" in refused.text
+    )
+    assert entries(district, "cadre") == []

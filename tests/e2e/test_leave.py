@@ -553,3 +553,21 @@ async def test_hand_over_with_nobody_to_hand_to_says_what_to_do(district: Distri
     assert answer.show_alert and "无法转交" in answer.text and "本人" in answer.text
     assert ask.button_texts[:2] == ["同意", "不同意"]  # the step is still theirs to act on
     assert request_status(district) == "pending"
+
+
+async def test_an_over_long_comment_is_refused_whole_not_cut(district: District) -> None:
+    """A comment over 500 characters used to be cut to 500 silently."""
+    cadre, leader = await district.onboard_all("cadre", "township_leader")
+    cadre.send_text("/leave 2026-12-01 2026-12-01 看病")
+    await cadre.next_message()
+    ask = await leader.next_message()
+    await tap(leader, ask, "💬 添加意见")
+    await leader.next_message()
+    leader.send_text("意" * 501)
+    refused = await leader.next_message()
+    assert "501 字" in refused.text and "500 字" in refused.text
+    with district.storage.uow() as uow:
+        [step] = uow.leaves.open_steps_for(
+            uow.people.by_phone(district.phone("township_leader")).id
+        )
+        assert step.comment is None
