@@ -106,15 +106,19 @@ def _batch_standings(
     """The standings of one batch of cadres (their figures read for them alone)."""
     today = shared.today
     ids = [p.person_id for p in posted]
-    onsite_year = onsite_days_between(uow, date(today.year, 1, 1), today, ids)
     on_site_today = onsite_days_between(uow, today, today, ids)
     yesterday = today - timedelta(days=1)
     absences = attendance_figures(
         uow, posted, shared.month, as_of=yesterday, calendar=shared.calendar
     )
+    # the ledger's year to yesterday (on-site days and absences, as the sheets count
+    # them: the township's entries too), and today's check-ins on top
     absent_year = attendance_figures(
         uow, posted, Period.year(today.year), as_of=yesterday, calendar=shared.calendar
     )
+    onsite_year = {
+        pid: f.onsite_days + bool(on_site_today.get(pid)) for pid, f in absent_year.items()
+    }
     no_diaries = q.DiaryWindow()
     standings = []
     for p in posted:

@@ -15,7 +15,12 @@ from storage.unit_of_work import UnitOfWork
 
 
 def onsite_days_in_year(uow: UnitOfWork, person: Person, today: date) -> int:
-    return len(uow.checkins.onsite_days(person.id, date(today.year, 1, 1), today))
+    """The ledger's on-site days of the year so far, today included: check-ins, approved
+    claims and the township's entries alike (the figure every sheet shows)."""
+    calendar = load_calendar(uow)
+    return person_counts(
+        uow, person.id, Period.year(today.year), as_of=today, calendar=calendar
+    ).on_site
 
 
 def leave_days_in_year(uow: UnitOfWork, person: Person, today: date) -> int:

@@ -186,3 +186,44 @@ def test_a_late_check_in_and_a_calendar_import_are_followed(uow_factory, ids) ->
         uow.calendar.put(date(2026, 10, 9), DayKind.HOLIDAY)
         uow.commit()
     assert absent() == 16 - 2
+
+
+def test_the_townships_entries_count_in_status_and_the_monday_push_as_in_the_sheets(
+    uow_factory,  # noqa: ANN001
+    ids,  # noqa: ANN001
+) -> None:
+    """The township enters two days on site that have no check-in, and strikes one that
+    has: /status, the weekly standing and the annual sheet all count 4 on-site days."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from services.reports.attendance_sheet import gather
+
+    zone = ZoneInfo("Asia/Shanghai")
+    add_checkins(
+        uow_factory, ids["cadre"], [date(2026, 11, 2), date(2026, 11, 3), date(2026, 11, 4)]
+    )
+    with uow_factory() as uow:
+        entries = (
+            (date(2026, 11, 5), "on_site"),
+            (date(2026, 11, 6), "on_site"),
+            (date(2026, 11, 4), "absent"),
+        )
+        for day, status in entries:
+            uow.attendance_entries.put(
+                person_id=ids["cadre"],
+                day=day,
+                status=status,
+                reason="镇党委核实",
+                recorded_by_id=ids["township_secretary"],
+                recorded_at=datetime(2026, 11, 6, 9, tzinfo=zone),
+                source="correction",
+            )
+        uow.commit()
+    monday = date(2026, 11, 16)
+    with uow_factory() as uow:
+        one = standing(uow, uow.people.get(ids["cadre"]), monday)
+        [weekly] = [s for s in standings(uow, monday) if s.posting.person_id == ids["cadre"]]
+        sheet = gather(uow, Period.year(2026), as_of=monday)
+        [row] = [r for r in sheet.rows if r.person_id == ids["cadre"]]
+    assert one.onsite_year.done == weekly.onsite.done == row.onsite_days == 4
