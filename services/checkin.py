@@ -169,6 +169,6 @@ def decide_claim(
             CheckIn(person_id=claim.person_id, day=claim.day, at=now, on_site=True, source="claim")
         )
     uow.audit.record(now, approver.id, f"claim:{claim.status}", f"claim:{claim.id}")
-    uow.session.flush()
+    uow.flush()
     key = "claim.approved" if approve else "claim.rejected"
     return ClaimDecided(claim, [Notice(claim.person_id, key, {"day": claim.day})])

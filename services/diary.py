@@ -54,7 +54,7 @@ def attach_photo(uow: UnitOfWork, person: Person, *, entry_id: int, file_id: str
     if len(entry.photo_file_ids) >= MAX_PHOTOS:
         raise DomainError("diary.too_many_photos", limit=MAX_PHOTOS)
     entry.photo_file_ids = [*entry.photo_file_ids, file_id]
-    uow.session.flush()
+    uow.flush()
     return len(entry.photo_file_ids)
 
 
@@ -275,5 +275,5 @@ def sign(
         f"signoff:{cadre_id}:{scope}:{period}",
         entries=[e.id for e in entries],
     )
-    uow.session.flush()
+    uow.flush()
     return signoff

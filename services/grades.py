@@ -82,7 +82,7 @@ def summary(uow: UnitOfWork, year: int) -> GradeSummary:
 
 def check_cap(uow: UnitOfWork, year: int) -> None:
     """Raise ``error.excellent_cap`` if the stored 优秀 of ``year`` exceed 20%."""
-    uow.session.flush()
+    uow.flush()
     s = summary(uow, year)
     check_excellent_share(s.excellent, s.total)
 

@@ -146,7 +146,7 @@ def _open_stage(uow: UnitOfWork, request: LeaveRequest, now: datetime) -> list[N
         request.status, request.decided_at = status, now
         if status == LeaveStatus.APPROVED:
             notices.append(Notice(request.applicant_id, "leave.approved", summary))
-    uow.session.flush()
+    uow.flush()
     return notices
 
 
@@ -386,7 +386,7 @@ def decide(
         for other in uow.leaves.steps(request.id):
             if other.decision is None and other.notified_at and other.id != step.id:
                 notices.append(Notice(other.assignee_id, "leave.closed", summary))
-        uow.session.flush()
+        uow.flush()
         return LeaveOutcome(request, notices)
     opened = _open_stage(uow, request, now)
     if request.status == LeaveStatus.APPROVED:
@@ -405,7 +405,7 @@ def comment(uow: UnitOfWork, actor: Person, *, step_id: int, text: str, now: dat
         raise DomainError("leave.reason_too_long", limit=MAX_REASON, length=len(text))
     step.comment = text
     uow.audit.record(now, actor.id, "leave:comment", f"leave:{request.id}", step=step.id)
-    uow.session.flush()
+    uow.flush()
     return step
 
 
@@ -432,7 +432,7 @@ def delegate(
     uow.audit.record(
         now, actor.id, "leave:delegate", f"leave:{request.id}", step=step.id, to=deputy_id
     )
-    uow.session.flush()
+    uow.flush()
     summary = _summary(uow, request, now.date())
     deputy = uow.people.get(deputy_id)
     return LeaveOutcome(
@@ -468,7 +468,7 @@ def withdraw(uow: UnitOfWork, applicant: Person, *, request_id: int, now: dateti
         for step in uow.leaves.steps(request.id)
         if step.decision is None and step.notified_at is not None
     ]
-    uow.session.flush()
+    uow.flush()
     return LeaveOutcome(request, notices)
 
 

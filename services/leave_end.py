@@ -52,7 +52,7 @@ def end_leave(
         approved_end=request.approved_end.isoformat(),
         days=request.days,
     )
-    uow.session.flush()
+    uow.flush()
     params = {
         "id": request.id,
         "name": applicant.name,

@@ -40,13 +40,13 @@ def bind_contact(
     other = uow.people.by_telegram_id(sender_id)
     if other is not None and other.id != person.id:
         other.telegram_user_id = None
-        uow.session.flush()
+        uow.flush()
     person.telegram_user_id = sender_id
     person.blocked_bot = False
     if language:
         person.language = language
     uow.audit.record(now, person.id, "bind", f"person:{person.id}", phone=masked(normalised))
-    uow.session.flush()
+    uow.flush()
     return person
 
 
@@ -59,7 +59,7 @@ def release_held_reminders(uow: UnitOfWork, person: Person, now: datetime) -> in
     reopened = sweeps.reopen_held_for_binding(
         uow.session, person.id, now, skip_open_steps=person.role not in CADRE_ROLES
     )
-    uow.session.flush()
+    uow.flush()
     return reopened
 
 
@@ -72,4 +72,4 @@ def choose_language(
         raise DomainError("lang.unknown", languages=" / ".join(offered))
     person.language = language
     uow.audit.record(now, person.id, "language", f"person:{person.id}", language=language)
-    uow.session.flush()
+    uow.flush()

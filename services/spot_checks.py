@@ -312,7 +312,7 @@ def _close(
     lock must be announced) and its count the year's."""
     replaced = check.result
     check.result, check.recorded_at = result, now
-    uow.session.flush()
+    uow.flush()
     outcome = SpotCheckOutcome(check, cadre, post.village.name, result)
     if escalates(result):
         first, last = _year_bounds(check.started_at.astimezone(now.tzinfo))
@@ -405,7 +405,7 @@ def expire_spot_checks(uow_factory: Callable[[], UnitOfWork], now: datetime) -> 
             )
             drafts += _no_answer_drafts(uow, outcome, post, now)
             closed.append(check.id)
-        uow.session.flush()
+        uow.flush()
         enqueue(uow, drafts, now)
         uow.commit()
     return closed

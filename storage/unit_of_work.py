@@ -17,6 +17,8 @@ from storage.leave_cards import LeaveCardRepository
 
 
 class UnitOfWork:
+    """The repositories of one transaction; the only thing that commits."""
+
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self._session_factory = session_factory
 
@@ -52,8 +54,17 @@ class UnitOfWork:
         # objects already loaded readable (detached) for the caller.
         self.session.close()
 
+    def flush(self) -> None:
+        """Send the pending writes so their ids and constraints are known, still uncommitted."""
+        self.session.flush()
+
     def commit(self) -> None:
         self.session.commit()
 
     def rollback(self) -> None:
         self.session.rollback()
+
+
+#: What a use case that owns its transactions is given: it opens (and commits) its own
+#: units of work, unlike a step, which is handed one and leaves committing to its caller.
+UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -95,6 +95,6 @@ def import_attendance(
                 )
             )
             new += 1
-        uow.session.flush()
+        uow.flush()
         uow.commit()
     return ImportResult("attendance day", "attendance days", new, 0, unchanged)

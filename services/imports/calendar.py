@@ -78,6 +78,6 @@ def import_calendar(uow_factory: Callable[[], UnitOfWork], table: Table) -> Impo
             else:
                 row.kind = kind.value
                 updated += 1
-        uow.session.flush()
+        uow.flush()
         uow.commit()
     return ImportResult("calendar day", "calendar days", new, updated, unchanged)

@@ -107,7 +107,7 @@ def import_grades(
                 )
                 continue
             counts[change] += 1
-        uow.session.flush()
+        uow.flush()
         for year in sorted(posted):
             s = summary(uow, year)
             if s.excellent > s.cap:

@@ -342,6 +342,6 @@ def _apply(
             updated += 1
         else:
             unchanged += 1
-    uow.session.flush()
+    uow.flush()
     notes = (f"{started} posting(s) started, {ended} ended",) if started or ended else ()
     return ImportResult("person", "people", new, updated, unchanged, notes)

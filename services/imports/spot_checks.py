@@ -261,7 +261,7 @@ def import_spot_checks(
             not_counted += outcome.result is SpotCheckResult.NOT_COUNTED
             drafts += _drafts(outcome, outcome.notices)
             details.append(_detail(visit, outcome))
-        uow.session.flush()
+        uow.flush()
         enqueue(uow, drafts, now)
         uow.commit()
     notes = (f"{not_counted} on non-working days do not count",) if not_counted else ()

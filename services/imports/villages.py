@@ -128,6 +128,6 @@ def import_villages(uow_factory: Callable[[], UnitOfWork], table: Table) -> Impo
                 for key, value in values.items():
                     setattr(existing, key, value)
                 updated += 1
-        uow.session.flush()
+        uow.flush()
         uow.commit()
     return ImportResult("village", "villages", new, updated, unchanged)
