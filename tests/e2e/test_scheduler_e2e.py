@@ -74,6 +74,7 @@ async def test_monday_pushes_reach_each_person_once(district: District, running_
 
     standing = await cadre.next_message()
     assert "本周提醒" in standing.text and "201/220" in standing.text
+    assert f"截至 {district.clock.today().isoformat()}" in standing.text
     assert "民情日记落后进度 6 篇" in standing.text and "驻村天数落后" not in standing.text
     to_sign = await signer.next_message()
     assert "东店子村" in to_sign.text and "4 篇民情日记" in to_sign.text
