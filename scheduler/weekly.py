@@ -369,6 +369,7 @@ class _Township:
 
 def _township_drafts(
     uow: UnitOfWork,
+    today: date,
     week: str,
     not_after: datetime,
     townships: dict[int, _Township],
@@ -382,6 +383,7 @@ def _township_drafts(
         shown, more = t.lines.first()
         lines = [line.as_item() for line in shown]  # shared by its secretaries' payloads
         common = {
+            "as_of": today.isoformat(),
             "township": t.name,
             "cadres": t.lines.count,
             "behind_diary": t.behind_diary,
@@ -442,6 +444,6 @@ def sweep_weekly(
                     t = townships[s.posting.township_id] = _Township(s.posting.township)
                 t.add(s, shared.diaries.get(s.posting.person_id, no_diaries).awaiting_month)
         yield from villages.drafts(week, not_after, holders)
-        yield from _township_drafts(uow, week, not_after, townships, holders)
+        yield from _township_drafts(uow, today, week, not_after, townships, holders)
 
     return run_sweep(uow_factory, "weekly", plan, dry_run=dry_run, keep=keep)

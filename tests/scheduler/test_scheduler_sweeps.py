@@ -193,6 +193,7 @@ def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # 
 
     sun = drafts[(ids["township_secretary"], "weekly_township")].payload
     assert sun["params"] == {
+        "as_of": "2026-11-16",
         "township": "城关街道",
         "cadres": 2,
         "behind_diary": 1,
