@@ -28,10 +28,27 @@ MAX_REQUEST_BYTES = 16 * 1024 * 1024
 #: At most this many chats per poll (a page has one per open tab).
 MAX_POLLED_CHATS = 32
 
+#: The page's ES modules (``app.js`` imports the others): served as JavaScript, as a
+#: browser demands of a module script.
+_MODULES = (
+    "app.js",
+    "state.js",
+    "labels.js",
+    "dom.js",
+    "richtext.js",
+    "roster.js",
+    "tabs.js",
+    "panel.js",
+    "acting.js",
+    "attachments.js",
+    "messages.js",
+    "polling.js",
+    "clock.js",
+)
 _STATIC_TYPES = {
     "index.html": "text/html",
     "app.css": "text/css",
-    "app.js": "text/javascript",
+    **{name: "text/javascript" for name in _MODULES},
 }
 
 
