@@ -13,10 +13,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.roles import Role
+from domain.roles import DISTRICT_DEPARTMENTS, DISTRICT_ROLES, Role
 from scheduler.common import (
     DEFAULT_ZONE,
-    DISTRICT_ROLES,
     UowFactory,
     by_place,
     day_of,
@@ -32,7 +31,6 @@ REMIND_KIND = "leave_pending"
 ESCALATE_KIND = "leave_overdue"
 REMIND_AFTER = timedelta(hours=24)
 ESCALATE_AFTER = timedelta(hours=72)
-_DISTRICT_STEP_ROLES = {Role.ORG_DEPT.value, Role.POVERTY_BUREAU.value, Role.ADMIN.value}
 #: Far enough back to find any cadre's latest posting.
 _EVER = date(1900, 1, 1)
 
@@ -57,9 +55,9 @@ def sweep_leave_overdue(
         postings = {
             p.person_id: p for p in q.postings(uow.session, _EVER, today, person_ids=applicants)
         }
-        holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES])
+        holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_DEPARTMENTS])
         secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
-        district = [h.person_id for h in holders if h.role in DISTRICT_ROLES]
+        district = [h.person_id for h in holders if h.role in DISTRICT_DEPARTMENTS]
         people = uow.people.by_ids([s.assignee_id for s in steps] + [s.applicant_id for s in steps])
         drafts = []
         for step in steps:
@@ -104,7 +102,7 @@ def sweep_leave_overdue(
             )
             if waited < ESCALATE_AFTER:
                 continue
-            if step.role in _DISTRICT_STEP_ROLES:
+            if step.role in DISTRICT_ROLES:
                 overseers = district
             else:
                 overseers = secretaries.get(posting.township_id, []) if posting else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.handlers.callbacks import DiaryRead, DiarySign, Done
 from bot.handlers.context import Context
+from bot.handlers.dialogs import Dialog, DiaryStep
 from bot.handlers.events import Button
 from bot.i18n import Markup
 from domain.attendance import Period
@@ -19,7 +20,7 @@ def diary_command(ctx: Context, args: str) -> None:
     if args.strip():
         _save(ctx, args, photo=None)
         return
-    ctx.dialog("diary", "text")
+    ctx.dialog(Dialog.DIARY, DiaryStep.TEXT)
     ctx.say("diary.ask_text")
 
 
@@ -28,27 +29,31 @@ def _save(ctx: Context, text: str, photo: str | None) -> None:
         ctx.uow, ctx.me, text=text, photos=[photo] if photo else [], now=ctx.now
     )
     count = service.month_count(ctx.uow, ctx.me, ctx.now.date())
-    ctx.dialog("diary", "photos", entry_id=entry_id)
+    ctx.dialog(Dialog.DIARY, DiaryStep.PHOTOS, entry_id=entry_id)
     ctx.say(
         "diary.saved",
         count=count,
         target=DIARIES_PER_MONTH,
         limit=service.MAX_PHOTOS,
-        buttons=[[ctx.button("button.done", Done("diary"))]],
+        buttons=[[ctx.button("button.done", Done(Dialog.DIARY))]],
     )
 
 
-def in_dialog(ctx: Context, step: str, data: dict) -> None:
+def typed_text(ctx: Context, _data: dict) -> None:
+    """The entry's text (a photo with a caption too) saves it; then photos may follow."""
     event = ctx.event
-    if step == "text":
-        if event.text is None and event.photo_file_id is None:
-            ctx.say("diary.ask_text")
-            return
-        if event.photo_file_id and not event.text:
-            ctx.say("diary.photo_needs_text")
-            return
-        _save(ctx, event.text or "", event.photo_file_id)
+    if event.text is None and event.photo_file_id is None:
+        ctx.say("diary.ask_text")
         return
+    if event.photo_file_id and not event.text:
+        ctx.say("diary.photo_needs_text")
+        return
+    _save(ctx, event.text or "", event.photo_file_id)
+
+
+def sent_photo(ctx: Context, data: dict) -> None:
+    """A photo after the entry is saved joins it; anything else points at 完成."""
+    event = ctx.event
     if event.photo_file_id:
         count = service.attach_photo(
             ctx.uow, ctx.me, entry_id=int(data["entry_id"]), file_id=event.photo_file_id
@@ -57,10 +62,10 @@ def in_dialog(ctx: Context, step: str, data: dict) -> None:
             "diary.photo_added",
             count=count,
             limit=service.MAX_PHOTOS,
-            buttons=[[ctx.button("button.done", Done("diary"))]],
+            buttons=[[ctx.button("button.done", Done(Dialog.DIARY))]],
         )
         return
-    ctx.say("diary.photos_hint", buttons=[[ctx.button("button.done", Done("diary"))]])
+    ctx.say("diary.photos_hint", buttons=[[ctx.button("button.done", Done(Dialog.DIARY))]])
 
 
 def diaries_command(ctx: Context, _args: str = "") -> None:
