@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from domain.roles import DISTRICT_DEPARTMENTS, Role
 from scheduler.common import DEFAULT_ZONE, UowFactory, day_of, run_sweep
+from scheduler.payload import Payload
 from services.outbox import Draft
 from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
@@ -53,7 +54,7 @@ def sweep_assessment_season(
             else:
                 key = f"reminder.{kind}_district"
                 params |= {"cadres": cadres, "townships": len(per_township)}
-            drafts.append(Draft(h.person_id, kind, period, {"key": key, "params": params}))
+            drafts.append(Draft(h.person_id, kind, period, Payload(key, params).to_json()))
         return drafts
 
     return run_sweep(uow_factory, "assessment", plan, dry_run=dry_run, keep=keep)

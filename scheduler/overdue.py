@@ -22,6 +22,7 @@ from scheduler.common import (
     moment_of,
     run_sweep,
 )
+from scheduler.payload import ActionRef, Card, OpenStep, Payload
 from services.leave import decision_actions, opinions
 from services.outbox import Draft
 from storage import sweeps as q
@@ -86,18 +87,18 @@ def sweep_leave_overdue(
                     step.assignee_id,
                     REMIND_KIND,
                     period,
-                    {
-                        "key": "reminder.leave_pending",
-                        "params": params,
-                        "actions": [
-                            {"verb": a.verb, "ref": a.ref}
+                    Payload(
+                        "reminder.leave_pending",
+                        params,
+                        actions=[
+                            ActionRef(a.verb, a.ref)
                             for a in decision_actions(step.step_id, step.kind)
                         ],
                         # Sent only while the step waits for this person (scheduler.dispatch)
-                        "open_step": {"id": step.step_id, "holder": True},
+                        open_step=OpenStep(step.step_id, holder=True),
                         # Edited once its buttons no longer apply (services.leave_cards)
-                        "card": {"request": step.request_id, "step": step.step_id},
-                    },
+                        card=Card(step.request_id, step.step_id),
+                    ).to_json(),
                 )
             )
             if waited < ESCALATE_AFTER:
@@ -111,11 +112,11 @@ def sweep_leave_overdue(
                     overseer,
                     ESCALATE_KIND,
                     period,
-                    {
-                        "key": "reminder.leave_overdue",
-                        "params": params,
-                        "open_step": {"id": step.step_id, "holder": False},
-                    },
+                    Payload(
+                        "reminder.leave_overdue",
+                        params,
+                        open_step=OpenStep(step.step_id, holder=False),
+                    ).to_json(),
                 )
                 for overseer in overseers
             ]

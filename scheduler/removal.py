@@ -35,6 +35,7 @@ from scheduler.common import (
     month_key,
     run_sweep,
 )
+from scheduler.payload import Payload
 from services.calendar import load_calendar
 from services.figures import attendance_figures
 from services.outbox import Draft
@@ -78,9 +79,9 @@ def sweep_removal_triggers(
 
         def drafts(check: tuple[str, str, int], c: q.PostingRow, absent: int) -> Iterator[Draft]:
             kind, key, limit = check
-            payload = {
-                "key": f"reminder.{kind}",
-                "params": {
+            payload = Payload(
+                f"reminder.{kind}",
+                {
                     "name": c.name,
                     "village": c.village,
                     "township": c.township,
@@ -90,7 +91,7 @@ def sweep_removal_triggers(
                     "period": key,
                     "through": through.isoformat(),
                 },
-            }
+            ).to_json()
             for recipient in [*district, *secretaries.get(c.township_id, [])]:
                 yield Draft(recipient, kind, f"{key}:c{c.person_id}", payload)
 
