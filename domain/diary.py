@@ -14,18 +14,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from domain.attendance import Period
+from domain.roles import WEEKLY_SIGNERS as WEEKLY_SIGNERS  # its old home; defined with the roles
 from domain.roles import Role
-
-#: Who verifies a village's weeks, in order: the village party secretary (Art. 12); a
-#: village without one (nobody active in the roster) falls back to the township leader in
-#: charge (分管领导), as a short leave's 填注意见 does, and without one either to the township
-#: secretary. The township leader comes before the secretary so that, where possible, the
-#: month is confirmed by someone other than the person who verified its weeks.
-WEEKLY_SIGNERS: tuple[Role, ...] = (
-    Role.VILLAGE_SECRETARY,
-    Role.TOWNSHIP_LEADER,
-    Role.TOWNSHIP_SECRETARY,
-)
 
 
 def weekly_signer_role(holders: Mapping[Role, Sequence[int]]) -> Role | None:

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from domain.calendar import WorkdayCalendar
 from domain.errors import InvalidLeave
-from domain.roles import NEXT_ROLE_UP, Role
+from domain.roles import DISTRICT_DEPARTMENTS, NEXT_ROLE_UP, Role
 
 
 class LeaveTier(StrEnum):
@@ -50,18 +50,18 @@ ROUTES: Mapping[LeaveTier, tuple[Stage, ...]] = {
     LeaveTier.MEDIUM: (
         Stage(StepKind.COMMENT, (Role.UNIT_LEADER,)),
         Stage(StepKind.APPROVE, (Role.TOWNSHIP_SECRETARY,)),
-        Stage(StepKind.FILE, (Role.ORG_DEPT, Role.POVERTY_BUREAU)),
+        Stage(StepKind.FILE, DISTRICT_DEPARTMENTS),
     ),
     LeaveTier.LONG: (
         Stage(StepKind.COMMENT, (Role.TOWNSHIP_SECRETARY, Role.UNIT_LEADER)),
-        Stage(StepKind.APPROVE, (Role.ORG_DEPT, Role.POVERTY_BUREAU)),
+        Stage(StepKind.APPROVE, DISTRICT_DEPARTMENTS),
     ),
     LeaveTier.EXTENDED: (
         # 镇(办)加注意见后, 由派出部门向组织部门、扶贫部门请假: the township comments
         # first, then the unit applies on the cadre's behalf, then the district decides.
         Stage(StepKind.COMMENT, (Role.TOWNSHIP_SECRETARY,)),
         Stage(StepKind.APPLY, (Role.UNIT_LEADER,)),
-        Stage(StepKind.APPROVE, (Role.ORG_DEPT, Role.POVERTY_BUREAU)),
+        Stage(StepKind.APPROVE, DISTRICT_DEPARTMENTS),
     ),
     LeaveTier.RECALL: (
         # 超过30天的由派出部门召回并重新选派: the unit recalls, the district is informed
@@ -69,7 +69,7 @@ ROUTES: Mapping[LeaveTier, tuple[Stage, ...]] = {
         # attendance, learns its cadre is leaving.
         Stage(
             StepKind.FILE,
-            (Role.UNIT_LEADER, Role.ORG_DEPT, Role.POVERTY_BUREAU, Role.TOWNSHIP_SECRETARY),
+            (Role.UNIT_LEADER, *DISTRICT_DEPARTMENTS, Role.TOWNSHIP_SECRETARY),
         ),
     ),
 }

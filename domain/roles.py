@@ -23,8 +23,42 @@ class Role(StrEnum):
 CADRE_ROLES = frozenset({Role.FIRST_SECRETARY, Role.TEAM_MEMBER})
 #: Roles whose holder belongs to one township.
 TOWNSHIP_ROLES = frozenset({Role.TOWNSHIP_LEADER, Role.TOWNSHIP_SECRETARY})
-#: Roles that act for the whole district (no township, no village).
+#: Roles that act for the whole district (no township, no village): the two district
+#: departments and the admin.
 DISTRICT_ROLES = frozenset({Role.ORG_DEPT, Role.POVERTY_BUREAU, Role.ADMIN})
+#: The district departments (区委组织部, 区扶贫局), in this order: over 10 days a leave's
+#: approvers (Art. 11), the monthly sheet's recipients, and who the scheduler tells of
+#: overdue steps, removal triggers and the assessment seasons. Not the admin.
+DISTRICT_DEPARTMENTS: tuple[Role, ...] = (Role.ORG_DEPT, Role.POVERTY_BUREAU)
+
+#: Who verifies a village's weeks of diaries, in order: the village party secretary
+#: (Art. 12); a village without one (nobody active in the roster) falls back to the
+#: township leader in charge (分管领导), as a short leave's 填注意见 does, and without one
+#: either to the township secretary. The township leader comes before the secretary so
+#: that, where possible, the month is confirmed by someone other than the person who
+#: verified its weeks.
+WEEKLY_SIGNERS: tuple[Role, ...] = (
+    Role.VILLAGE_SECRETARY,
+    Role.TOWNSHIP_LEADER,
+    Role.TOWNSHIP_SECRETARY,
+)
+#: Who signs diaries (/signoff): the village secretary weekly, the township secretary
+#: monthly, and the township leader (or secretary) weekly for a village without a
+#: secretary (Art. 12).
+DIARY_SIGNERS = frozenset({*WEEKLY_SIGNERS, Role.TOWNSHIP_SECRETARY})
+#: Who may make spot checks (/spotcheck; Art. 26.3: the district's organisation department
+#: and poverty-alleviation bureau assess the cadres).
+INSPECTORS = frozenset(DISTRICT_DEPARTMENTS)
+#: Who may record duty days (公务, /duty): the district departments for any cadre, a
+#: township party secretary (who owns daily attendance, Art. 11) for the cadres of their
+#: township.
+DUTY_RECORDERS = frozenset({*DISTRICT_DEPARTMENTS, Role.TOWNSHIP_SECRETARY})
+#: Who may record a grade: the annual assessment is org_dept's and poverty_bureau's
+#: (Art. 26); the admin operates imports.
+GRADERS = DISTRICT_ROLES
+#: Everyone who may ask for reports (/report): the township's leaders for their township,
+#: the dispatching unit for its cadres, the district departments (and the admin) for all.
+REPORT_ROLES = frozenset(TOWNSHIP_ROLES | DISTRICT_ROLES | {Role.UNIT_LEADER})
 
 CHINESE_NAMES: dict[Role, str] = {
     Role.FIRST_SECRETARY: "第一书记",

@@ -12,8 +12,9 @@ from collections import Counter
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from domain.roles import Role
-from scheduler.common import DEFAULT_ZONE, DISTRICT_ROLES, UowFactory, day_of, run_sweep
+from domain.roles import DISTRICT_DEPARTMENTS, Role
+from scheduler.common import DEFAULT_ZONE, UowFactory, day_of, run_sweep
+from scheduler.payload import Payload
 from services.outbox import Draft
 from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
@@ -43,7 +44,7 @@ def sweep_assessment_season(
             per_township.update(c.township_id for c in posted)
             names.update((c.township_id, c.township) for c in posted)
         drafts = []
-        for h in q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES]):
+        for h in q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_DEPARTMENTS]):
             params = {"year": today.year, "deadline": deadline.isoformat()}
             if h.role == Role.TOWNSHIP_SECRETARY:
                 if not per_township.get(h.township_id):
@@ -53,7 +54,7 @@ def sweep_assessment_season(
             else:
                 key = f"reminder.{kind}_district"
                 params |= {"cadres": cadres, "townships": len(per_township)}
-            drafts.append(Draft(h.person_id, kind, period, {"key": key, "params": params}))
+            drafts.append(Draft(h.person_id, kind, period, Payload(key, params).to_json()))
         return drafts
 
     return run_sweep(uow_factory, "assessment", plan, dry_run=dry_run, keep=keep)

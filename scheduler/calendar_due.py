@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from domain.roles import Role
 from scheduler.common import DEFAULT_ZONE, UowFactory, day_of, run_sweep, week_key
+from scheduler.payload import Payload
 from services.calendar import load_calendar
 from services.outbox import Draft
 from storage import sweeps as q
@@ -48,7 +49,7 @@ def sweep_calendar_due(
         if year is None:
             return []
         key = "reminder.calendar_due_now" if year == today.year else "reminder.calendar_due"
-        payload = {"key": key, "params": {"year": year}}
+        payload = Payload(key, {"year": year}).to_json()
         return [
             Draft(h.person_id, KIND, f"{year}:{week_key(today)}", payload)
             for h in q.holders(uow.session, [Role.ADMIN])

@@ -25,7 +25,6 @@ from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from domain.diary import week_key as week_key  # the period key of weekly pushes
-from domain.roles import Role
 from services.outbox import CHUNK_SIZE, Draft, enqueue_in_chunks
 from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
@@ -36,7 +35,6 @@ L = TypeVar("L", bound=tuple[Any, ...])
 
 UowFactory = Callable[[], UnitOfWork]
 DEFAULT_ZONE = ZoneInfo("Asia/Shanghai")
-DISTRICT_ROLES = (Role.ORG_DEPT, Role.POVERTY_BUREAU)
 #: The longest list a message carries before "… and N more" (Telegram's 4096 characters).
 MAX_LINES = 40
 #: Drafts a sweep stores at a time (read when a sweep runs, so tests can shrink it).

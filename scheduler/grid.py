@@ -23,6 +23,7 @@ from domain.roles import Role
 from domain.township_attendance import AttendanceSource, previous_week
 from scheduler.common import DEFAULT_ZONE, UowFactory, by_place, day_of, end_of_day, run_sweep
 from scheduler.common import week_key as _week_key
+from scheduler.payload import ActionRef, Lines, Payload
 from services.calendar import load_calendar
 from services.outbox import Draft
 from services.township_attendance import week_marks
@@ -78,31 +79,31 @@ def sweep_weekly_grid(
             lines.sort()
             pages = [lines[i : i + GRID_PAGE] for i in range(0, len(lines), GRID_PAGE)]
             for number, page in enumerate(pages, 1):
-                payload = {
-                    "key": "reminder.weekly_grid",
-                    "params": {
+                payload = Payload(
+                    "reminder.weekly_grid",
+                    {
                         "township": names[township_id],
                         "week": key,
                         "cadres": len(lines),
                         "page": number,
                         "pages": len(pages),
                     },
-                    "lines": [
-                        {
-                            "param": "lines",
-                            "key": "reminder.grid_line",
-                            "marks": "marks",
-                            "items": [
+                    lines=[
+                        Lines(
+                            "lines",
+                            "reminder.grid_line",
+                            marks="marks",
+                            items=[
                                 {"name": _short(name), "village": _short(village), "marks": m}
                                 for village, name, _pid, m in page
                             ],
-                        }
+                        )
                     ],
-                    "actions": [
-                        {"verb": "attendance:grid_fix", "ref": key},
-                        {"verb": "attendance:week_confirm", "ref": key},
+                    actions=[
+                        ActionRef("attendance:grid_fix", key),
+                        ActionRef("attendance:week_confirm", key),
                     ],
-                }
+                ).to_json()
                 period = key if number == 1 else f"{key}:p{number}"
                 for secretary in secretaries[township_id]:
                     yield Draft(secretary, GRID_KIND, period, payload, not_after)

@@ -26,6 +26,7 @@ from scheduler.common import (
     previous_month,
     run_sweep,
 )
+from scheduler.payload import ActionRef, Lines, Payload
 from services.calendar import load_calendar
 from services.figures import attendance_figures
 from services.outbox import Draft
@@ -125,23 +126,23 @@ def sweep_monthly_review(
                 "onsite": t.onsite,
                 "absent": t.absent,
             }
-            payload = {
-                "key": "reminder.attendance_review",
-                "params": params,
-                "lines": [
-                    {
-                        "param": "lines",
-                        "key": "reminder.review_line",
-                        "alert_key": "reminder.review_line_alert",
-                        "items": [line.as_item() for line in shown],
-                        "more": more,
-                    }
+            payload = Payload(
+                "reminder.attendance_review",
+                params,
+                lines=[
+                    Lines(
+                        "lines",
+                        "reminder.review_line",
+                        alert_key="reminder.review_line_alert",
+                        items=[line.as_item() for line in shown],
+                        more=more,
+                    )
                 ],
-                "actions": [
-                    {"verb": "attendance:review", "ref": key},
-                    {"verb": "attendance:correct", "ref": key},
+                actions=[
+                    ActionRef("attendance:review", key),
+                    ActionRef("attendance:correct", key),
                 ],
-            }
+            ).to_json()
             for secretary in secretaries.get(township_id, []):
                 yield Draft(secretary, REVIEW_KIND, key, payload)
 
@@ -179,11 +180,11 @@ def sweep_quarterly_sheets(
                 leader,
                 QUARTER_KIND,
                 label,
-                {
-                    "key": "reminder.quarter_sheet",
-                    "params": {"unit": name, "quarter": label, "cadres": count},
-                    "document": document_spec("unit", unit_id, name, period, label),
-                },
+                Payload(
+                    "reminder.quarter_sheet",
+                    {"unit": name, "quarter": label, "cadres": count},
+                    document=document_spec("unit", unit_id, name, period, label),
+                ).to_json(),
             )
             for unit_id, (name, count) in sorted(units.items())
             for leader in leaders.get(unit_id, [])

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from domain.township_attendance import AttendanceSource
 from scheduler.common import DEFAULT_ZONE, UowFactory, day_of, end_of_day, run_sweep
+from scheduler.payload import Payload
 from services.calendar import load_calendar
 from services.outbox import Draft
 from storage import sweeps as q
@@ -52,10 +53,10 @@ def sweep_daily_nudge(
                     p.person_id,
                     KIND,
                     day.isoformat(),
-                    {
-                        "key": "reminder.checkin_nudge",
-                        "params": {"village": p.village, "day": day.isoformat()},
-                    },
+                    Payload(
+                        "reminder.checkin_nudge",
+                        {"village": p.village, "day": day.isoformat()},
+                    ).to_json(),
                     not_after=end_of_day(day, zone),
                 )
 

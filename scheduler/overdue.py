@@ -13,16 +13,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.roles import Role
+from domain.roles import DISTRICT_DEPARTMENTS, DISTRICT_ROLES, Role
 from scheduler.common import (
     DEFAULT_ZONE,
-    DISTRICT_ROLES,
     UowFactory,
     by_place,
     day_of,
     moment_of,
     run_sweep,
 )
+from scheduler.payload import ActionRef, Card, OpenStep, Payload
 from services.leave import decision_actions, opinions
 from services.outbox import Draft
 from storage import sweeps as q
@@ -32,7 +32,6 @@ REMIND_KIND = "leave_pending"
 ESCALATE_KIND = "leave_overdue"
 REMIND_AFTER = timedelta(hours=24)
 ESCALATE_AFTER = timedelta(hours=72)
-_DISTRICT_STEP_ROLES = {Role.ORG_DEPT.value, Role.POVERTY_BUREAU.value, Role.ADMIN.value}
 #: Far enough back to find any cadre's latest posting.
 _EVER = date(1900, 1, 1)
 
@@ -57,9 +56,9 @@ def sweep_leave_overdue(
         postings = {
             p.person_id: p for p in q.postings(uow.session, _EVER, today, person_ids=applicants)
         }
-        holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES])
+        holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_DEPARTMENTS])
         secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
-        district = [h.person_id for h in holders if h.role in DISTRICT_ROLES]
+        district = [h.person_id for h in holders if h.role in DISTRICT_DEPARTMENTS]
         people = uow.people.by_ids([s.assignee_id for s in steps] + [s.applicant_id for s in steps])
         drafts = []
         for step in steps:
@@ -88,23 +87,23 @@ def sweep_leave_overdue(
                     step.assignee_id,
                     REMIND_KIND,
                     period,
-                    {
-                        "key": "reminder.leave_pending",
-                        "params": params,
-                        "actions": [
-                            {"verb": a.verb, "ref": a.ref}
+                    Payload(
+                        "reminder.leave_pending",
+                        params,
+                        actions=[
+                            ActionRef(a.verb, a.ref)
                             for a in decision_actions(step.step_id, step.kind)
                         ],
                         # Sent only while the step waits for this person (scheduler.dispatch)
-                        "open_step": {"id": step.step_id, "holder": True},
+                        open_step=OpenStep(step.step_id, holder=True),
                         # Edited once its buttons no longer apply (services.leave_cards)
-                        "card": {"request": step.request_id, "step": step.step_id},
-                    },
+                        card=Card(step.request_id, step.step_id),
+                    ).to_json(),
                 )
             )
             if waited < ESCALATE_AFTER:
                 continue
-            if step.role in _DISTRICT_STEP_ROLES:
+            if step.role in DISTRICT_ROLES:
                 overseers = district
             else:
                 overseers = secretaries.get(posting.township_id, []) if posting else []
@@ -113,11 +112,11 @@ def sweep_leave_overdue(
                     overseer,
                     ESCALATE_KIND,
                     period,
-                    {
-                        "key": "reminder.leave_overdue",
-                        "params": params,
-                        "open_step": {"id": step.step_id, "holder": False},
-                    },
+                    Payload(
+                        "reminder.leave_overdue",
+                        params,
+                        open_step=OpenStep(step.step_id, holder=False),
+                    ).to_json(),
                 )
                 for overseer in overseers
             ]

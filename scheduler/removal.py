@@ -26,16 +26,16 @@ from domain.attendance import (
     monthly_removal_triggered,
     yearly_removal_triggered,
 )
-from domain.roles import Role
+from domain.roles import DISTRICT_DEPARTMENTS, Role
 from scheduler.common import (
     DEFAULT_ZONE,
-    DISTRICT_ROLES,
     UowFactory,
     by_place,
     day_of,
     month_key,
     run_sweep,
 )
+from scheduler.payload import Payload
 from services.calendar import load_calendar
 from services.figures import attendance_figures
 from services.outbox import Draft
@@ -73,15 +73,15 @@ def sweep_removal_triggers(
             months = [Period.month(through.year, m) for m in range(1, through.month + 1)]
         if waited is not None:
             q.set_sweep_value(uow.session, WAITING, None)
-        holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES])
+        holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_DEPARTMENTS])
         secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
-        district = [h.person_id for h in holders if h.role in DISTRICT_ROLES]
+        district = [h.person_id for h in holders if h.role in DISTRICT_DEPARTMENTS]
 
         def drafts(check: tuple[str, str, int], c: q.PostingRow, absent: int) -> Iterator[Draft]:
             kind, key, limit = check
-            payload = {
-                "key": f"reminder.{kind}",
-                "params": {
+            payload = Payload(
+                f"reminder.{kind}",
+                {
                     "name": c.name,
                     "village": c.village,
                     "township": c.township,
@@ -91,7 +91,7 @@ def sweep_removal_triggers(
                     "period": key,
                     "through": through.isoformat(),
                 },
-            }
+            ).to_json()
             for recipient in [*district, *secretaries.get(c.township_id, [])]:
                 yield Draft(recipient, kind, f"{key}:c{c.person_id}", payload)
 

@@ -1,6 +1,6 @@
 """An outbox payload in the recipient's language: text, buttons and an attached sheet.
 
-Payload parts (all optional but ``key``):
+Payload parts (``scheduler.payload.Payload``; all optional but ``key``):
 
 - ``key`` / ``params``: the catalog message and its values (``role``, ``kind``... are shown
   as the regulation's terms, as ``bot.handlers.notify`` does);
@@ -27,6 +27,7 @@ from bot.handlers.notify import decision_buttons, display, params_for_display
 from bot.i18n import Catalog, Markup
 from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from domain.diary import week_of
+from scheduler.payload import ActionRef, Lines, Payload
 from services.notices import Action, CardRef
 from services.reports.attendance_sheet import build_from_spec
 from storage.unit_of_work import UnitOfWork
@@ -39,22 +40,22 @@ def _marks(catalog: Catalog, lang: str, letters: str) -> Markup:
     return Markup("".join(catalog.text(lang, f"grid.mark_{letter}") for letter in letters))
 
 
-def _lines(catalog: Catalog, lang: str, spec: dict[str, Any]) -> str:
-    marks = spec.get("marks")
+def _lines(catalog: Catalog, lang: str, spec: Lines) -> str:
+    marks = spec.marks
     items = [
         catalog.text(
             lang,
-            spec["alert_key"] if item.get("alert") and spec.get("alert_key") else spec["key"],
+            spec.alert_key if item.get("alert") and spec.alert_key else spec.key,
             **params_for_display(
                 {**item, marks: _marks(catalog, lang, item[marks])} if marks else item
             ),
         )
-        for item in spec.get("items", [])
+        for item in spec.items
     ]
-    if spec.get("more"):
-        items.append(catalog.text(lang, "reminder.more", count=spec["more"]))
+    if spec.more:
+        items.append(catalog.text(lang, "reminder.more", count=spec.more))
     if not items:
-        return catalog.text(lang, spec.get("empty", "reminder.none"))
+        return catalog.text(lang, spec.empty or "reminder.none")
     return Markup("\n".join(items))
 
 
@@ -67,16 +68,16 @@ _PERIOD_BUTTONS: dict[str, tuple[str, Callable[[str], CallbackData]]] = {
 }
 
 
-def _buttons(catalog: Catalog, lang: str, actions: list[dict[str, Any]]) -> list[list[Button]]:
+def _buttons(catalog: Catalog, lang: str, actions: list[ActionRef]) -> list[list[Button]]:
     rows: list[list[Button]] = []
     decisions = []
     for action in actions:
-        period_button = _PERIOD_BUTTONS.get(action["verb"])
+        period_button = _PERIOD_BUTTONS.get(action.verb)
         if period_button is not None:
             key, make = period_button
-            rows.append([Button(catalog.text(lang, key), make(str(action["ref"])).pack())])
+            rows.append([Button(catalog.text(lang, key), make(str(action.ref)).pack())])
         else:
-            decisions.append(Action(action["verb"], int(action["ref"])))
+            decisions.append(Action(action.verb, int(action.ref)))
     return decision_buttons(catalog, lang, decisions) + rows
 
 
@@ -87,15 +88,19 @@ def _weeks_by_dates(params: dict[str, Any]) -> dict[str, Any]:
     return params
 
 
-def render_text(catalog: Catalog, lang: str, payload: dict[str, Any]) -> tuple[str, list]:
-    """The message text (HTML) and its inline buttons."""
-    params = display(catalog, lang, _weeks_by_dates(dict(payload.get("params", {}))))
-    for spec in payload.get("lines", []):
-        params[spec["param"]] = _lines(catalog, lang, spec)
-    text = catalog.text(lang, payload["key"], **params)
-    for part in payload.get("parts", []):
-        text += "\n\n" + catalog.text(lang, part["key"], **params_for_display(part["params"]))
-    return Markup(text), _buttons(catalog, lang, payload.get("actions", []))
+def render_text(
+    catalog: Catalog, lang: str, payload: dict[str, Any] | Payload
+) -> tuple[str, list[list[Button]]]:
+    """The message text (HTML) and its inline buttons (of a stored payload, or one built)."""
+    if not isinstance(payload, Payload):
+        payload = Payload.from_json(payload)
+    params = display(catalog, lang, _weeks_by_dates(dict(payload.params)))
+    for spec in payload.lines or []:
+        params[spec.param] = _lines(catalog, lang, spec)
+    text = catalog.text(lang, payload.key, **params)
+    for part in payload.parts or []:
+        text += "\n\n" + catalog.text(lang, part.key, **params_for_display(part.params))
+    return Markup(text), _buttons(catalog, lang, payload.actions or [])
 
 
 def sheet_label(catalog: Catalog) -> Callable[[str], str]:
@@ -134,13 +139,13 @@ def render(
     allowance: AllowanceRule = ONSITE_DAYS_ONLY,
 ) -> Outgoing:
     """The whole message for one outbox row, ready for ``Delivery``."""
-    text, buttons = render_text(catalog, lang, payload)
-    document = payload.get("document")
-    card = payload.get("card")  # a leave card: {"request", "step"}
+    typed = Payload.from_json(payload)
+    text, buttons = render_text(catalog, lang, typed)
+    document, card = typed.document, typed.card
     return Outgoing(
         chat_id,
         text,
         buttons=buttons or None,
-        card=CardRef(card["request"], "step", card["step"]) if card else None,
+        card=CardRef(card.request, "step", card.step) if card else None,
         document=document_for(uow, catalog, lang, document, allowance) if document else None,
     )

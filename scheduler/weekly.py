@@ -36,6 +36,7 @@ from scheduler.common import (
     run_sweep,
     week_key,
 )
+from scheduler.payload import Lines, Part, Payload
 from services.calendar import load_calendar
 from services.diary import SIGNOFF_LOOKBACK
 from services.figures import attendance_figures, leave_days_by_person
@@ -196,7 +197,7 @@ def _cadre_drafts(
     onsite_part = _memo(lambda pace: _behind_part("reminder.behind_onsite", pace, year_left))
     for s in cadres:
         diaries, onsite = s.diaries, s.onsite
-        parts = []
+        parts: list[Part] = []
         if diaries.behind:
             parts.append(diary_part(diaries))
         if not s.year.reachable:
@@ -216,28 +217,28 @@ def _cadre_drafts(
             "leave": s.leave_days_year,
             "pending": s.pending_requests,
         }
-        payload = {"key": "reminder.weekly_standing", "params": params, "parts": parts}
+        payload = Payload("reminder.weekly_standing", params, parts=parts).to_json()
         yield Draft(s.posting.person_id, CADRE_KIND, week, payload, not_after)
 
 
-def _out_of_reach_part(year: YearOutlook) -> dict[str, Any]:
+def _out_of_reach_part(year: YearOutlook) -> Part:
     """Instead of how to catch up: that the year's requirement can no longer be met."""
-    return {
-        "key": "reminder.onsite_out_of_reach",
-        "params": {
+    return Part(
+        "reminder.onsite_out_of_reach",
+        {
             "done": year.onsite.done,
             "best": year.best,
             "target": year.onsite.target,
             "days_left": year.days_left,
         },
-    }
+    )
 
 
-def _behind_part(key: str, pace: Pace, days_left: int) -> dict[str, Any]:
+def _behind_part(key: str, pace: Pace, days_left: int) -> Part:
     """What would bring a pace back on course in the ``days_left`` days left."""
-    return {
-        "key": key,
-        "params": {
+    return Part(
+        key,
+        {
             "done": pace.done,
             "expected": pace.expected,
             "shortfall": pace.shortfall,
@@ -245,7 +246,7 @@ def _behind_part(key: str, pace: Pace, days_left: int) -> dict[str, Any]:
             "left": max(0, pace.target - pace.done),
             "days_left": days_left,
         },
-    }
+    )
 
 
 class _Villages:
@@ -289,14 +290,14 @@ class _Villages:
             if role is None:
                 continue
             own = role is Role.VILLAGE_SECRETARY
-            payload = {
-                "key": "reminder.weekly_signoff" if own else "reminder.weekly_signoff_standin",
-                "params": {
+            payload = Payload(
+                "reminder.weekly_signoff" if own else "reminder.weekly_signoff_standin",
+                {
                     "village": self.names[village_id],
                     "entries": self.entries[village_id],
                     "cadres": self.cadres[village_id],
                 },
-            }
+            ).to_json()
             period = week if own else f"{week}:v{village_id}"
             for signer in held[role]:
                 yield Draft(signer, SIGNER_KIND, period, payload, not_after)
@@ -398,19 +399,19 @@ def _township_drafts(
                 "steps": steps.get(secretary, 0),
                 "claims": claims.get(secretary, 0),
             }
-            payload = {
-                "key": "reminder.weekly_township",
-                "params": params,
-                "lines": [
-                    {
-                        "param": "lines",
-                        "key": "reminder.township_line",
-                        "alert_key": "reminder.township_line_alert",
-                        "items": lines,
-                        "more": more,
-                    }
+            payload = Payload(
+                "reminder.weekly_township",
+                params,
+                lines=[
+                    Lines(
+                        "lines",
+                        "reminder.township_line",
+                        alert_key="reminder.township_line_alert",
+                        items=lines,
+                        more=more,
+                    )
                 ],
-            }
+            ).to_json()
             yield Draft(secretary, TOWNSHIP_KIND, week, payload, not_after)
 
 

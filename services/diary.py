@@ -12,7 +12,7 @@ from domain import diary as rules
 from domain.attendance import Period
 from domain.diary import Gap, week_key, week_of
 from domain.errors import DomainError
-from domain.roles import Role
+from domain.roles import DIARY_SIGNERS, Role
 from storage.tables import Assignment, DiaryEntry, DiarySignoff, Person, Village
 from storage.unit_of_work import UnitOfWork
 
@@ -20,9 +20,6 @@ MAX_PHOTOS = 10
 MAX_TEXT = 3000
 #: How far back unsigned diaries are still offered for signature.
 SIGNOFF_LOOKBACK = timedelta(days=62)
-#: Who signs diaries: the village secretary weekly, the township secretary monthly, and
-#: the township leader (or secretary) weekly for a village without a secretary.
-DIARY_SIGNERS = frozenset({Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LEADER, Role.TOWNSHIP_SECRETARY})
 
 
 def write_entry(

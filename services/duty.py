@@ -25,15 +25,11 @@ from domain.duty import (
     training_days,
 )
 from domain.errors import DomainError
-from domain.roles import CADRE_ROLES, Role
+from domain.roles import CADRE_ROLES, DUTY_RECORDERS, Role
 from services.notices import Notice
 from services.places import CadreChoice, cadres_in_township
 from storage.tables import DutyRecord, Person, Township
 from storage.unit_of_work import UnitOfWork
-
-#: Who may record duty days: the district departments for any cadre, a township party
-#: secretary (who owns daily attendance, Art. 11) for the cadres of their township.
-DUTY_RECORDERS = frozenset({Role.ORG_DEPT, Role.POVERTY_BUREAU, Role.TOWNSHIP_SECRETARY})
 
 
 @dataclass

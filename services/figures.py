@@ -22,13 +22,14 @@ from domain.calendar import WorkdayCalendar
 from domain.ledger import DayRecords, DayStatus
 from services.ledger import read_evidence
 from storage import sweeps as q
+from storage.limits import IDS_PER_QUERY
 from storage.sweeps import PostingRow, month_key
 from storage.unit_of_work import UnitOfWork
 
 Masks = dict[int, dict[int, int]]  # person → {month key → bitmask of on-site days}
 #: Up to this many cadres (a township's or a unit's sheet) rows are asked for by person id;
 #: beyond it (the whole roster) the month is read whole.
-SMALL_SCOPE = 5_000
+SMALL_SCOPE = IDS_PER_QUERY
 
 
 def _bits(first: date, last: date) -> int:

@@ -14,14 +14,10 @@ from enum import StrEnum
 
 from domain.assessment import Grade, check_excellent_share, excellent_cap
 from domain.errors import DomainError
-from domain.roles import CADRE_ROLES, Role
+from domain.roles import CADRE_ROLES, GRADERS
 from storage import sweeps as q
 from storage.tables import AssessmentGrade, Person
 from storage.unit_of_work import UnitOfWork
-
-#: Who may record a grade: the annual assessment is org_dept's and poverty_bureau's (Art. 26);
-#: the admin operates imports.
-GRADERS = frozenset({Role.ORG_DEPT, Role.POVERTY_BUREAU, Role.ADMIN})
 
 
 class GradeSource(StrEnum):

@@ -53,7 +53,7 @@ from domain.calendar import WorkdayCalendar
 from domain.errors import DomainError
 from domain.geo import check_coordinates, inside_geofence
 from domain.ledger import DayStatus
-from domain.roles import CADRE_ROLES, Role
+from domain.roles import CADRE_ROLES, INSPECTORS, Role
 from services.calendar import load_calendar
 from services.grades import Change, impose_incompetent
 from services.ledger import read_evidence
@@ -63,9 +63,6 @@ from services.places import CadreChoice, Posting, cadres_in_township, holders_fo
 from storage.tables import Person, SpotCheck, Township
 from storage.unit_of_work import UnitOfWork
 
-#: Who may make spot checks (Art. 26.3: the district's organisation department and
-#: poverty-alleviation bureau assess the cadres).
-INSPECTORS = frozenset({Role.ORG_DEPT, Role.POVERTY_BUREAU})
 ANSWER_WINDOW = timedelta(minutes=SPOT_CHECK_ANSWER_MINUTES)
 REMOTE = "remote"
 IN_PERSON = "in_person"

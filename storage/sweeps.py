@@ -44,6 +44,7 @@ from sqlalchemy.sql import Executable
 from sqlmodel import Session
 
 from domain.roles import CADRE_ROLES
+from storage.limits import IDS_PER_QUERY
 from storage.tables import (
     Assignment,
     CheckIn,
@@ -242,7 +243,7 @@ def _posted_elsewhere(
 
 
 #: Cadres a roster-wide sweep plans at a time (``posting_batches``).
-BATCH_SIZE = 5_000
+BATCH_SIZE = IDS_PER_QUERY
 
 
 def posting_batches(
@@ -430,7 +431,7 @@ def onsite_months(
     return months
 
 
-def _chunks(ids: Collection[int] | None, size: int = 5_000) -> Iterable[list[int] | None]:
+def _chunks(ids: Collection[int] | None, size: int = IDS_PER_QUERY) -> Iterable[list[int] | None]:
     if ids is None:
         yield None
         return

@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.handlers.callbacks import ClaimVote, Done
 from bot.handlers.context import Context
+from bot.handlers.dialogs import CheckinStep, Dialog, WorkRecordStep
 from bot.handlers.keyboard import with_keyboard
 from services import checkin as service
 
@@ -13,7 +14,7 @@ from services import checkin as service
 def checkin_command(ctx: Context, _args: str = "") -> None:
     """Ask for the location with the cadre's own keyboard, whose 签到 button shares it: a
     one-time location keyboard would replace theirs and leave none after the check-in."""
-    ctx.dialog("checkin", "location")
+    ctx.dialog(Dialog.CHECKIN, CheckinStep.LOCATION)
     with_keyboard(ctx, ctx.say("checkin.ask_location"))
 
 
@@ -58,25 +59,25 @@ def location(ctx: Context) -> None:
     # a second send of Telegram's 30 a second). The cadre's keyboard stays as it is (an
     # inline markup leaves the reply keyboard alone); the inline Done button rides along.
     key = "checkin.again" if outcome.already_counted else "checkin.on_site"
-    ctx.dialog("workrecord", "note")
+    ctx.dialog(Dialog.WORK_RECORD, WorkRecordStep.NOTE)
     ctx.say(
         key,
-        buttons=[[ctx.button("button.done", Done("workrecord"))]],
+        buttons=[[ctx.button("button.done", Done(Dialog.WORK_RECORD))]],
         village=outcome.village,
         total=outcome.onsite_days_this_year,
     )
 
 
-def expecting_location(ctx: Context) -> None:
+def expecting_location(ctx: Context, _data: dict) -> None:
     """In the check-in dialog anything but a location is answered with the button again."""
     with_keyboard(ctx, ctx.say("checkin.need_location"))
 
 
-def work_record(ctx: Context) -> None:
+def work_record(ctx: Context, _data: dict) -> None:
     service.add_work_record(
         ctx.uow, ctx.me, note=ctx.event.text, photo_file_id=ctx.event.photo_file_id, now=ctx.now
     )
-    ctx.say("checkin.record_saved", buttons=[[ctx.button("button.done", Done("workrecord"))]])
+    ctx.say("checkin.record_saved", buttons=[[ctx.button("button.done", Done(Dialog.WORK_RECORD))]])
 
 
 def claim_command(ctx: Context, args: str) -> None:

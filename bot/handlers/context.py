@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.handlers.callbacks import CallbackData
+from bot.handlers.dialogs import Dialog, DialogAt, Step
 from bot.handlers.events import Button, Incoming, KeyButton, Outgoing, Response
 from bot.i18n import Catalog
 from domain.attendance import AllowanceRule
 from services.notices import Notice
-from storage.repositories import OpenDialog
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
 
@@ -33,11 +33,11 @@ class Context:
     response: Response = field(default_factory=Response)
     notices: list[Notice] = field(default_factory=list)
     #: The person's dialog as it stands now in this update (None: no dialog open).
-    open_dialog: OpenDialog | None = None
+    open_dialog: DialogAt | None = None
     #: The district's allowance rule (``CADREBOT_DUTY_DAYS_EARN_ALLOWANCE``) for the sheets.
     allowance: AllowanceRule = field(default_factory=AllowanceRule)
     #: The dialog as stored when the update began, to tell whether it needs writing.
-    stored_dialog: OpenDialog | None = field(init=False)
+    stored_dialog: DialogAt | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.stored_dialog = self.open_dialog
@@ -109,10 +109,16 @@ class Context:
         self.response.answer = self.t(key, **params)
         self.response.alert = alert
 
-    def dialog(self, name: str, step: str, **data: Any) -> None:
+    def dialog(self, name: Dialog, step: Step, **data: Any) -> None:
         """Open or move the person's dialog (stored by ``save_dialog``)."""
         assert self.person is not None, "only a bound person has a dialog"
-        self.open_dialog = OpenDialog(name, step, data)
+        self.open_dialog = DialogAt(name, step, data)
+
+    def at(self, dialog: Dialog, *steps: Step) -> DialogAt | None:
+        """The open dialog if it is ``dialog`` at one of ``steps`` (any step when none are
+        given); None otherwise: a button of another step, or of no open dialog, is stale."""
+        state = self.open_dialog
+        return state if state is not None and state.at(dialog, *steps) else None
 
     def end_dialog(self) -> bool:
         """End the person's dialog; False when none was open."""
@@ -128,6 +134,8 @@ class Context:
         if self.open_dialog is None:
             self.uow.dialogs.clear(self.person.id)
         else:
-            name, step, data = self.open_dialog
-            self.uow.dialogs.put(self.person.id, name, step, data, self.now)
+            state = self.open_dialog
+            self.uow.dialogs.put(
+                self.person.id, state.dialog.value, state.step.value, state.data, self.now
+            )
         self.stored_dialog = self.open_dialog

@@ -70,6 +70,17 @@ from bot.handlers.callbacks import (
     unpack,
 )
 from bot.handlers.context import Context
+from bot.handlers.dialogs import (
+    CheckinStep,
+    Dialog,
+    DialogAt,
+    DiaryStep,
+    DutyStep,
+    FixStep,
+    LeaveStep,
+    Step,
+    WorkRecordStep,
+)
 from bot.handlers.events import Incoming, Outgoing, Response
 from bot.handlers.help import help_key, role_tips
 from bot.handlers.keyboard import keyboard_command, with_keyboard
@@ -77,12 +88,16 @@ from bot.handlers.notify import render_notices
 from bot.i18n import Catalog, Term
 from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from domain.errors import DomainError
-from domain.roles import CADRE_ROLES, Role
+from domain.roles import (
+    CADRE_ROLES,
+    DIARY_SIGNERS,
+    DUTY_RECORDERS,
+    INSPECTORS,
+    REPORT_ROLES,
+    Role,
+)
 from services.clock import Clock
-from services.diary import DIARY_SIGNERS
-from services.duty import DUTY_RECORDERS
-from services.reports.scope import REPORT_ROLES
-from services.spot_checks import INSPECTORS
+from storage.repositories import OpenDialog
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -152,10 +167,10 @@ def start_command(ctx: Context) -> None:
 
 
 #: Dialogs that use the date picker: a picked day goes to the dialog that showed it.
-PICKERS: dict[str, Callable] = {
-    "leave": leave.pick,
-    "duty": duty.pick,
-    township_attendance.DIALOG: township_attendance.pick_day,
+PICKERS: dict[Dialog, Callable[[Context, PickDate | PickMonth], None]] = {
+    Dialog.LEAVE: leave.pick,
+    Dialog.DUTY: duty.pick,
+    Dialog.FIX: township_attendance.pick_day,
 }
 
 
@@ -163,7 +178,7 @@ def pick_date(ctx: Context, data: PickDate | PickMonth) -> None:
     """Route a date-picker press to the open dialog's picker (the leave's by default,
     which refuses it as stale when no leave dialog is open)."""
     state = ctx.open_dialog
-    PICKERS.get(state.dialog if state else "leave", leave.pick)(ctx, data)
+    PICKERS.get(state.dialog if state else Dialog.LEAVE, leave.pick)(ctx, data)
 
 
 PRESSES: dict[type, Callable] = {
@@ -206,14 +221,44 @@ PRESSES: dict[type, Callable] = {
     LangPick: language.pick,
 }
 
-DIALOGS: dict[str, Callable[[Context, str, dict], None]] = {
-    "diary": diary.in_dialog,
-    "leave": leave.in_dialog,
-    "duty": duty.in_dialog,
-    township_attendance.DIALOG: township_attendance.in_dialog,
-    "checkin": lambda ctx, _step, _data: checkin.expecting_location(ctx),
-    "workrecord": lambda ctx, _step, _data: checkin.work_record(ctx),
+#: What a person types (or sends: a photo, a sticker) while a dialog is open goes to the
+#: handler of its (dialog, step), with a copy of the dialog's data. Every step of every
+#: dialog is here (``tests/handlers/test_dialog_table.py``); steps that buttons answer
+#: point at them again.
+TYPED: dict[tuple[Dialog, Step], Callable[[Context, dict], None]] = {
+    (Dialog.CHECKIN, CheckinStep.LOCATION): checkin.expecting_location,
+    (Dialog.WORK_RECORD, WorkRecordStep.NOTE): checkin.work_record,
+    (Dialog.DIARY, DiaryStep.TEXT): diary.typed_text,
+    (Dialog.DIARY, DiaryStep.SPLIT): diary.typed_text,
+    (Dialog.DIARY, DiaryStep.PHOTOS): diary.sent_photo,
+    (Dialog.LEAVE, LeaveStep.START): leave.use_picker,
+    (Dialog.LEAVE, LeaveStep.END): leave.use_picker,
+    (Dialog.LEAVE, LeaveStep.REASON): leave.typed_reason,
+    (Dialog.LEAVE, LeaveStep.CONFIRM): leave.use_confirm,
+    (Dialog.LEAVE, LeaveStep.CONFIRM_RECALL): leave.use_confirm_recall,
+    (Dialog.LEAVE, LeaveStep.COMMENT): leave.typed_comment,
+    (Dialog.LEAVE, LeaveStep.WHY): leave.typed_why,
+    (Dialog.DUTY, DutyStep.KIND): duty.use_buttons,
+    (Dialog.DUTY, DutyStep.START): duty.use_buttons,
+    (Dialog.DUTY, DutyStep.END): duty.use_buttons,
+    (Dialog.DUTY, DutyStep.NOTE): duty.typed_note,
+    (Dialog.DUTY, DutyStep.CONFIRM): duty.use_buttons,
+    (Dialog.FIX, FixStep.CADRE): township_attendance.use_buttons,
+    (Dialog.FIX, FixStep.DAY): township_attendance.use_buttons,
+    (Dialog.FIX, FixStep.STATUS): township_attendance.use_buttons,
+    (Dialog.FIX, FixStep.REASON): township_attendance.typed_reason,
+    (Dialog.FIX, FixStep.CONFIRM): township_attendance.use_buttons,
 }
+
+
+def _typed(stored: OpenDialog) -> DialogAt | None:
+    """The stored dialog as enums; one this version does not know (a row left by an older
+    one) counts as none, so the person is not stuck with it."""
+    try:
+        return DialogAt.stored(*stored)
+    except (KeyError, ValueError):
+        log.warning("unknown stored dialog %r at step %r: ignored", stored.dialog, stored.step)
+        return None
 
 
 class Conversations:
@@ -247,7 +292,8 @@ class Conversations:
         response about to be returned (a refusal too: then it runs after the rollback of the
         conversation's writes), so marking the update handled and storing the replies
         commit together with what the conversation wrote, or not at all."""
-        person, dialog = uow.people.with_dialog(event.user_id)
+        person, stored = uow.people.with_dialog(event.user_id)
+        dialog = _typed(stored) if stored is not None else None
         lang = self.catalog.language_for(person.language if person else None, event.language_code)
         ctx = Context(
             uow,
@@ -308,7 +354,7 @@ class Conversations:
         elif event.contact is not None:
             onboarding.already_bound(ctx)
         elif (state := ctx.open_dialog) is not None:
-            DIALOGS[state.dialog](ctx, state.step, dict(state.data))
+            TYPED[state.dialog, state.step](ctx, dict(state.data))
         elif event.photo_file_id is not None:
             ctx.say("hint.photo")
         elif event.text:

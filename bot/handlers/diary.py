@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.handlers.callbacks import DiaryRead, DiarySign, DiarySplit, Done
 from bot.handlers.context import Context
+from bot.handlers.dialogs import Dialog, DiaryStep
 from bot.handlers.events import Button
 from bot.i18n import Markup
 from domain.attendance import Period
@@ -20,7 +21,7 @@ def diary_command(ctx: Context, args: str) -> None:
     if args.strip():
         _save(ctx, args, photo=None)
         return
-    ctx.dialog("diary", "text")
+    ctx.dialog(Dialog.DIARY, DiaryStep.TEXT)
     ctx.say("diary.ask_text")
 
 
@@ -38,7 +39,7 @@ def _offer_split(ctx: Context, text: str, photo: str | None) -> None:
     """Keep an over-long entry in the dialog (nothing typed is lost) and offer to save it
     as several, rather than refusing it and leaving the person to cut it on a phone."""
     parts = split_text(text, service.MAX_TEXT)
-    ctx.dialog("diary", "split", text=text, photo=photo)
+    ctx.dialog(Dialog.DIARY, DiaryStep.SPLIT, text=text, photo=photo)
     ctx.say(
         "diary.offer_split",
         length=len(text),
@@ -51,8 +52,8 @@ def _offer_split(ctx: Context, text: str, photo: str | None) -> None:
 
 def split(ctx: Context, data: DiarySplit) -> None:
     """「分成 N 篇保存」: the entry kept by ``_offer_split`` saved as its parts."""
-    state = ctx.open_dialog
-    if state is None or (state.dialog, state.step) != ("diary", "split"):
+    state = ctx.at(Dialog.DIARY, DiaryStep.SPLIT)
+    if state is None:
         ctx.edit(ctx.t("diary.split_gone"))
         ctx.toast("diary.split_gone")
         return
@@ -66,28 +67,32 @@ def split(ctx: Context, data: DiarySplit) -> None:
 
 def _saved(ctx: Context, entry_id: int, key: str, **params: object) -> None:
     count = service.month_count(ctx.uow, ctx.me, ctx.now.date())
-    ctx.dialog("diary", "photos", entry_id=entry_id)
+    ctx.dialog(Dialog.DIARY, DiaryStep.PHOTOS, entry_id=entry_id)
     ctx.say(
         key,
         **params,
         count=count,
         target=DIARIES_PER_MONTH,
         limit=service.MAX_PHOTOS,
-        buttons=[[ctx.button("button.done", Done("diary"))]],
+        buttons=[[ctx.button("button.done", Done(Dialog.DIARY))]],
     )
 
 
-def in_dialog(ctx: Context, step: str, data: dict) -> None:
+def typed_text(ctx: Context, _data: dict) -> None:
+    """The entry's text (a photo with a caption too) saves it; then photos may follow."""
     event = ctx.event
-    if step in ("text", "split"):
-        if event.text is None and event.photo_file_id is None:
-            ctx.say("diary.ask_text")
-            return
-        if event.photo_file_id and not event.text:
-            ctx.say("diary.photo_needs_text")
-            return
-        _save(ctx, event.text or "", event.photo_file_id)
+    if event.text is None and event.photo_file_id is None:
+        ctx.say("diary.ask_text")
         return
+    if event.photo_file_id and not event.text:
+        ctx.say("diary.photo_needs_text")
+        return
+    _save(ctx, event.text or "", event.photo_file_id)
+
+
+def sent_photo(ctx: Context, data: dict) -> None:
+    """A photo after the entry is saved joins it; anything else points at 完成."""
+    event = ctx.event
     if event.photo_file_id:
         count = service.attach_photo(
             ctx.uow, ctx.me, entry_id=int(data["entry_id"]), file_id=event.photo_file_id
@@ -96,10 +101,10 @@ def in_dialog(ctx: Context, step: str, data: dict) -> None:
             "diary.photo_added",
             count=count,
             limit=service.MAX_PHOTOS,
-            buttons=[[ctx.button("button.done", Done("diary"))]],
+            buttons=[[ctx.button("button.done", Done(Dialog.DIARY))]],
         )
         return
-    ctx.say("diary.photos_hint", buttons=[[ctx.button("button.done", Done("diary"))]])
+    ctx.say("diary.photos_hint", buttons=[[ctx.button("button.done", Done(Dialog.DIARY))]])
 
 
 def diaries_command(ctx: Context, _args: str = "") -> None:

@@ -21,14 +21,14 @@ from bot.handlers.callbacks import (
 )
 from bot.handlers.context import Context
 from bot.handlers.date_picker import month_keyboard
+from bot.handlers.dialogs import Dialog, DialogAt, DutyStep
 from bot.handlers.events import Button
 from bot.i18n import Term
 from domain.duty import DutyKind
 from services import duty as service
-from storage.repositories import OpenDialog
 from storage.tables import Township
 
-DIALOG = "duty"
+DIALOG = Dialog.DUTY
 
 
 def _cadres(ctx: Context, township: Township) -> tuple[str, list[list[Button]]]:
@@ -64,28 +64,28 @@ def pick_township(ctx: Context, data: DutyTownship) -> None:
 def pick_cadre(ctx: Context, data: DutyCadre) -> None:
     """Open the dialog for this cadre and offer the four kinds."""
     cadre = service.cadre_for(ctx.uow, ctx.me, data.cadre_id, ctx.now.date())
-    ctx.dialog(DIALOG, "kind", cadre=cadre.id, cadre_name=cadre.name)
+    ctx.dialog(DIALOG, DutyStep.KIND, cadre=cadre.id, cadre_name=cadre.name)
     buttons = [[ctx.button(f"term.{kind}", DutyKindPick(kind))] for kind in DutyKind]
     ctx.edit(ctx.t("duty.pick_kind", name=cadre.name), buttons)
 
 
-def _state(ctx: Context, *steps: str) -> OpenDialog | None:
+def _state(ctx: Context, *steps: DutyStep) -> DialogAt | None:
     """The open /duty dialog if it is at one of ``steps``; else the button is stale."""
-    state = ctx.open_dialog
-    if state is None or state.dialog != DIALOG or state.step not in steps:
+    state = ctx.at(DIALOG, *steps)
+    if state is None:
         ctx.toast("error.stale_button", alert=True)
         return None
     return state
 
 
 def pick_kind(ctx: Context, data: DutyKindPick) -> None:
-    state = _state(ctx, "kind")
+    state = _state(ctx, DutyStep.KIND)
     if state is None:
         return
     if data.kind not in set(DutyKind):
         ctx.toast("error.stale_button", alert=True)
         return
-    ctx.dialog(DIALOG, "start", **state.data, kind=data.kind)
+    ctx.dialog(DIALOG, DutyStep.START, **state.data, kind=data.kind)
     params = dict(name=state.data["cadre_name"], kind=Term(data.kind))
     today = ctx.now.date()
     ctx.edit(ctx.t("duty.pick_start", **params), month_keyboard(ctx, today, _earliest(ctx)))
@@ -99,18 +99,18 @@ def _earliest(ctx: Context) -> date:
 
 def pick(ctx: Context, data: PickDate | PickMonth) -> None:
     """A day (or a month turned) in the date picker of the /duty dialog."""
-    state = _state(ctx, "start", "end")
+    state = _state(ctx, DutyStep.START, DutyStep.END)
     if state is None:
         return
     step, values = state.step, state.data
-    earliest = _earliest(ctx) if step == "start" else date.fromisoformat(values["start"])
+    earliest = _earliest(ctx) if step is DutyStep.START else date.fromisoformat(values["start"])
     params = dict(name=values["cadre_name"], kind=Term(values["kind"]), start=earliest)
     if isinstance(data, PickMonth):
         ctx.edit(ctx.t(f"duty.pick_{step}", **params), month_keyboard(ctx, data.first, earliest))
     elif data.day < earliest:
         ctx.toast("error.stale_button", alert=True)
-    elif step == "start":
-        ctx.dialog(DIALOG, "end", **values, start=data.day.isoformat())
+    elif step is DutyStep.START:
+        ctx.dialog(DIALOG, DutyStep.END, **values, start=data.day.isoformat())
         params["start"] = data.day
         ctx.edit(ctx.t("duty.pick_end", **params), month_keyboard(ctx, data.day, data.day))
     else:
@@ -121,7 +121,7 @@ def _picked_last_day(ctx: Context, values: dict, end: date) -> None:
     """Refuse the span now if it cannot be recorded; else ask for the note."""
     start = date.fromisoformat(values["start"])
     service.check_duty(ctx.uow, ctx.me, int(values["cadre"]), start, end, today=ctx.now.date())
-    ctx.dialog(DIALOG, "note", **values, end=end.isoformat())
+    ctx.dialog(DIALOG, DutyStep.NOTE, **values, end=end.isoformat())
     ctx.edit(
         ctx.t(
             "duty.picked",
@@ -134,23 +134,28 @@ def _picked_last_day(ctx: Context, values: dict, end: date) -> None:
     ctx.say("duty.ask_note", buttons=[[ctx.button("duty.button_no_note", DutyNoNote())]])
 
 
-def in_dialog(ctx: Context, step: str, data: dict) -> None:
-    """The note is the dialog's one typed answer; anything else points at the buttons."""
-    if step == "note" and ctx.event.text:
+def typed_note(ctx: Context, data: dict) -> None:
+    """The note is the dialog's one typed answer (anything else points at the buttons)."""
+    if ctx.event.text:
         _confirm(ctx, data, service.clean_note(ctx.event.text))
     else:
-        ctx.say("duty.use_buttons")
+        use_buttons(ctx, data)
+
+
+def use_buttons(ctx: Context, _data: dict) -> None:
+    """Typed at a step the buttons answer."""
+    ctx.say("duty.use_buttons")
 
 
 def no_note(ctx: Context, _data: DutyNoNote) -> None:
-    state = _state(ctx, "note")
+    state = _state(ctx, DutyStep.NOTE)
     if state is not None:
         ctx.edit(ctx.t("duty.no_note"))
         _confirm(ctx, state.data, None)
 
 
 def _confirm(ctx: Context, data: dict, note: str | None) -> None:
-    ctx.dialog(DIALOG, "confirm", **data, note=note or "")
+    ctx.dialog(DIALOG, DutyStep.CONFIRM, **data, note=note or "")
     start, end = date.fromisoformat(data["start"]), date.fromisoformat(data["end"])
     ctx.say(
         "duty.confirm",
@@ -166,7 +171,7 @@ def _confirm(ctx: Context, data: dict, note: str | None) -> None:
 
 def confirm(ctx: Context, _data: DutyConfirm) -> None:
     """Store the record; the cadre is told by a notice."""
-    state = _state(ctx, "confirm")
+    state = _state(ctx, DutyStep.CONFIRM)
     if state is None:
         return
     values = state.data

@@ -5,9 +5,8 @@ diary signers), so the help never names work the role is never given."""
 from __future__ import annotations
 
 from domain.leave import StepKind, step_kinds_of
-from domain.roles import CADRE_ROLES, Role
+from domain.roles import CADRE_ROLES, DIARY_SIGNERS, Role
 from services.checkin import CLAIM_APPROVER
-from services.diary import DIARY_SIGNERS
 
 
 def help_key(command: str, role: Role) -> str:

@@ -20,6 +20,7 @@ from bot.handlers.callbacks import (
 )
 from bot.handlers.context import Context
 from bot.handlers.date_picker import month_keyboard
+from bot.handlers.dialogs import Dialog, LeaveStep
 from bot.handlers.events import Button
 from bot.handlers.notify import decision_buttons
 from domain.errors import DomainError
@@ -38,7 +39,7 @@ def leave_command(ctx: Context, args: str) -> None:
     filed after the cadre confirms it: a mistyped date never files a retroactive request."""
     today = ctx.now.date()
     if not args.strip():
-        ctx.dialog("leave", "start")
+        ctx.dialog(Dialog.LEAVE, LeaveStep.START)
         retroactive = [[ctx.button("button.retroactive", LeaveRetroactive())]]
         ctx.say("leave.pick_start", buttons=month_keyboard(ctx, today, today) + retroactive)
         return
@@ -64,7 +65,8 @@ def _confirm_retroactive(ctx: Context, start: date, end: date, reason: str) -> N
     service.check_request(
         ctx.uow, ctx.me, start=start, end=end, reason=reason, now=ctx.now, retroactive=True
     )
-    ctx.dialog("leave", "confirm", start=start.isoformat(), end=end.isoformat(), reason=reason)
+    held = {"start": start.isoformat(), "end": end.isoformat(), "reason": reason}
+    ctx.dialog(Dialog.LEAVE, LeaveStep.CONFIRM, **held)
     ctx.say(
         "leave.confirm_retroactive",
         start=start,
@@ -80,11 +82,11 @@ def _confirm_retroactive(ctx: Context, start: date, end: date, reason: str) -> N
     )
 
 
-def _confirmed(ctx: Context, step: str, send: bool) -> dict | None:
+def _confirmed(ctx: Context, step: LeaveStep, send: bool) -> dict | None:
     """The held request of the open confirmation ``step`` when the cadre tapped send;
     None (and the message says why) when the button is stale or they cancelled."""
-    state = ctx.open_dialog
-    if state is None or state.dialog != "leave" or state.step != step:
+    state = ctx.at(Dialog.LEAVE, step)
+    if state is None:
         ctx.toast("error.stale_button")
         return None
     if not send:
@@ -97,14 +99,14 @@ def _confirmed(ctx: Context, step: str, send: bool) -> dict | None:
 
 
 def confirm_retroactive(ctx: Context, data: LeaveRetroactiveConfirm) -> None:
-    held = _confirmed(ctx, "confirm", data.send)
+    held = _confirmed(ctx, LeaveStep.CONFIRM, data.send)
     if held is not None:
         _submit(ctx, held["start"], held["end"], held["reason"], retroactive=True)
 
 
 def confirm_recall(ctx: Context, data: LeaveRecallConfirm) -> None:
     """The cadre confirmed (or dropped) a request over 30 days: a recall, not a leave."""
-    held = _confirmed(ctx, "confirm_recall", data.send)
+    held = _confirmed(ctx, LeaveStep.CONFIRM_RECALL, data.send)
     if held is not None:
         retroactive = bool(held.get("retroactive"))
         _submit(ctx, held["start"], held["end"], held["reason"], retroactive, recall=True)
@@ -145,7 +147,7 @@ def _confirm_recall(
     ctx: Context, start: date, end: date, reason: str, retroactive: bool, combined: int
 ) -> None:
     held = {"start": start.isoformat(), "end": end.isoformat(), "reason": reason}
-    ctx.dialog("leave", "confirm_recall", retroactive=retroactive, **held)
+    ctx.dialog(Dialog.LEAVE, LeaveStep.CONFIRM_RECALL, retroactive=retroactive, **held)
     ctx.say(
         "leave.confirm_recall",
         start=start,
@@ -163,11 +165,10 @@ def _confirm_recall(
 
 def pick_retroactive(ctx: Context, _data: LeaveRetroactive) -> None:
     """补假 chosen in the guided dialog: offer the last few days as the first day."""
-    state = ctx.open_dialog
-    if state is None or state.dialog != "leave" or state.step != "start":
+    if ctx.at(Dialog.LEAVE, LeaveStep.START) is None:
         ctx.toast("error.stale_button")
         return
-    ctx.dialog("leave", "start", retroactive=True)
+    ctx.dialog(Dialog.LEAVE, LeaveStep.START, retroactive=True)
     today = ctx.now.date()
     weekdays = ctx.t("picker.weekdays").split()
     days = [today - timedelta(days=n) for n in range(service.RETROACTIVE_DAYS, 0, -1)]
@@ -176,13 +177,13 @@ def pick_retroactive(ctx: Context, _data: LeaveRetroactive) -> None:
 
 
 def pick(ctx: Context, data: PickDate | PickMonth) -> None:
-    state = ctx.open_dialog
-    if state is None or state.dialog != "leave" or state.step not in ("start", "end"):
+    state = ctx.at(Dialog.LEAVE, LeaveStep.START, LeaveStep.END)
+    if state is None:
         ctx.toast("error.stale_button")
         return
     today = ctx.now.date()
     retroactive = bool(state.data.get("retroactive"))
-    if state.step == "end":
+    if state.step is LeaveStep.END:
         earliest = date.fromisoformat(state.data["start"])
     elif retroactive:
         earliest = today - timedelta(days=service.RETROACTIVE_DAYS)
@@ -198,13 +199,13 @@ def pick(ctx: Context, data: PickDate | PickMonth) -> None:
         key = "leave.retroactive_too_far" if retroactive else "leave.in_past"
         ctx.toast(key, start=data.day, limit=service.RETROACTIVE_DAYS)
         return
-    if state.step == "start":
-        ctx.dialog("leave", "end", start=data.day.isoformat(), retroactive=retroactive)
+    if state.step is LeaveStep.START:
+        ctx.dialog(Dialog.LEAVE, LeaveStep.END, start=data.day.isoformat(), retroactive=retroactive)
         ctx.edit(ctx.t("leave.pick_end", start=data.day), month_keyboard(ctx, data.day, data.day))
         return
     ctx.dialog(
-        "leave",
-        "reason",
+        Dialog.LEAVE,
+        LeaveStep.REASON,
         start=state.data["start"],
         end=data.day.isoformat(),
         retroactive=retroactive,
@@ -213,35 +214,56 @@ def pick(ctx: Context, data: PickDate | PickMonth) -> None:
     ctx.say("leave.ask_reason")
 
 
-def in_dialog(ctx: Context, step: str, data: dict) -> None:
-    if step == "reason" and ctx.event.text:
-        _submit(
-            ctx,
-            date.fromisoformat(data["start"]),
-            date.fromisoformat(data["end"]),
-            ctx.event.text,
-            bool(data.get("retroactive")),
-        )
-    elif step == "comment" and ctx.event.text:
-        step_row = service.comment(
-            ctx.uow, ctx.me, step_id=int(data["step_id"]), text=ctx.event.text, now=ctx.now
-        )
-        ctx.end_dialog()
-        card = ctx.say(
-            "leave.comment_saved",
-            comment=step_row.comment,
-            buttons=_vote_buttons(ctx, step_row.id, step_row.kind),
-        )
-        card.card = CardRef(step_row.request_id, "step", step_row.id)
-    elif step == "why" and ctx.event.text:
-        key, params = _decide(ctx, int(data["step_id"]), False, ctx.event.text)
-        ctx.say(key, **params)
-    elif step in ("reason", "comment", "why"):
-        ctx.say(f"leave.ask_{step}")
-    elif step in ("confirm", "confirm_recall"):
-        ctx.say(f"leave.use_{step}")
-    else:
-        ctx.say("leave.use_picker")
+def typed_reason(ctx: Context, data: dict) -> None:
+    """The reason typed after the picked days files the request (anything else asks again)."""
+    if not ctx.event.text:
+        ctx.say("leave.ask_reason")
+        return
+    _submit(
+        ctx,
+        date.fromisoformat(data["start"]),
+        date.fromisoformat(data["end"]),
+        ctx.event.text,
+        bool(data.get("retroactive")),
+    )
+
+
+def typed_comment(ctx: Context, data: dict) -> None:
+    """An approver's 添加意见: saved on the step, and the card again with its buttons."""
+    if not ctx.event.text:
+        ctx.say("leave.ask_comment")
+        return
+    step_row = service.comment(
+        ctx.uow, ctx.me, step_id=int(data["step_id"]), text=ctx.event.text, now=ctx.now
+    )
+    ctx.end_dialog()
+    card = ctx.say(
+        "leave.comment_saved",
+        comment=step_row.comment,
+        buttons=_vote_buttons(ctx, step_row.id, step_row.kind),
+    )
+    card.card = CardRef(step_row.request_id, "step", step_row.id)
+
+
+def typed_why(ctx: Context, data: dict) -> None:
+    """The reason of a no, typed: the decision is taken with it."""
+    if not ctx.event.text:
+        ctx.say("leave.ask_why")
+        return
+    key, params = _decide(ctx, int(data["step_id"]), False, ctx.event.text)
+    ctx.say(key, **params)
+
+
+def use_confirm(ctx: Context, _data: dict) -> None:
+    ctx.say("leave.use_confirm")
+
+
+def use_confirm_recall(ctx: Context, _data: dict) -> None:
+    ctx.say("leave.use_confirm_recall")
+
+
+def use_picker(ctx: Context, _data: dict) -> None:
+    ctx.say("leave.use_picker")
 
 
 def _vote_buttons(ctx: Context, step_id: int, kind: str) -> list[list[Button]]:
@@ -257,7 +279,7 @@ def vote(ctx: Context, data: LeaveVote) -> None:
     step = ctx.uow.leaves.step(data.step_id)
     if not data.approve and step is not None and not step.comment:
         service.deputies(ctx.uow, ctx.me, step_id=data.step_id)  # raises unless ours now
-        ctx.dialog("leave", "why", step_id=data.step_id)
+        ctx.dialog(Dialog.LEAVE, LeaveStep.WHY, step_id=data.step_id)
         ctx.say(f"leave.ask_why_{step.kind}")
         ctx.toast(f"leave.ask_why_{step.kind}")
         return
@@ -269,8 +291,7 @@ def vote(ctx: Context, data: LeaveVote) -> None:
 def _decide(ctx: Context, step_id: int, yes: bool, text: str | None) -> tuple[str, dict]:
     """Record the holder's decision and retire the request's cards that no longer apply;
     the message that tells them what they did."""
-    state = ctx.open_dialog
-    if state is not None and state.dialog == "leave" and state.step == "why":
+    if ctx.at(Dialog.LEAVE, LeaveStep.WHY) is not None:
         ctx.end_dialog()  # a no waiting for its reason gives way to the decision taken
     outcome = service.decide(ctx.uow, ctx.me, step_id=step_id, approve=yes, now=ctx.now, text=text)
     ctx.notices += outcome.notices
@@ -288,7 +309,7 @@ def ask_comment(ctx: Context, data: LeaveComment) -> None:
     if leave_cards.step_settled(ctx, data.step_id):
         return
     service.deputies(ctx.uow, ctx.me, step_id=data.step_id)  # raises unless the step is ours
-    ctx.dialog("leave", "comment", step_id=data.step_id)
+    ctx.dialog(Dialog.LEAVE, LeaveStep.COMMENT, step_id=data.step_id)
     ctx.say("leave.ask_comment")
     ctx.toast("leave.ask_comment_toast")
 

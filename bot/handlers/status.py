@@ -7,7 +7,7 @@ from bot.handlers.context import Context
 from bot.handlers.help import role_tips
 from bot.handlers.notify import decision_buttons, display
 from bot.i18n import Markup
-from domain.roles import CADRE_ROLES, DISTRICT_ROLES
+from domain.roles import CADRE_ROLES, DIARY_SIGNERS, DISTRICT_ROLES
 from services import diary as diaries
 from services.checkin import claim_actions
 from services.leave import decision_actions, marks, opinions
@@ -59,7 +59,7 @@ def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
     claims = ctx.uow.claims.pending_for(ctx.me.id)
     batches = (
         diaries.awaiting_signature(ctx.uow, ctx.me, ctx.now.date())
-        if ctx.me.role in diaries.DIARY_SIGNERS
+        if ctx.me.role in DIARY_SIGNERS
         else []
     )
     if at_binding and not (steps or claims or batches):
@@ -108,7 +108,7 @@ def _work_line(ctx: Context, steps: int, claims: int, batches: int) -> Markup:
         for key, count, does in (
             ("status.work_steps", steps, holds_steps),
             ("status.work_claims", claims, "help.tip_claims" in tips),
-            ("status.work_diaries", batches, ctx.me.role in diaries.DIARY_SIGNERS),
+            ("status.work_diaries", batches, ctx.me.role in DIARY_SIGNERS),
         )
         if does or count
     ]

@@ -23,6 +23,7 @@ from bot.handlers.callbacks import (
 )
 from bot.handlers.context import Context
 from bot.handlers.date_picker import month_keyboard
+from bot.handlers.dialogs import Dialog, FixStep
 from bot.handlers.events import Button
 from bot.i18n import Term
 from domain.township_attendance import (
@@ -34,13 +35,13 @@ from domain.township_attendance import (
 )
 from services import township_attendance as service
 
-DIALOG = "fix"
+DIALOG = Dialog.FIX
 
 
-def _step(ctx: Context, step: str) -> dict | None:
+def _step(ctx: Context, step: FixStep) -> dict | None:
     """The open ``fix`` dialog's data if it is at ``step``; else a stale-button toast."""
-    state = ctx.open_dialog
-    if state is None or state.dialog != DIALOG or state.step != step:
+    state = ctx.at(DIALOG, step)
+    if state is None:
         ctx.toast("error.stale_button")
         return None
     return dict(state.data)
@@ -48,7 +49,7 @@ def _step(ctx: Context, step: str) -> dict | None:
 
 def start(ctx: Context, data: FixStart) -> None:
     cadres = service.scope_cadres(ctx.uow, ctx.me, scope=data.scope, today=ctx.now.date())
-    ctx.dialog(DIALOG, "cadre", scope=data.scope)
+    ctx.dialog(DIALOG, FixStep.CADRE, scope=data.scope)
     buttons = [
         Button(f"{c.name}（{c.village}）", FixCadre(c.person_id).pack())
         for c in sorted(cadres, key=lambda c: (c.village, c.name, c.person_id))
@@ -58,13 +59,15 @@ def start(ctx: Context, data: FixStart) -> None:
 
 
 def pick_cadre(ctx: Context, data: FixCadre) -> None:
-    state = _step(ctx, "cadre")
+    state = _step(ctx, FixStep.CADRE)
     if state is None:
         return
     cadre = service.scope_cadre(
         ctx.uow, ctx.me, scope=state["scope"], cadre_id=data.cadre_id, today=ctx.now.date()
     )
-    ctx.dialog(DIALOG, "day", scope=state["scope"], cadre_id=cadre.person_id, cadre=cadre.name)
+    ctx.dialog(
+        DIALOG, FixStep.DAY, scope=state["scope"], cadre_id=cadre.person_id, cadre=cadre.name
+    )
     ctx.edit(ctx.t("township.pick_day", name=cadre.name), _days(ctx, state["scope"]))
 
 
@@ -86,7 +89,7 @@ def _days(ctx: Context, scope_key: str, month: date | None = None) -> list[list[
 
 
 def pick_day(ctx: Context, data: PickDate | PickMonth) -> None:
-    state = _step(ctx, "day")
+    state = _step(ctx, FixStep.DAY)
     if state is None:
         return
     if isinstance(data, PickMonth):
@@ -102,29 +105,34 @@ def pick_day(ctx: Context, data: PickDate | PickMonth) -> None:
         day=data.day,
         today=ctx.now.date(),
     )
-    ctx.dialog(DIALOG, "status", **state, day=data.day.isoformat())
+    ctx.dialog(DIALOG, FixStep.STATUS, **state, day=data.day.isoformat())
     buttons = [[ctx.button(f"township.status_{s}", FixStatus(s.value)) for s in ENTRY_STATUSES]]
     ctx.edit(ctx.t("township.pick_status", name=state["cadre"], day=data.day), buttons)
 
 
 def pick_status(ctx: Context, data: FixStatus) -> None:
-    state = _step(ctx, "status")
+    state = _step(ctx, FixStep.STATUS)
     if state is None:
         return
     status = entry_status(data.status)
-    ctx.dialog(DIALOG, "reason", **state, status=status.value)
+    ctx.dialog(DIALOG, FixStep.REASON, **state, status=status.value)
     day = date.fromisoformat(state["day"])
     ctx.edit(ctx.t("township.picked", name=state["cadre"], day=day, status=Term(status)))
     ctx.say("township.ask_reason", limit=MAX_REASON_CHARS)
 
 
-def in_dialog(ctx: Context, step: str, data: dict) -> None:
+def use_buttons(ctx: Context, _data: dict) -> None:
+    """Typed at a step the buttons answer."""
+    ctx.say("township.use_buttons")
+
+
+def typed_reason(ctx: Context, data: dict) -> None:
     """The reason, typed; a too long one is refused with what was typed, to shorten."""
-    if step != "reason" or not ctx.event.text:
-        ctx.say("township.use_buttons")
+    if not ctx.event.text:
+        use_buttons(ctx, data)
         return
     reason = checked_reason(ctx.event.text)
-    ctx.dialog(DIALOG, "confirm", **data, reason=reason)
+    ctx.dialog(DIALOG, FixStep.CONFIRM, **data, reason=reason)
     day = date.fromisoformat(data["day"])
     confirm = ctx.button("township.button_confirm", FixConfirm(int(data["cadre_id"]), day))
     ctx.say(
@@ -138,7 +146,7 @@ def in_dialog(ctx: Context, step: str, data: dict) -> None:
 
 
 def confirm(ctx: Context, data: FixConfirm) -> None:
-    state = _step(ctx, "confirm")
+    state = _step(ctx, FixStep.CONFIRM)
     if state is None:
         return
     if (state["cadre_id"], state["day"]) != (data.cadre_id, data.day.isoformat()):

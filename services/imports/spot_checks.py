@@ -32,7 +32,7 @@ from domain.assessment import SpotCheckResult
 from domain.calendar import WorkdayCalendar
 from domain.errors import DomainError, InvalidPhone
 from domain.phone import normalise_phone
-from domain.roles import CADRE_ROLES
+from domain.roles import CADRE_ROLES, INSPECTORS
 from services.calendar import load_calendar
 from services.imports.common import ImportResult, Problems, chunks
 from services.imports.table import Row, Table, begin_validation
@@ -40,7 +40,6 @@ from services.notices import Notice
 from services.outbox import Draft, enqueue
 from services.places import Posting, posting
 from services.spot_checks import (
-    INSPECTORS,
     OUTBOX_KIND,
     SpotCheckOutcome,
     is_duplicate_visit,

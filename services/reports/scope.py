@@ -16,15 +16,9 @@ from enum import StrEnum
 
 from domain.attendance import Period
 from domain.errors import DomainError, NotAllowed
-from domain.roles import DISTRICT_ROLES, TOWNSHIP_ROLES, Role
+from domain.roles import DISTRICT_ROLES, REPORT_ROLES, TOWNSHIP_ROLES, Role
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
-
-#: Everyone who may ask for reports: the township's leaders for their township, the
-#: dispatching unit for its cadres, the district departments (and the admin) for all.
-REPORT_ROLES = frozenset(TOWNSHIP_ROLES | DISTRICT_ROLES | {Role.UNIT_LEADER})
-#: The annual assessment sheet is the district departments' (Art. 26).
-ANNUAL_ROLES = frozenset(DISTRICT_ROLES)
 
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")

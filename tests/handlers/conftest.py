@@ -3,8 +3,10 @@ SQLite database holding the sample district, with some people already bound."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,17 +24,49 @@ ZONE = ZoneInfo("Asia/Shanghai")
 BOUND = {p.key: 5000 + i for i, p in enumerate(PEOPLE)}
 
 
-@pytest.fixture(scope="module")
-def conversations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Conversations]:
-    path = tmp_path_factory.mktemp("handlers") / "h.db"
+#: Monday 2026-11-30 09:00, as in tests/e2e.
+START = datetime(2026, 11, 30, 9, 0, tzinfo=ZONE)
+
+
+def _seeded(path: Path) -> None:
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
-    sessions = session_factory(engine)
-    with UnitOfWork(sessions) as uow:
+    with UnitOfWork(session_factory(engine)) as uow:
         people = seed_sample_district(uow, posted_from=date(2026, 1, 1))
         for key, telegram_id in BOUND.items():
             people[key].telegram_user_id = telegram_id
         uow.commit()
-    clock = FixedClock(datetime(2026, 11, 30, 9, 0, tzinfo=ZONE), ZONE)
-    yield Conversations(lambda: UnitOfWork(sessions), clock, Catalog("zh"))
     engine.dispose()
+
+
+def _conversations(path: Path) -> Iterator[Conversations]:
+    engine = make_engine(f"sqlite:///{path}")
+    sessions = session_factory(engine)
+    yield Conversations(lambda: UnitOfWork(sessions), FixedClock(START, ZONE), Catalog("zh"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_district(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The migrated, seeded database, made once and copied by the fixtures below."""
+    path = tmp_path_factory.mktemp("handlers") / "seeded.db"
+    _seeded(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def conversations(
+    tmp_path_factory: pytest.TempPathFactory, seeded_district: Path
+) -> Iterator[Conversations]:
+    """One database for the module's tests (they must not depend on each other's writes)."""
+    path = tmp_path_factory.mktemp("handlers") / "h.db"
+    shutil.copy(seeded_district, path)
+    yield from _conversations(path)
+
+
+@pytest.fixture
+def fresh(tmp_path: Path, seeded_district: Path) -> Iterator[Conversations]:
+    """A database of its own for one test (a dialog that files, signs or records)."""
+    path = tmp_path / "fresh.db"
+    shutil.copy(seeded_district, path)
+    yield from _conversations(path)

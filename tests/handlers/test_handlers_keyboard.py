@@ -6,13 +6,12 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.handlers.conversation import COMMANDS, Conversations
-from bot.handlers.events import Incoming, Outgoing
+from bot.handlers.conversation import COMMANDS
+from bot.handlers.events import Outgoing
 from bot.handlers.keyboard import KEYS, cadre_keyboard, keyboard_command
 from bot.i18n import LANGUAGES, Catalog
 from bot.runtime.markup import reply_markup
 from bot.runtime.replies import from_row, to_row
-from tests.handlers.conftest import BOUND
 
 CATALOG = Catalog("zh")
 LABELS = {CATALOG.text(lang, key) for lang in LANGUAGES for row in KEYS for key, _ in row}
@@ -49,16 +48,3 @@ def test_a_persistent_keyboard_survives_the_reply_outbox() -> None:
     assert markup["is_persistent"] is True and "one_time_keyboard" not in markup
     one_time = Outgoing(1, "x", keyboard=cadre_keyboard(CATALOG, "zh"))
     assert reply_markup(from_row(1, *to_row(one_time)))["one_time_keyboard"] is True
-
-
-def test_a_pressed_label_in_a_dialog_acts_as_its_command(conversations: Conversations) -> None:
-    cadre = BOUND["cadre3"]
-
-    def send(text: str, update_id: int) -> list[str]:
-        event = Incoming(update_id=update_id, user_id=cadre, chat_id=cadre, text=text)
-        return [m.text for m in conversations.handle(event).messages]
-
-    assert "请发送日记内容" in send("📝 日记", 9_001)[0]
-    # In the diary dialog, the 我的情况 button shows the standing, not a diary saying so.
-    assert "驻村天数（今年）" in send("📊 My standing", 9_002)[0]
-    assert "驻村天数（今年）" in send("📊 我的情况", 9_003)[0]

@@ -1,0 +1,103 @@
+"""The dialogs a person can have open, and the steps of each, as enums.
+
+A dialog is stored as two strings (``person_dialogs.dialog`` and ``.step``) and a JSON
+object of what was picked so far; these enums are those very strings (``StrEnum``: a
+member *is* its value), so what the database holds is unchanged and old rows load as
+before. ``DialogAt`` is the typed view the handlers work with: ``ctx.at(...)`` asks
+whether the open dialog is at one of some steps (the question a button press must ask
+before acting, or it is stale), and conversation's ``TYPED`` table says which handler takes
+what a person types (or sends) at each (dialog, step).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Dialog(StrEnum):
+    """Which dialog is open (the stored ``dialog`` string)."""
+
+    CHECKIN = "checkin"  # /checkin: waiting for the location
+    WORK_RECORD = "workrecord"  # after an on-site check-in: the day's 工作日纪实
+    DIARY = "diary"  # /diary: the entry's text, then its photos
+    LEAVE = "leave"  # /leave guided, 补假 and recall confirmations, opinions and reasons
+    DUTY = "duty"  # /duty: cadre → kind → first and last day → note → confirm
+    FIX = "fix"  # the township enters a cadre's day: cadre → day → status → reason
+
+
+class CheckinStep(StrEnum):
+    LOCATION = "location"
+
+
+class WorkRecordStep(StrEnum):
+    NOTE = "note"
+
+
+class DiaryStep(StrEnum):
+    TEXT = "text"
+    SPLIT = "split"  # an over-long entry kept, offered as several (a new text replaces it)
+    PHOTOS = "photos"
+
+
+class LeaveStep(StrEnum):
+    START = "start"  # the first day, in the date picker (or the 补假 days)
+    END = "end"  # the last day, in the date picker
+    REASON = "reason"  # typed
+    CONFIRM = "confirm"  # a typed 补假 waits for the cadre's confirmation
+    CONFIRM_RECALL = "confirm_recall"  # over 30 days waits for the cadre's confirmation
+    COMMENT = "comment"  # an approver's 添加意见, typed
+    WHY = "why"  # the reason of a no (驳回, 不同意, the unit declining), typed
+
+
+class DutyStep(StrEnum):
+    KIND = "kind"
+    START = "start"
+    END = "end"
+    NOTE = "note"
+    CONFIRM = "confirm"
+
+
+class FixStep(StrEnum):
+    CADRE = "cadre"
+    DAY = "day"
+    STATUS = "status"
+    REASON = "reason"
+    CONFIRM = "confirm"
+
+
+Step = CheckinStep | WorkRecordStep | DiaryStep | LeaveStep | DutyStep | FixStep
+
+#: The steps each dialog may be at.
+STEPS: dict[Dialog, type[Step]] = {
+    Dialog.CHECKIN: CheckinStep,
+    Dialog.WORK_RECORD: WorkRecordStep,
+    Dialog.DIARY: DiaryStep,
+    Dialog.LEAVE: LeaveStep,
+    Dialog.DUTY: DutyStep,
+    Dialog.FIX: FixStep,
+}
+
+
+@dataclass(frozen=True)
+class DialogAt:
+    """A person's open dialog: which one, its step, and what was picked so far."""
+
+    dialog: Dialog
+    step: Step
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.step, STEPS[self.dialog]):
+            raise ValueError(f"{self.step!r} is not a step of the {self.dialog} dialog")
+
+    @classmethod
+    def stored(cls, dialog: str, step: str, data: dict[str, Any]) -> DialogAt:
+        """The state from the strings the database holds."""
+        name = Dialog(dialog)
+        return cls(name, STEPS[name](step), dict(data))
+
+    def at(self, dialog: Dialog, *steps: Step) -> bool:
+        """Whether this is ``dialog`` at one of ``steps`` (any step when none are given)."""
+        return self.dialog is dialog and (not steps or self.step in steps)
