@@ -46,7 +46,7 @@ def term_last_day(role: Role, start: date, roster_end: date | None) -> date | No
     member without a roster end has none (until the village is lifted out of poverty)."""
     if roster_end is not None:
         if roster_end < start:
-            raise DomainError("term.end_before_start", start=start, end=roster_end)
+            raise DomainError("posting_term.end_before_start", start=start, end=roster_end)
         return roster_end
     if role is Role.FIRST_SECRETARY:
         return add_years(start, FIRST_SECRETARY_TERM_YEARS) - timedelta(days=1)
@@ -106,7 +106,7 @@ def check_mid_term_change(
     if role is not Role.FIRST_SECRETARY or last_day is None or day > last_day:
         return
     if not (approved_by or "").strip():
-        raise DomainError("term.change_needs_consent", day=day, last_day=last_day)
+        raise DomainError("posting_term.change_needs_consent", day=day, last_day=last_day)
 
 
 class WrittenReport(StrEnum):

@@ -40,7 +40,7 @@ def test_a_first_secretary_serves_two_years_unless_the_roster_says_otherwise() -
     )
     with pytest.raises(DomainError) as refused:
         term_last_day(Role.TEAM_MEMBER, date(2026, 3, 1), date(2026, 2, 1))
-    assert refused.value.key == "term.end_before_start"
+    assert refused.value.key == "posting_term.end_before_start"
 
 
 @given(DAYS)
@@ -77,7 +77,7 @@ def test_a_mid_term_change_of_a_first_secretary_needs_the_citys_consent() -> Non
     last = date(2027, 12, 31)
     with pytest.raises(DomainError) as refused:
         check_mid_term_change(Role.FIRST_SECRETARY, last, date(2027, 6, 1), "  ")
-    assert refused.value.key == "term.change_needs_consent"
+    assert refused.value.key == "posting_term.change_needs_consent"
     check_mid_term_change(Role.FIRST_SECRETARY, last, date(2027, 6, 1), "市委组织部 2027-05-20")
     check_mid_term_change(Role.FIRST_SECRETARY, last, date(2028, 1, 1), None)  # term over
     check_mid_term_change(Role.TEAM_MEMBER, last, date(2027, 6, 1), None)
