@@ -41,27 +41,13 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from e2e import (
-    FIRST_USER_ID,
-    OUR_REPLIES,
-    TOKEN,
-    Cadre,
-    Driver,
-    Phase,
-    ReplyClock,
-    _ms,
-    bench_options,
-    make_workdir,
-    noisy,
-    percentile,
-    plan,
-    prepare_database,
-    publish,
-    run_bench,
-    run_phase,
-    start_bot,
-    wait_ready,
-)
+from harness import FIRST_USER_ID, OUR_REPLIES, TOKEN
+from harness.bot_process import start_bot, wait_ready
+from harness.cli import bench_options, make_workdir, publish, run_bench
+from harness.district import Cadre, prepare_database
+from harness.machine import noisy
+from harness.measuring import Driver, Phase, ReplyClock, percentile, plan, run_phase
+from harness.tables import _ms
 from sqlalchemy import text
 
 from bot.i18n import Catalog
