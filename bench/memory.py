@@ -32,25 +32,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from e2e import (
-    ECHO_REPLIES,
-    FIRST_USER_ID,
-    OUR_REPLIES,
-    TOKEN,
-    Cadre,
-    Driver,
-    ReplyClock,
-    bench_options,
-    load_average,
-    make_workdir,
-    noisy,
-    prepare_database,
-    publish,
-    run_bench,
-    run_phase,
-    start_bot,
-    wait_ready,
-)
+from harness import ECHO_REPLIES, FIRST_USER_ID, OUR_REPLIES, TOKEN
+from harness.bot_process import start_bot, wait_ready
+from harness.cli import bench_options, make_workdir, publish, run_bench
+from harness.district import Cadre, prepare_database
+from harness.machine import load_average, noisy
+from harness.measuring import Driver, ReplyClock, run_phase
 
 from sandbox import BotApiEmulator
 

@@ -6,7 +6,7 @@ person who checks in meanwhile must not wait behind it (issue 14: replies first)
 measures, through the real path, that the push drains at the cap without a 429, that
 every reminder arrives exactly once, and how long the people talking to the bot wait.
 
-The bot runs as ``cadrebot run`` in a subprocess (bench/e2e.py's ``start_bot``) with
+The bot runs as ``cadrebot run`` in a subprocess (bench/harness's ``start_bot``) with
 Delivery's limits as shipped and the scheduler in the process, but with its sweeps left
 out of the timetable (``--serve-bot-push``: the dispatcher only), so the outbox holds
 exactly what this bench queued: ``--reminders`` rows of the reminder outbox
@@ -17,7 +17,7 @@ Delivery. The emulator enforces Telegram's limits (30/s overall, per chat a burs
 then 1/s) and answers 429 above them.
 
 While the push runs, ``--cadres`` of the reminded cadres each check in and write a diary
-(bench/e2e.py's ``Driver``), paced over the push's first 70 %; *first reply* is from the
+(bench/harness's ``Driver``), paced over the push's first 70 %; *first reply* is from the
 update queued to the bot's first answer reaching the emulator. When the push has drained,
 each reminded chat's transcript in the emulator is counted: one reminder each, or it was
 lost (0) or doubled (2+); and the outbox must hold no unsent row.
@@ -41,27 +41,13 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from e2e import (
-    FIRST_USER_ID,
-    OUR_REPLIES,
-    TOKEN,
-    Cadre,
-    Driver,
-    Phase,
-    ReplyClock,
-    _ms,
-    bench_options,
-    make_workdir,
-    noisy,
-    percentile,
-    plan,
-    prepare_database,
-    publish,
-    run_bench,
-    run_phase,
-    start_bot,
-    wait_ready,
-)
+from harness import FIRST_USER_ID, OUR_REPLIES, TOKEN
+from harness.bot_process import start_bot, wait_ready
+from harness.cli import bench_options, make_workdir, publish, run_bench
+from harness.district import Cadre, prepare_database
+from harness.machine import noisy
+from harness.measuring import Driver, Phase, ReplyClock, percentile, plan, run_phase
+from harness.tables import _ms
 from sqlalchemy import text
 
 from bot.i18n import Catalog

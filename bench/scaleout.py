@@ -29,20 +29,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from e2e import (  # noqa: E402 - bench/ is not a package
-    OUR_REPLIES,
-    ROOT,
-    TOKEN,
-    Child,
-    Driver,
-    ReplyClock,
-    bot_env,
-    machine_lines,
-    percentile,
-    plan,
-    prepare_database,
-    run_phase,
-)
+# bench/ is not a package: its harness is importable once the path above is set.
+from harness import OUR_REPLIES, ROOT, TOKEN  # noqa: E402
+from harness.bot_process import Child, bot_env  # noqa: E402
+from harness.district import prepare_database  # noqa: E402
+from harness.machine import machine_lines  # noqa: E402
+from harness.measuring import Driver, ReplyClock, percentile, plan, run_phase  # noqa: E402
 
 from sandbox import BotApiEmulator  # noqa: E402
 from sandbox.proxy import round_robin  # noqa: E402

@@ -13,9 +13,9 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
+from sandbox.formatting import utf16_len
 from sandbox.media import STICKER_BYTES, TINY_PNG, extension, guess_mime, image_size
 from sandbox.state import CallbackAnswer, Chat, SentMessage
-from sandbox.validation import utf16_len
 
 if TYPE_CHECKING:
     from sandbox.emulator import BotApiEmulator

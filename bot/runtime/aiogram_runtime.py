@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from bot.handlers.events import Incoming, Outgoing
@@ -198,7 +199,7 @@ class AiogramRuntime(InboxRuntime):
         )
         self._fetched.clear()
         for update in updates:
-            self.remember(update.update_id, lambda u=update: incoming_from_update(u, READING))
+            self.remember(update.update_id, partial(incoming_from_update, update, READING))
         return [u.model_dump(mode="json", by_alias=True, exclude_none=True) for u in updates]
 
     def parse(self, payload: dict[str, Any]) -> Incoming | None:

@@ -164,7 +164,8 @@ class InboxRuntime:
                     task.cancel()
                 await asyncio.gather(poller, stopped, return_exceptions=True)
             if not poller.cancelled() and (error := poller.exception()) is not None:
-                if self.is_fatal(error):  # a bad token: one clear line, no traceback
+                # A bad token: one clear line, no traceback.
+                if isinstance(error, Exception) and self.is_fatal(error):
                     raise token_rejected() from None
                 raise error
 

@@ -15,14 +15,19 @@ Telegram's own JSON, instead of re-serialising PTB's objects.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-#: PTB's "not passed" marker (``DEFAULT_NONE``): its class is private, its value is not.
-DefaultValue = type(BaseRequest.DEFAULT_NONE)
+#: PTB's "not passed" marker (``DEFAULT_NONE``): its class is private, its value is not, so
+#: the class is taken from the value; mypy is shown the class itself.
+if TYPE_CHECKING:
+    from telegram._utils.defaultvalue import DefaultValue
+else:
+    DefaultValue = type(BaseRequest.DEFAULT_NONE)
 
 
 class AiohttpRequest(BaseRequest):
@@ -70,10 +75,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: float | None | DefaultValue = BaseRequest.DEFAULT_NONE,
-        write_timeout: float | None | DefaultValue = BaseRequest.DEFAULT_NONE,
-        connect_timeout: float | None | DefaultValue = BaseRequest.DEFAULT_NONE,
-        pool_timeout: float | None | DefaultValue = BaseRequest.DEFAULT_NONE,
+        read_timeout: float | None | DefaultValue[Any] = BaseRequest.DEFAULT_NONE,
+        write_timeout: float | None | DefaultValue[Any] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: float | None | DefaultValue[Any] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: float | None | DefaultValue[Any] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         session = self._session
         if session is None or session.closed:
@@ -121,7 +126,7 @@ class AiohttpRequest(BaseRequest):
         return status, payload
 
 
-def _pick(value: float | None | DefaultValue, default: float) -> float:
+def _pick(value: float | None | DefaultValue[Any], default: float) -> float:
     """A timeout PTB passed, or this request's default; ``None`` (no limit) as a day."""
     if isinstance(value, DefaultValue):
         return default

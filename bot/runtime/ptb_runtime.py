@@ -21,6 +21,7 @@ import logging
 import warnings
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from telegram import (
@@ -232,7 +233,7 @@ class PtbRuntime(InboxRuntime):
         )
         self._fetched.clear()
         for update in updates:
-            self.remember(update.update_id, lambda u=update: incoming_from_update(u, READING))
+            self.remember(update.update_id, partial(incoming_from_update, update, READING))
         return self._raw(updates)
 
     def _raw(self, updates: tuple[Update, ...]) -> list[dict[str, Any]]:

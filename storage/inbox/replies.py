@@ -9,10 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, exists, or_, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from storage.inbox.records import ClaimedReply
-from storage.inbox.statements import _O, _add_replies_statement, _dialect, _unsent
+from storage.inbox.statements import _O, _add_replies_statement, _dialect, _unsent, rowcount
 from storage.tables import ReplyOutbox
 
 
@@ -90,7 +90,7 @@ class ReplyRepository:
         ).limit(limit)
         if _dialect(self.session) == "postgresql":
             heads = heads.with_for_update(skip_locked=True, of=_O)
-        chats = list(self.session.execute(heads).scalars())
+        chats: list[int] = list(self.session.execute(heads).scalars())
         if not chats:
             return []
         claim = (
@@ -119,7 +119,7 @@ class ReplyRepository:
             .where(_O.c.id == reply_id, _O.c.claim_token == token)
             .values(sent_at=now, message_id=message_id, claim_token=None, claimed_until=None)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     def mark_sent_many(
         self, sent: Sequence[tuple[int, int | None]], token: str, now: datetime
@@ -150,7 +150,7 @@ class ReplyRepository:
             .where(_O.c.id == reply_id, _O.c.claim_token == token)
             .values(failed=reason, claim_token=None, claimed_until=None)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     def retry_later(
         self, reply_id: int, token: str, next_attempt_at: datetime, max_attempts: int
@@ -182,6 +182,6 @@ class ReplyRepository:
     def for_update(self, update_id: int) -> list[ReplyOutbox]:
         return list(
             self.session.scalars(
-                select(ReplyOutbox).where(ReplyOutbox.update_id == update_id).order_by("id")
+                select(ReplyOutbox).where(col(ReplyOutbox.update_id) == update_id).order_by("id")
             )
         )

@@ -1,20 +1,43 @@
-"""The inbox's and the outbox's hot statements, each built once (per dialect) with bind
-parameters and cached: building them on every call cost more than running them."""
+"""The inbox's and the outbox's tables and hot statements, private to this package: each
+statement built once (per dialect) with bind parameters and cached, as building them on
+every call cost more than running them."""
 
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    CursorResult,
+    Executable,
+    Integer,
+    Result,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from storage.tables import InboxUpdate, ReplyOutbox
 
-_I = InboxUpdate.__table__
-_O = ReplyOutbox.__table__
+
+def _table(model: type) -> Table:
+    # SQLModel sets ``__table__`` on every table class; its stubs do not declare it.
+    return model.__table__  # type: ignore[attr-defined, no-any-return]
+
+
+_I = _table(InboxUpdate)
+_O = _table(ReplyOutbox)
 
 
 def _dialect(session: Session) -> str:
@@ -22,7 +45,19 @@ def _dialect(session: Session) -> str:
     return bind.dialect.name
 
 
-def _unsent() -> Any:
+def rowcount(result: Result[Any]) -> int:
+    """The rows an ``UPDATE`` or ``DELETE`` touched (the ``Result`` of one is a
+    ``CursorResult``)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
+def touched(session: Session, statement: Executable) -> int:
+    """Run an ``UPDATE`` or ``DELETE``; the rows it touched."""
+    return rowcount(session.execute(statement))
+
+
+def _unsent() -> ColumnElement[bool]:
     return and_(_O.c.sent_at.is_(None), _O.c.failed.is_(None))
 
 
@@ -31,7 +66,8 @@ def _claim_statement(dialect: str) -> Any:
     """The claim (see ``InboxRepository.claim``), built once per dialect with bind
     parameters: building it (aliases, correlated ``EXISTS``, its cache key) on every call
     cost more than running it."""
-    token, now = bindparam("token"), bindparam("now")
+    token: BindParameter[str] = bindparam("token")
+    now: BindParameter[datetime] = bindparam("now")
     other = _I.alias("other")
     blocked = (
         exists()
@@ -78,7 +114,7 @@ def _claim_statement(dialect: str) -> Any:
 
 @functools.cache
 def _mark_handled_statement() -> Any:
-    token = bindparam("token")
+    token: BindParameter[str] = bindparam("token")
     return (
         update(_I)
         .where(

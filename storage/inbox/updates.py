@@ -19,6 +19,8 @@ from storage.inbox.statements import (
     _release_statement,
     _store_statement,
     _unsent,
+    rowcount,
+    touched,
 )
 from storage.tables import InboxUpdate
 
@@ -97,7 +99,7 @@ class InboxRepository:
                 "error": error,
             },
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     def release(self, update_id: int, token: str) -> None:
         """Hand the update's chat back (its replies are out, or handling must be retried)."""
@@ -126,41 +128,44 @@ class InboxRepository:
                 .where(_I.c.claim_token == token, _I.c.update_id.in_(list(update_ids)))
                 .with_for_update(skip_locked=True)
             )
-            renewed += self.session.execute(
+            renewed += touched(
+                self.session,
                 update(_I)
                 .where(_I.c.update_id.in_(mine.scalar_subquery()))
-                .values(claimed_until=until)
-            ).rowcount
+                .values(claimed_until=until),
+            )
         if reply_ids:
             mine = (
                 select(_O.c.id)
                 .where(_O.c.claim_token == token, _O.c.id.in_(list(reply_ids)), _unsent())
                 .with_for_update(skip_locked=True)
             )
-            renewed += self.session.execute(
-                update(_O).where(_O.c.id.in_(mine.scalar_subquery())).values(claimed_until=until)
-            ).rowcount
+            renewed += touched(
+                self.session,
+                update(_O).where(_O.c.id.in_(mine.scalar_subquery())).values(claimed_until=until),
+            )
         return renewed
 
     def lapse(self, token: str, now: datetime) -> int:
         """End every lease ``token`` holds (a shutdown): other processes need not wait."""
-        lapsed = self.session.execute(
-            update(_I).where(_I.c.claim_token == token).values(claimed_until=now)
-        ).rowcount
-        lapsed += self.session.execute(
-            update(_O).where(_O.c.claim_token == token, _unsent()).values(claimed_until=now)
-        ).rowcount
+        lapsed = touched(
+            self.session, update(_I).where(_I.c.claim_token == token).values(claimed_until=now)
+        )
+        lapsed += touched(
+            self.session,
+            update(_O).where(_O.c.claim_token == token, _unsent()).values(claimed_until=now),
+        )
         return lapsed
 
     def release_all(self) -> int:
         """Drop every claim (inbox and outbox). Only for a database one process uses
         (SQLite): at start-up every claim found belongs to a process that is gone."""
-        released = self.session.execute(
-            update(_I).where(_I.c.claim_token.is_not(None)).values(claim_token=None)
-        ).rowcount
-        released += self.session.execute(
-            update(_O).where(_O.c.claim_token.is_not(None)).values(claim_token=None)
-        ).rowcount
+        released = touched(
+            self.session, update(_I).where(_I.c.claim_token.is_not(None)).values(claim_token=None)
+        )
+        released += touched(
+            self.session, update(_O).where(_O.c.claim_token.is_not(None)).values(claim_token=None)
+        )
         return released
 
     def unhandled_by_chat(self) -> dict[int, int]:
@@ -168,18 +173,18 @@ class InboxRepository:
         starts on a database it alone uses must know to claim a chat's next update as soon
         as the one before it is done."""
         rows = self.session.execute(
-            select(_I.c.chat_id, func.count())
+            select(_I.c.chat_id, func.count().label("updates"))
             .where(_I.c.handled_at.is_(None))
             .group_by(_I.c.chat_id)
         ).all()
-        return {int(chat_id): int(count) for chat_id, count in rows}
+        return {int(row.chat_id): int(row.updates) for row in rows}
 
     def unsettled(self) -> int:
         """Unhandled updates plus replies still to send (0: everything is done)."""
-        updates = self.session.execute(
+        updates: int = self.session.execute(
             select(func.count()).select_from(_I).where(_I.c.handled_at.is_(None))
         ).scalar_one()
-        replies = self.session.execute(
+        replies: int = self.session.execute(
             select(func.count()).select_from(_O).where(_unsent())
         ).scalar_one()
         return int(updates) + int(replies)
@@ -187,12 +192,10 @@ class InboxRepository:
     def prune(self, before: datetime) -> int:
         """Forget handled updates and settled replies older than ``before``; an update must
         be kept as long as Telegram might deliver it again (about a day)."""
-        removed = self.session.execute(
-            delete(_I).where(_I.c.handled_at.is_not(None), _I.c.handled_at < before)
-        ).rowcount
-        removed += self.session.execute(
-            delete(_O).where(~_unsent(), _O.c.created_at < before)
-        ).rowcount
+        removed = touched(
+            self.session, delete(_I).where(_I.c.handled_at.is_not(None), _I.c.handled_at < before)
+        )
+        removed += touched(self.session, delete(_O).where(~_unsent(), _O.c.created_at < before))
         return removed
 
     def get(self, update_id: int) -> InboxUpdate | None:

@@ -6,31 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import Any
 
-from bot.runtime.group_commit import GroupCommit
-from bot.runtime.inbox.settings import READ_AHEAD, InboxSettings, UpdateSource
+from bot.runtime.inbox.settings import READ_AHEAD
 from bot.runtime.inbox.state import log, utc_now
 from bot.runtime.inbox.workers import Workers
-from bot.runtime.pipeline import Pipeline
-from storage.failures import brief, is_database_outage
+from storage.failures import brief
 from storage.inbox import ClaimedUpdate, NewUpdate
-from storage.unit_of_work import UnitOfWork
 
 
 class Intake(Workers):
     """Storing updates: polled, or posted to the webhook."""
-
-    def __init__(
-        self,
-        uow_factory: Callable[[], UnitOfWork],
-        source: UpdateSource,
-        pipeline: Pipeline,
-        settings: InboxSettings | None = None,
-    ) -> None:
-        super().__init__(uow_factory, source, pipeline, settings)
-        self._posted = GroupCommit(self._store_posted, alike=is_database_outage)
 
     def _new_update(self, payload: dict[str, Any]) -> NewUpdate:
         """What to store for a raw update: its chat, or an already settled row for a kind

@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.handlers.events import Outgoing
 from bot.handlers.notify import delivered_card
 from bot.runtime.delivery import Outcome
-from bot.runtime.group_commit import GroupCommit
 from bot.runtime.inbox.retries import DatabaseRetries
-from bot.runtime.inbox.settings import InboxSettings, UpdateSource
+from bot.runtime.inbox.settings import InboxSettings
 from bot.runtime.inbox.state import log, utc_now
-from bot.runtime.pipeline import Pipeline
 from bot.runtime.replies import from_row
 from storage.failures import brief
 from storage.inbox import ClaimedReply
@@ -63,16 +60,6 @@ class Settlement:
 
 class Settling(DatabaseRetries):
     """Sending replies, recording what became of them, and the courier."""
-
-    def __init__(
-        self,
-        uow_factory: Callable[[], UnitOfWork],
-        source: UpdateSource,
-        pipeline: Pipeline,
-        settings: InboxSettings | None = None,
-    ) -> None:
-        super().__init__(uow_factory, source, pipeline, settings)
-        self._settlements = GroupCommit(self._write_settlements)
 
     async def _send_chat_groups(self, update_id: int, replies: list[tuple[int, Outgoing]]) -> None:
         """Send a handled update's replies (several chats at once, each chat's in order),

@@ -10,12 +10,18 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from bot.handlers.events import Incoming
+from bot.runtime.group_commit import GroupCommit
 from bot.runtime.inbox.settings import InboxSettings, UpdateSource
 from bot.runtime.pipeline import Pipeline
-from storage.inbox import ClaimedUpdate
+from storage.failures import is_database_outage
+from storage.inbox import ClaimedUpdate, NewUpdate
 from storage.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.runtime.inbox.settling import Settlement
 
 #: One logger for the whole loop, named as before it was split into modules.
 log = logging.getLogger("bot.runtime.inbox")
@@ -58,6 +64,8 @@ class InboxState:
         self._waiting: dict[int, int] = {}  # chats with updates stored here, not yet claimed
         self._shared = False  # other processes may store updates too (PostgreSQL)
         self._read: dict[int, Incoming | None] = {}  # updates read when stored (no re-parse)
+        self._settlements = GroupCommit(self._write_settlements)
+        self._posted = GroupCommit(self._store_posted, alike=is_database_outage)
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._wake = asyncio.Event()
@@ -65,6 +73,14 @@ class InboxState:
         self._stopping = False
         self._executor: ThreadPoolExecutor | None = None
         self.handled = 0  # updates this process handled (tests, logs)
+
+    async def _write_settlements(self, settlements: list[Settlement]) -> None:
+        """Commit ``settlements`` in one transaction: ``Settling``'s job."""
+        raise NotImplementedError
+
+    async def _store_posted(self, updates: list[NewUpdate]) -> None:
+        """Store updates posted to the webhook in one transaction: ``Intake``'s job."""
+        raise NotImplementedError
 
     def _spawn(self, coro: Awaitable[None]) -> None:
         task = asyncio.ensure_future(coro)

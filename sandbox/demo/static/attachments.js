@@ -6,13 +6,13 @@ import { t } from "./labels.js";
 import { hidePopups } from "./panel.js";
 import { act } from "./acting.js";
 
-export const MAP_HALF_M = 3500; // the map shows the village centre ± 3.5 km
+const MAP_HALF_M = 3500; // the map shows the village centre ± 3.5 km
 // The bot's own figures (domain/geo.py): a sphere of 6,371,008.8 m and the haversine
 // distance, so the bubble says the metres the bot will answer with.
-export const EARTH_RADIUS_M = 6371008.8;
-export const M_PER_DEG_LAT = (EARTH_RADIUS_M * Math.PI) / 180;
+const EARTH_RADIUS_M = 6371008.8;
+const M_PER_DEG_LAT = (EARTH_RADIUS_M * Math.PI) / 180;
 
-export function metersPerDegLon(lat) {
+function metersPerDegLon(lat) {
   return M_PER_DEG_LAT * Math.cos((lat * Math.PI) / 180);
 }
 

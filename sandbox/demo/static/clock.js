@@ -20,7 +20,7 @@ export function clockStatus(text) {
   box.hidden = !text;
 }
 
-export const SWEEP_NAMES = {
+const SWEEP_NAMES = {
   leave_overdue: ["请假审批超时", "overdue leave steps"],
   removal: ["免职预警", "removal warnings"],
   daily_nudge: ["签到提醒", "check-in nudges"],
@@ -30,7 +30,7 @@ export const SWEEP_NAMES = {
   assessment: ["年度考核", "assessment"],
 };
 
-export function sweepName(name) {
+function sweepName(name) {
   const names = SWEEP_NAMES[name];
   if (!names) return name;
   return app.lang === "en" ? names[1] : names[0];

@@ -3,7 +3,7 @@
 
 import { app } from "./state.js";
 
-export const LABELS = {
+const LABELS = {
   zh: {
     title: "驻村干部管理助手 · 演示",
     roster: "花名册",

@@ -7,7 +7,7 @@ import { richText } from "./richtext.js";
 import { press, tapKeyboardButton } from "./acting.js";
 import { distanceM } from "./attachments.js";
 
-export function renderMessage(view, item) {
+function renderMessage(view, item) {
   const message = item.message;
   const fromBot = item.direction === "out";
   const bubble = el("div", {
@@ -129,7 +129,7 @@ export function applyMessages(view, items) {
   if (added && !view.stick) view.jump.hidden = false; // news below the visitor's reading
 }
 
-export function isVisible(view) {
+function isVisible(view) {
   return app.active === view.person.key || document.body.classList.contains("side-by-side");
 }
 

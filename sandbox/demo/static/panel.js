@@ -141,11 +141,11 @@ export function hidePopups(view) {
   view.locPicker.hidden = true;
 }
 
-export function commandsFor(view) {
+function commandsFor(view) {
   return app.commands[app.lang] || app.commands[""] || app.commands.zh || [];
 }
 
-export function showCommands(view, prefix) {
+function showCommands(view, prefix) {
   const wanted = prefix.replace(/^\//, "").toLowerCase();
   const commands = commandsFor(view).filter((c) => c.command.startsWith(wanted));
   view.cmdMenu.replaceChildren();

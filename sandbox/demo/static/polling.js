@@ -16,7 +16,7 @@ export function schedulePoll(delay) {
   app.pollTimer = setTimeout(poll, delay);
 }
 
-export async function poll() {
+async function poll() {
   app.polling = true;
   try {
     const cursors = app.order.map((key) => {

@@ -4,7 +4,7 @@
 import { el } from "./dom.js";
 import { sendText } from "./acting.js";
 
-export const ENTITY_TAGS = {
+const ENTITY_TAGS = {
   bold: "b",
   italic: "i",
   underline: "u",
@@ -18,9 +18,9 @@ export const ENTITY_TAGS = {
   custom_emoji: "span",
   bot_command: "span",
 };
-export const COMMAND_IN_TEXT = /(^|[\s(（「])(\/[A-Za-z][A-Za-z0-9_]{0,31})(?=$|[\s,.;:!?，。；：！？)）」])/g;
+const COMMAND_IN_TEXT = /(^|[\s(（「])(\/[A-Za-z][A-Za-z0-9_]{0,31})(?=$|[\s,.;:!?，。；：！？)）」])/g;
 
-export function entityNode(entity, view) {
+function entityNode(entity, view) {
   const node = document.createElement(ENTITY_TAGS[entity.type]);
   if (entity.type === "spoiler") {
     node.className = "spoiler";
@@ -41,7 +41,7 @@ export function entityNode(entity, view) {
 
 /** Plain text, with /commands made tappable (Telegram clients link them in bot text).
  * ``before`` is the character ahead of ``text`` in the message: "1</b>/10" is no command. */
-export function appendPlain(parent, text, view, before) {
+function appendPlain(parent, text, view, before) {
   if (!view) {
     parent.append(text);
     return;

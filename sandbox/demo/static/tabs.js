@@ -59,7 +59,7 @@ export function activate(key) {
 }
 
 /** Open tabs survive a reload (the emulator keeps every chat while the demo runs). */
-export function saveTabs() {
+function saveTabs() {
   localStorage.setItem("cadrebot-demo-tabs", JSON.stringify(app.order));
 }
 
@@ -77,6 +77,6 @@ export function restoreTabs() {
   if (active && app.chats.has(active)) activate(active);
 }
 
-export function updateEmpty() {
+function updateEmpty() {
   document.getElementById("empty").hidden = app.chats.size > 0;
 }
