@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.handlers.callbacks import DiaryRead, DiarySign, Done
-from bot.handlers.context import Context
+from bot.handlers.context import Context, known, stored_id
 from bot.handlers.dialogs import Dialog, DiaryStep
 from bot.handlers.events import Button
 from bot.i18n import Markup
@@ -147,12 +147,12 @@ def _batch_buttons(ctx: Context, batch: service.Batch) -> list[list[Button]]:
     """A read button per entry (five to a row), then the signature unless a month
     still has weeks to verify."""
     reads = [
-        ctx.button("button.read_entry", DiaryRead(e.id), number=n)
+        ctx.button("button.read_entry", DiaryRead(stored_id(e)), number=n)
         for n, e in enumerate(batch.entries, 1)
     ]
     rows = [reads[i : i + READS_PER_ROW] for i in range(0, len(reads), READS_PER_ROW)]
     if not batch.gaps:
-        sign_data = DiarySign(batch.cadre.id, batch.scope, batch.period)
+        sign_data = DiarySign(stored_id(batch.cadre), batch.scope, batch.period)
         rows.append([ctx.button(f"button.sign_{batch.scope}", sign_data)])
     return rows
 
@@ -182,7 +182,7 @@ def sign(ctx: Context, data: DiarySign) -> None:
         period=data.period,
         now=ctx.now,
     )
-    cadre = ctx.uow.people.get(data.cadre_id)
+    cadre = known(ctx.uow.people.get(data.cadre_id))
     days = service.period_days(data.scope, data.period)
     text = ctx.t(
         f"diary.signed_{data.scope}",
