@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.handlers.conversation import Conversations
 from storage.unit_of_work import UnitOfWork
-from tests.handlers.dialog import Bot, People, Tap, play
+from tests.handlers.dialog import Bot, Chat, People, Tap, play
 
 
 def status(conversations: Conversations) -> str:
@@ -17,14 +17,16 @@ def status(conversations: Conversations) -> str:
         return request.status
 
 
-def test_an_opinions_no_and_a_rejection_each_ask_why_first(fresh: Conversations) -> None:
-    people = People(fresh)
-    cadre, leader, secretary = (
-        people["cadre"],
-        people["township_leader"],
-        people["township_secretary"],
-    )
+def two_days_filed(conversations: Conversations) -> tuple[Chat, Chat, Chat]:
+    """The cadre's two days filed: the township leader's opinion, then the secretary."""
+    people = People(conversations)
+    cadre = people["cadre"]
     play(cadre, [("/leave 2026-12-03 2026-12-04 走亲戚", "已提交")])
+    return cadre, people["township_leader"], people["township_secretary"]
+
+
+def test_an_opinions_no_and_a_rejection_each_ask_why_first(fresh: Conversations) -> None:
+    cadre, leader, secretary = two_days_filed(fresh)
     assert "填注意见" in leader.last
     play(
         leader,
@@ -45,13 +47,7 @@ def test_an_opinions_no_and_a_rejection_each_ask_why_first(fresh: Conversations)
 
 
 def test_an_opinion_written_first_is_the_rejections_reason(fresh: Conversations) -> None:
-    people = People(fresh)
-    cadre, leader, secretary = (
-        people["cadre"],
-        people["township_leader"],
-        people["township_secretary"],
-    )
-    play(cadre, [("/leave 2026-12-03 2026-12-04 走亲戚", "已提交")])
+    cadre, leader, secretary = two_days_filed(fresh)
     play(leader, [(Tap("同意"), "已填注意见（同意）")])
     play(
         secretary,
