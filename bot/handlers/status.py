@@ -14,6 +14,9 @@ from services.leave import decision_actions, marks, opinions
 from services.notices import CardRef
 from services.standing import standing
 
+#: How many waiting leave steps, and how many claims, /status lists with their buttons.
+SHOWN = 10
+
 
 def status_command(ctx: Context, _args: str = "") -> None:
     if ctx.me.role in CADRE_ROLES:
@@ -68,7 +71,7 @@ def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
     ctx.say(heading, work=_work_line(ctx, len(steps), len(claims), len(batches)))
     if ctx.me.role in DISTRICT_ROLES:
         _recalls_pending(ctx)
-    for step in steps[:10]:
+    for step in steps[:SHOWN]:
         request = known(ctx.uow.leaves.get(step.request_id))
         applicant = known(ctx.uow.people.get(request.applicant_id))
         shown = {**marks(request), "opinions": opinions(ctx.uow, request)}
@@ -88,7 +91,7 @@ def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
         card.card = CardRef(
             stored_id(request), "step", stored_id(step)
         )  # edited once decided elsewhere
-    for claim in claims[:10]:
+    for claim in claims[:SHOWN]:
         cadre = known(ctx.uow.people.get(claim.person_id))
         ctx.say(
             "status.waiting_claim",
