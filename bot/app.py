@@ -10,6 +10,7 @@ import signal
 from bot.composition import Storage, build_clock, build_storage
 from bot.handlers.conversation import Conversations
 from bot.i18n import Catalog
+from bot.runtime.base import InboxRuntime
 from bot.runtime.inbox import InboxSettings
 from bot.runtime.menu import command_menu
 from bot.settings import Framework, Settings
@@ -41,6 +42,7 @@ def build_runtime(settings: Settings, storage: Storage, clock: Clock):  # noqa: 
     token = settings.require_token()
     conversations = build_conversations(storage, clock, settings)
     menu = command_menu(conversations.catalog)
+    runtime_cls: type[InboxRuntime]  # the framework's library is imported only if used
     if settings.framework is Framework.PTB:
         from bot.runtime.ptb_runtime import PtbRuntime
 

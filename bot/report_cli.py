@@ -71,17 +71,19 @@ def _run(work: Callable[[Storage, Settings, UnitOfWork, Catalog], str]) -> None:
 
 
 def _township(uow: UnitOfWork, name: str | None) -> Scope | None:
-    if name is None:
-        return None
+    return None if name is None else _township_named(uow, name)
+
+
+def _township_named(uow: UnitOfWork, name: str) -> Scope:
     township = uow.places.township(name.strip())
-    if township is None:
+    if township is None or township.id is None:
         raise typer.BadParameter(f"no township named {name!r}", param_hint="--township")
     return Scope(ScopeKind.TOWNSHIP, township.id, township.name)
 
 
 def _unit(uow: UnitOfWork, name: str | None) -> Scope:
     unit = uow.places.unit(name.strip()) if name else None
-    if unit is None:
+    if unit is None or unit.id is None:
         raise typer.BadParameter(f"no dispatching unit named {name!r}", param_hint="--unit")
     return Scope(ScopeKind.UNIT, unit.id, unit.name)
 
@@ -183,7 +185,7 @@ def chart_township(
     if township is None:
         raise typer.BadParameter("give the township's name", param_hint="--township")
     key = _one_period(month=month, year=year)
-    _chart(out, key, lambda uow: _township(uow, township))
+    _chart(out, key, lambda uow: _township_named(uow, township))
 
 
 @fails_cleanly

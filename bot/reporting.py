@@ -10,8 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from zoneinfo import ZoneInfo
+from datetime import date, tzinfo
 
 from bot.i18n import Catalog
 from domain.attendance import ONSITE_DAYS_ONLY, REQUIRED_ONSITE_DAYS_PER_YEAR, AllowanceRule
@@ -62,12 +61,13 @@ def attendance_file(
     allowance: AllowanceRule = ONSITE_DAYS_ONLY,
 ) -> ReportFile:
     """The attendance sheet of a township, a unit or the district for a month or quarter."""
-    filters = {
-        ScopeKind.TOWNSHIP: {"township_id": scope.ref},
-        ScopeKind.UNIT: {"unit_id": scope.ref},
-    }.get(scope.kind, {})
     sheet = attendance_sheet.gather(
-        uow, period_of(key), as_of=as_of, allowance=allowance, **filters
+        uow,
+        period_of(key),
+        township_id=scope.ref if scope.kind == ScopeKind.TOWNSHIP else None,
+        unit_id=scope.ref if scope.kind == ScopeKind.UNIT else None,
+        as_of=as_of,
+        allowance=allowance,
     )
     name = scope_name(catalog, SHEET_LANGUAGE, scope)
     return ReportFile(
@@ -90,7 +90,7 @@ def annual_file(
     lang: str,
     year: int,
     as_of: date,
-    zone: ZoneInfo,
+    zone: tzinfo,
     township: Scope | None = None,
     allowance: AllowanceRule = ONSITE_DAYS_ONLY,
 ) -> ReportFile:
@@ -159,12 +159,12 @@ def chart_file(
         )
         png = charts.render_cadre_chart(data, texts)
     else:
-        data = charts.district_chart_data(uow, as_of)
+        district = charts.district_chart_data(uow, as_of)
         title = _plain(catalog, lang, "chart.district_title", as_of=as_of)
         texts = charts.ChartTexts(
-            **_texts(catalog, lang, title=title, pace=data.pace, average=True)
+            **_texts(catalog, lang, title=title, pace=district.pace, average=True)
         )
-        png = charts.render_district_chart(data, texts)
+        png = charts.render_district_chart(district, texts)
     return ReportFile(
         f"chart_{as_of:%Y%m%d}.png",
         png,

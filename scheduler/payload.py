@@ -13,8 +13,8 @@ module's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field
+from typing import Any, TypeVar
 
 JSON = dict[str, Any]
 
@@ -76,50 +76,44 @@ class Part:
 
 
 @dataclass(frozen=True)
-class ActionRef:
+class _Flat:
+    """A part of flat JSON values, stored as its fields in their order."""
+
+    def to_json(self) -> JSON:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls: type[F], data: JSON) -> F:
+        return cls(**data)
+
+
+F = TypeVar("F", bound=_Flat)
+
+
+@dataclass(frozen=True)
+class ActionRef(_Flat):
     """A button: a leave or claim decision (``verb`` and the step or claim id) or a
     period's action (the review, corrections, the weekly grid; ``ref`` the period key)."""
 
     verb: str
     ref: int | str
 
-    def to_json(self) -> JSON:
-        return {"verb": self.verb, "ref": self.ref}
-
-    @classmethod
-    def from_json(cls, data: JSON) -> ActionRef:
-        return cls(data["verb"], data["ref"])
-
 
 @dataclass(frozen=True)
-class OpenStep:
+class OpenStep(_Flat):
     """The leave step a reminder is about: sent only while it waits (for this person
     when ``holder``), else closed (``scheduler.dispatch``)."""
 
     id: int
     holder: bool
 
-    def to_json(self) -> JSON:
-        return {"id": self.id, "holder": self.holder}
-
-    @classmethod
-    def from_json(cls, data: JSON) -> OpenStep:
-        return cls(data["id"], data["holder"])
-
 
 @dataclass(frozen=True)
-class Card:
+class Card(_Flat):
     """A leave card, edited once its buttons no longer apply (``services.leave_cards``)."""
 
     request: int
     step: int
-
-    def to_json(self) -> JSON:
-        return {"request": self.request, "step": self.step}
-
-    @classmethod
-    def from_json(cls, data: JSON) -> Card:
-        return cls(data["request"], data["step"])
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.handlers.callbacks import ClaimVote, Done
-from bot.handlers.context import Context
+from bot.handlers.context import Context, known
 from bot.handlers.dialogs import CheckinStep, Dialog, WorkRecordStep
 from bot.handlers.keyboard import with_keyboard
 from services import checkin as service
@@ -98,7 +98,7 @@ def claim_vote(ctx: Context, data: ClaimVote) -> None:
         ctx.uow, ctx.me, claim_id=data.claim_id, approve=data.approve, now=ctx.now
     )
     ctx.notices += decided.notices
-    cadre = ctx.uow.people.get(decided.claim.person_id)
+    cadre = known(ctx.uow.people.get(decided.claim.person_id))
     key = "claim.you_approved" if data.approve else "claim.you_rejected"
     ctx.edit(ctx.t(key, name=cadre.name, day=decided.claim.day))
     ctx.toast(key, name=cadre.name, day=decided.claim.day)

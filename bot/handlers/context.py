@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from bot.handlers.callbacks import CallbackData
 from bot.handlers.dialogs import Dialog, DialogAt, Step
@@ -20,6 +20,27 @@ from domain.attendance import AllowanceRule
 from services.notices import Notice
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
+
+T = TypeVar("T")
+
+
+class Stored(Protocol):
+    """A table row: SQLModel types its id ``int | None`` for a row not inserted yet."""
+
+    id: int | None
+
+
+def stored_id(row: Stored) -> int:
+    """The id of a row read from the database (never None once stored)."""
+    assert row.id is not None, f"{type(row).__name__} read from the database has no id"
+    return row.id
+
+
+def known(row: T | None) -> T:
+    """A row this update's own data refers to (a foreign key, an id the service just
+    returned): there, unless the database broke its own constraints."""
+    assert row is not None, "a row the update refers to is missing"
+    return row
 
 
 @dataclass
@@ -132,10 +153,10 @@ class Context:
         if self.person is None or self.open_dialog == self.stored_dialog:
             return
         if self.open_dialog is None:
-            self.uow.dialogs.clear(self.person.id)
+            self.uow.dialogs.clear(stored_id(self.person))
         else:
             state = self.open_dialog
             self.uow.dialogs.put(
-                self.person.id, state.dialog.value, state.step.value, state.data, self.now
+                stored_id(self.person), state.dialog.value, state.step.value, state.data, self.now
             )
         self.stored_dialog = self.open_dialog

@@ -77,7 +77,7 @@ from bot.handlers.dialogs import (
     DiaryStep,
     DutyStep,
     FixStep,
-    LeaveStep,
+    LeaveDialogStep,
     Step,
     WorkRecordStep,
 )
@@ -151,9 +151,9 @@ def help_command(ctx: Context) -> None:
     role = ctx.me.role
     lines = [ctx.t("help.intro")]
     lines += [
-        f"/{name} {ctx.t(help_key(name, role))}" for name in MENU if role in COMMANDS[name][1]
+        f"/{name} {ctx.t(help_key(name, Role(role)))}" for name in MENU if role in COMMANDS[name][1]
     ]
-    lines += [ctx.t(key) for key in role_tips(role)]
+    lines += [ctx.t(key) for key in role_tips(Role(role))]
     ctx.say_text("\n".join(lines))
 
 
@@ -231,13 +231,13 @@ TYPED: dict[tuple[Dialog, Step], Callable[[Context, dict], None]] = {
     (Dialog.DIARY, DiaryStep.TEXT): diary.typed_text,
     (Dialog.DIARY, DiaryStep.SPLIT): diary.typed_text,
     (Dialog.DIARY, DiaryStep.PHOTOS): diary.sent_photo,
-    (Dialog.LEAVE, LeaveStep.START): leave.use_picker,
-    (Dialog.LEAVE, LeaveStep.END): leave.use_picker,
-    (Dialog.LEAVE, LeaveStep.REASON): leave.typed_reason,
-    (Dialog.LEAVE, LeaveStep.CONFIRM): leave.use_confirm,
-    (Dialog.LEAVE, LeaveStep.CONFIRM_RECALL): leave.use_confirm_recall,
-    (Dialog.LEAVE, LeaveStep.COMMENT): leave.typed_comment,
-    (Dialog.LEAVE, LeaveStep.WHY): leave.typed_why,
+    (Dialog.LEAVE, LeaveDialogStep.START): leave.use_picker,
+    (Dialog.LEAVE, LeaveDialogStep.END): leave.use_picker,
+    (Dialog.LEAVE, LeaveDialogStep.REASON): leave.typed_reason,
+    (Dialog.LEAVE, LeaveDialogStep.CONFIRM): leave.use_confirm,
+    (Dialog.LEAVE, LeaveDialogStep.CONFIRM_RECALL): leave.use_confirm_recall,
+    (Dialog.LEAVE, LeaveDialogStep.COMMENT): leave.typed_comment,
+    (Dialog.LEAVE, LeaveDialogStep.WHY): leave.typed_why,
     (Dialog.DUTY, DutyStep.KIND): duty.use_buttons,
     (Dialog.DUTY, DutyStep.START): duty.use_buttons,
     (Dialog.DUTY, DutyStep.END): duty.use_buttons,

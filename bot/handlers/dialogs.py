@@ -41,7 +41,10 @@ class DiaryStep(StrEnum):
     PHOTOS = "photos"
 
 
-class LeaveStep(StrEnum):
+class LeaveDialogStep(StrEnum):
+    """The steps of the /leave dialog (not ``storage.tables.LeaveStep``, a step of a
+    request's approval: 填注意见, 审批...)."""
+
     START = "start"  # the first day, in the date picker (or the 补假 days)
     END = "end"  # the last day, in the date picker
     REASON = "reason"  # typed
@@ -67,14 +70,14 @@ class FixStep(StrEnum):
     CONFIRM = "confirm"
 
 
-Step = CheckinStep | WorkRecordStep | DiaryStep | LeaveStep | DutyStep | FixStep
+Step = CheckinStep | WorkRecordStep | DiaryStep | LeaveDialogStep | DutyStep | FixStep
 
 #: The steps each dialog may be at.
 STEPS: dict[Dialog, type[Step]] = {
     Dialog.CHECKIN: CheckinStep,
     Dialog.WORK_RECORD: WorkRecordStep,
     Dialog.DIARY: DiaryStep,
-    Dialog.LEAVE: LeaveStep,
+    Dialog.LEAVE: LeaveDialogStep,
     Dialog.DUTY: DutyStep,
     Dialog.FIX: FixStep,
 }

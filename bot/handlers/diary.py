@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.handlers.callbacks import DiaryRead, DiarySign, DiarySplit, Done
-from bot.handlers.context import Context
+from bot.handlers.context import Context, known, stored_id
 from bot.handlers.dialogs import Dialog, DiaryStep
 from bot.handlers.events import Button
 from bot.i18n import Markup
@@ -32,7 +32,7 @@ def _save(ctx: Context, text: str, photo: str | None) -> None:
     entry_id = service.write_entry(
         ctx.uow, ctx.me, text=text, photos=[photo] if photo else [], now=ctx.now
     )
-    _saved(ctx, entry_id, "diary.saved")
+    _saved(ctx, entry_id)
 
 
 def _offer_split(ctx: Context, text: str, photo: str | None) -> None:
@@ -62,15 +62,17 @@ def split(ctx: Context, data: DiarySplit) -> None:
         ctx.uow, ctx.me, text=state.data["text"], photos=[photo] if photo else [], now=ctx.now
     )
     ctx.edit(ctx.t("diary.split_done", parts=len(ids)))
-    _saved(ctx, ids[-1], "diary.saved_parts", parts=len(ids))
+    _saved(ctx, ids[-1], parts=len(ids))
 
 
-def _saved(ctx: Context, entry_id: int, key: str, **params: object) -> None:
+def _saved(ctx: Context, entry_id: int, parts: int = 1) -> None:
+    """Say the entry is saved (as ``parts`` entries) and open its photos step (the photos
+    join the last part)."""
     count = service.month_count(ctx.uow, ctx.me, ctx.now.date())
     ctx.dialog(Dialog.DIARY, DiaryStep.PHOTOS, entry_id=entry_id)
     ctx.say(
-        key,
-        **params,
+        "diary.saved" if parts == 1 else "diary.saved_parts",
+        parts=parts,
         count=count,
         target=DIARIES_PER_MONTH,
         limit=service.MAX_PHOTOS,
@@ -186,12 +188,12 @@ def _batch_buttons(ctx: Context, batch: service.Batch) -> list[list[Button]]:
     """A read button per entry (five to a row), then the signature unless a month
     still has weeks to verify."""
     reads = [
-        ctx.button("button.read_entry", DiaryRead(e.id), number=n)
+        ctx.button("button.read_entry", DiaryRead(stored_id(e)), number=n)
         for n, e in enumerate(batch.entries, 1)
     ]
     rows = [reads[i : i + READS_PER_ROW] for i in range(0, len(reads), READS_PER_ROW)]
     if not batch.gaps:
-        sign_data = DiarySign(batch.cadre.id, batch.scope, batch.period)
+        sign_data = DiarySign(stored_id(batch.cadre), batch.scope, batch.period)
         rows.append([ctx.button(f"button.sign_{batch.scope}", sign_data)])
     return rows
 
@@ -221,7 +223,7 @@ def sign(ctx: Context, data: DiarySign) -> None:
         period=data.period,
         now=ctx.now,
     )
-    cadre = ctx.uow.people.get(data.cadre_id)
+    cadre = known(ctx.uow.people.get(data.cadre_id))
     days = service.period_days(data.scope, data.period)
     text = ctx.t(
         f"diary.signed_{data.scope}",

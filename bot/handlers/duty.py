@@ -19,7 +19,7 @@ from bot.handlers.callbacks import (
     PickDate,
     PickMonth,
 )
-from bot.handlers.context import Context
+from bot.handlers.context import Context, stored_id
 from bot.handlers.date_picker import month_keyboard
 from bot.handlers.dialogs import Dialog, DialogAt, DutyStep
 from bot.handlers.events import Button
@@ -33,11 +33,11 @@ DIALOG = Dialog.DUTY
 
 def _cadres(ctx: Context, township: Township) -> tuple[str, list[list[Button]]]:
     """The township's cadres posted today, one button each (or why there are none)."""
-    choices = service.cadres_in(ctx.uow, ctx.me, township.id, ctx.now.date())
+    choices = service.cadres_in(ctx.uow, ctx.me, stored_id(township), ctx.now.date())
     if not choices:
         return ctx.t("duty.no_cadres", township=township.name), []
     buttons = [
-        [Button(f"{c.person.name} · {c.village.name}", DutyCadre(c.person.id).pack())]
+        [Button(f"{c.person.name} · {c.village.name}", DutyCadre(stored_id(c.person)).pack())]
         for c in choices
     ]
     return ctx.t("duty.pick_cadre", township=township.name), buttons
@@ -49,7 +49,7 @@ def duty_command(ctx: Context, _args: str = "") -> None:
     if len(townships) == 1:
         ctx.say_text(*_cadres(ctx, townships[0]))
         return
-    buttons = [Button(t.name, DutyTownship(t.id).pack()) for t in townships]
+    buttons = [Button(t.name, DutyTownship(stored_id(t)).pack()) for t in townships]
     ctx.say("duty.pick_township", buttons=[buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 

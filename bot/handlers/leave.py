@@ -18,9 +18,9 @@ from bot.handlers.callbacks import (
     PickDate,
     PickMonth,
 )
-from bot.handlers.context import Context
+from bot.handlers.context import Context, known, stored_id
 from bot.handlers.date_picker import month_keyboard
-from bot.handlers.dialogs import Dialog, LeaveStep
+from bot.handlers.dialogs import Dialog, LeaveDialogStep
 from bot.handlers.events import Button
 from bot.handlers.notify import decision_buttons
 from domain.errors import DomainError
@@ -39,7 +39,7 @@ def leave_command(ctx: Context, args: str) -> None:
     filed after the cadre confirms it: a mistyped date never files a retroactive request."""
     today = ctx.now.date()
     if not args.strip():
-        ctx.dialog(Dialog.LEAVE, LeaveStep.START)
+        ctx.dialog(Dialog.LEAVE, LeaveDialogStep.START)
         retroactive = [[ctx.button("button.retroactive", LeaveRetroactive())]]
         ctx.say("leave.pick_start", buttons=month_keyboard(ctx, today, today) + retroactive)
         return
@@ -66,7 +66,7 @@ def _confirm_retroactive(ctx: Context, start: date, end: date, reason: str) -> N
         ctx.uow, ctx.me, start=start, end=end, reason=reason, now=ctx.now, retroactive=True
     )
     held = {"start": start.isoformat(), "end": end.isoformat(), "reason": reason}
-    ctx.dialog(Dialog.LEAVE, LeaveStep.CONFIRM, **held)
+    ctx.dialog(Dialog.LEAVE, LeaveDialogStep.CONFIRM, **held)
     ctx.say(
         "leave.confirm_retroactive",
         start=start,
@@ -82,7 +82,7 @@ def _confirm_retroactive(ctx: Context, start: date, end: date, reason: str) -> N
     )
 
 
-def _confirmed(ctx: Context, step: LeaveStep, send: bool) -> dict | None:
+def _confirmed(ctx: Context, step: LeaveDialogStep, send: bool) -> dict | None:
     """The held request of the open confirmation ``step`` when the cadre tapped send;
     None (and the message says why) when the button is stale or they cancelled."""
     state = ctx.at(Dialog.LEAVE, step)
@@ -99,14 +99,14 @@ def _confirmed(ctx: Context, step: LeaveStep, send: bool) -> dict | None:
 
 
 def confirm_retroactive(ctx: Context, data: LeaveRetroactiveConfirm) -> None:
-    held = _confirmed(ctx, LeaveStep.CONFIRM, data.send)
+    held = _confirmed(ctx, LeaveDialogStep.CONFIRM, data.send)
     if held is not None:
         _submit(ctx, held["start"], held["end"], held["reason"], retroactive=True)
 
 
 def confirm_recall(ctx: Context, data: LeaveRecallConfirm) -> None:
     """The cadre confirmed (or dropped) a request over 30 days: a recall, not a leave."""
-    held = _confirmed(ctx, LeaveStep.CONFIRM_RECALL, data.send)
+    held = _confirmed(ctx, LeaveDialogStep.CONFIRM_RECALL, data.send)
     if held is not None:
         retroactive = bool(held.get("retroactive"))
         _submit(ctx, held["start"], held["end"], held["reason"], retroactive, recall=True)
@@ -147,7 +147,7 @@ def _confirm_recall(
     ctx: Context, start: date, end: date, reason: str, retroactive: bool, combined: int
 ) -> None:
     held = {"start": start.isoformat(), "end": end.isoformat(), "reason": reason}
-    ctx.dialog(Dialog.LEAVE, LeaveStep.CONFIRM_RECALL, retroactive=retroactive, **held)
+    ctx.dialog(Dialog.LEAVE, LeaveDialogStep.CONFIRM_RECALL, retroactive=retroactive, **held)
     ctx.say(
         "leave.confirm_recall",
         start=start,
@@ -165,10 +165,10 @@ def _confirm_recall(
 
 def pick_retroactive(ctx: Context, _data: LeaveRetroactive) -> None:
     """补假 chosen in the guided dialog: offer the last few days as the first day."""
-    if ctx.at(Dialog.LEAVE, LeaveStep.START) is None:
+    if ctx.at(Dialog.LEAVE, LeaveDialogStep.START) is None:
         ctx.toast("error.stale_button")
         return
-    ctx.dialog(Dialog.LEAVE, LeaveStep.START, retroactive=True)
+    ctx.dialog(Dialog.LEAVE, LeaveDialogStep.START, retroactive=True)
     today = ctx.now.date()
     weekdays = ctx.t("picker.weekdays").split()
     days = [today - timedelta(days=n) for n in range(service.RETROACTIVE_DAYS, 0, -1)]
@@ -177,13 +177,13 @@ def pick_retroactive(ctx: Context, _data: LeaveRetroactive) -> None:
 
 
 def pick(ctx: Context, data: PickDate | PickMonth) -> None:
-    state = ctx.at(Dialog.LEAVE, LeaveStep.START, LeaveStep.END)
+    state = ctx.at(Dialog.LEAVE, LeaveDialogStep.START, LeaveDialogStep.END)
     if state is None:
         ctx.toast("error.stale_button")
         return
     today = ctx.now.date()
     retroactive = bool(state.data.get("retroactive"))
-    if state.step is LeaveStep.END:
+    if state.step is LeaveDialogStep.END:
         earliest = date.fromisoformat(state.data["start"])
     elif retroactive:
         earliest = today - timedelta(days=service.RETROACTIVE_DAYS)
@@ -199,13 +199,15 @@ def pick(ctx: Context, data: PickDate | PickMonth) -> None:
         key = "leave.retroactive_too_far" if retroactive else "leave.in_past"
         ctx.toast(key, start=data.day, limit=service.RETROACTIVE_DAYS)
         return
-    if state.step is LeaveStep.START:
-        ctx.dialog(Dialog.LEAVE, LeaveStep.END, start=data.day.isoformat(), retroactive=retroactive)
+    if state.step is LeaveDialogStep.START:
+        ctx.dialog(
+            Dialog.LEAVE, LeaveDialogStep.END, start=data.day.isoformat(), retroactive=retroactive
+        )
         ctx.edit(ctx.t("leave.pick_end", start=data.day), month_keyboard(ctx, data.day, data.day))
         return
     ctx.dialog(
         Dialog.LEAVE,
-        LeaveStep.REASON,
+        LeaveDialogStep.REASON,
         start=state.data["start"],
         end=data.day.isoformat(),
         retroactive=retroactive,
@@ -240,9 +242,9 @@ def typed_comment(ctx: Context, data: dict) -> None:
     card = ctx.say(
         "leave.comment_saved",
         comment=step_row.comment,
-        buttons=_vote_buttons(ctx, step_row.id, step_row.kind),
+        buttons=_vote_buttons(ctx, stored_id(step_row), step_row.kind),
     )
-    card.card = CardRef(step_row.request_id, "step", step_row.id)
+    card.card = CardRef(step_row.request_id, "step", stored_id(step_row))
 
 
 def typed_why(ctx: Context, data: dict) -> None:
@@ -279,7 +281,7 @@ def vote(ctx: Context, data: LeaveVote) -> None:
     step = ctx.uow.leaves.step(data.step_id)
     if not data.approve and step is not None and not step.comment:
         service.deputies(ctx.uow, ctx.me, step_id=data.step_id)  # raises unless ours now
-        ctx.dialog(Dialog.LEAVE, LeaveStep.WHY, step_id=data.step_id)
+        ctx.dialog(Dialog.LEAVE, LeaveDialogStep.WHY, step_id=data.step_id)
         ctx.say(f"leave.ask_why_{step.kind}")
         ctx.toast(f"leave.ask_why_{step.kind}")
         return
@@ -291,17 +293,17 @@ def vote(ctx: Context, data: LeaveVote) -> None:
 def _decide(ctx: Context, step_id: int, yes: bool, text: str | None) -> tuple[str, dict]:
     """Record the holder's decision and retire the request's cards that no longer apply;
     the message that tells them what they did."""
-    if ctx.at(Dialog.LEAVE, LeaveStep.WHY) is not None:
+    if ctx.at(Dialog.LEAVE, LeaveDialogStep.WHY) is not None:
         ctx.end_dialog()  # a no waiting for its reason gives way to the decision taken
     outcome = service.decide(ctx.uow, ctx.me, step_id=step_id, approve=yes, now=ctx.now, text=text)
     ctx.notices += outcome.notices
     request = outcome.request
-    applicant = ctx.uow.people.get(request.applicant_id)
-    decision = ctx.uow.leaves.step(step_id).decision
+    applicant = known(ctx.uow.people.get(request.applicant_id))
+    decision = known(ctx.uow.leaves.step(step_id)).decision
     params = dict(
         id=request.id, name=applicant.name, start=request.start, end=request.end, days=request.days
     )
-    leave_cards.settle(ctx, request.id)
+    leave_cards.settle(ctx, stored_id(request))
     return f"leave.you_{decision}", params
 
 
@@ -309,7 +311,7 @@ def ask_comment(ctx: Context, data: LeaveComment) -> None:
     if leave_cards.step_settled(ctx, data.step_id):
         return
     service.deputies(ctx.uow, ctx.me, step_id=data.step_id)  # raises unless the step is ours
-    ctx.dialog(Dialog.LEAVE, LeaveStep.COMMENT, step_id=data.step_id)
+    ctx.dialog(Dialog.LEAVE, LeaveDialogStep.COMMENT, step_id=data.step_id)
     ctx.say("leave.ask_comment")
     ctx.toast("leave.ask_comment_toast")
 
@@ -325,18 +327,19 @@ def delegate(ctx: Context, data: LeaveDelegate) -> None:
         choose = ctx.say(
             "leave.pick_deputy",
             buttons=[
-                [Button(p.name, LeaveDelegate(data.step_id, p.id).pack())] for p in candidates
+                [Button(p.name, LeaveDelegate(data.step_id, stored_id(p)).pack())]
+                for p in candidates
             ],
         )
-        step = ctx.uow.leaves.step(data.step_id)
-        choose.card = CardRef(step.request_id, "step", step.id)
+        step = known(ctx.uow.leaves.step(data.step_id))
+        choose.card = CardRef(step.request_id, "step", stored_id(step))
         ctx.toast("leave.pick_deputy")
         return
     outcome = service.delegate(
         ctx.uow, ctx.me, step_id=data.step_id, deputy_id=data.deputy_id, now=ctx.now
     )
     ctx.notices += outcome.notices
-    deputy = ctx.uow.people.get(data.deputy_id)
+    deputy = known(ctx.uow.people.get(data.deputy_id))
     ctx.edit(ctx.t("leave.you_delegated", name=deputy.name, id=outcome.request.id))
     ctx.toast("leave.you_delegated", name=deputy.name, id=outcome.request.id)
-    leave_cards.settle(ctx, outcome.request.id)
+    leave_cards.settle(ctx, stored_id(outcome.request))

@@ -6,6 +6,7 @@ its buttons once they no longer apply (``services.leave_cards``)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from bot.handlers import leave_cards
 from bot.handlers.callbacks import (
@@ -15,7 +16,7 @@ from bot.handlers.callbacks import (
     LeaveWithdraw,
     LeaveWithdrawConfirm,
 )
-from bot.handlers.context import Context
+from bot.handlers.context import Context, stored_id
 from bot.handlers.events import Button
 from bot.handlers.notify import params_for_display
 from bot.i18n import Markup, Term
@@ -31,7 +32,7 @@ SHOWN = 10
 
 
 def myleave_command(ctx: Context, _args: str = "") -> None:
-    requests = ctx.uow.leaves.for_applicant(ctx.me.id)
+    requests = ctx.uow.leaves.for_applicant(stored_id(ctx.me))
     if not requests:
         ctx.say("leave.none")
         return
@@ -39,15 +40,15 @@ def myleave_command(ctx: Context, _args: str = "") -> None:
         buttons, kind = _buttons(ctx, request)
         message = ctx.say_text(_summary(ctx, request), buttons)
         if kind is not None:
-            message.card = CardRef(request.id, kind)
+            message.card = CardRef(stored_id(request), kind)
 
 
 def _buttons(ctx: Context, request: LeaveRequest) -> tuple[list[list[Button]] | None, str | None]:
     """Withdraw while pending; 销假 while an approved leave can be ended early."""
     if request.status == "pending":
-        return [[ctx.button("button.withdraw", LeaveWithdraw(request.id))]], "withdraw"
+        return [[ctx.button("button.withdraw", LeaveWithdraw(stored_id(request)))]], "withdraw"
     if leave_end.back_days(request, ctx.now.date()):
-        return [[ctx.button("button.end_leave", LeaveEnd(request.id))]], "end"
+        return [[ctx.button("button.end_leave", LeaveEnd(stored_id(request)))]], "end"
     return None, None
 
 
@@ -99,12 +100,12 @@ def withdraw(ctx: Context, data: LeaveWithdraw) -> None:
         days=request.days,
         buttons=[
             [
-                ctx.button("button.confirm_withdraw", LeaveWithdrawConfirm(request.id)),
-                ctx.button("button.keep", LeaveKeep(request.id)),
+                ctx.button("button.confirm_withdraw", LeaveWithdrawConfirm(stored_id(request))),
+                ctx.button("button.keep", LeaveKeep(stored_id(request))),
             ]
         ],
     )
-    message.card = CardRef(request.id, "withdraw")
+    message.card = CardRef(stored_id(request), "withdraw")
     ctx.toast("leave.confirm_withdraw_toast")
 
 
@@ -135,7 +136,7 @@ def end(ctx: Context, data: LeaveEnd) -> None:
     row = [
         ctx.button(
             "button.back_today" if d == today else "button.back_tomorrow",
-            LeaveEndOn(request.id, d),
+            LeaveEndOn(stored_id(request), d),
             day=f"{d:%m-%d}",
         )
         for d in days
@@ -145,9 +146,9 @@ def end(ctx: Context, data: LeaveEnd) -> None:
         id=request.id,
         start=request.start,
         end=request.end,
-        buttons=[row, [ctx.button("button.keep", LeaveKeep(request.id))]],
+        buttons=[row, [ctx.button("button.keep", LeaveKeep(stored_id(request)))]],
     )
-    message.card = CardRef(request.id, "end")
+    message.card = CardRef(stored_id(request), "end")
     ctx.toast("leave.ask_back_toast")
 
 
@@ -159,10 +160,12 @@ def end_on(ctx: Context, data: LeaveEndOn) -> None:
     )
     ctx.notices += outcome.notices
     request = outcome.request
-    params = dict(id=request.id, back=data.day, start=request.start, end=request.end)
+    params: dict[str, Any] = dict(
+        id=request.id, back=data.day, start=request.start, end=request.end
+    )
     ctx.edit(ctx.t("leave.ended", days=request.days, **params))
     ctx.toast("leave.ended_toast", **params)
-    leave_cards.settle(ctx, request.id)
+    leave_cards.settle(ctx, stored_id(request))
 
 
 def _own(ctx: Context, request_id: int) -> LeaveRequest:

@@ -86,14 +86,10 @@ def _sheet(ctx: Context, scope: Scope, period: str, as_of: date) -> reporting.Re
     if scope.kind == ScopeKind.ANNUAL:
         if len(period) != 4:
             raise DomainError("report.bad_period", period=period)
+        zone = ctx.now.tzinfo
+        assert zone is not None, "the clock's moments carry the district's zone"
         return reporting.annual_file(
-            ctx.uow,
-            ctx.catalog,
-            ctx.lang,
-            int(period),
-            as_of,
-            ctx.now.tzinfo,
-            allowance=ctx.allowance,
+            ctx.uow, ctx.catalog, ctx.lang, int(period), as_of, zone, allowance=ctx.allowance
         )
     if len(period) == 4:
         raise DomainError("report.bad_period", period=period)

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from bot.handlers import checkin
 from bot.handlers.callbacks import SpotCadre, SpotInPerson, SpotRemote, SpotTownship, SpotVisit
-from bot.handlers.context import Context
+from bot.handlers.context import Context, known, stored_id
 from bot.handlers.events import Button, KeyButton, Outgoing
 from bot.handlers.keyboard import with_keyboard
 from domain.assessment import SPOT_CHECK_ANSWER_MINUTES, SPOT_CHECK_BACKDATE_DAYS
@@ -32,7 +32,7 @@ def _clock(moment: datetime, ctx: Context) -> str:
 def spotcheck_command(ctx: Context, _args: str = "") -> None:
     """Start with the township: a district has few, and it narrows the cadres to a page."""
     townships = service.townships(ctx.uow, ctx.me)
-    buttons = [Button(t.name, SpotTownship(t.id).pack()) for t in townships]
+    buttons = [Button(t.name, SpotTownship(stored_id(t)).pack()) for t in townships]
     ctx.say(
         "spotcheck.pick_township", buttons=[buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     )
@@ -40,13 +40,13 @@ def spotcheck_command(ctx: Context, _args: str = "") -> None:
 
 def pick_township(ctx: Context, data: SpotTownship) -> None:
     """The cadres posted there today, one button each (the message is edited in place)."""
-    township = ctx.uow.places.township_by_id(data.township_id)
+    township = known(ctx.uow.places.township_by_id(data.township_id))
     choices = service.cadres_in(ctx.uow, ctx.me, data.township_id, ctx.now.date())
     if not choices:
         ctx.edit(ctx.t("spotcheck.no_cadres", township=township.name))
         return
     buttons = [
-        [Button(f"{c.person.name} · {c.village.name}", SpotCadre(c.person.id).pack())]
+        [Button(f"{c.person.name} · {c.village.name}", SpotCadre(stored_id(c.person)).pack())]
         for c in choices
     ]
     ctx.edit(ctx.t("spotcheck.pick_cadre", township=township.name), buttons)
@@ -75,7 +75,7 @@ def pick_cadre(ctx: Context, data: SpotCadre) -> None:
 def remote(ctx: Context, data: SpotRemote) -> None:
     """Open the check and ask the cadre, in their language, for their location."""
     started = service.start_remote(ctx.uow, ctx.me, data.cadre_id, ctx.now)
-    deadline = _clock(started.check.deadline, ctx)
+    deadline = _clock(known(started.check.deadline), ctx)  # a remote check has one
     ctx.edit(
         ctx.t(
             "spotcheck.started", name=started.cadre.name, village=started.village, deadline=deadline
@@ -86,7 +86,7 @@ def remote(ctx: Context, data: SpotRemote) -> None:
     lang = ctx.catalog.language_for(cadre.language, None)
     ctx.response.messages.append(
         Outgoing(
-            cadre.telegram_user_id,
+            known(cadre.telegram_user_id),  # start_remote refuses a cadre not bound
             ctx.catalog.text(
                 lang, "spotcheck.ask_cadre", minutes=SPOT_CHECK_ANSWER_MINUTES, deadline=deadline
             ),

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from bot.handlers import diary
-from bot.handlers.context import Context
+from bot.handlers.context import Context, known, stored_id
 from bot.handlers.help import role_tips
 from bot.handlers.notify import decision_buttons, display
 from bot.i18n import Markup
-from domain.roles import CADRE_ROLES, DIARY_SIGNERS, DISTRICT_ROLES
+from domain.roles import CADRE_ROLES, DIARY_SIGNERS, DISTRICT_ROLES, Role
 from services import diary as diaries
 from services.checkin import claim_actions
 from services.leave import decision_actions, marks, opinions
 from services.notices import CardRef
 from services.standing import standing
+
+#: How many waiting leave steps, and how many claims, /status lists with their buttons.
+SHOWN = 10
 
 
 def status_command(ctx: Context, _args: str = "") -> None:
@@ -55,8 +58,8 @@ def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
     requests that reached them before they bound were never shown to them."""
     if ctx.me.role in CADRE_ROLES:
         return
-    steps = ctx.uow.leaves.open_steps_for(ctx.me.id)
-    claims = ctx.uow.claims.pending_for(ctx.me.id)
+    steps = ctx.uow.leaves.open_steps_for(stored_id(ctx.me))
+    claims = ctx.uow.claims.pending_for(stored_id(ctx.me))
     batches = (
         diaries.awaiting_signature(ctx.uow, ctx.me, ctx.now.date())
         if ctx.me.role in DIARY_SIGNERS
@@ -68,9 +71,9 @@ def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
     ctx.say(heading, work=_work_line(ctx, len(steps), len(claims), len(batches)))
     if ctx.me.role in DISTRICT_ROLES:
         _recalls_pending(ctx)
-    for step in steps[:10]:
-        request = ctx.uow.leaves.get(step.request_id)
-        applicant = ctx.uow.people.get(request.applicant_id)
+    for step in steps[:SHOWN]:
+        request = known(ctx.uow.leaves.get(step.request_id))
+        applicant = known(ctx.uow.people.get(request.applicant_id))
         shown = {**marks(request), "opinions": opinions(ctx.uow, request)}
         card = ctx.say(
             "status.waiting_step",
@@ -81,17 +84,21 @@ def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
             end=request.end,
             days=request.days,
             reason=request.reason,
-            buttons=decision_buttons(ctx.catalog, ctx.lang, decision_actions(step.id, step.kind)),
+            buttons=decision_buttons(
+                ctx.catalog, ctx.lang, decision_actions(stored_id(step), step.kind)
+            ),
         )
-        card.card = CardRef(request.id, "step", step.id)  # edited once decided elsewhere
-    for claim in claims[:10]:
-        cadre = ctx.uow.people.get(claim.person_id)
+        card.card = CardRef(
+            stored_id(request), "step", stored_id(step)
+        )  # edited once decided elsewhere
+    for claim in claims[:SHOWN]:
+        cadre = known(ctx.uow.people.get(claim.person_id))
         ctx.say(
             "status.waiting_claim",
             name=cadre.name,
             day=claim.day,
             reason=claim.reason,
-            buttons=decision_buttons(ctx.catalog, ctx.lang, claim_actions(claim.id)),
+            buttons=decision_buttons(ctx.catalog, ctx.lang, claim_actions(stored_id(claim))),
         )
     if at_binding and batches:
         diary.signoff_command(ctx)
@@ -101,7 +108,7 @@ def _work_line(ctx: Context, steps: int, claims: int, batches: int) -> Markup:
     """The counts of the kinds of work this role does (leave steps, claims, diaries to
     sign), and of any other kind that reached them as a stand-in: never a count of work
     the role is never given, such as leave for a village secretary."""
-    tips = role_tips(ctx.me.role)
+    tips = role_tips(Role(ctx.me.role))
     holds_steps = any(t in tips for t in ("help.tip_comment", "help.tip_apply", "help.tip_approve"))
     parts = [
         ctx.t(key, count=count)

@@ -18,9 +18,8 @@ import io
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from domain.assessment import Sanction, SpotCheckResult, sanction_for
 from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule, Period
@@ -148,7 +147,7 @@ class AnnualSheet:
         return totals
 
 
-def _checks_by_cadre(uow: UnitOfWork, year: int, zone: ZoneInfo) -> dict[int, Counter]:
+def _checks_by_cadre(uow: UnitOfWork, year: int, zone: tzinfo) -> dict[int, Counter]:
     first = datetime(year, 1, 1, tzinfo=zone)
     last = datetime(year + 1, 1, 1, tzinfo=zone)
     counts: dict[int, Counter] = {}
@@ -200,7 +199,7 @@ def gather_annual(
     year: int,
     *,
     as_of: date,
-    zone: ZoneInfo,
+    zone: tzinfo,
     township_id: int | None = None,
     calendar: WorkdayCalendar | None = None,
     allowance: AllowanceRule = ONSITE_DAYS_ONLY,

@@ -15,8 +15,10 @@ photo or a location) and what the bot answers: a string that one of its answers 
 message to this chat, an edit of one, or the toast) contains, or a ``Bot`` naming several
 fragments, buttons that must be offered and fragments that must not appear. The chat
 keeps the messages it was sent, edits applied, so a later ``Tap`` finds the buttons as a
-person would see them; messages to other people (notices, approvers' cards) are kept by
-recipient in ``Chat.inboxes``.
+person would see them. Several people talk through ``People``: a notice or an
+approver's card lands in its recipient's chat, to be tapped there with ``play``. (Cards
+edited in other chats once settled need the runtime's record of their message ids: that
+stays in tests/e2e.)
 """
 
 from __future__ import annotations
@@ -95,17 +97,38 @@ class Answer:
         return [b.text for m in self.messages for row in m.buttons or [] for b in row]
 
 
+class People:
+    """The chats of an exchange between several people: what one person's update sends
+    another (a notice, an approver's card) arrives in that person's chat, where they can
+    tap its buttons in turn."""
+
+    def __init__(self, conversations: Conversations, language_code: str | None = None) -> None:
+        self.conversations = conversations
+        self.language_code = language_code
+        self.chats: dict[int, Chat] = {}
+
+    def __getitem__(self, who: str) -> Chat:
+        return self.chat(BOUND[who])
+
+    def chat(self, user_id: int) -> Chat:
+        if user_id not in self.chats:
+            self.chats[user_id] = Chat(self, user_id, self.language_code)
+        return self.chats[user_id]
+
+
 @dataclass
 class Chat:
-    """One person's chat with the bot: what they were shown, by message id."""
+    """One person's chat with the bot: what they were shown, by message id (edits
+    applied), and everything sent to them in order (``inbox``)."""
 
-    conversations: Conversations
+    people: People
     user_id: int
     language_code: str | None = None
     shown: dict[int, Outgoing] = field(default_factory=dict)
-    inboxes: dict[int, list[Outgoing]] = field(default_factory=dict)
+    inbox: list[Outgoing] = field(default_factory=list)
 
     def act(self, act: Act) -> Answer:
+        """Do ``act``; the answer is what came back to this chat (others' go to theirs)."""
         message_id = next(_ids)
         base = dict(
             update_id=message_id,
@@ -124,15 +147,15 @@ class Chat:
             event = Incoming(**base, message_id=message_id, location=act.location)
         else:
             event = Incoming(**base, message_id=message_id, text=act)
-        response = self.conversations.handle(event)
-        mine = []
+        response = self.people.conversations.handle(event)
         for message in response.messages:
-            if message.chat_id != self.user_id:
-                self.inboxes.setdefault(message.chat_id, []).append(message)
-                continue
-            mine.append(message)
-            self.shown[message.edit_message_id or next(_ids)] = message
+            self.people.chat(message.chat_id).receive(message)
+        mine = [m for m in response.messages if m.chat_id == self.user_id]
         return Answer(response, mine)
+
+    def receive(self, message: Outgoing) -> None:
+        self.inbox.append(message)
+        self.shown[message.edit_message_id or next(_ids)] = message
 
     def _button(self, label: str) -> tuple[int, str]:
         for exact in (True, False):
@@ -143,9 +166,11 @@ class Chat:
                             return shown_id, button.data
         raise AssertionError(f"no button {label!r} in the chat")
 
-    def inbox(self, who: str) -> list[Outgoing]:
-        """What the exchange sent the sample person ``who`` (notices, cards)."""
-        return self.inboxes.get(BOUND[who], [])
+    @property
+    def last(self) -> str:
+        """The text of the latest message sent to this chat."""
+        assert self.inbox, "nothing was sent to this chat"
+        return self.inbox[-1].text
 
 
 def dialog(
@@ -157,7 +182,7 @@ def dialog(
 ) -> Chat:
     """Play ``script`` as the sample person ``who`` (bound already) and check each
     answer; returns the chat, to look at further or to go on with."""
-    chat = Chat(conversations, BOUND[who], language_code)
+    chat = People(conversations, language_code)[who]
     play(chat, script)
     return chat
 

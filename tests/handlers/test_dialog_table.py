@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.handlers.conversation import TYPED
-from bot.handlers.dialogs import STEPS, Dialog, DialogAt, DutyStep, LeaveStep
+from bot.handlers.dialogs import STEPS, Dialog, DialogAt, DutyStep, LeaveDialogStep
 
 
 def test_every_step_of_every_dialog_routes_typed_input() -> None:
@@ -16,7 +16,7 @@ def test_every_step_of_every_dialog_routes_typed_input() -> None:
 
 def test_the_stored_strings_are_unchanged() -> None:
     assert {d.value for d in Dialog} == {"checkin", "workrecord", "diary", "leave", "duty", "fix"}
-    assert [s.value for s in LeaveStep] == [
+    assert [s.value for s in LeaveDialogStep] == [
         "start",
         "end",
         "reason",
@@ -26,7 +26,7 @@ def test_the_stored_strings_are_unchanged() -> None:
         "why",
     ]
     state = DialogAt.stored("leave", "end", {"start": "2026-12-01"})
-    assert state.step is LeaveStep.END and state.data == {"start": "2026-12-01"}
+    assert state.step is LeaveDialogStep.END and state.data == {"start": "2026-12-01"}
 
 
 def test_a_step_of_another_dialog_is_refused() -> None:

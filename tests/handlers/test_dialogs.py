@@ -26,7 +26,7 @@ def test_guided_leave_with_the_date_picker(fresh: Conversations) -> None:
             ("看病", "2026-12-01 至 2026-12-02"),
         ],
     )
-    assert any("看病" in m.text for m in chat.inbox("township_leader"))
+    assert any("看病" in m.text for m in chat.people["township_leader"].inbox)
 
 
 def test_guided_retroactive_leave_offers_the_last_three_days(fresh: Conversations) -> None:
@@ -44,7 +44,7 @@ def test_guided_retroactive_leave_offers_the_last_three_days(fresh: Conversation
             ("急性肠胃炎", Bot(["【补假】", "2026-11-29 至 2026-11-30"])),
         ],
     )
-    assert any("【补假】" in m.text for m in chat.inbox("township_leader"))
+    assert any("【补假】" in m.text for m in chat.people["township_leader"].inbox)
 
 
 def test_typed_text_in_the_picker_points_at_it_and_a_stale_day_is_refused(
@@ -112,7 +112,7 @@ def test_a_township_secretary_records_training(fresh: Conversations) -> None:
             (Tap("✅ 确认登记"), Bot(["已登记", "已登记公务"])),
         ],
     )
-    assert [m.text for m in chat.inbox("cadre")] == [
+    assert [m.text for m in chat.people["cadre"].inbox] == [
         "📋 您 12月8日至12月10日 参加岗位培训，记为公务，不计缺勤。"
     ]
 
@@ -138,5 +138,32 @@ def test_a_pressed_label_in_a_dialog_acts_as_its_command(fresh: Conversations) -
             # In the diary dialog, the 我的情况 button shows the standing, not a diary.
             ("📊 My standing", "驻村天数（今年）"),
             ("📊 我的情况", "驻村天数（今年）"),
+        ],
+    )
+
+
+def test_cancel_leaves_a_dialog_and_unknown_input_gets_a_hint(fresh: Conversations) -> None:
+    dialog(
+        fresh,
+        "cadre",
+        [
+            ("/diary", "日记内容"),
+            ("/cancel", "已退出"),
+            ("随便说点什么", "/help"),
+            ("/nosuchcommand", "/nosuchcommand"),
+        ],
+    )
+    with fresh.uow_factory() as uow:
+        assert uow.diaries.all_rows() == []
+
+
+def test_the_language_is_picked_with_a_button_and_kept(fresh: Conversations) -> None:
+    dialog(
+        fresh,
+        "village_secretary",
+        [
+            ("/lang", Bot("当前语言：中文", buttons=["中文", "English"])),
+            (Tap("English"), "Switched to English"),
+            ("/help", Bot(not_says="请")),
         ],
     )

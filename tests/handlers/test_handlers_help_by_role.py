@@ -4,19 +4,15 @@ the diary signers of Art. 12), written out here by hand as the oracle."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from bot.handlers.conversation import Conversations
-from bot.handlers.events import Incoming
 from bot.i18n import LANGUAGES, Catalog
 from domain.roles import Role
 from services.sample_district import PEOPLE
-from tests.handlers.conftest import BOUND
+from tests.handlers.dialog import People
 
 CATALOG = Catalog("zh")
-_ids = itertools.count(900_000)
 
 #: What each role is given (besides cadres' own requests): comment (填注意见), apply (the
 #: unit over 10 days), approve (leave or claims), claims (补卡), leave (any leave work),
@@ -48,18 +44,7 @@ def words(lang: str) -> dict[str, list[str]]:
 
 
 def say(conversations: Conversations, key: str, lang: str, text: str) -> str:
-    update_id = next(_ids)
-    response = conversations.handle(
-        Incoming(
-            update_id=update_id,
-            user_id=BOUND[key],
-            chat_id=BOUND[key],
-            language_code=lang,
-            message_id=update_id,
-            text=text,
-        )
-    )
-    return "\n".join(m.text for m in response.messages)
+    return People(conversations, language_code=lang)[key].act(text).text
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
