@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 from domain.roles import Role
 from scheduler.common import DEFAULT_ZONE, DISTRICT_ROLES, UowFactory, day_of, run_sweep
 from services.outbox import Draft
-from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 
@@ -38,12 +37,12 @@ def sweep_assessment_season(
         per_township: Counter[int] = Counter()
         names: dict[int, str] = {}
         cadres = 0
-        for posted in q.posting_batches(uow.session, today, today):  # counts, not rows
+        for posted in uow.roster.posting_batches(today, today):  # counts, not rows
             cadres += len(posted)
             per_township.update(c.township_id for c in posted)
             names.update((c.township_id, c.township) for c in posted)
         drafts = []
-        for h in q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES]):
+        for h in uow.roster.holders([Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES]):
             params = {"year": today.year, "deadline": deadline.isoformat()}
             if h.role == Role.TOWNSHIP_SECRETARY:
                 if not per_township.get(h.township_id):

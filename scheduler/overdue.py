@@ -25,7 +25,6 @@ from scheduler.common import (
 )
 from services.leave import decision_actions, opinions
 from services.outbox import Draft
-from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 REMIND_KIND = "leave_pending"
@@ -50,14 +49,14 @@ def sweep_leave_overdue(
     today = day_of(now, zone)
 
     def plan(uow: UnitOfWork) -> list[Draft]:
-        steps = q.open_steps(uow.session, now - REMIND_AFTER)
+        steps = uow.approvals.open_steps(now - REMIND_AFTER)
         if not steps:
             return []
         applicants = {s.applicant_id for s in steps}
         postings = {
-            p.person_id: p for p in q.postings(uow.session, _EVER, today, person_ids=applicants)
+            p.person_id: p for p in uow.roster.postings(_EVER, today, person_ids=applicants)
         }
-        holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES])
+        holders = uow.roster.holders([Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES])
         secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
         district = [h.person_id for h in holders if h.role in DISTRICT_ROLES]
         people = uow.people.by_ids([s.assignee_id for s in steps] + [s.applicant_id for s in steps])

@@ -12,6 +12,10 @@ from sqlmodel import Session
 
 from storage.sqlite_writer import TurnConnection, WriterTurn
 
+#: The composition root holds the engine it builds; it names the type from here, not from
+#: SQLAlchemy (only storage/ imports it).
+__all__ = ["Engine", "make_engine", "session_factory"]
+
 
 def make_engine(url: str, *, connections: int = 16) -> Engine:
     """An engine for ``url`` used by up to ``connections`` threads at once. SQLite gets

@@ -34,12 +34,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import col, select
-
 from domain.errors import InvalidPhone, UnknownRole
 from domain.phone import normalise_phone
 from domain.roles import CADRE_ROLES, TOWNSHIP_ROLES, Role, parse_role
-from services.imports.common import ImportResult, Problems, chunks, parse_date
+from services.imports.common import ImportResult, Problems, parse_date
 from services.imports.table import Row, Table, begin_validation
 from storage.tables import Assignment, Person, Township, Unit, Village
 from storage.unit_of_work import UnitOfWork
@@ -86,25 +84,13 @@ class _Known:
 
 
 def _load(uow: UnitOfWork, phones: list[str]) -> _Known:
-    session = uow.session
-    people: dict[str, Person] = {}
-    for part in chunks(phones):
-        for person in session.exec(select(Person).where(col(Person.phone).in_(part))).all():
-            people[person.phone] = person
+    people = uow.people.by_phones(phones)
     postings: dict[int, list[Assignment]] = defaultdict(list)
-    ids = [p.id for p in people.values()]
-    for part in chunks(ids):
-        query = (
-            select(Assignment)
-            .where(col(Assignment.person_id).in_(part))
-            .order_by(Assignment.start, Assignment.id)
-        )
-        for posting in session.exec(query).all():
-            postings[posting.person_id].append(posting)
+    postings.update(uow.assignments.for_people(p.id for p in people.values()))
     return _Known(
-        townships={t.name: t for t in session.exec(select(Township)).all()},
-        villages={(v.township_id, v.name): v for v in session.exec(select(Village)).all()},
-        units={u.name: u for u in session.exec(select(Unit)).all()},
+        townships={t.name: t for t in uow.places.townships()},
+        villages={(v.township_id, v.name): v for v in uow.places.villages()},
+        units={u.name: u for u in uow.places.units()},
         people=people,
         postings=postings,
     )
@@ -322,7 +308,7 @@ def _apply(
                     latest.end = plan.start - timedelta(days=1)
                     ended += 1
                 ended += _replace_recalled(uow, person, item, plan.start)
-                uow.session.add(
+                uow.assignments.stage(
                     Assignment(
                         person_id=person.id,
                         village_id=item.village.id,

@@ -26,15 +26,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
-
 from domain.assessment import SpotCheckResult
 from domain.calendar import WorkdayCalendar
 from domain.errors import DomainError, InvalidPhone
 from domain.phone import normalise_phone
 from domain.roles import CADRE_ROLES
 from services.calendar import load_calendar
-from services.imports.common import ImportResult, Problems, chunks
+from services.imports.common import ImportResult, Problems
 from services.imports.table import Row, Table, begin_validation
 from services.notices import Notice
 from services.outbox import Draft, enqueue
@@ -150,11 +148,7 @@ def _parse(
 
 
 def _people(uow: UnitOfWork, phones: set[str]) -> dict[str, Person]:
-    people: dict[str, Person] = {}
-    for part in chunks(sorted(phones)):
-        for person in uow.session.exec(select(Person).where(col(Person.phone).in_(part))):
-            people[person.phone] = person
-    return people
+    return uow.people.by_phones(phones)
 
 
 def _checked(

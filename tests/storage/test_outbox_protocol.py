@@ -1,0 +1,74 @@
+"""The reply outbox and the reminder outbox follow one claim protocol
+(``storage.outbox.ClaimedOutbox``): the same story, told to each, ends the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from storage.outbox import ClaimedOutbox
+from storage.tables import Person
+from storage.unit_of_work import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=15)
+
+
+def _reminders(uow: UnitOfWork) -> ClaimedOutbox[Any]:
+    return uow.reminders
+
+
+def _replies(uow: UnitOfWork) -> ClaimedOutbox[Any]:
+    return uow.replies
+
+
+def _add_rows(uow_factory: UowFactory, which: str, count: int) -> None:
+    with uow_factory() as uow:
+        person = uow.people.add(Person(name="张三", phone="13800000001", role="first_secretary"))
+        for i in range(count):
+            if which == "reminders":
+                uow.reminders.insert(
+                    [{"recipient_id": person.id, "kind": "k", "period": str(i), "payload": {}}],
+                    NOW,
+                )
+            else:
+                uow.replies.add(update_id=None, chat_id=i, payload={}, blob=None, now=NOW)
+        uow.commit()
+
+
+@pytest.mark.parametrize("which", ["reminders", "replies"])
+def test_claim_mark_and_release(uow_factory: UowFactory, which: str) -> None:
+    outbox_of = _reminders if which == "reminders" else _replies
+    _add_rows(uow_factory, which, 3)
+    with uow_factory() as uow:
+        outbox = outbox_of(uow)
+        first, second, third = outbox.claim("a" * 32, NOW, LEASE, 10)
+        assert outbox.claim("b" * 32, NOW, LEASE, 10) == []  # all held
+        assert outbox.mark_sent(first.id, "a" * 32, NOW)
+        assert not outbox.mark_sent(first.id, "a" * 32, NOW)  # finished already
+        assert not outbox.mark_failed(second.id, "b" * 32, "blocked")  # not b's claim
+        assert outbox.mark_failed(second.id, "a" * 32, "blocked")
+        assert outbox.release([third.id], "b" * 32) == 0
+        assert outbox.release(None, "a" * 32) == 1
+        [again] = outbox.claim("b" * 32, NOW, LEASE, 10)
+        assert again.id == third.id
+        uow.commit()
+
+
+@pytest.mark.parametrize("which", ["reminders", "replies"])
+def test_a_lapsed_claim_is_taken_over(uow_factory: UowFactory, which: str) -> None:
+    outbox_of = _reminders if which == "reminders" else _replies
+    _add_rows(uow_factory, which, 1)
+    with uow_factory() as uow:
+        outbox = outbox_of(uow)
+        [row] = outbox.claim("a" * 32, NOW, LEASE, 10)
+        later = NOW + LEASE + timedelta(seconds=1)
+        [taken] = outbox.claim("b" * 32, later, LEASE, 10)
+        assert taken.id == row.id
+        assert not outbox.mark_sent(row.id, "a" * 32, later)  # the claim was lost
+        assert outbox.mark_sent(row.id, "b" * 32, later)
+        uow.commit()
