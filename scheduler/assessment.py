@@ -45,10 +45,11 @@ def sweep_assessment_season(
         for h in uow.roster.holders([Role.TOWNSHIP_SECRETARY, *DISTRICT_ROLES]):
             params = {"year": today.year, "deadline": deadline.isoformat()}
             if h.role == Role.TOWNSHIP_SECRETARY:
-                if not per_township.get(h.township_id):
+                township = h.township_id
+                if township is None or not per_township.get(township):
                     continue
                 key = f"reminder.{kind}_township"
-                params |= {"township": names[h.township_id], "cadres": per_township[h.township_id]}
+                params |= {"township": names[township], "cadres": per_township[township]}
             else:
                 key = f"reminder.{kind}_district"
                 params |= {"cadres": cadres, "townships": len(per_township)}

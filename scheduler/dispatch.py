@@ -151,16 +151,20 @@ class Dispatcher:
             uow.commit()
             rows = []
             for r, step in zip(claimed, steps, strict=True):
+                assert r.id is not None  # a claimed row was read back from the table
                 p = people.get(r.recipient_id)
                 recipient = (
-                    _Recipient(p.id, p.telegram_user_id, p.language, p.blocked_bot, p.active)
+                    _Recipient(
+                        r.recipient_id, p.telegram_user_id, p.language, p.blocked_bot, p.active
+                    )
                     if p is not None
                     else None
                 )
-                settled = bool(step) and (
-                    step["id"] not in waiting
-                    or (step.get("holder") and waiting[step["id"]] != r.recipient_id)
-                )
+                settled = False  # about a leave step no longer waiting for the recipient
+                if step:
+                    settled = step["id"] not in waiting or bool(
+                        step.get("holder") and waiting[step["id"]] != r.recipient_id
+                    )
                 payload = dict(r.payload or {})
                 rows.append(_Row(r.id, r.kind, payload, r.not_after, recipient, settled))
             return rows
@@ -238,6 +242,8 @@ class Dispatcher:
                 await asyncio.to_thread(self._close, row.id, token, reason)
                 report.closed[reason] += 1
                 continue
+            # _skip_reason closed every row without a recipient bound to a chat
+            assert row.recipient is not None and row.recipient.chat_id is not None
             by_chat.setdefault(row.recipient.chat_id, []).append(row)
         # One task per chat keeps each chat's reminders in order while different chats
         # share Delivery's limits; a failing database aborts the batch (TaskGroup cancels

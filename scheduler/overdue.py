@@ -66,6 +66,8 @@ def sweep_leave_overdue(
             applicant = people.get(step.applicant_id)
             posting = postings.get(step.applicant_id)
             holder = people.get(step.assignee_id)
+            request = uow.leaves.get(step.request_id)
+            assert request is not None  # open_steps found the step joined to its request
             params = {
                 "id": step.request_id,
                 "name": applicant.name if applicant else "",
@@ -79,7 +81,7 @@ def sweep_leave_overdue(
                 "hours": int(waited.total_seconds() // 3600),
                 "holder": holder.name if holder else "",
                 # the earlier holders' opinions travel on every card of the request
-                "opinions": opinions(uow, uow.leaves.get(step.request_id)),
+                "opinions": opinions(uow, request),
             }
             period = f"step:{step.step_id}"
             drafts.append(

@@ -119,7 +119,7 @@ def _checkins(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
             {
                 "phone": phone,
                 "date": checkin.day.isoformat(),
-                "time": _local(checkin.at, zone).time().replace(microsecond=0).isoformat(),
+                "time": checkin.at.astimezone(zone).time().replace(microsecond=0).isoformat(),
                 "lat": checkin.lat,
                 "lon": checkin.lon,
                 "distance_m": checkin.distance_m,
@@ -170,7 +170,7 @@ def _leaves(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
             "status": request.status,
             "reason": request.reason,
             "retroactive": request.retroactive,
-            "steps": steps.get(request.id, []),
+            "steps": steps.get(request.id, []) if request.id is not None else [],
         }
         for request, phone in uow.exports.leave_requests()
     ]
@@ -273,6 +273,7 @@ def to_xlsx(export: Export) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None  # a new workbook has its one sheet
     sheet.title = export.kind.value
     sheet.append(list(export.fields))
     for record in export.records:

@@ -6,6 +6,10 @@ and the phones and names joined to them; ``services.exports`` turns them into re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -34,15 +38,15 @@ class ExportQueries:
     def people(self) -> list[PersonRow]:
         """Everyone with the names of their places, by id."""
         query = (
-            select(
-                Person.name,
-                Person.phone,
-                Person.role,
-                Township.name,
-                Village.name,
-                Unit.name,
-                Person.telegram_user_id,
-                Person.active,
+            sa_select(
+                col(Person.name),
+                col(Person.phone),
+                col(Person.role),
+                col(Township.name),
+                col(Village.name),
+                col(Unit.name),
+                col(Person.telegram_user_id),
+                col(Person.active),
             )
             .select_from(Person)
             .outerjoin(Township, col(Township.id) == Person.township_id)
@@ -50,7 +54,8 @@ class ExportQueries:
             .outerjoin(Unit, col(Unit.id) == Person.unit_id)
             .order_by(col(Person.id))
         )
-        return list(self._session.exec(query))
+        rows: Sequence[Any] = self._session.execute(query).all()
+        return list(rows)
 
     def checkins(self) -> list[tuple[CheckIn, str]]:
         """Every check-in with its person's phone, by person and time."""

@@ -56,6 +56,7 @@ def import_attendance(
             elif person.role not in CADRE_ROLES:
                 problems.add(line, f"{phone} ({person.name}) is a {person.role}, not a cadre")
             else:
+                assert person.id is not None  # read from the table
                 wanted.append((person.id, day))
         problems.raise_if_any()
 

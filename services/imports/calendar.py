@@ -67,14 +67,14 @@ def import_calendar(uow_factory: Callable[[], UnitOfWork], table: Table) -> Impo
     with uow_factory() as uow:
         stored = {c.day: c for c in uow.calendar.all()}
         for day, (_, kind) in sorted(days.items()):
-            row = stored.get(day)
-            if row is None:
+            known = stored.get(day)
+            if known is None:
                 uow.calendar.stage(CalendarDay(day=day, kind=kind.value))
                 new += 1
-            elif row.kind == kind.value:
+            elif known.kind == kind.value:
                 unchanged += 1
             else:
-                row.kind = kind.value
+                known.kind = kind.value
                 updated += 1
         uow.flush()
         uow.commit()

@@ -99,7 +99,8 @@ def parse_moment(text: str, zone: ZoneInfo) -> datetime:
     if not match:
         raise ValueError(f"bad time {text!r} (expected YYYY-MM-DD HH:MM)")
     try:
-        return datetime(*(int(part) for part in match.groups()), tzinfo=zone)
+        year, month, day, hour, minute = (int(part) for part in match.groups())
+        return datetime(year, month, day, hour, minute, tzinfo=zone)
     except ValueError:
         raise ValueError(f"bad time {text!r} (no such day or time)") from None
 
@@ -189,6 +190,7 @@ def _checked(
                 f"no official calendar for {at.year}: import it first (cadrebot calendar import)",
             )
             continue
+        assert cadre.id is not None  # read from the table
         if is_duplicate_visit(uow, cadre.id, at):
             problems.add(
                 row.line,

@@ -115,16 +115,25 @@ def import_villages(uow_factory: Callable[[], UnitOfWork], table: Table) -> Impo
             if township is None:
                 township = uow.places.add(Township(name=item.township))
                 townships[item.township] = township
+            assert township.id is not None  # stored, or added and flushed just now
             existing = villages.get((township.id, item.village))
             values = {"lat": item.lat, "lon": item.lon, "radius_m": item.radius_m}
             if existing is None:
-                uow.places.stage(Village(township_id=township.id, name=item.village, **values))
+                uow.places.stage(
+                    Village(
+                        township_id=township.id,
+                        name=item.village,
+                        lat=item.lat,
+                        lon=item.lon,
+                        radius_m=item.radius_m,
+                    )
+                )
                 new += 1
             elif all(getattr(existing, k) == v for k, v in values.items()):
                 unchanged += 1
             else:
-                for key, value in values.items():
-                    setattr(existing, key, value)
+                for field, value in values.items():
+                    setattr(existing, field, value)
                 updated += 1
         uow.flush()
         uow.commit()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
-from sqlalchemy import Insert, Table
-from sqlmodel import Session
+from sqlalchemy import CursorResult, Insert
+from sqlmodel import Session, SQLModel
 
 #: Ids or phones sent in one ``IN (...)`` list: under every database's parameter limit.
 IN_CHUNK = 500
@@ -18,8 +18,7 @@ def in_chunks(items: Iterable[Any]) -> Iterable[list[Any]]:
         yield ordered[start : start + IN_CHUNK]
 
 
-def table_of(model: type) -> Table:
-    return model.__table__  # type: ignore[attr-defined]
+Row = TypeVar("Row", bound=SQLModel)
 
 
 class OpenDialog(NamedTuple):
@@ -27,14 +26,15 @@ class OpenDialog(NamedTuple):
 
     dialog: str
     step: str
-    data: dict
+    data: dict[str, Any]
 
 
 class Repository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, row):  # noqa: ANN001, ANN201 - any table row
+    def add(self, row: Row) -> Row:
+        """Add a row and flush it, so its id (and any constraint it breaks) is known."""
         self.session.add(row)
         self.session.flush()
         return row
@@ -54,5 +54,6 @@ class Repository:
         A Core statement does not autoflush, so pending ORM changes are flushed first (a
         no-op when there are none): the row may refer to them, as an ORM insert could."""
         self.session.flush()
-        key = self.session.execute(statement, values).inserted_primary_key
+        result = cast(CursorResult[Any], self.session.execute(statement, values))
+        key = result.inserted_primary_key
         return key[0] if key else None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import select as sa_select
-from sqlmodel import select
+from sqlmodel import col, select
 
-from storage.repositories._base import Repository, table_of
-from storage.tables import AttendanceEntry
+from storage.repositories._base import Repository
+from storage.tables import AttendanceEntry, table_of
 
 
 class ReplacedEntry(NamedTuple):
@@ -76,7 +76,7 @@ class AttendanceEntryRepository(Repository):
                 AttendanceEntry.day >= first,
                 AttendanceEntry.day <= last,
             )
-            .order_by(AttendanceEntry.day)
+            .order_by(col(AttendanceEntry.day))
         ).all()
 
     def statuses(
@@ -93,6 +93,7 @@ class AttendanceEntryRepository(Repository):
         if person_ids is not None:
             query = query.where(table.c.person_id.in_(list(person_ids)))
         result: dict[int, dict[date, str]] = {}
-        for pid, day, status in self.session.execute(query).all():
+        rows: Sequence[Any] = self.session.execute(query).all()
+        for pid, day, status in rows:
             result.setdefault(pid, {})[day] = status
         return result

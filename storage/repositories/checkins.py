@@ -8,11 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, insert
 from sqlmodel import col, select
 
-from storage.repositories._base import Repository, in_chunks, table_of
-from storage.tables import CheckIn, MissedDayClaim, WorkRecord
+from storage.repositories._base import Repository, in_chunks
+from storage.tables import CheckIn, MissedDayClaim, WorkRecord, table_of
 
 _ONSITE_DAYS = (
-    select(CheckIn.day)
+    select(col(CheckIn.day))
     .where(
         col(CheckIn.person_id) == bindparam("person_id"),
         col(CheckIn.on_site) == True,  # noqa: E712
@@ -32,7 +32,7 @@ class CheckInRepository(Repository):
         pairs: set[tuple[int, date]] = set()
         for part in in_chunks(person_ids):
             query = (
-                select(CheckIn.person_id, CheckIn.day)
+                select(col(CheckIn.person_id), col(CheckIn.day))
                 .where(
                     col(CheckIn.person_id).in_(part),
                     CheckIn.on_site == True,  # noqa: E712
@@ -92,7 +92,9 @@ class CheckInRepository(Repository):
         ).first()
 
     def all_rows(self) -> Sequence[CheckIn]:
-        return self.session.exec(select(CheckIn).order_by(CheckIn.person_id, CheckIn.at)).all()
+        return self.session.exec(
+            select(CheckIn).order_by(col(CheckIn.person_id), col(CheckIn.at))
+        ).all()
 
 
 class WorkRecordRepository(Repository):

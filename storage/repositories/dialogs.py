@@ -10,8 +10,8 @@ from sqlalchemy import Insert, Table, bindparam, delete, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
-from storage.repositories._base import OpenDialog, Repository, table_of
-from storage.tables import AuditEntry, DialogState
+from storage.repositories._base import OpenDialog, Repository
+from storage.tables import AuditEntry, DialogState, table_of
 
 _DIALOG = select(DialogState.dialog, DialogState.step, DialogState.data).where(
     col(DialogState.person_id) == bindparam("person_id")
@@ -25,10 +25,11 @@ def _dialog_upsert(dialect_insert: Callable[[Table], Any]) -> Insert:
     """``INSERT ... ON CONFLICT (person_id) DO UPDATE`` in the dialect's own construct
     (SQLite and PostgreSQL spell it the same): one statement whether or not a row exists."""
     statement = dialect_insert(table_of(DialogState))
-    return statement.on_conflict_do_update(
+    upsert: Insert = statement.on_conflict_do_update(
         index_elements=["person_id"],
         set_={name: statement.excluded[name] for name in ("dialog", "step", "data", "updated_at")},
     )
+    return upsert
 
 
 #: The dialog upsert by dialect name: the two databases cadrebot runs on.
@@ -43,7 +44,9 @@ class DialogRepository(Repository):
         row = self.session.execute(_DIALOG, {"person_id": person_id}).first()
         return OpenDialog(row.dialog, row.step, row.data or {}) if row is not None else None
 
-    def put(self, person_id: int, dialog: str, step: str, data: dict, now: datetime) -> None:
+    def put(
+        self, person_id: int, dialog: str, step: str, data: dict[str, Any], now: datetime
+    ) -> None:
         """Open or move the person's dialog: one upsert, never a read first."""
         statement = _PUT_DIALOG[self.session.get_bind().dialect.name]
         self._insert(
@@ -84,5 +87,5 @@ class AuditRepository(Repository):
 
     def for_subject(self, subject: str) -> Sequence[AuditEntry]:
         return self.session.exec(
-            select(AuditEntry).where(AuditEntry.subject == subject).order_by(AuditEntry.id)
+            select(AuditEntry).where(AuditEntry.subject == subject).order_by(col(AuditEntry.id))
         ).all()

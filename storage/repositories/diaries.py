@@ -8,8 +8,8 @@ from datetime import date, datetime
 from sqlalchemy import bindparam, func, insert
 from sqlmodel import col, select
 
-from storage.repositories._base import Repository, table_of
-from storage.tables import DiaryEntry, DiarySignoff
+from storage.repositories._base import Repository
+from storage.tables import DiaryEntry, DiarySignoff, table_of
 
 _INSERT_DIARY = insert(table_of(DiaryEntry))
 _COUNT_DIARIES = (
@@ -52,7 +52,7 @@ class DiaryRepository(Repository):
             .where(
                 DiaryEntry.person_id == person_id, DiaryEntry.day >= first, DiaryEntry.day <= last
             )
-            .order_by(DiaryEntry.day, DiaryEntry.id)
+            .order_by(col(DiaryEntry.day), col(DiaryEntry.id))
         ).all()
 
     def count_between(self, person_id: int, first: date, last: date) -> int:
@@ -85,9 +85,9 @@ class DiaryRepository(Repository):
         if not ids:
             return {}
         rows = self.session.exec(select(DiarySignoff).where(col(DiarySignoff.id).in_(ids))).all()
-        return {s.id: s for s in rows}
+        return {s.id: s for s in rows if s.id is not None}
 
     def all_rows(self) -> Sequence[DiaryEntry]:
         return self.session.exec(
-            select(DiaryEntry).order_by(DiaryEntry.person_id, DiaryEntry.day)
+            select(DiaryEntry).order_by(col(DiaryEntry.person_id), col(DiaryEntry.day))
         ).all()

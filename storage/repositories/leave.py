@@ -52,14 +52,14 @@ class LeaveRepository(Repository):
                 LeaveRequest.start <= last,
                 LeaveRequest.end >= first,
             )
-            .order_by(LeaveRequest.start)
+            .order_by(col(LeaveRequest.start))
         ).all()
 
     def steps(self, request_id: int) -> Sequence[LeaveStep]:
         return self.session.exec(
             select(LeaveStep)
             .where(LeaveStep.request_id == request_id)
-            .order_by(LeaveStep.stage, LeaveStep.id)
+            .order_by(col(LeaveStep.stage), col(LeaveStep.id))
         ).all()
 
     def step(self, step_id: int) -> LeaveStep | None:
@@ -77,11 +77,11 @@ class LeaveRepository(Repository):
                 LeaveStep.kind != "file",
                 LeaveRequest.status == "pending",
             )
-            .order_by(LeaveStep.id)
+            .order_by(col(LeaveStep.id))
         ).all()
 
     def all_rows(self) -> Sequence[LeaveRequest]:
-        return self.session.exec(select(LeaveRequest).order_by(LeaveRequest.id)).all()
+        return self.session.exec(select(LeaveRequest).order_by(col(LeaveRequest.id))).all()
 
 
 class DutyRepository(Repository):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from sqlalchemy import bindparam
 from sqlmodel import col, select
@@ -10,6 +11,7 @@ from sqlmodel import col, select
 from storage.repositories._base import OpenDialog, Repository, in_chunks
 from storage.tables import DialogState, Person
 
+_PersonAndDialog = tuple[Person, str | None, str, dict[str, Any] | None]
 _PERSON_AND_DIALOG = (
     select(Person, DialogState.dialog, DialogState.step, DialogState.data)
     .outerjoin(DialogState, col(DialogState.person_id) == col(Person.id))
@@ -27,7 +29,7 @@ class PeopleRepository(Repository):
         ).first()
         if row is None:
             return None, None
-        person, dialog, step, data = row
+        person, dialog, step, data = cast(_PersonAndDialog, row)
         return person, (OpenDialog(dialog, step, data or {}) if dialog is not None else None)
 
     def get(self, person_id: int) -> Person | None:
@@ -45,7 +47,7 @@ class PeopleRepository(Repository):
         query = select(Person).where(Person.active == True)  # noqa: E712
         if roles is not None:
             query = query.where(col(Person.role).in_(list(roles)))
-        return self.session.exec(query.order_by(Person.id)).all()
+        return self.session.exec(query.order_by(col(Person.id))).all()
 
     def holders(
         self,
@@ -63,14 +65,14 @@ class PeopleRepository(Repository):
             query = query.where(Person.unit_id == unit_id)
         if village_id is not None:
             query = query.where(Person.village_id == village_id)
-        return self.session.exec(query.order_by(Person.id)).all()
+        return self.session.exec(query.order_by(col(Person.id))).all()
 
     def by_ids(self, ids: Iterable[int]) -> dict[int, Person]:
         ids = list(set(ids))
         if not ids:
             return {}
         rows = self.session.exec(select(Person).where(col(Person.id).in_(ids))).all()
-        return {p.id: p for p in rows}
+        return {p.id: p for p in rows if p.id is not None}
 
     def by_phones(self, phones: Iterable[str]) -> dict[str, Person]:
         """phone → person, for those of ``phones`` on the roster (an import's rows)."""

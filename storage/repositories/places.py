@@ -18,7 +18,7 @@ class PlacesRepository(Repository):
         return self.session.get(Township, township_id)
 
     def townships(self) -> Sequence[Township]:
-        return self.session.exec(select(Township).order_by(Township.name)).all()
+        return self.session.exec(select(Township).order_by(col(Township.name))).all()
 
     def village(self, township_id: int, name: str) -> Village | None:
         return self.session.exec(
@@ -29,7 +29,7 @@ class PlacesRepository(Repository):
         return self.session.get(Village, village_id)
 
     def villages(self) -> Sequence[Village]:
-        return self.session.exec(select(Village).order_by(Village.id)).all()
+        return self.session.exec(select(Village).order_by(col(Village.id))).all()
 
     def unit(self, name: str) -> Unit | None:
         return self.session.exec(select(Unit).where(Unit.name == name)).first()

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import bindparam, or_
+from sqlalchemy import BindParameter, bindparam, or_
 from sqlmodel import col, select
 
 from domain.roles import CADRE_ROLES
 from storage.repositories._base import Repository, in_chunks
 from storage.tables import Assignment, Person, Unit, Village
 
-_ON = bindparam("on")
+_ON: BindParameter[date] = bindparam("on")
 _POSTING = (
     select(Assignment, Village)
     .join(Village, col(Village.id) == col(Assignment.village_id))
@@ -83,11 +83,13 @@ class AssignmentRepository(Repository):
             query = query.where(Village.id == village_id)
         if township_id is not None:
             query = query.where(Village.township_id == township_id)
-        return [tuple(row) for row in self.session.exec(query.order_by(Person.id)).all()]
+        return [(p, a, v) for p, a, v in self.session.exec(query.order_by(col(Person.id))).all()]
 
     def for_person(self, person_id: int) -> Sequence[Assignment]:
         return self.session.exec(
-            select(Assignment).where(Assignment.person_id == person_id).order_by(Assignment.start)
+            select(Assignment)
+            .where(Assignment.person_id == person_id)
+            .order_by(col(Assignment.start))
         ).all()
 
     def recalls_pending(self) -> list[tuple[Person, Assignment, Village, Unit]]:
@@ -98,9 +100,9 @@ class AssignmentRepository(Repository):
             .join(Village, col(Village.id) == Assignment.village_id)
             .join(Unit, col(Unit.id) == Assignment.unit_id)
             .where(col(Assignment.recall_pending) == True)  # noqa: E712
-            .order_by(Village.name, Person.name, Assignment.id)
+            .order_by(col(Village.name), col(Person.name), col(Assignment.id))
         )
-        return [tuple(row) for row in self.session.exec(query).all()]
+        return [(p, a, v, u) for p, a, v, u in self.session.exec(query).all()]
 
     def replaced_by(self, village_id: int, role: str, start: date) -> list[Assignment]:
         """Open postings to ``village_id`` of a cadre of ``role`` that a confirmed recall

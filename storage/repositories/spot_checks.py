@@ -76,7 +76,7 @@ class SpotCheckRepository(Repository):
                 col(SpotCheck.deadline).is_not(None),
                 col(SpotCheck.deadline) <= now,
             )
-            .order_by(SpotCheck.id)
+            .order_by(col(SpotCheck.id))
             .with_for_update(skip_locked=True)
         ).all()
 
@@ -89,7 +89,7 @@ class SpotCheckRepository(Repository):
                 SpotCheck.started_at >= first,
                 SpotCheck.started_at < last,
             )
-            .order_by(SpotCheck.id)
+            .order_by(col(SpotCheck.id))
         ).all()
 
     def exists_between(self, cadre_id: int, first: datetime, last: datetime) -> bool:
@@ -108,7 +108,7 @@ class SpotCheckRepository(Repository):
     def ordinal(self, check: SpotCheck, result: str, first: datetime) -> int:
         """How many of the cadre's checks with ``result`` started from ``first`` up to
         ``check`` itself, by moment then id: its place among them by date."""
-        same = and_(SpotCheck.started_at == check.started_at, col(SpotCheck.id) <= check.id)
+        same = and_(col(SpotCheck.started_at) == check.started_at, col(SpotCheck.id) <= check.id)
         return self.session.exec(
             select(func.count())
             .select_from(SpotCheck)
@@ -116,7 +116,7 @@ class SpotCheckRepository(Repository):
                 SpotCheck.cadre_id == check.cadre_id,
                 SpotCheck.result == result,
                 SpotCheck.started_at >= first,
-                or_(SpotCheck.started_at < check.started_at, same),
+                or_(col(SpotCheck.started_at) < check.started_at, same),
             )
         ).one()
 

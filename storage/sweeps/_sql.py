@@ -3,11 +3,11 @@ dialect, reading rows straight from the driver, and narrowing a query to a set o
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast, overload
 
-from sqlalchemy import text
+from sqlalchemy import CursorResult, text
 from sqlalchemy.sql import Executable
 from sqlmodel import Session
 
@@ -22,17 +22,18 @@ from storage.tables import (
     OnsiteMonth,
     Person,
     Reminder,
+    table_of,
 )
 
-_A = Assignment.__table__
-_C = CheckIn.__table__
-_D = DiaryEntry.__table__
-_L = LeaveRequest.__table__
-_S = LeaveStep.__table__
-_P = Person.__table__
-_R = Reminder.__table__
-_M = OnsiteMonth.__table__
-_T = DutyRecord.__table__
+_A = table_of(Assignment)
+_C = table_of(CheckIn)
+_D = table_of(DiaryEntry)
+_L = table_of(LeaveRequest)
+_S = table_of(LeaveStep)
+_P = table_of(Person)
+_R = table_of(Reminder)
+_M = table_of(OnsiteMonth)
+_T = table_of(DutyRecord)
 
 #: Written as the partial indexes' own predicate so both planners can use them.
 _ON_SITE = text("checkin.on_site")
@@ -43,7 +44,18 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _driver_rows(session: Session, statement: Executable) -> list[tuple]:
+def _rows(session: Session, statement: Executable) -> Sequence[Any]:
+    """The rows of ``statement`` (SQLAlchemy's rows: unpacked by position, untyped)."""
+    return session.execute(statement).all()
+
+
+def _changed(session: Session, statement: Executable) -> int:
+    """Run an ``UPDATE`` or ``DELETE``; returns how many rows it changed."""
+    result = cast(CursorResult[Any], session.execute(statement))
+    return result.rowcount
+
+
+def _driver_rows(session: Session, statement: Executable) -> list[tuple[Any, ...]]:
     """The rows of ``statement`` as plain tuples straight from the DBAPI cursor.
 
     SQLAlchemy's per-row result processing costs more than SQLite's own work on the
@@ -51,11 +63,15 @@ def _driver_rows(session: Session, statement: Executable) -> list[tuple]:
     NULLs come back unchanged on both dialects; dates are text on SQLite (see ``_day``)."""
     result = session.connection().execute(statement)
     try:
-        return result.cursor.fetchall()
+        return cast("list[tuple[Any, ...]]", result.cursor.fetchall())
     finally:
         result.close()
 
 
+@overload
+def _day(value: date | str) -> date: ...
+@overload
+def _day(value: None) -> None: ...
 def _day(value: date | str | None) -> date | None:
     """A date column read by ``_driver_rows``: SQLite stores it as ISO text."""
     return date.fromisoformat(value) if isinstance(value, str) else value

@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from storage.sweeps._sql import _L, _T, _narrowed
+from storage.sweeps._sql import _L, _T, _narrowed, _rows
 from storage.sweeps.lock import SWEEP_READS
 
 
@@ -39,12 +39,12 @@ def _leave_spans(
     kept = session.info.get(SWEEP_READS)
     key = ("leaves", status, first, last)
     if kept is not None and key in kept:
-        return kept[key]
+        return cast(dict[int, list[tuple[date, date]]], kept[key])
     query = select(_L.c.applicant_id, _L.c.start, _L.c.end).where(
         _L.c.status == status, _L.c.start <= last, _L.c.end >= first
     )
     spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for pid, start, end in session.execute(query).all():
+    for pid, start, end in _rows(session, query):
         spans[pid].append((start, end))
     result = dict(spans)
     if kept is not None:
@@ -68,7 +68,7 @@ def duty_spans(
     ``sweep_reads``, read once and shared: callers must not change it)."""
     kept = session.info.get(SWEEP_READS) if ids is None else None
     if kept is not None and ("duties", first, last) in kept:
-        return kept[("duties", first, last)]
+        return cast(dict[int, list[DutySpan]], kept[("duties", first, last)])
     spans: dict[int, list[DutySpan]] = defaultdict(list)
     for condition, wanted in _narrowed(_T.c.person_id, ids):
         query = (
@@ -78,7 +78,7 @@ def duty_spans(
         )
         if condition is not None:
             query = query.where(condition)
-        for pid, start, end, kind in session.execute(query).all():
+        for pid, start, end, kind in _rows(session, query):
             if wanted is None or pid in wanted:
                 spans[pid].append(DutySpan(start, end, kind))
     result = dict(spans)

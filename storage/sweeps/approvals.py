@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
-from storage.sweeps._sql import _L, _S, _driver_rows
-from storage.tables import MissedDayClaim
+from storage.sweeps._sql import _L, _S, _driver_rows, _rows
+from storage.tables import MissedDayClaim, table_of
 
 
 def pending_requests_by_applicant(session: Session) -> dict[int, int]:
@@ -47,7 +47,7 @@ def still_open_steps(session: Session, step_ids: Collection[int]) -> dict[int, i
         .select_from(_S.join(_L, _L.c.id == _S.c.request_id))
         .where(_S.c.id.in_(sorted(step_ids)), _open_step_filter())
     )
-    return {step_id: assignee for step_id, assignee in session.execute(query).all()}
+    return {step_id: assignee for step_id, assignee in _rows(session, query)}
 
 
 def open_steps_by_assignee(session: Session) -> dict[int, int]:
@@ -57,17 +57,17 @@ def open_steps_by_assignee(session: Session) -> dict[int, int]:
         .where(_open_step_filter())
         .group_by(_S.c.assignee_id)
     )
-    return {pid: n for pid, n in session.execute(query).all()}
+    return {pid: n for pid, n in _rows(session, query)}
 
 
 def pending_claims_by_assignee(session: Session) -> dict[int, int]:
-    table = MissedDayClaim.__table__
+    table = table_of(MissedDayClaim)
     query = (
         select(table.c.assignee_id, func.count())
         .where(table.c.status == "pending", table.c.assignee_id.is_not(None))
         .group_by(table.c.assignee_id)
     )
-    return {pid: n for pid, n in session.execute(query).all()}
+    return {pid: n for pid, n in _rows(session, query)}
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def open_steps(session: Session, notified_before: datetime) -> list[OpenStepRow]
         .where(_open_step_filter(), _S.c.notified_at <= notified_before)
         .order_by(_S.c.id)
     )
-    return [OpenStepRow(*row) for row in session.execute(query).all()]
+    return [OpenStepRow(*row) for row in _rows(session, query)]
 
 
 class ApprovalQueries:

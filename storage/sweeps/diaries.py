@@ -9,7 +9,7 @@ from typing import NamedTuple
 from sqlalchemy import case, func, or_, select
 from sqlmodel import Session
 
-from storage.sweeps._sql import _D, _driver_rows
+from storage.sweeps._sql import _D, _driver_rows, _rows
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def diary_counts(session: Session, first: date, last: date) -> dict[int, DiaryCo
         .where(_D.c.day >= first, _D.c.day <= last)
         .group_by(_D.c.person_id)
     )
-    return {pid: DiaryCounts(n, w, m) for pid, n, w, m in session.execute(query).all()}
+    return {pid: DiaryCounts(n, w, m) for pid, n, w, m in _rows(session, query)}
 
 
 def diaries_written(session: Session, first: date, last: date) -> dict[int, int]:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from storage.sweeps._sql import _dialect
-from storage.tables import SweepState
+from storage.tables import SweepState, table_of
 
 #: ``session.info`` key of the reads kept while a sweep plans (``sweep_reads``).
 SWEEP_READS = "sweep_reads"
@@ -42,9 +42,9 @@ def try_sweep_lock(session: Session, name: str) -> bool:
     it wrote (planning first and writing last would fail on a stale snapshot); True."""
     if _dialect(session) != "postgresql":
         session.execute(
-            update(SweepState.__table__)
-            .where(SweepState.__table__.c.name == f"lock:{name}")
-            .values(value=SweepState.__table__.c.value)
+            update(table_of(SweepState))
+            .where(table_of(SweepState).c.name == f"lock:{name}")
+            .values(value=table_of(SweepState).c.value)
         )
         return True
     key = zlib.crc32(f"cadrebot.sweep.{name}".encode())

@@ -14,9 +14,9 @@ from typing import Any
 from pydantic_core import to_json
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from storage.sweeps._sql import _P, _R, _dialect, _driver_rows
+from storage.sweeps._sql import _P, _R, _changed, _dialect, _driver_rows, _rows
 from storage.tables import Reminder
 
 
@@ -90,7 +90,9 @@ def _insert_sqlite(session: Session, rows: Sequence[dict[str, Any]], created_at:
                 stamps[not_after],
             )
         )
-    cursor = session.connection().connection.dbapi_connection.cursor()
+    driver = session.connection().connection.dbapi_connection
+    assert driver is not None  # a connection checked out of the pool has its driver's
+    cursor = driver.cursor()
     try:
         cursor.executemany(
             "INSERT INTO reminder (recipient_id, kind, period, payload, created_at, "
@@ -134,30 +136,36 @@ def claim_reminders(
     session.flush()
     query = (
         select(Reminder)
-        .where(Reminder.claim_token == token, Reminder.sent_at.is_(None))
-        .order_by(Reminder.id)
+        .where(col(Reminder.claim_token) == token, col(Reminder.sent_at).is_(None))
+        .order_by(col(Reminder.id))
     )
     return list(session.scalars(query))
 
 
 def mark_sent(session: Session, reminder_id: int, token: str, now: datetime) -> bool:
     """Record a delivered row; False if the claim was lost (a lease taken over)."""
-    result = session.execute(
-        update(_R)
-        .where(_R.c.id == reminder_id, _R.c.claim_token == token)
-        .values(sent_at=now, claim_token=None)
+    return (
+        _changed(
+            session,
+            update(_R)
+            .where(_R.c.id == reminder_id, _R.c.claim_token == token)
+            .values(sent_at=now, claim_token=None),
+        )
+        == 1
     )
-    return result.rowcount == 1
 
 
 def mark_failed(session: Session, reminder_id: int, token: str, reason: str) -> bool:
     """Close a row that will never be sent (blocked, not bound, expired, refused)."""
-    result = session.execute(
-        update(_R)
-        .where(_R.c.id == reminder_id, _R.c.claim_token == token)
-        .values(failed=reason[:200], claim_token=None)
+    return (
+        _changed(
+            session,
+            update(_R)
+            .where(_R.c.id == reminder_id, _R.c.claim_token == token)
+            .values(failed=reason[:200], claim_token=None),
+        )
+        == 1
     )
-    return result.rowcount == 1
 
 
 def record_undelivered(
@@ -193,12 +201,15 @@ def hold_for_binding(session: Session, reminder_id: int, token: str) -> bool:
         .where(_P.c.id == _R.c.recipient_id, _P.c.telegram_user_id.is_(None))
         .exists()
     )
-    result = session.execute(
-        update(_R)
-        .where(_R.c.id == reminder_id, _R.c.claim_token == token, still_unbound)
-        .values(failed=UNBOUND, claim_token=None)
+    return (
+        _changed(
+            session,
+            update(_R)
+            .where(_R.c.id == reminder_id, _R.c.claim_token == token, still_unbound)
+            .values(failed=UNBOUND, claim_token=None),
+        )
+        == 1
     )
-    return result.rowcount == 1
 
 
 def reopen_held_for_binding(
@@ -211,14 +222,15 @@ def reopen_held_for_binding(
     step stay closed (the welcome lists every step waiting for the person with its
     buttons); an overseer's about someone else's step still go. Returns how many rows
     were reopened."""
-    rows = session.execute(
+    rows = _rows(
+        session,
         select(_R.c.id, _R.c.payload).where(
             _R.c.recipient_id == recipient_id,
             _R.c.failed == UNBOUND,
             _R.c.sent_at.is_(None),
             or_(_R.c.not_after.is_(None), _R.c.not_after >= now),
-        )
-    ).all()
+        ),
+    )
     ids = [
         row_id
         for row_id, payload in rows
@@ -243,8 +255,7 @@ def release_claims(session: Session, token: str, row_ids: Collection[int] | None
     )
     if row_ids is not None:
         statement = statement.where(_R.c.id.in_(sorted(row_ids)))
-    result = session.execute(statement.values(claim_token=None, claimed_at=None))
-    return result.rowcount
+    return _changed(session, statement.values(claim_token=None, claimed_at=None))
 
 
 class ReminderOutbox:

@@ -10,13 +10,14 @@ import zlib
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import date
+from typing import cast
 
 from sqlalchemy import bindparam, delete, distinct, func, literal_column, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from storage.sweeps._sql import _C, _M, _ON_SITE, _day, _dialect, _driver_rows, _narrowed
+from storage.sweeps._sql import _C, _M, _ON_SITE, _day, _dialect, _driver_rows, _narrowed, _rows
 from storage.tables import SweepState
 
 ROLLUP = "onsite_rollup"
@@ -46,7 +47,7 @@ def onsite_days_by_person(session: Session, first: date, last: date) -> dict[int
         .where(_ON_SITE, _C.c.day >= first, _C.c.day <= last)
         .group_by(_C.c.person_id)
     )
-    return {pid: n for pid, n in session.execute(query).all()}
+    return {pid: n for pid, n in _rows(session, query)}
 
 
 def _popcount(expression: str) -> str:
@@ -140,7 +141,7 @@ def onsite_months(
     span = (month_key(first), month_key(last))
     cache = session.info.setdefault("onsite_months", {})
     if person_ids is None and span in cache:  # read once per transaction
-        return cache[span]
+        return cast(dict[int, dict[int, int]], cache[span])
     query = select(_M.c.person_id, _M.c.month, _M.c.days).where(
         _M.c.month >= span[0], _M.c.month <= span[1]
     )
@@ -186,7 +187,7 @@ def working_days_on_site(session: Session, workdays: dict[int, int]) -> None:
         stale = select(_M.c.person_id, _M.c.days).where(_M.c.month == key)
         if state is not None and state.value == bits:
             stale = stale.where(_M.c.work.is_(None))
-        rows = session.execute(stale).all()
+        rows = _rows(session, stale)
         if rows:
             session.execute(
                 update(_M)

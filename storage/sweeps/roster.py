@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from storage.sweeps._sql import _A, _CADRE_ROLES, _P, _chunks, _day, _driver_rows
-from storage.tables import Township, Unit, Village
+from storage.tables import Township, Unit, Village, table_of
 
 
 class PostingRow(NamedTuple):
@@ -69,18 +69,18 @@ def postings(
             _A.c.id,
             _A.c.start,
             _A.c.end,
-            Village.__table__.c.id,
-            Village.__table__.c.name,
-            Township.__table__.c.id,
-            Township.__table__.c.name,
-            Unit.__table__.c.id,
-            Unit.__table__.c.name,
+            table_of(Village).c.id,
+            table_of(Village).c.name,
+            table_of(Township).c.id,
+            table_of(Township).c.name,
+            table_of(Unit).c.id,
+            table_of(Unit).c.name,
         )
         .select_from(
             _A.join(_P, _P.c.id == _A.c.person_id)
-            .join(Village.__table__, Village.__table__.c.id == _A.c.village_id)
-            .join(Township.__table__, Township.__table__.c.id == Village.__table__.c.township_id)
-            .join(Unit.__table__, Unit.__table__.c.id == _A.c.unit_id)
+            .join(table_of(Village), table_of(Village).c.id == _A.c.village_id)
+            .join(table_of(Township), table_of(Township).c.id == table_of(Village).c.township_id)
+            .join(table_of(Unit), table_of(Unit).c.id == _A.c.unit_id)
         )
         .where(
             _P.c.active.is_(True),
@@ -91,12 +91,12 @@ def postings(
         .order_by(_P.c.id, _A.c.start, _A.c.id)
     )
     if township_id is not None:
-        query = query.where(Township.__table__.c.id == township_id)
+        query = query.where(table_of(Township).c.id == township_id)
     if unit_id is not None:
         query = query.where(_A.c.unit_id == unit_id)
     if id_range is not None:
         query = query.where(_P.c.id.between(*id_range))
-    latest: dict[int, tuple] = {}
+    latest: dict[int, tuple[Any, ...]] = {}
     spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     villages: dict[int, set[int]] = defaultdict(set)
     for chunk in _chunks(person_ids):
@@ -118,14 +118,31 @@ def postings(
             aid,
             _day(start),
             _day(end),
-            *place,
+            vid,
+            village,
+            tid,
+            township,
+            uid,
+            unit,
             spans=tuple(spans[pid]),
             moved=pid in moved or pid in elsewhere,
             elsewhere=pid in elsewhere,
         )
-        for pid, name, phone, role, aid, start, end, *place in (
-            latest[pid] for pid in sorted(latest)
-        )
+        for (
+            pid,
+            name,
+            phone,
+            role,
+            aid,
+            start,
+            end,
+            vid,
+            village,
+            tid,
+            township,
+            uid,
+            unit,
+        ) in (latest[pid] for pid in sorted(latest))
     ]
 
 
@@ -141,12 +158,12 @@ def _posted_elsewhere(
     (or for another unit): a sheet of one scope notes that they moved."""
     outside = []
     if township_id is not None:
-        outside.append(Village.__table__.c.township_id != township_id)
+        outside.append(table_of(Village).c.township_id != township_id)
     if unit_id is not None:
         outside.append(_A.c.unit_id != unit_id)
     query = (
         select(_A.c.person_id)
-        .select_from(_A.join(Village.__table__, Village.__table__.c.id == _A.c.village_id))
+        .select_from(_A.join(table_of(Village), table_of(Village).c.id == _A.c.village_id))
         .where(_A.c.start <= last, or_(_A.c.end.is_(None), _A.c.end >= first), or_(*outside))
         .distinct()
     )
@@ -228,7 +245,7 @@ def posted_villages(
     ``township_id``: every posting of the cadres posted in that township at some time in
     that span, so their days elsewhere are known too), by person and start."""
     overlapping = and_(_A.c.start <= last, or_(_A.c.end.is_(None), _A.c.end >= first))
-    _V, _T = Village.__table__, Township.__table__
+    _V, _T = table_of(Village), table_of(Township)
     query = (
         select(_P.c.id, _P.c.name, _P.c.phone, _A.c.start, _A.c.end, _V.c.name, _T.c.id, _T.c.name)
         .select_from(

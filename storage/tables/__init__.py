@@ -10,6 +10,9 @@ the schema test rely on it), and re-exports them all: ``from storage.tables impo
 
 from __future__ import annotations
 
+from sqlalchemy import Table
+from sqlmodel import SQLModel
+
 from storage.tables.calendar import CalendarDay
 from storage.tables.checkins import CheckIn, MissedDayClaim, WorkRecord
 from storage.tables.dialogs import AuditEntry, DialogState
@@ -20,7 +23,16 @@ from storage.tables.roster import Assignment, Person, Township, Unit, Village
 from storage.tables.supervision import AssessmentGrade, AttendanceEntry, DutyRecord, SpotCheck
 from storage.tables.sweeps import OnsiteMonth, SweepState
 
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core ``Table`` of a table class, for set-based statements (SQLAlchemy's
+    declarative mapping sets ``__table__``; SQLModel's stubs do not declare it)."""
+    table: Table = model.__table__  # type: ignore[attr-defined]  # set at class creation
+    return table
+
+
 __all__ = [
+    "table_of",
     "AssessmentGrade",
     "Assignment",
     "AttendanceEntry",

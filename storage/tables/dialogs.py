@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
@@ -14,7 +15,7 @@ class DialogState(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", primary_key=True)
     dialog: str = Field(max_length=32)
     step: str = Field(max_length=32)
-    data: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     updated_at: datetime
 
 
@@ -26,4 +27,4 @@ class AuditEntry(SQLModel, table=True):
     actor_id: int | None = Field(default=None, foreign_key="person.id")
     action: str = Field(max_length=48)
     subject: str = Field(max_length=64)
-    detail: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
@@ -29,7 +30,7 @@ class Reminder(SQLModel, table=True):
     recipient_id: int = Field(foreign_key="person.id", index=True)
     kind: str = Field(max_length=32)
     period: str = Field(max_length=32)
-    payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     created_at: datetime
     sent_at: datetime | None = None
     failed: str | None = None
@@ -72,7 +73,7 @@ class InboxUpdate(SQLModel, table=True):
     )
     update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     received_at: datetime
     handled_at: datetime | None = None
     outcome: str | None = Field(default=None, max_length=16)  # handled|ignored|failed
@@ -104,7 +105,7 @@ class ReplyOutbox(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     update_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
-    payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     blob: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     created_at: datetime
     sent_at: datetime | None = None

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,14 +17,6 @@ from storage.unit_of_work import UnitOfWork
 UowFactory = Callable[[], UnitOfWork]
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=15)
-
-
-def _reminders(uow: UnitOfWork) -> ClaimedOutbox[Any]:
-    return uow.reminders
-
-
-def _replies(uow: UnitOfWork) -> ClaimedOutbox[Any]:
-    return uow.replies
 
 
 def _add_rows(uow_factory: UowFactory, which: str, count: int) -> None:
@@ -40,12 +33,18 @@ def _add_rows(uow_factory: UowFactory, which: str, count: int) -> None:
         uow.commit()
 
 
+@contextmanager
+def _outbox(uow_factory: UowFactory, which: str, rows: int) -> Iterator[ClaimedOutbox[Any]]:
+    """``rows`` unsent rows in the outbox ``which``, and that outbox in a unit of work."""
+    _add_rows(uow_factory, which, rows)
+    with uow_factory() as uow:
+        yield uow.reminders if which == "reminders" else uow.replies
+        uow.commit()
+
+
 @pytest.mark.parametrize("which", ["reminders", "replies"])
 def test_claim_mark_and_release(uow_factory: UowFactory, which: str) -> None:
-    outbox_of = _reminders if which == "reminders" else _replies
-    _add_rows(uow_factory, which, 3)
-    with uow_factory() as uow:
-        outbox = outbox_of(uow)
+    with _outbox(uow_factory, which, 3) as outbox:
         first, second, third = outbox.claim("a" * 32, NOW, LEASE, 10)
         assert outbox.claim("b" * 32, NOW, LEASE, 10) == []  # all held
         assert outbox.mark_sent(first.id, "a" * 32, NOW)
@@ -56,19 +55,14 @@ def test_claim_mark_and_release(uow_factory: UowFactory, which: str) -> None:
         assert outbox.release(None, "a" * 32) == 1
         [again] = outbox.claim("b" * 32, NOW, LEASE, 10)
         assert again.id == third.id
-        uow.commit()
 
 
 @pytest.mark.parametrize("which", ["reminders", "replies"])
 def test_a_lapsed_claim_is_taken_over(uow_factory: UowFactory, which: str) -> None:
-    outbox_of = _reminders if which == "reminders" else _replies
-    _add_rows(uow_factory, which, 1)
-    with uow_factory() as uow:
-        outbox = outbox_of(uow)
+    with _outbox(uow_factory, which, 1) as outbox:
         [row] = outbox.claim("a" * 32, NOW, LEASE, 10)
         later = NOW + LEASE + timedelta(seconds=1)
         [taken] = outbox.claim("b" * 32, later, LEASE, 10)
         assert taken.id == row.id
         assert not outbox.mark_sent(row.id, "a" * 32, later)  # the claim was lost
         assert outbox.mark_sent(row.id, "b" * 32, later)
-        uow.commit()
