@@ -8,11 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-
 from bot.settings import Settings
 from services.clock import Clock, SystemClock
-from storage.engine import make_engine, session_factory
+from storage.engine import Engine, make_engine, session_factory
 from storage.migrations import require_up_to_date
 from storage.unit_of_work import UnitOfWork
 

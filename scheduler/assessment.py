@@ -16,7 +16,6 @@ from domain.roles import DISTRICT_DEPARTMENTS, Role
 from scheduler.common import DEFAULT_ZONE, UowFactory, day_of, run_sweep
 from scheduler.payload import Payload
 from services.outbox import Draft
-from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 
@@ -39,18 +38,19 @@ def sweep_assessment_season(
         per_township: Counter[int] = Counter()
         names: dict[int, str] = {}
         cadres = 0
-        for posted in q.posting_batches(uow.session, today, today):  # counts, not rows
+        for posted in uow.roster.posting_batches(today, today):  # counts, not rows
             cadres += len(posted)
             per_township.update(c.township_id for c in posted)
             names.update((c.township_id, c.township) for c in posted)
         drafts = []
-        for h in q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_DEPARTMENTS]):
+        for h in uow.roster.holders([Role.TOWNSHIP_SECRETARY, *DISTRICT_DEPARTMENTS]):
             params = {"year": today.year, "deadline": deadline.isoformat()}
             if h.role == Role.TOWNSHIP_SECRETARY:
-                if not per_township.get(h.township_id):
+                township = h.township_id
+                if township is None or not per_township.get(township):
                     continue
                 key = f"reminder.{kind}_township"
-                params |= {"township": names[h.township_id], "cadres": per_township[h.township_id]}
+                params |= {"township": names[township], "cadres": per_township[township]}
             else:
                 key = f"reminder.{kind}_district"
                 params |= {"cadres": cadres, "townships": len(per_township)}

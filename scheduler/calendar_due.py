@@ -14,7 +14,6 @@ from scheduler.common import DEFAULT_ZONE, UowFactory, day_of, run_sweep, week_k
 from scheduler.payload import Payload
 from services.calendar import load_calendar
 from services.outbox import Draft
-from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 KIND = "calendar_due"
@@ -52,7 +51,7 @@ def sweep_calendar_due(
         payload = Payload(key, {"year": year}).to_json()
         return [
             Draft(h.person_id, KIND, f"{year}:{week_key(today)}", payload)
-            for h in q.holders(uow.session, [Role.ADMIN])
+            for h in uow.roster.holders([Role.ADMIN])
         ]
 
     return run_sweep(uow_factory, "calendar_due", plan, dry_run=dry_run, keep=keep)

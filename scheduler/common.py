@@ -52,10 +52,10 @@ def run_sweep(
     """Plan and store one sweep in one transaction, chunk by chunk as the plan yields its
     drafts; returns the drafts that were new (none with ``keep=False``)."""
     with uow_factory() as uow, collector_paused():
-        if not q.try_sweep_lock(uow.session, name):
+        if not uow.sweep_lock.try_acquire(name):
             log.info("sweep %s is running in another scheduler; skipped", name)
             return []
-        with q.sweep_reads(uow.session):
+        with uow.sweep_lock.reads():
             count, new = enqueue_in_chunks(uow, plan(uow), chunk_size=SWEEP_CHUNK, keep=keep)
         if dry_run:
             uow.rollback()

@@ -144,30 +144,34 @@ class Dispatcher:
     def _claim(self, token: str) -> list[_Row]:
         now = self._now()
         with self.uow_factory() as uow:
-            claimed = q.claim_reminders(uow.session, token, now, now - self.lease, self.batch_size)
+            claimed = uow.reminders.claim(token, now, self.lease, self.batch_size)
             people = uow.people.by_ids(r.recipient_id for r in claimed)
             steps = [(r.payload or {}).get("open_step") for r in claimed]
-            waiting = q.still_open_steps(uow.session, {s["id"] for s in steps if s})
+            waiting = uow.approvals.still_open_steps({s["id"] for s in steps if s})
             uow.commit()
             rows = []
             for r, step in zip(claimed, steps, strict=True):
+                assert r.id is not None  # a claimed row was read back from the table
                 p = people.get(r.recipient_id)
                 recipient = (
-                    _Recipient(p.id, p.telegram_user_id, p.language, p.blocked_bot, p.active)
+                    _Recipient(
+                        r.recipient_id, p.telegram_user_id, p.language, p.blocked_bot, p.active
+                    )
                     if p is not None
                     else None
                 )
-                settled = bool(step) and (
-                    step["id"] not in waiting
-                    or (step.get("holder") and waiting[step["id"]] != r.recipient_id)
-                )
+                settled = False  # about a leave step no longer waiting for the recipient
+                if step:
+                    settled = step["id"] not in waiting or bool(
+                        step.get("holder") and waiting[step["id"]] != r.recipient_id
+                    )
                 payload = dict(r.payload or {})
                 rows.append(_Row(r.id, r.kind, payload, r.not_after, recipient, settled))
             return rows
 
     def _release(self, token: str) -> None:
         with self.uow_factory() as uow:
-            released = q.release_claims(uow.session, token)
+            released = uow.reminders.release(None, token)
             uow.commit()
         if released:
             log.warning("handed %d unsent reminders back to the outbox", released)
@@ -175,16 +179,16 @@ class Dispatcher:
     def _close(self, row_id: int, token: str, reason: str) -> None:
         with self.uow_factory() as uow:
             if reason == q.UNBOUND:  # held, unless the person bound since the claim
-                q.hold_for_binding(uow.session, row_id, token)
+                uow.reminders.hold_for_binding(row_id, token)
             else:
-                q.mark_failed(uow.session, row_id, token, reason)
+                uow.reminders.mark_failed(row_id, token, reason)
             uow.commit()
 
     def _sent(self, row_id: int, token: str, message: Outgoing, message_id: int) -> bool:
         """Mark the row sent; a leave card is recorded with it, to be edited once its
         buttons no longer apply."""
         with self.uow_factory() as uow:
-            ok = q.mark_sent(uow.session, row_id, token, self._now())
+            ok = uow.reminders.mark_sent(row_id, token, self._now())
             if (card := delivered_card(message, message_id)) is not None:
                 uow.leave_cards.record([card], self._now())
             uow.commit()
@@ -196,9 +200,9 @@ class Dispatcher:
         with self.uow_factory() as uow:
             person = uow.people.get(row.recipient.id) if row.recipient else None
             if person is not None and person.blocked_bot:
-                q.mark_failed(uow.session, row.id, token, "blocked")
+                uow.reminders.mark_failed(row.id, token, "blocked")
                 outcome = "blocked"
-            elif q.record_undelivered(uow.session, row.id, token, self._now(), self.max_attempts):
+            elif uow.reminders.record_undelivered(row.id, token, self._now(), self.max_attempts):
                 outcome = "undelivered"
             else:
                 outcome = "retry"
@@ -238,6 +242,8 @@ class Dispatcher:
                 await asyncio.to_thread(self._close, row.id, token, reason)
                 report.closed[reason] += 1
                 continue
+            # _skip_reason closed every row without a recipient bound to a chat
+            assert row.recipient is not None and row.recipient.chat_id is not None
             by_chat.setdefault(row.recipient.chat_id, []).append(row)
         # One task per chat keeps each chat's reminders in order while different chats
         # share Delivery's limits; a failing database aborts the batch (TaskGroup cancels

@@ -27,7 +27,6 @@ from scheduler.payload import ActionRef, Lines, Payload
 from services.calendar import load_calendar
 from services.outbox import Draft
 from services.township_attendance import week_marks
-from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 GRID_KIND = "weekly_grid"
@@ -63,13 +62,13 @@ def sweep_weekly_grid(
             return
         calendar = load_calendar(uow)
         secretaries = by_place(
-            q.holders(uow.session, [Role.TOWNSHIP_SECRETARY]),
+            uow.roster.holders([Role.TOWNSHIP_SECRETARY]),
             Role.TOWNSHIP_SECRETARY,
             "township_id",
         )
         rows: dict[int, list[tuple[str, str, int, str]]] = defaultdict(list)
         names: dict[int, str] = {}
-        for posted in q.posting_batches(uow.session, week.first, week.last):
+        for posted in uow.roster.posting_batches(week.first, week.last):
             posted = [p for p in posted if p.township_id in secretaries]
             marks = week_marks(uow, posted, week, calendar)
             for p in posted:

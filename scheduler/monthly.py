@@ -31,7 +31,6 @@ from services.calendar import load_calendar
 from services.figures import attendance_figures
 from services.outbox import Draft
 from services.reports.attendance_sheet import document_spec
-from storage import sweeps as q
 from storage.sweeps import PostingRow
 from storage.unit_of_work import UnitOfWork
 
@@ -103,9 +102,9 @@ def sweep_monthly_review(
 
     def plan(uow: UnitOfWork) -> Iterator[Draft]:
         calendar = load_calendar(uow)
-        written = q.diaries_written(uow.session, period.first, period.last)
+        written = uow.diary_figures.written(period.first, period.last)
         townships: dict[int, _Township] = {}
-        for cadres in q.posting_batches(uow.session, period.first, period.last):
+        for cadres in uow.roster.posting_batches(period.first, period.last):
             figures = attendance_figures(uow, cadres, period, as_of=period.last, calendar=calendar)
             for c in cadres:
                 t = townships.get(c.township_id)
@@ -113,7 +112,7 @@ def sweep_monthly_review(
                     t = townships[c.township_id] = _Township(c.township)
                 t.add(c, figures[c.person_id], written.get(c.person_id, 0))
         secretaries = by_place(
-            q.holders(uow.session, [Role.TOWNSHIP_SECRETARY]),
+            uow.roster.holders([Role.TOWNSHIP_SECRETARY]),
             Role.TOWNSHIP_SECRETARY,
             "township_id",
         )
@@ -170,11 +169,11 @@ def sweep_quarterly_sheets(
 
     def plan(uow: UnitOfWork) -> list[Draft]:
         units: dict[int, tuple[str, int]] = {}
-        for posted in q.posting_batches(uow.session, period.first, period.last):
+        for posted in uow.roster.posting_batches(period.first, period.last):
             for c in posted:
                 name, count = units.get(c.unit_id, (c.unit, 0))
                 units[c.unit_id] = (name, count + 1)
-        leaders = by_place(q.holders(uow.session, [Role.UNIT_LEADER]), Role.UNIT_LEADER, "unit_id")
+        leaders = by_place(uow.roster.holders([Role.UNIT_LEADER]), Role.UNIT_LEADER, "unit_id")
         return [
             Draft(
                 leader,

@@ -17,7 +17,6 @@ from scheduler.common import DEFAULT_ZONE, UowFactory, day_of, end_of_day, run_s
 from scheduler.payload import Payload
 from services.calendar import load_calendar
 from services.outbox import Draft
-from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 KIND = "checkin_nudge"
@@ -43,9 +42,9 @@ def sweep_daily_nudge(
             return
         if not load_calendar(uow).is_workday(day):
             return
-        on_site = q.onsite_on(uow.session, day)
-        on_leave = set(q.approved_leaves(uow.session, day, day))
-        for posted in q.posting_batches(uow.session, day, day):
+        on_site = uow.rollup.onsite_on(day)
+        on_leave = set(uow.absences.approved_leaves(day, day))
+        for posted in uow.roster.posting_batches(day, day):
             for p in posted:
                 if p.person_id in on_site or p.person_id in on_leave:
                     continue

@@ -25,7 +25,6 @@ from scheduler.common import (
 from scheduler.payload import ActionRef, Card, OpenStep, Payload
 from services.leave import decision_actions, opinions
 from services.outbox import Draft
-from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 REMIND_KIND = "leave_pending"
@@ -49,14 +48,14 @@ def sweep_leave_overdue(
     today = day_of(now, zone)
 
     def plan(uow: UnitOfWork) -> list[Draft]:
-        steps = q.open_steps(uow.session, now - REMIND_AFTER)
+        steps = uow.approvals.open_steps(now - REMIND_AFTER)
         if not steps:
             return []
         applicants = {s.applicant_id for s in steps}
         postings = {
-            p.person_id: p for p in q.postings(uow.session, _EVER, today, person_ids=applicants)
+            p.person_id: p for p in uow.roster.postings(_EVER, today, person_ids=applicants)
         }
-        holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_DEPARTMENTS])
+        holders = uow.roster.holders([Role.TOWNSHIP_SECRETARY, *DISTRICT_DEPARTMENTS])
         secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
         district = [h.person_id for h in holders if h.role in DISTRICT_DEPARTMENTS]
         people = uow.people.by_ids([s.assignee_id for s in steps] + [s.applicant_id for s in steps])
@@ -66,6 +65,8 @@ def sweep_leave_overdue(
             applicant = people.get(step.applicant_id)
             posting = postings.get(step.applicant_id)
             holder = people.get(step.assignee_id)
+            request = uow.leaves.get(step.request_id)
+            assert request is not None  # open_steps found the step joined to its request
             params = {
                 "id": step.request_id,
                 "name": applicant.name if applicant else "",
@@ -79,7 +80,7 @@ def sweep_leave_overdue(
                 "hours": int(waited.total_seconds() // 3600),
                 "holder": holder.name if holder else "",
                 # the earlier holders' opinions travel on every card of the request
-                "opinions": opinions(uow, uow.leaves.get(step.request_id)),
+                "opinions": opinions(uow, request),
             }
             period = f"step:{step.step_id}"
             drafts.append(

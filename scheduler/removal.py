@@ -65,15 +65,15 @@ def sweep_removal_triggers(
         calendar = load_calendar(uow)
         if calendar.is_provisional(through):
             log.info("removal: %d has no official calendar yet; alerts wait", through.year)
-            q.set_sweep_value(uow.session, WAITING, through.year)
+            uow.sweep_lock.set_value(WAITING, through.year)
             return
-        waited = q.sweep_value(uow.session, WAITING)
+        waited = uow.sweep_lock.value(WAITING)
         months = [Period.month(through.year, through.month)]
         if waited == through.year:  # the table has come: the months that waited too
             months = [Period.month(through.year, m) for m in range(1, through.month + 1)]
         if waited is not None:
-            q.set_sweep_value(uow.session, WAITING, None)
-        holders = q.holders(uow.session, [Role.TOWNSHIP_SECRETARY, *DISTRICT_DEPARTMENTS])
+            uow.sweep_lock.set_value(WAITING, None)
+        holders = uow.roster.holders([Role.TOWNSHIP_SECRETARY, *DISTRICT_DEPARTMENTS])
         secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
         district = [h.person_id for h in holders if h.role in DISTRICT_DEPARTMENTS]
 
@@ -101,7 +101,7 @@ def sweep_removal_triggers(
         # order rows are sent in), so a batch's year triggers wait as (id, absent days),
         # and their postings are read again, for them alone, at the end.
         yearly: dict[int, int] = {}
-        for in_year in q.posting_batches(uow.session, year.first, through):
+        for in_year in uow.roster.posting_batches(year.first, through):
             for month in months:
                 in_month = [c for c in in_year if c.end is None or c.end >= month.first]
                 figures = attendance_figures(uow, in_month, month, as_of=through, calendar=calendar)
@@ -116,10 +116,9 @@ def sweep_removal_triggers(
                 if yearly_removal_triggered(absent):
                     yearly[c.person_id] = absent
         ids = list(yearly)
-        for i in range(0, len(ids), q.BATCH_SIZE):
-            for c in q.postings(
-                uow.session, year.first, through, person_ids=ids[i : i + q.BATCH_SIZE]
-            ):
+        size = uow.roster.batch_size
+        for i in range(0, len(ids), size):
+            for c in uow.roster.postings(year.first, through, person_ids=ids[i : i + size]):
                 yield from drafts(year_check, c, yearly[c.person_id])
 
     return run_sweep(uow_factory, "removal", plan, dry_run=dry_run, keep=keep)

@@ -124,6 +124,7 @@ class SchedulerService:
     async def _sweep(self, entry: Entry, as_of: datetime) -> None:
         """Run one sweep in a worker thread. ``keep=False``: the new drafts are only
         counted, as holding a whole roster's would cost the bot's process hundreds of MB."""
+        assert entry.sweep is not None  # only entries with a sweep are swept
         sweep = BY_NAME[entry.sweep]
         try:
             await asyncio.to_thread(

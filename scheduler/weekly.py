@@ -13,7 +13,6 @@ batches left behind (counts, and the few lines a township message shows), so a M
 from __future__ import annotations
 
 import calendar as _cal
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 from domain.attendance import AttendanceFigures, Period
 from domain.calendar import WorkdayCalendar
-from domain.diary import weekly_signer_role
 from domain.pace import Pace, YearOutlook, days_left_in_year, diary_pace, onsite_pace
 from domain.roles import Role
 from scheduler.common import (
@@ -37,6 +35,8 @@ from scheduler.common import (
     week_key,
 )
 from scheduler.payload import Lines, Part, Payload
+from scheduler.weekly_signoff import SIGNER_KIND as SIGNER_KIND  # defined here before
+from scheduler.weekly_signoff import VillageSignoffs
 from services.calendar import load_calendar
 from services.diary import SIGNOFF_LOOKBACK
 from services.figures import attendance_figures, leave_days_by_person
@@ -46,7 +46,6 @@ from storage.sweeps import PostingRow
 from storage.unit_of_work import UnitOfWork
 
 CADRE_KIND = "weekly_standing"
-SIGNER_KIND = "weekly_signoff"
 TOWNSHIP_KIND = "weekly_township"
 T = TypeVar("T")
 
@@ -87,14 +86,14 @@ class _Shared:
 def _shared(uow: UnitOfWork, today: date, diaries: dict[int, q.DiaryWindow] | None) -> _Shared:
     month = Period.month(today.year, today.month)
     if diaries is None:
-        diaries = q.diary_window(uow.session, today - SIGNOFF_LOOKBACK, month.first, today)
+        diaries = uow.diary_figures.window(today - SIGNOFF_LOOKBACK, month.first, today)
     return _Shared(
         today,
         month,
         load_calendar(uow),
         diaries,
         leave_days_by_person(uow, Period.year(today.year)),
-        q.pending_requests_by_applicant(uow.session),
+        uow.approvals.pending_requests_by_applicant(),
         _memo(lambda done, spans: onsite_pace(done, today, spans)),
         _memo(lambda done: diary_pace(done, today)),
         _memo(lambda spans, on_site: days_left_in_year(today, spans, on_site)),
@@ -154,7 +153,7 @@ def _standing_batches(
 ) -> Iterator[list[CadreStanding]]:
     # Postings since January 1 (all of them: the pace adds up the year's postings), of the
     # cadres still posted today.
-    for batch in q.posting_batches(uow.session, date(today.year, 1, 1), today):
+    for batch in uow.roster.posting_batches(date(today.year, 1, 1), today):
         posted = [p for p in batch if p.end is None or p.end >= today]
         if posted:
             yield _batch_standings(uow, posted, shared)
@@ -249,60 +248,6 @@ def _behind_part(key: str, pace: Pace, days_left: int) -> Part:
     )
 
 
-class _Villages:
-    """Per village, what the village secretary's message needs, summed batch by batch:
-    entries awaiting the weekly signature and the cadres they belong to."""
-
-    def __init__(self, diaries: dict[int, q.DiaryWindow]) -> None:
-        self.diaries = diaries
-        self.entries: dict[int, int] = defaultdict(int)
-        self.cadres: dict[int, int] = defaultdict(int)
-        self.names: dict[int, str] = {}
-        self.townships: dict[int, int] = {}
-
-    def add(self, posted: Iterable[PostingRow]) -> None:
-        no_diaries = q.DiaryWindow()
-        for p in posted:
-            count = self.diaries.get(p.person_id, no_diaries).awaiting_week
-            if count:
-                self.names[p.village_id] = p.village
-                self.townships[p.village_id] = p.township_id
-                self.entries[p.village_id] += count
-                self.cadres[p.village_id] += 1
-
-    def drafts(self, week: str, not_after: datetime, holders: list[q.HolderRow]) -> Iterator[Draft]:
-        """Each village's weekly signers (``domain.diary.WEEKLY_SIGNERS``: its secretary,
-        else the township leader, else the township secretary) with entries of the
-        village's cadres awaiting the weekly signature (the batches /signoff lists). A
-        stand-in is told why it is theirs, once per village it stands in for (the period
-        names the village: one signer may stand in for several)."""
-        villages = by_place(holders, Role.VILLAGE_SECRETARY, "village_id")
-        leaders = by_place(holders, Role.TOWNSHIP_LEADER, "township_id")
-        secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
-        for village_id in sorted(self.entries):
-            township_id = self.townships[village_id]
-            held = {
-                Role.VILLAGE_SECRETARY: villages.get(village_id, []),
-                Role.TOWNSHIP_LEADER: leaders.get(township_id, []),
-                Role.TOWNSHIP_SECRETARY: secretaries.get(township_id, []),
-            }
-            role = weekly_signer_role(held)
-            if role is None:
-                continue
-            own = role is Role.VILLAGE_SECRETARY
-            payload = Payload(
-                "reminder.weekly_signoff" if own else "reminder.weekly_signoff_standin",
-                {
-                    "village": self.names[village_id],
-                    "entries": self.entries[village_id],
-                    "cadres": self.cadres[village_id],
-                },
-            ).to_json()
-            period = week if own else f"{week}:v{village_id}"
-            for signer in held[role]:
-                yield Draft(signer, SIGNER_KIND, period, payload, not_after)
-
-
 class _Line(NamedTuple):
     """A cadre as a township summary lists them: the sort key (behind first, then most
     absent, then by name; ties in roster order) and the line's values (a tuple, made a
@@ -376,9 +321,8 @@ def _township_drafts(
     townships: dict[int, _Township],
     holders: list[q.HolderRow],
 ) -> Iterator[Draft]:
-    session = uow.session
-    steps = q.open_steps_by_assignee(session)
-    claims = q.pending_claims_by_assignee(session)
+    steps = uow.approvals.open_steps_by_assignee()
+    claims = uow.approvals.pending_claims_by_assignee()
     secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
     for township_id, t in sorted(townships.items()):
         shown, more = t.lines.first()
@@ -429,11 +373,11 @@ def sweep_weekly(
     not_after = end_of_day(today + timedelta(days=6 - today.weekday()), zone)
 
     def plan(uow: UnitOfWork) -> Iterator[Draft]:
-        holders = q.holders(
-            uow.session, [Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LEADER, Role.TOWNSHIP_SECRETARY]
+        holders = uow.roster.holders(
+            [Role.VILLAGE_SECRETARY, Role.TOWNSHIP_LEADER, Role.TOWNSHIP_SECRETARY]
         )
         shared = _shared(uow, today, None)
-        villages = _Villages(shared.diaries)
+        villages = VillageSignoffs(shared.diaries)
         townships: dict[int, _Township] = {}
         no_diaries = q.DiaryWindow()
         for batch in _standing_batches(uow, today, shared):

@@ -18,7 +18,6 @@ from domain.errors import DomainError
 from domain.roles import Role
 from services.outbox import Draft, enqueue
 from services.reports.attendance_sheet import document_spec
-from storage import sweeps as q
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
 
@@ -61,7 +60,7 @@ def sheet_drafts(
                 "document": document,
             },
         )
-        for h in q.holders(uow.session, [Role.ORG_DEPT, Role.POVERTY_BUREAU])
+        for h in uow.roster.holders([Role.ORG_DEPT, Role.POVERTY_BUREAU])
     ]
 
 

@@ -18,7 +18,6 @@ from domain.errors import DomainError
 from domain.ledger import ledger
 from services.calendar import load_calendar
 from services.ledger import read_evidence
-from storage import sweeps as q
 from storage.sweeps import PostedVillage
 from storage.unit_of_work import UnitOfWork
 
@@ -56,10 +55,10 @@ def day_records(
         return []
     calendar = load_calendar(uow)
     postings: dict[int, list[PostedVillage]] = defaultdict(list)
-    for p in q.posted_villages(uow.session, span.first, span.last, township_id):
+    for p in uow.roster.posted_villages(span.first, span.last, township_id):
         postings[p.person_id].append(p)
-    q.refresh_onsite_months(uow.session)
-    masks = q.onsite_months(uow.session, span.first, span.last, list(postings))
+    uow.rollup.refresh()
+    masks = uow.rollup.onsite_months(span.first, span.last, list(postings))
     evidence = read_evidence(uow, span.first, span.last, list(postings))
     rows: list[dict[str, Any]] = []
     for pid, own in postings.items():

@@ -26,23 +26,9 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import aliased
-from sqlmodel import col, select
-
 from domain.errors import DomainError
 from services.day_export import day_records
 from services.reports.workbook import cell
-from storage.tables import (
-    CheckIn,
-    DiaryEntry,
-    DiarySignoff,
-    LeaveRequest,
-    LeaveStep,
-    Person,
-    Township,
-    Unit,
-    Village,
-)
 from storage.unit_of_work import UnitOfWork
 
 
@@ -111,23 +97,6 @@ def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
 
 
 def _people(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
-    query = (
-        select(
-            Person.name,
-            Person.phone,
-            Person.role,
-            Township.name,
-            Village.name,
-            Unit.name,
-            Person.telegram_user_id,
-            Person.active,
-        )
-        .select_from(Person)
-        .outerjoin(Township, col(Township.id) == Person.township_id)
-        .outerjoin(Village, col(Village.id) == Person.village_id)
-        .outerjoin(Unit, col(Unit.id) == Person.unit_id)
-        .order_by(Person.id)
-    )
     return [
         {
             "name": name,
@@ -139,25 +108,18 @@ def _people(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
             "bound": telegram_id is not None,
             "active": bool(active),
         }
-        for name, phone, role, township, village, unit, telegram_id, active in uow.session.exec(
-            query
-        )
+        for name, phone, role, township, village, unit, telegram_id, active in uow.exports.people()
     ]
 
 
 def _checkins(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
-    query = (
-        select(CheckIn, Person.phone)
-        .join(Person, col(Person.id) == CheckIn.person_id)
-        .order_by(CheckIn.person_id, CheckIn.at, CheckIn.id)
-    )
     records = []
-    for checkin, phone in uow.session.exec(query):
+    for checkin, phone in uow.exports.checkins():
         records.append(
             {
                 "phone": phone,
                 "date": checkin.day.isoformat(),
-                "time": _local(checkin.at, zone).time().replace(microsecond=0).isoformat(),
+                "time": checkin.at.astimezone(zone).time().replace(microsecond=0).isoformat(),
                 "lat": checkin.lat,
                 "lon": checkin.lon,
                 "distance_m": checkin.distance_m,
@@ -169,17 +131,6 @@ def _checkins(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
 
 
 def _diaries(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
-    week, month = aliased(DiarySignoff), aliased(DiarySignoff)
-    week_signer, month_signer = aliased(Person), aliased(Person)
-    query = (
-        select(DiaryEntry, Person.phone, week_signer.name, month_signer.name)
-        .join(Person, col(Person.id) == DiaryEntry.person_id)
-        .outerjoin(week, week.id == DiaryEntry.week_signoff_id)
-        .outerjoin(week_signer, week_signer.id == week.signer_id)
-        .outerjoin(month, month.id == DiaryEntry.month_signoff_id)
-        .outerjoin(month_signer, month_signer.id == month.signer_id)
-        .order_by(DiaryEntry.person_id, DiaryEntry.day, DiaryEntry.id)
-    )
     return [
         {
             "phone": phone,
@@ -189,18 +140,13 @@ def _diaries(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
             "week_signed_by": week_name,
             "month_confirmed_by": month_name,
         }
-        for entry, phone, week_name, month_name in uow.session.exec(query)
+        for entry, phone, week_name, month_name in uow.exports.diaries()
     ]
 
 
 def _leaves(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
     steps: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    step_query = (
-        select(LeaveStep, Person.phone)
-        .join(Person, col(Person.id) == LeaveStep.assignee_id)
-        .order_by(LeaveStep.request_id, LeaveStep.stage, LeaveStep.id)
-    )
-    for step, phone in uow.session.exec(step_query):
+    for step, phone in uow.exports.leave_steps():
         decided = _local(step.decided_at, zone)
         steps[step.request_id].append(
             {
@@ -213,11 +159,6 @@ def _leaves(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
                 "time": decided.isoformat() if decided else None,
             }
         )
-    query = (
-        select(LeaveRequest, Person.phone)
-        .join(Person, col(Person.id) == LeaveRequest.applicant_id)
-        .order_by(LeaveRequest.id)
-    )
     return [
         {
             "id": request.id,
@@ -229,9 +170,9 @@ def _leaves(uow: UnitOfWork, zone: ZoneInfo) -> list[dict[str, Any]]:
             "status": request.status,
             "reason": request.reason,
             "retroactive": request.retroactive,
-            "steps": steps.get(request.id, []),
+            "steps": steps.get(request.id, []) if request.id is not None else [],
         }
-        for request, phone in uow.session.exec(query)
+        for request, phone in uow.exports.leave_requests()
     ]
 
 
@@ -332,6 +273,7 @@ def to_xlsx(export: Export) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None  # a new workbook has its one sheet
     sheet.title = export.kind.value
     sheet.append(list(export.fields))
     for record in export.records:

@@ -21,7 +21,6 @@ from domain.attendance import AttendanceFigures, Period
 from domain.calendar import WorkdayCalendar
 from domain.ledger import DayRecords, DayStatus
 from services.ledger import read_evidence
-from storage import sweeps as q
 from storage.limits import IDS_PER_QUERY
 from storage.sweeps import PostingRow, month_key
 from storage.unit_of_work import UnitOfWork
@@ -78,8 +77,8 @@ def load_masks(
     uow: UnitOfWork, first: date, last: date, person_ids: Collection[int] | None = None
 ) -> Masks:
     """On-site bitmasks for the months from ``first`` to ``last``, the rollup refreshed."""
-    q.refresh_onsite_months(uow.session)
-    return q.onsite_months(uow.session, first, last, person_ids)
+    uow.rollup.refresh()
+    return uow.rollup.onsite_months(first, last, person_ids)
 
 
 def _full_months(span: Period) -> tuple[list[int], Period | None]:
@@ -104,11 +103,11 @@ def onsite_days_between(
 ) -> dict[int, int]:
     """Distinct on-site days per person from ``first`` to ``last`` (any posting), from the
     rollup: stored counts for whole months, bitmasks for the rest."""
-    q.refresh_onsite_months(uow.session)
+    uow.rollup.refresh()
     keys, rest = _full_months(Period(first, last))
-    days = {pid: n for pid, (n, _work) in q.month_sums(uow.session, keys, person_ids).items()}
+    days = {pid: n for pid, (n, _work) in uow.rollup.month_sums(keys, person_ids).items()}
     if rest is not None:
-        masks = q.onsite_months(uow.session, rest.first, rest.last, person_ids)
+        masks = uow.rollup.onsite_months(rest.first, rest.last, person_ids)
         spans = month_spans(rest.first, rest.last)
         for pid, months in masks.items():
             extra = sum((months.get(key, 0) & bits).bit_count() for key, bits in spans)
@@ -138,8 +137,7 @@ def attendance_figures(
         return {p.person_id: AttendanceFigures(0, 0, 0) for p in postings}
     window = Period(period.first, last)
     provisional = bool(calendar.provisional_years(window.first, window.last))
-    session = uow.session
-    q.refresh_onsite_months(session)
+    uow.rollup.refresh()
     grid = MonthGrid(calendar)
     evidence = read_evidence(uow, window.first, window.last)
     recorded = evidence.people()
@@ -147,13 +145,13 @@ def attendance_figures(
     everyone = [p.person_id for p in postings]
     small = len(everyone) <= SMALL_SCOPE
     keys, rest = _full_months(window)
-    q.working_days_on_site(session, {key: grid.workday_bits(key) for key in keys})
-    sums = q.month_sums(session, keys, everyone if small else None)
+    uow.rollup.working_days_on_site({key: grid.workday_bits(key) for key in keys})
+    sums = uow.rollup.month_sums(keys, everyone if small else None)
     masks: Masks = {}
     if rest is not None:
-        masks = dict(q.onsite_months(session, rest.first, rest.last, everyone if small else None))
+        masks = dict(uow.rollup.onsite_months(rest.first, rest.last, everyone if small else None))
     if special:
-        masks.update(q.onsite_months(session, window.first, window.last, special))
+        masks.update(uow.rollup.onsite_months(window.first, window.last, special))
     rest_pieces = grid.pieces(rest) if rest is not None else []
     full_workdays = sum(grid.workday_bits(key).bit_count() for key in keys)
     window_workdays = full_workdays + sum(work.bit_count() for _key, _bits, work in rest_pieces)
@@ -247,7 +245,7 @@ def _covers(posting: PostingRow, window: Period) -> bool:
 def leave_days_by_person(uow: UnitOfWork, period: Period) -> dict[int, int]:
     """Approved leave days inside ``period`` per person (``standing.leave_days_in_year``)."""
     result: dict[int, int] = {}
-    for pid, spans in q.approved_leaves(uow.session, period.first, period.last).items():
+    for pid, spans in uow.absences.approved_leaves(period.first, period.last).items():
         days: set[date] = set()
         for start, end in spans:
             part = period.clip(start, end)

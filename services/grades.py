@@ -15,7 +15,6 @@ from enum import StrEnum
 from domain.assessment import Grade, check_excellent_share, excellent_cap
 from domain.errors import DomainError
 from domain.roles import CADRE_ROLES, GRADERS
-from storage import sweeps as q
 from storage.tables import AssessmentGrade, Person
 from storage.unit_of_work import UnitOfWork
 
@@ -61,7 +60,7 @@ class GradeSummary:
 
 def assessed_ids(uow: UnitOfWork, year: int) -> set[int]:
     """Cadres posted at any time in ``year``: those the year's assessment covers."""
-    return {p.person_id for p in q.postings(uow.session, date(year, 1, 1), date(year, 12, 31))}
+    return {p.person_id for p in uow.roster.postings(date(year, 1, 1), date(year, 12, 31))}
 
 
 def summary(uow: UnitOfWork, year: int) -> GradeSummary:

@@ -67,7 +67,6 @@ def read_evidence(
     uow: UnitOfWork, first: date, last: date, person_ids: Collection[int] | None = None
 ) -> Evidence:
     """The evidence over ``first``..``last`` (for everyone, or ``person_ids``)."""
-    session = uow.session
     if person_ids is not None and len(person_ids) <= FEW:
         leaves = uow.leaves
         leave = {
@@ -79,13 +78,13 @@ def read_evidence(
             for p in person_ids
         }
     else:
-        leave = q.approved_leaves(session, first, last)
-        pending = q.pending_leaves(session, first, last)
+        leave = uow.absences.approved_leaves(first, last)
+        pending = uow.absences.pending_leaves(first, last)
     return Evidence(
         Period(first, last),
         {p: spans for p, spans in leave.items() if spans},
         {p: spans for p, spans in pending.items() if spans},
-        q.duty_spans(session, first, last, person_ids),
+        uow.absences.duty_spans(first, last, person_ids),
         uow.attendance_entries.statuses(first, last, person_ids),
     )
 

@@ -7,7 +7,6 @@ from datetime import datetime
 from domain.errors import DomainError, InvalidPhone
 from domain.phone import masked, normalise_phone
 from domain.roles import CADRE_ROLES
-from storage import sweeps
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
 
@@ -56,8 +55,8 @@ def release_held_reminders(uow: UnitOfWork, person: Person, now: datetime) -> in
     back to the outbox now. An approver's reminders about the leave steps they hold stay
     closed, as the welcome lists each step waiting for them with its buttons. Returns
     how many will go."""
-    reopened = sweeps.reopen_held_for_binding(
-        uow.session, person.id, now, skip_open_steps=person.role not in CADRE_ROLES
+    reopened = uow.reminders.reopen_held_for_binding(
+        person.id, now, skip_open_steps=person.role not in CADRE_ROLES
     )
     uow.flush()
     return reopened

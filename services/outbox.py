@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from storage import sweeps
 from storage.unit_of_work import UnitOfWork
 
 #: Drafts converted, encoded and inserted at a time by ``enqueue_in_chunks``: enough that
@@ -72,7 +71,7 @@ def enqueue(uow: UnitOfWork, drafts: Iterable[Draft], now: datetime | None = Non
         }
         for d in unique.values()
     ]
-    inserted = sweeps.insert_reminders(uow.session, rows, created)
+    inserted = uow.reminders.insert(rows, created)
     return [d for d in unique.values() if d.key in inserted]
 
 

@@ -33,7 +33,6 @@ from domain.township_attendance import (
 from services.attendance_review import parse_month
 from services.ledger import read_evidence
 from services.notices import Notice
-from storage import sweeps as q
 from storage.sweeps import PostingRow, month_key
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
@@ -87,7 +86,7 @@ def scope_cadres(
     """The cadres posted in the secretary's township on any day the scope may enter."""
     township_id = _township_of(secretary)
     span = parse_scope(scope).span(today)
-    cadres = q.postings(uow.session, span.first, span.last, township_id=township_id)
+    cadres = uow.roster.postings(span.first, span.last, township_id=township_id)
     if not cadres:
         raise DomainError("township.no_cadres", first=span.first, last=span.last)
     return cadres
@@ -212,7 +211,7 @@ def confirm_week(uow: UnitOfWork, secretary: Person, *, week: str, now: datetime
     if uow.audit.for_subject(subject):
         return WeekOutcome(township.name, scope.key, True)
     first, last = scope.period.first, scope.period.last
-    cadres = {p.person_id for p in q.postings(uow.session, first, last, township_id=township_id)}
+    cadres = {p.person_id for p in uow.roster.postings(first, last, township_id=township_id)}
     entries = uow.attendance_entries.statuses(first, last, cadres)
     uow.audit.record(
         now,
@@ -235,10 +234,9 @@ def week_marks(
     (``domain.ledger``) decides it from the evidence (``services.ledger.read_evidence``:
     the township's entries, duty records, leave approved and pending) and the check-ins
     on site (the rollup's bitmasks), read in a few queries for all the postings."""
-    session = uow.session
     ids = [p.person_id for p in postings]
-    q.refresh_onsite_months(session)
-    onsite = q.onsite_months(session, week.first, week.last, ids)
+    uow.rollup.refresh()
+    onsite = uow.rollup.onsite_months(week.first, week.last, ids)
     evidence = read_evidence(uow, week.first, week.last, ids)
     days = week.days()
     marks: dict[int, str] = {}

@@ -6,11 +6,17 @@ import time
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlmodel import Session
 
 from storage.sqlite_writer import TurnConnection, WriterTurn
+
+#: The composition root holds the engine it builds; it names the type from here, not from
+#: SQLAlchemy (only storage/ imports it).
+__all__ = ["Engine", "make_engine", "session_factory"]
 
 
 def make_engine(url: str, *, connections: int = 16) -> Engine:
@@ -29,7 +35,7 @@ def make_engine(url: str, *, connections: int = 16) -> Engine:
         )
 
         @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record) -> None:  # pragma: no cover - trivial
+        def _pragmas(dbapi_conn: TurnConnection, _record: object) -> None:  # pragma: no cover
             dbapi_conn.turn = turn
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
@@ -59,11 +65,13 @@ def _ping_after_idle(engine: Engine) -> None:
     statement instead; SQLAlchemy then discards the whole pool, and the caller retries."""
 
     @event.listens_for(engine, "checkin")
-    def _used(_dbapi_conn, record) -> None:  # noqa: ANN001 - SQLAlchemy's pool types
+    def _used(_dbapi_conn: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         record.info["checked_in"] = time.monotonic()
 
     @event.listens_for(engine, "checkout")
-    def _ping_if_idle(dbapi_conn, record, _proxy) -> None:  # noqa: ANN001
+    def _ping_if_idle(
+        dbapi_conn: DBAPIConnection, record: ConnectionPoolEntry, _proxy: PoolProxiedConnection
+    ) -> None:
         since = record.info.get("checked_in")
         if since is None or time.monotonic() - since < IDLE_BEFORE_PING:
             return

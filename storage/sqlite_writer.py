@@ -51,7 +51,7 @@ class TurnCursor(sqlite3.Cursor):
         connection: TurnConnection = self.connection  # type: ignore[assignment]
         connection.take_turn(sql)
         try:
-            return super().execute(sql, parameters)  # type: ignore[return-value]
+            return super().execute(sql, parameters)
         finally:
             connection.end_turn_if_idle()
 
@@ -59,7 +59,7 @@ class TurnCursor(sqlite3.Cursor):
         connection: TurnConnection = self.connection  # type: ignore[assignment]
         connection.take_turn(sql)
         try:
-            return super().executemany(sql, seq_of_parameters)  # type: ignore[return-value]
+            return super().executemany(sql, seq_of_parameters)
         finally:
             connection.end_turn_if_idle()
 
@@ -72,7 +72,8 @@ class TurnConnection(sqlite3.Connection):
     _holding = False
 
     def cursor(self, factory: Any = TurnCursor) -> sqlite3.Cursor:  # type: ignore[override]
-        return super().cursor(factory)
+        cursor: sqlite3.Cursor = super().cursor(factory)
+        return cursor
 
     def take_turn(self, sql: str) -> None:
         turn = self.turn

@@ -12,8 +12,16 @@ from types import TracebackType
 from sqlmodel import Session
 
 from storage import repositories as repos
+from storage.exports import ExportQueries
 from storage.inbox import InboxRepository, ReplyRepository
 from storage.leave_cards import LeaveCardRepository
+from storage.sweeps.absences import AbsenceQueries
+from storage.sweeps.approvals import ApprovalQueries
+from storage.sweeps.diaries import DiaryFigures
+from storage.sweeps.lock import SweepLock
+from storage.sweeps.reminders import ReminderOutbox
+from storage.sweeps.rollup import OnsiteRollup
+from storage.sweeps.roster import RosterQueries
 
 
 class UnitOfWork:
@@ -42,6 +50,16 @@ class UnitOfWork:
         self.attendance_entries = repos.AttendanceEntryRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.replies = ReplyRepository(self.session)
+        # The read models of the sweeps and the sheets, and the reminder outbox: services
+        # and the scheduler reach the database through these, never through the session.
+        self.roster = RosterQueries(self.session)
+        self.rollup = OnsiteRollup(self.session)
+        self.absences = AbsenceQueries(self.session)
+        self.approvals = ApprovalQueries(self.session)
+        self.diary_figures = DiaryFigures(self.session)
+        self.reminders = ReminderOutbox(self.session)
+        self.sweep_lock = SweepLock(self.session)
+        self.exports = ExportQueries(self.session)
         return self
 
     def __exit__(
@@ -53,6 +71,11 @@ class UnitOfWork:
         # close() rolls back whatever was not committed; unlike rollback() it leaves the
         # objects already loaded readable (detached) for the caller.
         self.session.close()
+
+    @property
+    def dialect(self) -> str:
+        """The database's dialect name (``sqlite``, ``postgresql``), for what differs."""
+        return self.session.get_bind().dialect.name
 
     def flush(self) -> None:
         """Send the pending writes so their ids and constraints are known, still uncommitted."""

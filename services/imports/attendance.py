@@ -12,14 +12,12 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
-
 from domain.errors import InvalidPhone
 from domain.phone import normalise_phone
 from domain.roles import CADRE_ROLES
-from services.imports.common import ImportResult, chunks, parse_date
+from services.imports.common import ImportResult, parse_date
 from services.imports.table import Table, begin_validation
-from storage.tables import CheckIn, Person
+from storage.tables import CheckIn
 from storage.unit_of_work import UnitOfWork
 
 REQUIRED = ("phone", "date")
@@ -49,10 +47,7 @@ def import_attendance(
             parsed.append((row.line, phone, day))
 
     with uow_factory() as uow:
-        people: dict[str, Person] = {}
-        for part in chunks(sorted({phone for _, phone, _ in parsed})):
-            for person in uow.session.exec(select(Person).where(col(Person.phone).in_(part))):
-                people[person.phone] = person
+        people = uow.people.by_phones({phone for _, phone, _ in parsed})
         wanted: list[tuple[int, date]] = []
         for line, phone, day in parsed:
             person = people.get(phone)
@@ -61,31 +56,21 @@ def import_attendance(
             elif person.role not in CADRE_ROLES:
                 problems.add(line, f"{phone} ({person.name}) is a {person.role}, not a cadre")
             else:
+                assert person.id is not None  # read from the table
                 wanted.append((person.id, day))
         problems.raise_if_any()
 
         onsite: set[tuple[int, date]] = set()
         if wanted:
             first, last = min(d for _, d in wanted), max(d for _, d in wanted)
-            for part in chunks(sorted({pid for pid, _ in wanted})):
-                query = (
-                    select(CheckIn.person_id, CheckIn.day)
-                    .where(
-                        col(CheckIn.person_id).in_(part),
-                        CheckIn.on_site == True,  # noqa: E712
-                        CheckIn.day >= first,
-                        CheckIn.day <= last,
-                    )
-                    .distinct()
-                )
-                onsite.update((pid, day) for pid, day in uow.session.exec(query))
+            onsite = uow.checkins.onsite_pairs({pid for pid, _ in wanted}, first, last)
         new = unchanged = 0
         for person_id, day in wanted:
             if (person_id, day) in onsite:
                 unchanged += 1
                 continue
             onsite.add((person_id, day))
-            uow.session.add(
+            uow.checkins.stage(
                 CheckIn(
                     person_id=person_id,
                     day=day,

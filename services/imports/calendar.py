@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from sqlmodel import select
-
 from domain.calendar import DayKind
 from services.imports.common import ImportResult, parse_date
 from services.imports.table import Table, begin_validation
@@ -67,16 +65,16 @@ def import_calendar(uow_factory: Callable[[], UnitOfWork], table: Table) -> Impo
 
     new = updated = unchanged = 0
     with uow_factory() as uow:
-        stored = {c.day: c for c in uow.session.exec(select(CalendarDay)).all()}
+        stored = {c.day: c for c in uow.calendar.all()}
         for day, (_, kind) in sorted(days.items()):
-            row = stored.get(day)
-            if row is None:
-                uow.session.add(CalendarDay(day=day, kind=kind.value))
+            known = stored.get(day)
+            if known is None:
+                uow.calendar.stage(CalendarDay(day=day, kind=kind.value))
                 new += 1
-            elif row.kind == kind.value:
+            elif known.kind == kind.value:
                 unchanged += 1
             else:
-                row.kind = kind.value
+                known.kind = kind.value
                 updated += 1
         uow.flush()
         uow.commit()

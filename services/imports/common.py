@@ -88,9 +88,3 @@ def parse_date(text: str) -> date:
         return date(*(int(part) for part in match.groups()))
     except ValueError:
         raise ValueError(f"bad date {text!r} (no such day)") from None
-
-
-def chunks(items: list, size: int = 500) -> Iterable[list]:
-    """Slices for ``IN (...)`` queries that stay under every database's parameter limit."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

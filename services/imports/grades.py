@@ -13,14 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlmodel import col, select
-
 from domain.assessment import Grade, excellent_cap, parse_grade
 from domain.errors import DomainError, InvalidPhone
 from domain.phone import normalise_phone
 from domain.roles import CADRE_ROLES
 from services.grades import Change, GradeSource, assessed_ids, put_grade, summary
-from services.imports.common import ImportResult, chunks
+from services.imports.common import ImportResult
 from services.imports.table import Row, Table, begin_validation, with_aliases
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
@@ -75,10 +73,7 @@ def import_grades(
         parsed.append((row, phone, year, grade))
 
     with uow_factory() as uow:
-        people: dict[str, Person] = {}
-        for part in chunks(sorted({phone for _, phone, _, _ in parsed})):
-            for person in uow.session.exec(select(Person).where(col(Person.phone).in_(part))):
-                people[person.phone] = person
+        people = uow.people.by_phones({phone for _, phone, _, _ in parsed})
         posted = {year: assessed_ids(uow, year) for year in {y for _, _, y, _ in parsed}}
         wanted: list[tuple[Row, Person, int, Grade]] = []
         for row, phone, year, grade in parsed:

@@ -33,13 +33,12 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from sqlmodel import col, select
+from typing import Any
 
 from domain.errors import InvalidPhone, UnknownRole
 from domain.phone import normalise_phone
 from domain.roles import CADRE_ROLES, TOWNSHIP_ROLES, Role, parse_role
-from services.imports.common import ImportResult, Problems, chunks, parse_date
+from services.imports.common import ImportResult, Problems, parse_date
 from services.imports.table import Row, Table, begin_validation
 from storage.tables import Assignment, Person, Township, Unit, Village
 from storage.unit_of_work import UnitOfWork
@@ -86,25 +85,13 @@ class _Known:
 
 
 def _load(uow: UnitOfWork, phones: list[str]) -> _Known:
-    session = uow.session
-    people: dict[str, Person] = {}
-    for part in chunks(phones):
-        for person in session.exec(select(Person).where(col(Person.phone).in_(part))).all():
-            people[person.phone] = person
+    people = uow.people.by_phones(phones)
     postings: dict[int, list[Assignment]] = defaultdict(list)
-    ids = [p.id for p in people.values()]
-    for part in chunks(ids):
-        query = (
-            select(Assignment)
-            .where(col(Assignment.person_id).in_(part))
-            .order_by(Assignment.start, Assignment.id)
-        )
-        for posting in session.exec(query).all():
-            postings[posting.person_id].append(posting)
+    postings.update(uow.assignments.for_people(p.id for p in people.values() if p.id is not None))
     return _Known(
-        townships={t.name: t for t in session.exec(select(Township)).all()},
-        villages={(v.township_id, v.name): v for v in session.exec(select(Village)).all()},
-        units={u.name: u for u in session.exec(select(Unit)).all()},
+        townships={t.name: t for t in uow.places.townships()},
+        villages={(v.township_id, v.name): v for v in uow.places.villages()},
+        units={u.name: u for u in uow.places.units()},
         people=people,
         postings=postings,
     )
@@ -161,6 +148,7 @@ def _parse(row: Row, known: _Known, today: date, problems: Problems) -> RosterRo
             if township is None:
                 problems.add(row.line, f"unknown township {row.get('township')}")
         if "village" in wanted and row.get("village") and township is not None:
+            assert township.id is not None  # read from the table
             village = known.villages.get((township.id, row.get("village")))
             if village is None:
                 problems.add(row.line, f"unknown village {row.get('village')} in {township.name}")
@@ -216,7 +204,9 @@ def _plan_for(item: RosterRow, known: _Known) -> Plan | None:
     if item.role not in CADRE_ROLES:
         return None
     person = known.people.get(item.phone)
-    postings = known.postings.get(person.id, []) if person is not None else []
+    postings = (
+        known.postings.get(person.id, []) if person is not None and person.id is not None else []
+    )
     latest = postings[-1] if postings else None
     same = (
         latest is not None
@@ -272,6 +262,7 @@ def _replace_recalled(uow: UnitOfWork, person: Person, item: RosterRow, start: d
     before it starts and no longer awaits one. Returns how many postings it ended."""
     assert item.village is not None
     ended = 0
+    assert item.village.id is not None  # read from the table
     for recalled in uow.assignments.replaced_by(item.village.id, item.role.value, start):
         if recalled.person_id == person.id:
             continue
@@ -292,7 +283,7 @@ def _apply(
             if unit is None:
                 unit = uow.places.add(Unit(name=item.unit))
                 known.units[item.unit] = unit
-        values = {
+        values: dict[str, Any] = {
             "name": item.name,
             "role": item.role.value,
             "township_id": item.township.id if item.township else None,
@@ -309,10 +300,12 @@ def _apply(
             for key, value in values.items():
                 setattr(person, key, value)
             changed = True
+        assert person.id is not None  # read from the table, or added and flushed just now
         postings = known.postings.get(person.id, [])
         latest = postings[-1] if postings else None
         if plan is not None and plan.action != "none":
             assert item.village is not None and unit is not None
+            assert item.village.id is not None and unit.id is not None  # stored rows
             changed = True
             if plan.action in {"update", "correct"} and latest is not None:
                 latest.start, latest.end = plan.start, plan.end
@@ -322,7 +315,7 @@ def _apply(
                     latest.end = plan.start - timedelta(days=1)
                     ended += 1
                 ended += _replace_recalled(uow, person, item, plan.start)
-                uow.session.add(
+                uow.assignments.stage(
                     Assignment(
                         person_id=person.id,
                         village_id=item.village.id,

@@ -26,15 +26,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
-
 from domain.assessment import SpotCheckResult
 from domain.calendar import WorkdayCalendar
 from domain.errors import DomainError, InvalidPhone
 from domain.phone import normalise_phone
 from domain.roles import CADRE_ROLES, INSPECTORS
 from services.calendar import load_calendar
-from services.imports.common import ImportResult, Problems, chunks
+from services.imports.common import ImportResult, Problems
 from services.imports.table import Row, Table, begin_validation
 from services.notices import Notice
 from services.outbox import Draft, enqueue
@@ -100,7 +98,8 @@ def parse_moment(text: str, zone: ZoneInfo) -> datetime:
     if not match:
         raise ValueError(f"bad time {text!r} (expected YYYY-MM-DD HH:MM)")
     try:
-        return datetime(*(int(part) for part in match.groups()), tzinfo=zone)
+        year, month, day, hour, minute = (int(part) for part in match.groups())
+        return datetime(year, month, day, hour, minute, tzinfo=zone)
     except ValueError:
         raise ValueError(f"bad time {text!r} (no such day or time)") from None
 
@@ -149,11 +148,7 @@ def _parse(
 
 
 def _people(uow: UnitOfWork, phones: set[str]) -> dict[str, Person]:
-    people: dict[str, Person] = {}
-    for part in chunks(sorted(phones)):
-        for person in uow.session.exec(select(Person).where(col(Person.phone).in_(part))):
-            people[person.phone] = person
-    return people
+    return uow.people.by_phones(phones)
 
 
 def _checked(
@@ -194,6 +189,7 @@ def _checked(
                 f"no official calendar for {at.year}: import it first (cadrebot calendar import)",
             )
             continue
+        assert cadre.id is not None  # read from the table
         if is_duplicate_visit(uow, cadre.id, at):
             problems.add(
                 row.line,

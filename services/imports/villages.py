@@ -10,8 +10,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlmodel import select
-
 from domain.errors import InvalidCoordinates
 from domain.geo import Crs, to_wgs84
 from services.imports.common import ImportResult
@@ -110,23 +108,32 @@ def import_villages(uow_factory: Callable[[], UnitOfWork], table: Table) -> Impo
 
     new = updated = unchanged = 0
     with uow_factory() as uow:
-        townships = {t.name: t for t in uow.session.exec(select(Township)).all()}
-        villages = {(v.township_id, v.name): v for v in uow.session.exec(select(Village)).all()}
+        townships = {t.name: t for t in uow.places.townships()}
+        villages = {(v.township_id, v.name): v for v in uow.places.villages()}
         for item in parsed:
             township = townships.get(item.township)
             if township is None:
                 township = uow.places.add(Township(name=item.township))
                 townships[item.township] = township
+            assert township.id is not None  # stored, or added and flushed just now
             existing = villages.get((township.id, item.village))
             values = {"lat": item.lat, "lon": item.lon, "radius_m": item.radius_m}
             if existing is None:
-                uow.session.add(Village(township_id=township.id, name=item.village, **values))
+                uow.places.stage(
+                    Village(
+                        township_id=township.id,
+                        name=item.village,
+                        lat=item.lat,
+                        lon=item.lon,
+                        radius_m=item.radius_m,
+                    )
+                )
                 new += 1
             elif all(getattr(existing, k) == v for k, v in values.items()):
                 unchanged += 1
             else:
-                for key, value in values.items():
-                    setattr(existing, key, value)
+                for field, value in values.items():
+                    setattr(existing, field, value)
                 updated += 1
         uow.flush()
         uow.commit()

@@ -29,7 +29,6 @@ from domain.ledger import required_for_year
 from services import grades as grade_service
 from services.reports.attendance_sheet import SheetRow, gather
 from services.reports.workbook import cell, finish
-from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 #: Column keys in sheet order; ``label(key)`` gives each header.
@@ -216,11 +215,11 @@ def gather_annual(
     # Each cadre owes 220 pro-rated to the days of the year they were posted, anywhere
     # (the same figure /status and the weekly standing show).
     ids = [r.person_id for r in base.rows]
-    posted = q.postings(uow.session, period.first, period.last, person_ids=ids)
+    posted = uow.roster.postings(period.first, period.last, person_ids=ids)
     spans = {p.person_id: p.spans for p in posted}
     duty = {
         pid: [DutyRecord(d.start, d.end, DutyKind(d.kind)) for d in records]
-        for pid, records in q.duty_spans(uow.session, period.first, period.last, ids).items()
+        for pid, records in uow.absences.duty_spans(period.first, period.last, ids).items()
     }
     rows = [
         _row(

@@ -124,8 +124,8 @@ def gather(
     pays what the district's ``allowance`` rule pays (on-site days; duty days if it says)."""
     as_of = min(as_of or period.last, period.last)
     calendar = calendar or load_calendar(uow)
-    cadres = q.postings(
-        uow.session, period.first, period.last, township_id=township_id, unit_id=unit_id
+    cadres = uow.roster.postings(
+        period.first, period.last, township_id=township_id, unit_id=unit_id
     )
     figures = attendance_figures(uow, cadres, period, as_of=as_of, calendar=calendar)
     worst_month = {pid: f.absent_workdays for pid, f in figures.items()}
@@ -139,7 +139,7 @@ def gather(
                 worst_month[pid] = max(worst_month.get(pid, 0), f.absent_workdays)
     year = Period.year(period.last.year)
     yearly = attendance_figures(uow, cadres, year, as_of=as_of, calendar=calendar)
-    diaries = q.diary_counts(uow.session, period.first, as_of)
+    diaries = uow.diary_figures.counts(period.first, as_of)
     rows = []
     for c in sorted(cadres, key=lambda c: (c.township, c.village, c.person_id)):
         f = figures[c.person_id]

@@ -23,7 +23,6 @@ from typing import Any
 from domain.attendance import REQUIRED_ONSITE_DAYS_PER_YEAR
 from domain.pace import onsite_pace
 from services.reports.fonts import cjk_family
-from storage import sweeps as q
 from storage.unit_of_work import UnitOfWork
 
 #: Beyond this many cadres a chart shows those furthest behind (the picture must stay
@@ -93,12 +92,12 @@ def cadre_chart_data(
     """On-site days this year up to ``as_of`` of each cadre posted in the township or for
     the unit this year (on-site days count wherever in the district, as /status counts)."""
     first = date(as_of.year, 1, 1)
-    postings = q.postings(uow.session, first, as_of, township_id=township_id, unit_id=unit_id)
-    onsite = q.onsite_days_by_person(uow.session, first, as_of)
+    postings = uow.roster.postings(first, as_of, township_id=township_id, unit_id=unit_id)
+    onsite = uow.rollup.onsite_days_by_person(first, as_of)
     # the pace of each follows all their postings of the year, in scope or not
     everywhere = {
         p.person_id: p.spans
-        for p in q.postings(uow.session, first, as_of, person_ids=[p.person_id for p in postings])
+        for p in uow.roster.postings(first, as_of, person_ids=[p.person_id for p in postings])
     }
     bars = [
         CadreBar(
@@ -116,9 +115,9 @@ def cadre_chart_data(
 def district_chart_data(uow: UnitOfWork, as_of: date) -> DistrictChart:
     """Average on-site days per cadre in each township, and the average the pace expects."""
     first = date(as_of.year, 1, 1)
-    onsite = q.onsite_days_by_person(uow.session, first, as_of)
+    onsite = uow.rollup.onsite_days_by_person(first, as_of)
     per_township: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for p in q.postings(uow.session, first, as_of):
+    for p in uow.roster.postings(first, as_of):
         per_township[p.township_id].append(
             (onsite.get(p.person_id, 0), onsite_pace(0, as_of, p.spans).expected)
         )

@@ -5,7 +5,7 @@ again."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, exists, or_, select, update
@@ -66,6 +66,11 @@ class ReplyRepository:
         ]
         return list(self.session.execute(_add_replies_statement(), rows).scalars())
 
+    def claim(self, token: str, now: datetime, lease: timedelta, limit: int) -> list[ClaimedReply]:
+        """``claim_orphans`` until ``now + lease``: the outbox claim protocol
+        (``storage.outbox.ClaimedOutbox``)."""
+        return self.claim_orphans(token, now, now + lease, limit)
+
     def claim_orphans(
         self, token: str, now: datetime, until: datetime, limit: int
     ) -> list[ClaimedReply]:
@@ -112,7 +117,9 @@ class ReplyRepository:
             key=lambda c: c.id,
         )
 
-    def mark_sent(self, reply_id: int, token: str, now: datetime, message_id: int | None) -> bool:
+    def mark_sent(
+        self, reply_id: int, token: str, now: datetime, message_id: int | None = None
+    ) -> bool:
         """Record a delivered reply; False if the claim was lost meanwhile."""
         result = self.session.execute(
             update(_O)
@@ -169,14 +176,16 @@ class ReplyRepository:
         self.session.flush()
         return row.failed is None
 
-    def release(self, reply_ids: Collection[int], token: str) -> None:
-        """Hand unsent replies back without counting a failure (a shutdown)."""
-        if not reply_ids:
-            return
-        self.session.execute(
-            update(_O)
-            .where(_O.c.id.in_(list(reply_ids)), _O.c.claim_token == token, _unsent())
-            .values(claim_token=None, claimed_until=None)
+    def release(self, reply_ids: Collection[int] | None, token: str) -> int:
+        """Hand unsent replies back without counting a failure (a shutdown): those of
+        ``reply_ids``, or every one ``token`` holds with None. Returns how many."""
+        if reply_ids is not None and not reply_ids:
+            return 0
+        statement = update(_O).where(_O.c.claim_token == token, _unsent())
+        if reply_ids is not None:
+            statement = statement.where(_O.c.id.in_(list(reply_ids)))
+        return rowcount(
+            self.session.execute(statement.values(claim_token=None, claimed_until=None))
         )
 
     def for_update(self, update_id: int) -> list[ReplyOutbox]:

@@ -18,7 +18,7 @@ from domain.roles import Role
 from scheduler.jobs import run_every_sweep
 from scheduler.removal import sweep_removal_triggers
 from services.outbox import Draft, enqueue_in_chunks
-from storage import sweeps as q
+from storage.sweeps import roster as q
 from storage.tables import Assignment, Person, Reminder
 from tests.scheduler.conftest import (
     ZONE,
