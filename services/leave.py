@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from domain import leave as rules
 from domain.errors import DomainError
@@ -13,6 +14,7 @@ from services.calendar import load_calendar
 from services.notices import Action, CardRef, Notice
 from services.places import Posting, holders_for, posting
 from services.standing import leave_days_in_year, onsite_days_in_year
+from storage.ids import id_of
 from storage.tables import LeaveRequest, LeaveStep, Person
 from storage.unit_of_work import UnitOfWork
 
@@ -27,8 +29,9 @@ class LeaveOutcome:
     notices: list[Notice] = field(default_factory=list)
 
 
-def _summary(uow: UnitOfWork, request: LeaveRequest, today: date) -> dict:
+def _summary(uow: UnitOfWork, request: LeaveRequest, today: date) -> dict[str, Any]:
     applicant = uow.people.get(request.applicant_id)
+    assert applicant is not None and applicant.id is not None, "a request has its applicant"
     assignment = uow.assignments.current(applicant.id, request.start) or uow.assignments.latest(
         applicant.id
     )
@@ -53,11 +56,6 @@ def _summary(uow: UnitOfWork, request: LeaveRequest, today: date) -> dict:
 def opinions(uow: UnitOfWork, request: LeaveRequest) -> list[dict[str, str]]:
     """The opinions and decisions given so far, in route order: 填注意见 travels with the
     request, so every later holder (and the cadre) reads what the earlier ones said."""
-    given = [
-        (step, person)
-        for step, person in history(uow, request)
-        if step.decision is not None and step.kind != StepKind.FILE
-    ]
     return [
         {
             "role": step.role,
@@ -65,7 +63,8 @@ def opinions(uow: UnitOfWork, request: LeaveRequest) -> list[dict[str, str]]:
             "decision": step.decision,
             "comment": step.comment or "",
         }
-        for step, person in given
+        for step, person in history(uow, request)
+        if step.decision is not None and step.kind != StepKind.FILE
     ]
 
 
@@ -73,7 +72,7 @@ def _next_steps(uow: UnitOfWork, request: LeaveRequest) -> list[dict[str, str]]:
     """Who holds the request now (role and kind of each open step), for the cadre."""
     return [
         {"role": step.role, "kind": step.kind}
-        for step in uow.leaves.steps(request.id)
+        for step in uow.leaves.steps(id_of(request))
         if step.decision is None and step.notified_at is not None and step.kind != StepKind.FILE
     ]
 
@@ -109,7 +108,7 @@ def decision_actions(step_id: int, kind: str) -> tuple[Action, ...]:
 _RECALL_KEYS = {Role.UNIT_LEADER: "leave.recall_unit", Role.ORG_DEPT: "leave.recall_replace"}
 
 
-def _step_notice(step: LeaveStep, summary: dict) -> Notice:
+def _step_notice(step: LeaveStep, summary: dict[str, Any]) -> Notice:
     params = {**summary, "role": step.role, "kind": step.kind}
     if step.kind == StepKind.FILE:
         if summary["tier"] == LeaveTier.RECALL:
@@ -121,7 +120,7 @@ def _step_notice(step: LeaveStep, summary: dict) -> Notice:
         step.assignee_id,
         "leave.to_decide",
         params,
-        decision_actions(step.id, step.kind),
+        decision_actions(id_of(step), step.kind),
         card=CardRef(step.request_id, "step", step.id),
     )
 
@@ -132,7 +131,7 @@ def _open_stage(uow: UnitOfWork, request: LeaveRequest, now: datetime) -> list[N
     Returns the notices, and settles the request when no decision is left."""
     notices: list[Notice] = []
     summary = _summary(uow, request, now.date())
-    steps = list(uow.leaves.steps(request.id))
+    steps = list(uow.leaves.steps(id_of(request)))
     stage = rules.current_stage(_states(steps))
     for step in steps:
         reached = stage is None or step.stage <= stage
@@ -178,6 +177,7 @@ def submit(
     cadre was shown what it means): the posting is marked recall pending for the district
     until the roster posts a replacement.
     """
+    assert applicant.id is not None, "the applicant is stored"
     checked = _check_request(uow, applicant, start, end, reason, now, retroactive)
     tier = checked.tier
     if tier is LeaveTier.RECALL and not recall_confirmed:
@@ -255,6 +255,7 @@ def _check_request(
     now: datetime,
     retroactive: bool,
 ) -> Checked:
+    assert applicant.id is not None, "the applicant is stored"
     if applicant.role not in CADRE_ROLES:
         raise DomainError("error.role_cannot")
     reason = (reason or "").strip()
@@ -298,7 +299,7 @@ def _continuous_absence(
         new,
         standing,
         calendar=load_calendar(uow),
-        onsite=uow.checkins.onsite_days(applicant.id, first, last),
+        onsite=uow.checkins.onsite_days(id_of(applicant), first, last),
     )
 
 
@@ -307,10 +308,10 @@ def _plan_steps(
 ) -> list[Notice]:
     holders = holders_for(uow, post)
     notices: list[Notice] = []
-    for planned in rules.plan_route(LeaveTier(request.tier), holders, applicant.id):
+    for planned in rules.plan_route(LeaveTier(request.tier), holders, id_of(applicant)):
         uow.leaves.add(
             LeaveStep(
-                request_id=request.id,
+                request_id=id_of(request),
                 stage=planned.stage,
                 kind=planned.kind,
                 role=planned.role,
@@ -336,6 +337,7 @@ def _own_open_step(uow: UnitOfWork, actor: Person, step_id: int) -> tuple[LeaveS
     if step is None or step.assignee_id != actor.id:
         raise DomainError("error.not_yours")
     request = uow.leaves.get(step.request_id)
+    assert request is not None, "a step has its request"
     if step.decision is not None or request.status != LeaveStatus.PENDING:
         raise DomainError("error.already_decided")
     if step.notified_at is None or step.kind == StepKind.FILE:
@@ -383,7 +385,7 @@ def decide(
     if decision in rules.ENDING:
         request.status, request.decided_at = LeaveStatus.REJECTED, now
         notices = [Notice(request.applicant_id, f"leave.step_{decision}", params)]
-        for other in uow.leaves.steps(request.id):
+        for other in uow.leaves.steps(id_of(request)):
             if other.decision is None and other.notified_at and other.id != step.id:
                 notices.append(Notice(other.assignee_id, "leave.closed", summary))
         uow.flush()
@@ -435,6 +437,7 @@ def delegate(
     uow.flush()
     summary = _summary(uow, request, now.date())
     deputy = uow.people.get(deputy_id)
+    assert deputy is not None, "deputies() lists stored people"
     return LeaveOutcome(
         request,
         [
@@ -442,8 +445,8 @@ def delegate(
                 deputy_id,
                 "leave.delegated_to_you",
                 {**summary, "from": actor.name, "role": step.role, "kind": step.kind},
-                decision_actions(step.id, step.kind),
-                card=CardRef(request.id, "step", step.id),
+                decision_actions(id_of(step), step.kind),
+                card=CardRef(id_of(request), "step", step.id),
             ),
             Notice(
                 request.applicant_id,
@@ -465,7 +468,7 @@ def withdraw(uow: UnitOfWork, applicant: Person, *, request_id: int, now: dateti
     summary = _summary(uow, request, now.date())
     notices = [
         Notice(step.assignee_id, "leave.withdrawn_notice", summary)
-        for step in uow.leaves.steps(request.id)
+        for step in uow.leaves.steps(id_of(request))
         if step.decision is None and step.notified_at is not None
     ]
     uow.flush()
@@ -474,6 +477,6 @@ def withdraw(uow: UnitOfWork, applicant: Person, *, request_id: int, now: dateti
 
 def history(uow: UnitOfWork, request: LeaveRequest) -> list[tuple[LeaveStep, Person | None]]:
     """The request's steps with their holders, in order (the opinions read it)."""
-    steps = list(uow.leaves.steps(request.id))
+    steps = list(uow.leaves.steps(id_of(request)))
     people = uow.people.by_ids(s.assignee_id for s in steps)
     return [(s, people.get(s.assignee_id)) for s in steps]

@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from domain.assessment import (
     SPOT_CHECK_ANSWER_MINUTES,
@@ -60,6 +61,7 @@ from services.ledger import read_evidence
 from services.notices import Notice
 from services.outbox import Draft, enqueue
 from services.places import CadreChoice, Posting, cadres_in_township, holders_for, posting
+from storage.ids import id_of
 from storage.tables import Person, SpotCheck, Township
 from storage.unit_of_work import UnitOfWork
 
@@ -141,12 +143,12 @@ def start_remote(uow: UnitOfWork, official: Person, cadre_id: int, now: datetime
         raise DomainError("spotcheck.remote_not_workday", day=now.date().isoformat())
     if cadre.telegram_user_id is None or cadre.blocked_bot:
         raise DomainError("spotcheck.not_reachable", name=cadre.name)
-    if uow.spot_checks.open_for(cadre.id, now) is not None:
+    if uow.spot_checks.open_for(id_of(cadre), now) is not None:
         raise DomainError("spotcheck.already_open", name=cadre.name)
     check = uow.spot_checks.add(
         SpotCheck(
-            cadre_id=cadre.id,
-            official_id=official.id,
+            cadre_id=id_of(cadre),
+            official_id=id_of(official),
             method=REMOTE,
             started_at=now,
             deadline=now + ANSWER_WINDOW,
@@ -160,8 +162,8 @@ def on_approved_leave(uow: UnitOfWork, cadre: Person, day: date) -> bool:
     """Whether the day ledger excuses the cadre's absence that day: approved leave, or
     official duty (公务: a duty record, or the township's entry of duty). A request still
     waiting for a decision does not excuse being found away."""
-    evidence = read_evidence(uow, day, day, [cadre.id])
-    records = evidence.records(cadre.id, ((day, day),), ())
+    evidence = read_evidence(uow, day, day, [id_of(cadre)])
+    records = evidence.records(id_of(cadre), ((day, day),), ())
     return (
         day in records.leave
         or day in records.duty
@@ -190,9 +192,9 @@ def record_in_person(
     if at.date() < now.date() - timedelta(days=SPOT_CHECK_BACKDATE_DAYS):
         raise DomainError("spotcheck.visit_too_old", days=SPOT_CHECK_BACKDATE_DAYS)
     cadre, post = _cadre_posting(uow, cadre_id, at.date())
-    if uow.spot_checks.open_for(cadre.id, now) is not None:
+    if uow.spot_checks.open_for(id_of(cadre), now) is not None:
         raise DomainError("spotcheck.already_open", name=cadre.name)
-    if is_duplicate_visit(uow, cadre.id, at):
+    if is_duplicate_visit(uow, id_of(cadre), at):
         raise DomainError("spotcheck.duplicate", name=cadre.name, at=_local(at, now))
     return record_visit(uow, official, cadre, post, found=found, visited_at=at, now=now)
 
@@ -220,7 +222,10 @@ def record_visit(
     import (which loads the ``calendar`` once for the whole file)."""
     check = uow.spot_checks.add(
         SpotCheck(
-            cadre_id=cadre.id, official_id=official.id, method=IN_PERSON, started_at=visited_at
+            cadre_id=id_of(cadre),
+            official_id=id_of(official),
+            method=IN_PERSON,
+            started_at=visited_at,
         )
     )
     result = _judge(uow, cadre, on_site=found, day=visited_at.date(), calendar=calendar)
@@ -246,7 +251,7 @@ def _judge(
 def has_open_check(uow: UnitOfWork, cadre: Person, sent_at: datetime) -> bool:
     """Whether the cadre's location sent at ``sent_at`` answers a spot check (asked on
     every location)."""
-    return uow.spot_checks.has_open(cadre.id, sent_at, started_by=sent_at + SENT_AT_RESOLUTION)
+    return uow.spot_checks.has_open(id_of(cadre), sent_at, started_by=sent_at + SENT_AT_RESOLUTION)
 
 
 def answer(
@@ -256,7 +261,7 @@ def answer(
     was open decides it, however late it is handled — also over a ``no_answer`` the expiry
     sweep recorded after it was sent; None when no check was open then (the location is an
     ordinary check-in only). The day it was sent decides the leave excuse."""
-    check = uow.spot_checks.answerable(cadre.id, now, started_by=now + SENT_AT_RESOLUTION)
+    check = uow.spot_checks.answerable(id_of(cadre), now, started_by=now + SENT_AT_RESOLUTION)
     if check is None:
         return None
     check_coordinates(lat, lon)
@@ -320,7 +325,7 @@ def _close(
             check, SpotCheckResult.UNEXCUSED, first
         )
         outcome.sanction = sanction_for(outcome.unexcused_this_year)
-        in_year = uow.spot_checks.count_result(cadre.id, SpotCheckResult.UNEXCUSED, first, last)
+        in_year = uow.spot_checks.count_result(id_of(cadre), SpotCheckResult.UNEXCUSED, first, last)
         locks = sanction_for(in_year) is Sanction.NOTICE_AND_INCOMPETENT
         if locks and impose_incompetent(uow, cadre, first.year, now) is not Change.UNCHANGED:
             outcome.unexcused_this_year = max(outcome.unexcused_this_year, in_year)
@@ -342,7 +347,7 @@ def _close(
     return outcome
 
 
-def _params(outcome: SpotCheckOutcome, now: datetime) -> dict:
+def _params(outcome: SpotCheckOutcome, now: datetime) -> dict[str, Any]:
     """Values for the messages, the time in the district's zone (``now``'s)."""
     local = outcome.check.started_at.astimezone(now.tzinfo)
     return {
@@ -369,7 +374,7 @@ def _notices(
     told: list[int] = [official_id]
     for role in (Role.TOWNSHIP_SECRETARY, Role.UNIT_LEADER, Role.ORG_DEPT, Role.POVERTY_BUREAU):
         told += [pid for pid in holders.get(role, []) if pid not in told]
-    return [Notice(outcome.cadre.id, f"spotcheck.you_{outcome.sanction}", params)] + [
+    return [Notice(id_of(outcome.cadre), f"spotcheck.you_{outcome.sanction}", params)] + [
         Notice(pid, f"spotcheck.told_{outcome.sanction}", params)
         for pid in told
         if pid != outcome.cadre.id
@@ -386,6 +391,7 @@ def expire_spot_checks(uow_factory: Callable[[], UnitOfWork], now: datetime) -> 
         drafts: list[Draft] = []
         for check in uow.spot_checks.expired(now):
             cadre = uow.people.get(check.cadre_id)
+            assert cadre is not None, "a check has its cadre"
             try:
                 post = posting(uow, cadre, check.started_at.astimezone(now.tzinfo).date())
             except DomainError:
@@ -404,7 +410,7 @@ def expire_spot_checks(uow_factory: Callable[[], UnitOfWork], now: datetime) -> 
                 check, cadre, post.village.name if post else "", SpotCheckResult.NO_ANSWER
             )
             drafts += _no_answer_drafts(uow, outcome, post, now)
-            closed.append(check.id)
+            closed.append(id_of(check))
         uow.flush()
         enqueue(uow, drafts, now)
         uow.commit()
@@ -418,13 +424,13 @@ def _no_answer_drafts(
     period = f"{outcome.check.id}:no_answer"
     township_id = post.village.township_id if post else None
     secretaries = (
-        [p.id for p in uow.people.holders(Role.TOWNSHIP_SECRETARY, township_id=township_id)]
+        [id_of(p) for p in uow.people.holders(Role.TOWNSHIP_SECRETARY, township_id=township_id)]
         if township_id is not None
         else []
     )
     recipients = [
         (outcome.check.official_id, "spotcheck.found_no_answer"),
-        (outcome.cadre.id, "spotcheck.you_no_answer"),
+        (id_of(outcome.cadre), "spotcheck.you_no_answer"),
     ] + [(pid, "spotcheck.told_no_answer") for pid in secretaries]
     return [
         Draft(pid, OUTBOX_KIND, period, {"key": key, "params": params}) for pid, key in recipients

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Insert, Table, and_, bindparam, delete, func, insert, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from domain.roles import CADRE_ROLES
 from storage.sweeps import DutySpan, duty_spans
@@ -47,6 +47,9 @@ from storage.tables import (
     WorkRecord,
 )
 
+#: Any table row: ``add`` hands back the row it was given, its id now set.
+_Row = TypeVar("_Row", bound=SQLModel)
+
 
 def _table(model: type) -> Table:
     return model.__table__  # type: ignore[attr-defined]
@@ -64,7 +67,7 @@ class _Repository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, row):  # noqa: ANN001, ANN201 - any table row
+    def add(self, row: _Row) -> _Row:  # noqa: ANN001, ANN201 - any table row
         self.session.add(row)
         self.session.flush()
         return row
