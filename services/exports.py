@@ -19,7 +19,6 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -43,7 +42,7 @@ from storage.tables import (
     Unit,
     Village,
 )
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
 class ExportKind(StrEnum):
@@ -264,7 +263,7 @@ def collect(
 
 
 def export_records(
-    uow_factory: Callable[[], UnitOfWork],
+    uow_factory: UnitOfWorkFactory,
     kind: ExportKind,
     zone: ZoneInfo,
     *,

@@ -40,7 +40,7 @@ transaction). Everything is importable from ``services.spot_checks`` as before.
 """
 
 from services.spot_checks.choosing import INSPECTORS, cadres_in, choice_of, townships
-from services.spot_checks.expiry import OUTBOX_KIND, expire_spot_checks
+from services.spot_checks.expiry import expire_spot_checks
 from services.spot_checks.remote import (
     ANSWER_WINDOW,
     REMOTE,
@@ -50,7 +50,7 @@ from services.spot_checks.remote import (
     has_open_check,
     start_remote,
 )
-from services.spot_checks.results import SpotCheckOutcome, on_approved_leave
+from services.spot_checks.results import OUTBOX_KIND, SpotCheckOutcome, on_approved_leave
 from services.spot_checks.visits import (
     IN_PERSON,
     is_duplicate_visit,

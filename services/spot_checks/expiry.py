@@ -12,12 +12,9 @@ from domain.errors import DomainError
 from domain.roles import Role
 from services.outbox import Draft, enqueue
 from services.places import Posting, posting
-from services.spot_checks.results import SpotCheckOutcome, message_params
+from services.spot_checks.results import OUTBOX_KIND, SpotCheckOutcome, message_params
 from storage.ids import id_of
 from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
-
-#: Outbox kind of the messages ``expire_spot_checks`` leaves for the dispatcher.
-OUTBOX_KIND = "spot_check"
 
 
 def expire_spot_checks(uow_factory: UnitOfWorkFactory, now: datetime) -> list[int]:

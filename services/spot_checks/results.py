@@ -27,6 +27,10 @@ from storage.ids import id_of
 from storage.tables import Person, SpotCheck
 from storage.unit_of_work import UnitOfWork
 
+#: Outbox kind of the spot-check messages queued for the dispatcher (by the expiry sweep
+#: and by the import of paper rounds).
+OUTBOX_KIND = "spot_check"
+
 
 @dataclass
 class SpotCheckOutcome:
