@@ -19,9 +19,8 @@ from storage.ids import id_of
 from storage.tables import LeaveRequest, LeaveStep, Person
 from storage.unit_of_work import UnitOfWork
 
+#: The longest reason or opinion kept; a longer one is refused whole, never cut.
 MAX_REASON = 500
-
-
 #: 补假: how many days back a leave for sudden illness or an emergency may start.
 RETROACTIVE_DAYS = 3
 
