@@ -75,6 +75,7 @@ def confirm_review(
     if period.last >= now.date():
         raise DomainError("review.month_not_over", month=month)
     township = uow.places.township_by_id(secretary.township_id)
+    assert township is not None and township.id is not None, "a secretary's township is stored"
     drafts = sheet_drafts(
         uow,
         township_id=township.id,

@@ -12,6 +12,7 @@ from domain.leave import resolve_holder
 from domain.roles import Role
 from services.notices import Action, Notice
 from services.places import holders_for, posting
+from storage.ids import id_of
 from storage.tables import CheckIn, MissedDayClaim, Person, WorkRecord
 from storage.unit_of_work import UnitOfWork
 
@@ -50,12 +51,12 @@ def record_location(
     today = now.date()
     post = posting(uow, person, today)
     # One query answers both "already counted today?" and the year's total.
-    days = uow.checkins.onsite_days(person.id, date(today.year, 1, 1), today)
+    days = uow.checkins.onsite_days(id_of(person), date(today.year, 1, 1), today)
     on_site, distance = inside_geofence(
         lat, lon, post.village.lat, post.village.lon, post.village.radius_m
     )
     uow.checkins.insert(
-        person_id=person.id,
+        person_id=id_of(person),
         day=today,
         at=now,
         lat=lat,
@@ -80,7 +81,7 @@ def update_live_location(
 ) -> CheckInOutcome | None:
     """Keep every update of a live location; returns the outcome only when the update
     makes today count (it entered the geofence), so the cadre is told once."""
-    first = uow.checkins.by_message(person.id, message_id)
+    first = uow.checkins.by_message(id_of(person), message_id)
     if first is None:
         return None
     outcome = record_location(
@@ -96,7 +97,7 @@ def add_work_record(
         raise DomainError("checkin.record_empty")
     return uow.work_records.add(
         WorkRecord(
-            person_id=person.id,
+            person_id=id_of(person),
             day=now.date(),
             at=now,
             note=note.strip() if note else None,
@@ -120,14 +121,14 @@ def claim_missed_day(
     if day >= today or day < today - timedelta(days=CLAIM_WINDOW_DAYS):
         raise DomainError("claim.out_of_window", days=CLAIM_WINDOW_DAYS)
     post = posting(uow, person, day)
-    if uow.checkins.onsite_days(person.id, day, day):
+    if uow.checkins.onsite_days(id_of(person), day, day):
         raise DomainError("claim.already_on_site", day=day)
-    if uow.claims.for_day(person.id, day) is not None:
+    if uow.claims.for_day(id_of(person), day) is not None:
         raise DomainError("claim.duplicate", day=day)
-    role, approver = resolve_holder(CLAIM_APPROVER, holders_for(uow, post), person.id)
+    role, approver = resolve_holder(CLAIM_APPROVER, holders_for(uow, post), id_of(person))
     claim = uow.claims.add(
         MissedDayClaim(
-            person_id=person.id,
+            person_id=id_of(person),
             day=day,
             reason=reason.strip(),
             assignee_id=approver,
@@ -139,7 +140,7 @@ def claim_missed_day(
         approver,
         "claim.to_approver",
         {"name": person.name, "day": day, "reason": claim.reason, "village": post.village.name},
-        claim_actions(claim.id),
+        claim_actions(id_of(claim)),
     )
     return ClaimFiled(claim, [notice])
 

@@ -32,7 +32,7 @@ def _posting_on(postings: list[PostedVillage], day: date) -> PostedVillage | Non
 
 
 def _on_site_days(months: dict[int, int]) -> set[date]:
-    days = set()
+    days: set[date] = set()
     for key, bits in months.items():
         first = date(key // 100, key % 100, 1)
         days.update(first + timedelta(days=b) for b in range(bits.bit_length()) if bits >> b & 1)

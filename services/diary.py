@@ -13,6 +13,7 @@ from domain.attendance import Period
 from domain.diary import Gap, week_key, week_of
 from domain.errors import DomainError
 from domain.roles import DIARY_SIGNERS, Role
+from storage.ids import id_of
 from storage.tables import Assignment, DiaryEntry, DiarySignoff, Person, Village
 from storage.unit_of_work import UnitOfWork
 
@@ -35,7 +36,7 @@ def write_entry(
     if len(photos) > MAX_PHOTOS:
         raise DomainError("diary.too_many_photos", limit=MAX_PHOTOS)
     entry_id = uow.diaries.insert(
-        person_id=person.id, day=now.date(), written_at=now, text=text, photos=photos
+        person_id=id_of(person), day=now.date(), written_at=now, text=text, photos=photos
     )
     uow.audit.record(now, person.id, "diary:write", f"diary:{entry_id}")
     return entry_id
@@ -72,13 +73,13 @@ def attach_photo(uow: UnitOfWork, person: Person, *, entry_id: int, file_id: str
 
 def month_entries(uow: UnitOfWork, person: Person, today: date) -> list[DiaryEntry]:
     period = Period.month(today.year, today.month)
-    return list(uow.diaries.between(person.id, period.first, period.last))
+    return list(uow.diaries.between(id_of(person), period.first, period.last))
 
 
 def month_count(uow: UnitOfWork, person: Person, today: date) -> int:
     """How many entries the person has this month (counted, not loaded)."""
     period = Period.month(today.year, today.month)
-    return uow.diaries.count_between(person.id, period.first, period.last)
+    return uow.diaries.count_between(id_of(person), period.first, period.last)
 
 
 def month_key(day: date) -> str:
@@ -125,7 +126,7 @@ def week_signers(uow: UnitOfWork, village: Village) -> WeekSigners:
             Role.TOWNSHIP_SECRETARY, township_id=village.township_id
         ),
     }
-    role = rules.weekly_signer_role({r: [p.id for p in people] for r, people in held.items()})
+    role = rules.weekly_signer_role({r: [id_of(p) for p in people] for r, people in held.items()})
     return WeekSigners(role, tuple(held[role]) if role else ())
 
 
@@ -199,10 +200,10 @@ def awaiting_signature(uow: UnitOfWork, signer: Person, today: date) -> list[Bat
     since = today - SIGNOFF_LOOKBACK
     signers_of: dict[int, WeekSigners] = {}
     for cadre, _assignment, village in _cadres_for(uow, signer, today):
-        signers = signers_of.get(village.id)
+        signers = signers_of.get(id_of(village))
         if signers is None:
-            signers = signers_of[village.id] = week_signers(uow, village)
-        entries = list(uow.diaries.between(cadre.id, since, today))
+            signers = signers_of[id_of(village)] = week_signers(uow, village)
+        entries = list(uow.diaries.between(id_of(cadre), since, today))
         if signers.includes(signer):
             for key, group in _grouped(entries, "week").items():
                 weeks.append(Batch(cadre, "week", key, group))
@@ -222,6 +223,7 @@ def entry_to_read(
     if entry is None:
         raise DomainError("error.not_yours")
     cadre = uow.people.get(entry.person_id)
+    assert cadre is not None, "an entry has its cadre"
     if cadre.id == reader.id:
         return entry, cadre
     if reader.role not in DIARY_SIGNERS:
@@ -270,7 +272,7 @@ def sign(
             cadre_id=cadre_id,
             scope=scope,
             period=period,
-            signer_id=signer.id,
+            signer_id=id_of(signer),
             signed_at=now,
             entry_count=len(entries),
         )

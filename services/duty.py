@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from domain import duty as rules
 from domain.duty import (
@@ -28,6 +29,7 @@ from domain.errors import DomainError
 from domain.roles import CADRE_ROLES, DUTY_RECORDERS, Role
 from services.notices import Notice
 from services.places import CadreChoice, cadres_in_township
+from storage.ids import id_of
 from storage.tables import DutyRecord, Person, Township
 from storage.unit_of_work import UnitOfWork
 
@@ -69,7 +71,7 @@ def cadre_for(uow: UnitOfWork, official: Person, cadre_id: int, today: date) -> 
     if cadre is None or cadre.role not in CADRE_ROLES or not cadre.active:
         raise DomainError("duty.not_a_cadre")
     if own is not None:
-        found = uow.assignments.posting(cadre.id, today)
+        found = uow.assignments.posting(id_of(cadre), today)
         if found is None or found[1].township_id != own:
             raise DomainError("error.not_yours")
     return cadre
@@ -84,7 +86,7 @@ def check_record(
     check_span(start, end)
     postings = [
         (a.start, a.end)
-        for a in uow.assignments.for_person(cadre.id)
+        for a in uow.assignments.for_person(id_of(cadre))
         if township_id is None
         or (v := uow.places.village_by_id(a.village_id)) is not None
         and v.township_id == township_id
@@ -92,12 +94,12 @@ def check_record(
     missing = first_day_not_posted(postings, start, end)
     if missing is not None:
         raise DomainError("duty.not_posted", name=cadre.name, day=missing)
-    other = uow.duties.overlapping(cadre.id, start, end)
+    other = uow.duties.overlapping(id_of(cadre), start, end)
     if other is not None:
         raise DomainError(
             "duty.overlaps_duty", name=cadre.name, start=other.start, end=other.end, kind=other.kind
         )
-    leaves = uow.leaves.approved_between(cadre.id, start, end)
+    leaves = uow.leaves.approved_between(id_of(cadre), start, end)
     if leaves:
         leave = leaves[0]
         raise DomainError(
@@ -128,7 +130,7 @@ def store(
     """Write one checked record and its audit entry (the chat and the import)."""
     record = uow.duties.add(
         DutyRecord(
-            person_id=cadre.id,
+            person_id=id_of(cadre),
             start=start,
             end=end,
             kind=kind,
@@ -180,10 +182,10 @@ def record_duty(
         uow, cadre, start, end, kind, clean_note(note), by=official, now=now, source="chat"
     )
     params = _notice_params(record)
-    return DutyOutcome(record, cadre, [Notice(cadre.id, "duty.you_recorded", params)])
+    return DutyOutcome(record, cadre, [Notice(id_of(cadre), "duty.you_recorded", params)])
 
 
-def _notice_params(record: DutyRecord) -> dict:
+def _notice_params(record: DutyRecord) -> dict[str, Any]:
     """The values of the messages about a record (days as month and day, as said aloud)."""
     return {
         "start_month": record.start.month,

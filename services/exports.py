@@ -19,7 +19,6 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -29,7 +28,7 @@ from zoneinfo import ZoneInfo
 from domain.errors import DomainError
 from services.day_export import day_records
 from services.reports.workbook import cell
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
 class ExportKind(StrEnum):
@@ -205,7 +204,7 @@ def collect(
 
 
 def export_records(
-    uow_factory: Callable[[], UnitOfWork],
+    uow_factory: UnitOfWorkFactory,
     kind: ExportKind,
     zone: ZoneInfo,
     *,

@@ -85,7 +85,8 @@ def _full_months(span: Period) -> tuple[list[int], Period | None]:
     """The month keys lying wholly inside ``span`` (their sums can be read as stored), and
     the rest of the span, at its end, to be read day by day (None if nothing is left).
     Spans start on a month's first day or the rest starts at ``span.first``."""
-    keys, day = [], span.first
+    keys: list[int] = []
+    day = span.first
     if day.day != 1:
         return [], span
     while True:
@@ -192,7 +193,7 @@ def _day_by_day(
         return None
     counts = dict.fromkeys(DayStatus, 0)
     township = records.township or {}
-    duty, leave = _masks(records.duty), _masks(records.leave | records.leave_pending)
+    duty, leave = _masks(records.duty), _masks({*records.leave, *records.leave_pending})
     entered = _masks(township)
     for key, bits in posted.items():
         # domain.ledger.day_status over a month at once, as bitmasks: a township entry

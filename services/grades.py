@@ -15,6 +15,7 @@ from enum import StrEnum
 from domain.assessment import Grade, check_excellent_share, excellent_cap
 from domain.errors import DomainError
 from domain.roles import CADRE_ROLES, GRADERS
+from storage.ids import id_of
 from storage.tables import AssessmentGrade, Person
 from storage.unit_of_work import UnitOfWork
 
@@ -95,6 +96,7 @@ def put_grade(
     """Store ``grade`` without checking the cap (the caller checks once, after all of its
     changes: an import may lower one 优秀 and raise another). A 不称职 imposed by spot checks
     stays."""
+    assert cadre.id is not None, "the cadre is stored"
     row = uow.grades.get(cadre.id, year)
     if (
         row is not None
@@ -158,7 +160,7 @@ def record_grade(
 def impose_incompetent(uow: UnitOfWork, cadre: Person, year: int, now: datetime) -> Change:
     """The third unexcused absence at a spot check: 通报 and the year's grade 不称职
     (Art. 26.3), whatever was recorded before."""
-    row = uow.grades.get(cadre.id, year)
+    row = uow.grades.get(id_of(cadre), year)
     if row is not None and row.grade == Grade.INCOMPETENT:
         if row.source != GradeSource.SPOT_CHECK:
             row.source = GradeSource.SPOT_CHECK

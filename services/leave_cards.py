@@ -17,6 +17,7 @@ from typing import Any
 from domain.leave import LeaveStatus
 from services.leave_end import back_days
 from services.notices import Notice, Replaces
+from storage.ids import id_of
 from storage.tables import LeaveCard, LeaveRequest, LeaveStep, Person
 from storage.unit_of_work import UnitOfWork
 
@@ -54,7 +55,7 @@ def what_happened(
     kind: str = "step",
 ) -> Line:
     """The line that replaces a card's buttons once they no longer apply."""
-    steps = list(uow.leaves.steps(request.id))
+    steps = list(uow.leaves.steps(id_of(request)))
     names = uow.people.by_ids([request.applicant_id, *(s.assignee_id for s in steps)])
     base: dict[str, Any] = {"id": request.id, "name": _name(names, request.applicant_id)}
     if request.status == LeaveStatus.WITHDRAWN:
@@ -67,11 +68,10 @@ def what_happened(
     if request.approved_end is not None:
         return "leave.card_ended", {**base, "back": request.end + timedelta(days=1)}
     if step is not None and step.decision is not None:
-        by = _name(names, step.assignee_id)
         return "leave.card_decided", {
             **base,
             "decision": step.decision,
-            "by": by,
+            "by": _name(names, step.assignee_id),
             "role": step.role,
         }
     if step is not None and holder is not None and step.assignee_id != holder.id:
@@ -99,7 +99,9 @@ def retire_stale(
     that replace them). The ``pressed`` message (chat id, message id) is retired without
     an edit: the handler that acted on it edits it itself."""
     request = uow.leaves.get(request_id)
-    cards = list(uow.leave_cards.live(request_id)) if request is not None else []
+    if request is None:
+        return []
+    cards = list(uow.leave_cards.live(request_id))
     if not cards:
         return []
     holders = {c.chat_id: uow.people.by_telegram_id(c.chat_id) for c in cards}
@@ -112,11 +114,11 @@ def retire_stale(
             card.kind, request, step, holder, now.date()
         ):
             continue
-        retired.append(card.id)
+        retired.append(id_of(card))
         if (card.chat_id, card.message_id) == pressed or holder is None:
             continue
         key, params = what_happened(uow, request, step, holder, card.kind)
-        notices.append(Notice(holder.id, key, params, replaces=_replaces(card)))
+        notices.append(Notice(id_of(holder), key, params, replaces=_replaces(card)))
     uow.leave_cards.retire(retired, now)
     return notices
 
@@ -147,5 +149,5 @@ def settled_press(
         return None
     line = what_happened(uow, request, step, presser, kind)
     cards = list(uow.leave_cards.at(chat_id, message_id)) if message_id is not None else []
-    uow.leave_cards.retire([c.id for c in cards], now)
+    uow.leave_cards.retire([id_of(c) for c in cards], now)
     return line, (_replaces(cards[0]) if cards else None)

@@ -16,6 +16,7 @@ from domain.errors import DomainError
 from domain.leave import LeaveStatus
 from services.leave import LeaveOutcome
 from services.notices import Notice
+from storage.ids import id_of
 from storage.tables import LeaveRequest, Person
 from storage.unit_of_work import UnitOfWork
 
@@ -64,7 +65,7 @@ def end_leave(
     }
     told = {
         step.assignee_id
-        for step in uow.leaves.steps(request.id)
+        for step in uow.leaves.steps(id_of(request))
         if step.decision is not None  # every opinion, application, approval and filing
     }
     notices = [Notice(person_id, "leave.ended_notice", params) for person_id in sorted(told)]

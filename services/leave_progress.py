@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.leave import LeaveStatus
+from storage.ids import id_of
 from storage.tables import LeaveRequest, LeaveStep, Person
 from storage.unit_of_work import UnitOfWork
 
@@ -25,7 +26,7 @@ class StepProgress:
 def progress(uow: UnitOfWork, request: LeaveRequest) -> list[StepProgress]:
     """Each step of the request in route order with its state, so the cadre sees whose
     turn it is (the open step and its holder) and what will not happen any more."""
-    steps = list(uow.leaves.steps(request.id))
+    steps = list(uow.leaves.steps(id_of(request)))
     people = uow.people.by_ids(s.assignee_id for s in steps)
     return [StepProgress(s, people.get(s.assignee_id), _state(request, s)) for s in steps]
 

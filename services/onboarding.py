@@ -7,6 +7,7 @@ from datetime import datetime
 from domain.errors import DomainError, InvalidPhone
 from domain.phone import masked, normalise_phone
 from domain.roles import CADRE_ROLES
+from storage.ids import id_of
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
 
@@ -56,7 +57,7 @@ def release_held_reminders(uow: UnitOfWork, person: Person, now: datetime) -> in
     closed, as the welcome lists each step waiting for them with its buttons. Returns
     how many will go."""
     reopened = uow.reminders.reopen_held_for_binding(
-        person.id, now, skip_open_steps=person.role not in CADRE_ROLES
+        id_of(person), now, skip_open_steps=person.role not in CADRE_ROLES
     )
     uow.flush()
     return reopened

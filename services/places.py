@@ -7,6 +7,7 @@ from datetime import date
 
 from domain.errors import DomainError
 from domain.roles import DISTRICT_ROLES, Role
+from storage.ids import id_of
 from storage.tables import Assignment, Person, Village
 from storage.unit_of_work import UnitOfWork
 
@@ -42,7 +43,7 @@ class Posting:
 def posting(uow: UnitOfWork, person: Person, on: date) -> Posting:
     """The cadre's posting in force on ``on``; a cadre without one cannot check in or ask
     for leave, and is told to ask the admin."""
-    found = uow.assignments.posting(person.id, on)  # the assignment and its village at once
+    found = uow.assignments.posting(id_of(person), on)  # the assignment and its village at once
     if found is None:
         raise DomainError("error.no_posting")
     return Posting(*found)
@@ -53,13 +54,13 @@ def holders_for(uow: UnitOfWork, post: Posting) -> dict[Role, list[int]]:
     township_id = post.village.township_id
     holders: dict[Role, list[int]] = {}
     for role in (Role.TOWNSHIP_LEADER, Role.TOWNSHIP_SECRETARY):
-        holders[role] = [p.id for p in uow.people.holders(role, township_id=township_id)]
+        holders[role] = [id_of(p) for p in uow.people.holders(role, township_id=township_id)]
     holders[Role.VILLAGE_SECRETARY] = [
-        p.id for p in uow.people.holders(Role.VILLAGE_SECRETARY, village_id=post.village.id)
+        id_of(p) for p in uow.people.holders(Role.VILLAGE_SECRETARY, village_id=post.village.id)
     ]
     holders[Role.UNIT_LEADER] = [
-        p.id for p in uow.people.holders(Role.UNIT_LEADER, unit_id=post.assignment.unit_id)
+        id_of(p) for p in uow.people.holders(Role.UNIT_LEADER, unit_id=post.assignment.unit_id)
     ]
     for role in DISTRICT_ROLES:
-        holders[role] = [p.id for p in uow.people.holders(role)]
+        holders[role] = [id_of(p) for p in uow.people.holders(role)]
     return holders

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.roles import Role
+from storage.ids import id_of
 from storage.tables import Assignment, Person, Township, Unit, Village
 from storage.unit_of_work import UnitOfWork
 
@@ -85,7 +86,9 @@ def seed_sample_district(uow: UnitOfWork, posted_from: date) -> dict[str, Person
         township = townships.get(township_name) or uow.places.add(Township(name=township_name))
         townships[township_name] = township
         villages[village_name] = uow.places.add(
-            Village(township_id=township.id, name=village_name, lat=lat, lon=lon, radius_m=radius)
+            Village(
+                township_id=id_of(township), name=village_name, lat=lat, lon=lon, radius_m=radius
+            )
         )
     units = {name: uow.places.add(Unit(name=name)) for name in UNITS}
     people: dict[str, Person] = {}
@@ -102,11 +105,12 @@ def seed_sample_district(uow: UnitOfWork, posted_from: date) -> dict[str, Person
         )
         people[p.key] = person
         if p.role in (Role.FIRST_SECRETARY, Role.TEAM_MEMBER):
+            assert p.village is not None and p.unit is not None, "a cadre is posted by a unit"
             uow.assignments.add(
                 Assignment(
-                    person_id=person.id,
-                    village_id=villages[p.village].id,
-                    unit_id=units[p.unit].id,
+                    person_id=id_of(person),
+                    village_id=id_of(villages[p.village]),
+                    unit_id=id_of(units[p.unit]),
                     start=posted_from,
                 )
             )
@@ -128,7 +132,11 @@ def seed_sample_history(uow: UnitOfWork, people: dict[str, Person], today: date)
     calendar = load_calendar(uow)
     rng = Random(today.toordinal())
     villages = {v.name: v for v in uow.places.villages()}
-    home = {p.key: villages[p.village] for p in PEOPLE if p.key in ("cadre", "cadre2", "cadre3")}
+    home = {
+        p.key: villages[p.village]
+        for p in PEOPLE
+        if p.key in ("cadre", "cadre2", "cadre3") and p.village is not None
+    }
     absent_year, absent_month = 0, dict.fromkeys(range(1, 13), 0)
     rows = []
     day = date(today.year, 1, 1)
@@ -150,7 +158,7 @@ def seed_sample_history(uow: UnitOfWork, people: dict[str, Person], today: date)
                 at = datetime.combine(day, time(8, rng.randint(0, 59)), SAMPLE_ZONE)
                 rows.append(
                     CheckIn(
-                        person_id=people[key].id,
+                        person_id=id_of(people[key]),
                         day=day,
                         at=at,
                         lat=village.lat,

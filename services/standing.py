@@ -10,6 +10,7 @@ from domain.attendance import Period
 from domain.pace import Pace, YearOutlook, diary_pace, onsite_pace, year_outlook
 from services.calendar import load_calendar
 from services.ledger import leave_dates, person_counts, postings_of
+from storage.ids import id_of
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
 
@@ -19,12 +20,12 @@ def onsite_days_in_year(uow: UnitOfWork, person: Person, today: date) -> int:
     claims and the township's entries alike (the figure every sheet shows)."""
     calendar = load_calendar(uow)
     return person_counts(
-        uow, person.id, Period.year(today.year), as_of=today, calendar=calendar
+        uow, id_of(person), Period.year(today.year), as_of=today, calendar=calendar
     ).on_site
 
 
 def leave_days_in_year(uow: UnitOfWork, person: Person, today: date) -> int:
-    return len(leave_dates(uow, person.id, Period.year(today.year)))
+    return len(leave_dates(uow, id_of(person), Period.year(today.year)))
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Standing:
 def standing(uow: UnitOfWork, person: Person, today: date) -> Standing:
     """Figures for /status and the weekly push. Absences count up to yesterday: today is
     not over yet."""
+    assert person.id is not None, "the person is stored"
     calendar = load_calendar(uow)
     month = Period.month(today.year, today.month)
     yesterday = today - timedelta(days=1)

@@ -33,6 +33,7 @@ from domain.township_attendance import (
 from services.attendance_review import parse_month
 from services.ledger import read_evidence
 from services.notices import Notice
+from storage.ids import id_of
 from storage.sweeps import PostingRow, month_key
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
@@ -160,7 +161,7 @@ def enter_day(
         day=day,
         status=code.value,
         reason=text,
-        recorded_by_id=secretary.id,
+        recorded_by_id=id_of(secretary),
         recorded_at=now,
         source=parsed.source.value,
     )
@@ -207,6 +208,7 @@ def confirm_week(uow: UnitOfWork, secretary: Person, *, week: str, now: datetime
     if scope.period.last >= now.date():
         raise DomainError("township.week_not_over", week=scope.period, last=scope.period.last)
     township = uow.places.township_by_id(township_id)
+    assert township is not None, "the secretary's township is stored"
     subject = f"attendance-week:{township_id}:{scope.key}"
     if uow.audit.for_subject(subject):
         return WeekOutcome(township.name, scope.key, True)

@@ -8,7 +8,6 @@ time zone, without a position. A day the cadre is already on site is not added a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -18,7 +17,7 @@ from domain.roles import CADRE_ROLES
 from services.imports.common import ImportResult, parse_date
 from services.imports.table import Table, begin_validation
 from storage.tables import CheckIn
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import UnitOfWorkFactory
 
 REQUIRED = ("phone", "date")
 SOURCE = "import"
@@ -26,7 +25,7 @@ NOON = time(12, 0)
 
 
 def import_attendance(
-    uow_factory: Callable[[], UnitOfWork], table: Table, *, zone: ZoneInfo, today: date
+    uow_factory: UnitOfWorkFactory, table: Table, *, zone: ZoneInfo, today: date
 ) -> ImportResult:
     """Record every row's day as an on-site day of that cadre."""
     problems = begin_validation(table, REQUIRED)

@@ -7,14 +7,13 @@ Columns ``date,kind``; kind ``holiday`` (also 休, 假, 节假日) or ``workday`
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from domain.calendar import DayKind
 from services.imports.common import ImportResult, parse_date
 from services.imports.table import Table, begin_validation
 from storage.tables import CalendarDay
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import UnitOfWorkFactory
 
 REQUIRED = ("date", "kind")
 
@@ -38,7 +37,7 @@ def parse_kind(text: str) -> DayKind:
     return kind
 
 
-def import_calendar(uow_factory: Callable[[], UnitOfWork], table: Table) -> ImportResult:
+def import_calendar(uow_factory: UnitOfWorkFactory, table: Table) -> ImportResult:
     """Insert or update every listed day."""
     problems = begin_validation(table, REQUIRED)
     days: dict[date, tuple[int, DayKind]] = {}

@@ -10,7 +10,6 @@ name (``岗位培训``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 
 from domain.duty import DutyKind, InvalidDuty, overlaps, parse_duty_kind
@@ -21,7 +20,7 @@ from services.duty import check_record, clean_note, store
 from services.imports.common import ImportResult, Problems, parse_date
 from services.imports.table import Row, Table, begin_validation, with_aliases
 from storage.tables import Person
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 REQUIRED = ("phone", "start", "end", "kind")
 #: Chinese headers of this file (the shared reader knows phone, start, end and kind).
@@ -54,9 +53,7 @@ def _dates(row: Row, problems: Problems) -> tuple[date | None, date | None]:
     return found[0], found[1]
 
 
-def import_duties(
-    uow_factory: Callable[[], UnitOfWork], table: Table, *, now: datetime
-) -> ImportResult:
+def import_duties(uow_factory: UnitOfWorkFactory, table: Table, *, now: datetime) -> ImportResult:
     """Store every row as one duty record of its cadre, or nothing if any row is bad."""
     table = with_aliases(table, ALIASES)
     problems = begin_validation(table, REQUIRED)

@@ -10,7 +10,6 @@ absences at spot checks (Art. 26.3) cannot be changed by an import.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from domain.assessment import Grade, excellent_cap, parse_grade
@@ -21,7 +20,7 @@ from services.grades import Change, GradeSource, assessed_ids, put_grade, summar
 from services.imports.common import ImportResult
 from services.imports.table import Row, Table, begin_validation, with_aliases
 from storage.tables import Person
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import UnitOfWorkFactory
 
 REQUIRED = ("phone", "year", "grade")
 #: Chinese headers of this file (the shared reader knows the roster's, not these).
@@ -35,9 +34,7 @@ def _year(text: str, this_year: int) -> int:
     return int(text)
 
 
-def import_grades(
-    uow_factory: Callable[[], UnitOfWork], table: Table, *, now: datetime
-) -> ImportResult:
+def import_grades(uow_factory: UnitOfWorkFactory, table: Table, *, now: datetime) -> ImportResult:
     """Store every row's grade; refuse the file if any row is bad or a year's 优秀 would
     exceed 20% of the cadres posted that year."""
     table = with_aliases(table, ALIASES)

@@ -29,7 +29,6 @@ keeps their Telegram binding.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,7 +40,7 @@ from domain.roles import CADRE_ROLES, TOWNSHIP_ROLES, Role, parse_role
 from services.imports.common import ImportResult, Problems, parse_date
 from services.imports.table import Row, Table, begin_validation
 from storage.tables import Assignment, Person, Township, Unit, Village
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 REQUIRED = ("name", "phone", "role", "township", "village", "unit")
 MAX_NAME = 100
@@ -218,9 +217,7 @@ def _plan_for(item: RosterRow, known: _Known) -> Plan | None:
     return plan_posting(item, latest, same)
 
 
-def import_roster(
-    uow_factory: Callable[[], UnitOfWork], table: Table, *, today: date
-) -> ImportResult:
+def import_roster(uow_factory: UnitOfWorkFactory, table: Table, *, today: date) -> ImportResult:
     """Create or update every person of ``table``; ``today`` is the default posting start."""
     problems = begin_validation(table, REQUIRED)
     with uow_factory() as uow:

@@ -21,7 +21,6 @@ the outbox in the same transaction.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -44,7 +43,7 @@ from services.spot_checks import (
     record_visit,
 )
 from storage.tables import Person
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 REQUIRED = ("inspector_phone", "cadre_phone", "at", "found")
 #: Chinese headers of this file (the shared reader knows the roster's, not these).
@@ -229,7 +228,7 @@ def _detail(visit: _Visit, outcome: SpotCheckOutcome) -> str:
 
 
 def import_spot_checks(
-    uow_factory: Callable[[], UnitOfWork], table: Table, *, now: datetime, zone: ZoneInfo
+    uow_factory: UnitOfWorkFactory, table: Table, *, now: datetime, zone: ZoneInfo
 ) -> SpotCheckImport:
     """Record every row's visit and queue its messages; refuse the file if any row is bad."""
     table = _aliased(table)

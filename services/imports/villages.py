@@ -7,7 +7,6 @@ to WGS-84, what Telegram reports, before they are stored.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.errors import InvalidCoordinates
@@ -15,7 +14,7 @@ from domain.geo import Crs, to_wgs84
 from services.imports.common import ImportResult
 from services.imports.table import Row, Table, begin_validation
 from storage.tables import Township, Village
-from storage.unit_of_work import UnitOfWork
+from storage.unit_of_work import UnitOfWorkFactory
 
 REQUIRED = ("township", "village", "lat", "lon", "radius_m")
 #: A geofence wider than this is a typo (metres for kilometres, or a whole county).
@@ -84,7 +83,7 @@ def _parse(row: Row) -> tuple[VillageRow | None, list[str]]:
     return VillageRow(row.line, township, village, lat, lon, radius), []
 
 
-def import_villages(uow_factory: Callable[[], UnitOfWork], table: Table) -> ImportResult:
+def import_villages(uow_factory: UnitOfWorkFactory, table: Table) -> ImportResult:
     """Create or update every village of ``table`` (matched by township and name)."""
     problems = begin_validation(table, REQUIRED)
     parsed: list[VillageRow] = []

@@ -146,17 +146,21 @@ class AnnualSheet:
         return totals
 
 
-def _checks_by_cadre(uow: UnitOfWork, year: int, zone: tzinfo) -> dict[int, Counter]:
+def _checks_by_cadre(uow: UnitOfWork, year: int, zone: tzinfo) -> dict[int, Counter[str | None]]:
     first = datetime(year, 1, 1, tzinfo=zone)
     last = datetime(year + 1, 1, 1, tzinfo=zone)
-    counts: dict[int, Counter] = {}
+    counts: dict[int, Counter[str | None]] = {}
     for check in uow.spot_checks.between(first, last):
         counts.setdefault(check.cadre_id, Counter())[check.result] += 1
     return counts
 
 
 def _row(
-    base: SheetRow, checks: Counter, grade: str | None, required: int, training: TrainingDays
+    base: SheetRow,
+    checks: Counter[str | None],
+    grade: str | None,
+    required: int,
+    training: TrainingDays,
 ) -> AnnualRow:
     unexcused = checks[SpotCheckResult.UNEXCUSED]
     return AnnualRow(
@@ -241,9 +245,11 @@ def to_xlsx(sheet: AnnualSheet, label: Callable[[str], str]) -> bytes:
     ``sheet_cadres``/``sheet_grades`` (worksheet titles), the summary keys, role codes,
     grade codes and sanction codes."""
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     ws = workbook.active
+    assert isinstance(ws, Worksheet), "a new workbook opens on a worksheet"
     ws.title = label("sheet_cadres")[:31]
     ws.append([label(key) for key in COLUMNS])
     yes = label("yes")

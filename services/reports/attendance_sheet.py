@@ -178,9 +178,11 @@ def to_xlsx(sheet: AttendanceSheet, label: Callable[[str], str]) -> bytes:
     for the totals row, ``label("yes")`` for a raised flag and ``label(role)`` for a role
     code. Every cell holds a value; text that looks like a formula stays text."""
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     ws = workbook.active
+    assert isinstance(ws, Worksheet), "a new workbook opens on a worksheet"
     ws.title = f"{sheet.period.first:%Y%m%d}-{sheet.period.last:%Y%m%d}"
     ws.append([label(key) for key in COLUMNS])
     yes = label("yes")
@@ -203,7 +205,9 @@ def to_xlsx(sheet: AttendanceSheet, label: Callable[[str], str]) -> bytes:
     return out.getvalue()
 
 
-def document_spec(scope: str, scope_id: int, name: str, period: Period, label: str) -> dict:
+def document_spec(
+    scope: str, scope_id: int, name: str, period: Period, label: str
+) -> dict[str, Any]:
     """What an outbox row carries to have the dispatcher attach this sheet: the scope
     (``township`` or ``unit``), its id and name, the period and its label."""
     return {
@@ -218,7 +222,7 @@ def document_spec(scope: str, scope_id: int, name: str, period: Period, label: s
 
 def build_from_spec(
     uow: UnitOfWork,
-    spec: dict,
+    spec: dict[str, Any],
     label: Callable[[str], str],
     allowance: AllowanceRule = ONSITE_DAYS_ONLY,
 ) -> bytes:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 from domain.attendance import REQUIRED_ONSITE_DAYS_PER_YEAR
 from domain.pace import onsite_pace
 from services.reports.fonts import cjk_family
+from storage.ids import id_of
 from storage.unit_of_work import UnitOfWork
 
 #: Beyond this many cadres a chart shows those furthest behind (the picture must stay
@@ -123,7 +125,7 @@ def district_chart_data(uow: UnitOfWork, as_of: date) -> DistrictChart:
         )
     bars = []
     for township in uow.places.townships():
-        figures = per_township.get(township.id, [])
+        figures = per_township.get(id_of(township), [])
         n = len(figures)
         bars.append(
             TownshipBar(
@@ -136,7 +138,7 @@ def district_chart_data(uow: UnitOfWork, as_of: date) -> DistrictChart:
     return DistrictChart(as_of, onsite_pace(0, as_of).expected, bars)
 
 
-def _font_everywhere(figure, path: str) -> None:  # noqa: ANN001 - a matplotlib Figure
+def _font_everywhere(figure: Any, path: str) -> None:  # noqa: ANN001 - a matplotlib Figure
     """Set the Chinese font on every text of the figure (titles, ticks, legend, labels),
     keeping each text's size and weight."""
     from matplotlib.font_manager import FontProperties
@@ -174,7 +176,7 @@ def _png(figure: Any) -> bytes:
     _font_everywhere(figure, str(cjk_family()[0]))
     canvas = FigureCanvasAgg(figure)
     out = io.BytesIO()
-    canvas.print_png(out)
+    canvas.print_png(out)  # type: ignore[no-untyped-call]  # unannotated in matplotlib
     return out.getvalue()
 
 
@@ -278,7 +280,7 @@ def _legend(figure: Any, texts: ChartTexts) -> None:
 
 def _bars(
     ax: Any, values: list[float], expected: list[float], colours: list[str], labels: list[str]
-):  # noqa: ANN202
+) -> Any:  # noqa: ANN202
     """Horizontal bars, one row per label (the first at the top), the value at each bar's
     end and a tick at what the pace expects."""
     positions = list(range(len(values)))
@@ -293,7 +295,7 @@ def _bars(
     return bars
 
 
-def _figure(texts: ChartTexts, pace: int, rows: list[tuple[str, float, float, bool]]) -> Any:
+def _figure(texts: ChartTexts, pace: int, rows: Sequence[tuple[str, float, float, bool]]) -> Any:
     """Horizontal bars, one per (label, value, expected, behind) row, the first at the top;
     a tick at what the pace expects of each; the lines of the pace and of the 220 target;
     the legend under it all."""

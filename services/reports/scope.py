@@ -17,6 +17,7 @@ from enum import StrEnum
 from domain.attendance import Period
 from domain.errors import DomainError, NotAllowed
 from domain.roles import DISTRICT_ROLES, REPORT_ROLES, TOWNSHIP_ROLES, Role
+from storage.ids import id_of
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
 
@@ -43,14 +44,14 @@ def scopes_for(uow: UnitOfWork, person: Person) -> list[Scope]:
     """What ``person`` may see, in the order the bot offers it."""
     role = person.role
     if role in DISTRICT_ROLES:
-        townships = [Scope(ScopeKind.TOWNSHIP, t.id, t.name) for t in uow.places.townships()]
+        townships = [Scope(ScopeKind.TOWNSHIP, id_of(t), t.name) for t in uow.places.townships()]
         return [*townships, Scope(ScopeKind.DISTRICT, 0, ""), Scope(ScopeKind.ANNUAL, 0, "")]
     if role in TOWNSHIP_ROLES and person.township_id is not None:
         township = uow.places.township_by_id(person.township_id)
-        return [Scope(ScopeKind.TOWNSHIP, township.id, township.name)] if township else []
+        return [Scope(ScopeKind.TOWNSHIP, id_of(township), township.name)] if township else []
     if role == Role.UNIT_LEADER and person.unit_id is not None:
         unit = uow.places.unit_by_id(person.unit_id)
-        return [Scope(ScopeKind.UNIT, unit.id, unit.name)] if unit else []
+        return [Scope(ScopeKind.UNIT, id_of(unit), unit.name)] if unit else []
     return []
 
 

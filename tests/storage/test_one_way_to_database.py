@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: The application's packages other than storage/ (the one place the session belongs).
 PACKAGES = ("domain", "services", "scheduler", "bot", "sandbox")
 
+
 def _names_of_units_of_work(tree: ast.AST) -> set[str]:
     """Names that hold a unit of work: ``uow`` and the like, ``with factory() as name``
     where the factory is a unit-of-work factory, and parameters annotated ``UnitOfWork``."""
