@@ -52,7 +52,6 @@ from sqlalchemy import text
 
 from bot.i18n import Catalog
 from sandbox import BotApiEmulator
-from storage import sweeps as q
 from storage.engine import make_engine, session_factory
 from storage.unit_of_work import UnitOfWork
 
@@ -74,7 +73,7 @@ def serve_bot_push() -> None:
 
     timetable = service.build_timetable
 
-    def dispatcher_only(settings):  # noqa: ANN001, ANN202
+    def dispatcher_only(settings):
         return [entry for entry in timetable(settings) if entry.sweep is None]
 
     service.build_timetable = dispatcher_only  # type: ignore[assignment]
@@ -107,7 +106,7 @@ def queue_push(url: str, count: int) -> int:
                 }
                 for person_id in people
             ]
-            inserted = q.insert_reminders(uow.session, rows, datetime.now(UTC))
+            inserted = uow.reminders.insert(rows, datetime.now(UTC))
             uow.commit()
         return len(inserted)
     finally:

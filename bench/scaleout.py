@@ -30,14 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # bench/ is not a package: its harness is importable once the path above is set.
-from harness import OUR_REPLIES, ROOT, TOKEN  # noqa: E402
-from harness.bot_process import Child, bot_env  # noqa: E402
-from harness.district import prepare_database  # noqa: E402
-from harness.machine import machine_lines  # noqa: E402
-from harness.measuring import Driver, ReplyClock, percentile, plan, run_phase  # noqa: E402
+from harness import OUR_REPLIES, ROOT, TOKEN
+from harness.bot_process import Child, bot_env
+from harness.district import prepare_database
+from harness.machine import machine_lines
+from harness.measuring import Driver, ReplyClock, percentile, plan, run_phase
 
-from sandbox import BotApiEmulator  # noqa: E402
-from sandbox.proxy import round_robin  # noqa: E402
+from sandbox import BotApiEmulator
+from sandbox.proxy import round_robin
 
 SECRET = "bench-scaleout-secret"
 

@@ -42,7 +42,6 @@ from services.calendar import load_calendar
 from services.figures import MonthGrid, month_spans
 from storage.engine import make_engine, session_factory
 from storage.migrations import upgrade
-from storage.sweeps import refresh_onsite_months, working_days_on_site
 from storage.unit_of_work import UnitOfWork
 
 SWEEPS: list[tuple[str, Callable, datetime | date]] = [
@@ -114,10 +113,10 @@ def build_rollup(engine: Engine) -> float:
     month's count once; later sweeps only fold in the check-ins added since)."""
     t0 = time.perf_counter()
     with UnitOfWork(session_factory(engine)) as uow:
-        refresh_onsite_months(uow.session)
+        uow.rollup.refresh()
         grid = MonthGrid(load_calendar(uow))
         keys = [key for key, _bits in month_spans(FIRST, date(2026, 10, 31))]
-        working_days_on_site(uow.session, {key: grid.workday_bits(key) for key in keys})
+        uow.rollup.working_days_on_site({key: grid.workday_bits(key) for key in keys})
         uow.commit()
     return time.perf_counter() - t0
 

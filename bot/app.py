@@ -25,7 +25,7 @@ def build_conversations(storage: Storage, clock: Clock, settings: Settings) -> C
     )
 
 
-def mark_blocked(storage: Storage):  # noqa: ANN201
+def mark_blocked(storage: Storage):
     """Record that a chat blocked the bot, so reminders stop trying it."""
 
     def on_blocked(chat_id: int) -> None:
@@ -38,7 +38,7 @@ def mark_blocked(storage: Storage):  # noqa: ANN201
     return on_blocked
 
 
-def build_runtime(settings: Settings, storage: Storage, clock: Clock):  # noqa: ANN201
+def build_runtime(settings: Settings, storage: Storage, clock: Clock):
     token = settings.require_token()
     conversations = build_conversations(storage, clock, settings)
     menu = command_menu(conversations.catalog)

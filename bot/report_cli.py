@@ -208,7 +208,7 @@ def grade_import(
     from bot.admin_cli import _run_import
     from services.imports.grades import import_grades
 
-    def run(storage: Storage, settings: Settings, table):  # noqa: ANN001, ANN202
+    def run(storage: Storage, settings: Settings, table):
         return import_grades(storage.uow, table, now=build_clock(settings).now())
 
     _run_import(file, run)

@@ -56,7 +56,7 @@ READING = Reading(
 )
 
 
-def _markup(message: Outgoing):  # noqa: ANN202 - one of aiogram's markup types
+def _markup(message: Outgoing):
     data = reply_markup(message)
     if data is None:
         return None

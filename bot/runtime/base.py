@@ -93,7 +93,7 @@ class InboxRuntime:
         but we cannot read is left for ``parse`` to fail on (and the inbox to record)."""
         try:
             self._fetched[update_id] = read()
-        except Exception:  # noqa: BLE001 - reported when the inbox reads it
+        except Exception:
             self._fetched.pop(update_id, None)
 
     def is_fatal(self, exc: Exception) -> bool:

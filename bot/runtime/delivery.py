@@ -205,7 +205,7 @@ class Delivery:
                         log.error("gave up after %d transient failures: %s", failures, exc)
                         return Delivered(Outcome.GAVE_UP)
                     log.warning("transient failure (attempt %d): %s", failures, exc)
-                    wait = delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
+                    wait = delay * random.uniform(0.5, 1.0)
                     delay = min(delay * 2, self.limits.max_backoff)
                 except Blocked:
                     self._healthy.set()  # Telegram answers, about this chat only
@@ -232,7 +232,7 @@ class Delivery:
         while not self._healthy.is_set():
             due = self._next_probe - loop.time()
             if due <= 0:
-                jitter = random.uniform(0.75, 1.25)  # noqa: S311 - jitter, not crypto
+                jitter = random.uniform(0.75, 1.25)
                 self._next_probe = loop.time() + self.limits.probe_interval * jitter
                 return
             await self._sleep_unless_recovered(due)

@@ -179,7 +179,7 @@ def read_xlsx(data: bytes, name: str = "file") -> Table:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+    except Exception as exc:
         raise ImportRejected(
             [RowProblem(None, f"{name}: not a readable XLSX workbook ({exc})")]
         ) from None

@@ -138,7 +138,7 @@ def district_chart_data(uow: UnitOfWork, as_of: date) -> DistrictChart:
     return DistrictChart(as_of, onsite_pace(0, as_of).expected, bars)
 
 
-def _font_everywhere(figure: Any, path: str) -> None:  # noqa: ANN001 - a matplotlib Figure
+def _font_everywhere(figure: Any, path: str) -> None:
     """Set the Chinese font on every text of the figure (titles, ticks, legend, labels),
     keeping each text's size and weight."""
     from matplotlib.font_manager import FontProperties
@@ -280,7 +280,7 @@ def _legend(figure: Any, texts: ChartTexts) -> None:
 
 def _bars(
     ax: Any, values: list[float], expected: list[float], colours: list[str], labels: list[str]
-) -> Any:  # noqa: ANN202
+) -> Any:
     """Horizontal bars, one row per label (the first at the top), the value at each bar's
     end and a tick at what the pace expects."""
     positions = list(range(len(values)))

@@ -13,7 +13,7 @@ from domain.township_attendance import AttendanceSource
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     names = ("TOKEN", "API_URL", "DATABASE_URL", "FRAMEWORK", "LANGUAGE", "TIMEZONE")
     for name in (*names, "ATTENDANCE_SOURCE", "DUTY_DAYS_EARN_ALLOWANCE"):
         monkeypatch.delenv(f"CADREBOT_{name}", raising=False)
@@ -40,7 +40,7 @@ def test_the_district_may_pay_duty_days(monkeypatch: pytest.MonkeyPatch) -> None
     assert load_settings().allowance_rule == AllowanceRule(duty_days_earn=True)
 
 
-def test_env_file_is_read(tmp_path) -> None:  # noqa: ANN001
+def test_env_file_is_read(tmp_path) -> None:
     (tmp_path / ".env").write_text("CADREBOT_FRAMEWORK=ptb\nCADREBOT_LANGUAGE=en\n")
     settings = load_settings()
     assert settings.framework is Framework.PTB and settings.language.value == "en"
@@ -58,7 +58,7 @@ def test_env_file_is_read(tmp_path) -> None:  # noqa: ANN001
         ("DUTY_DAYS_EARN_ALLOWANCE", "maybe"),
     ],
 )
-def test_a_malformed_setting_is_named(monkeypatch: pytest.MonkeyPatch, name, value) -> None:  # noqa: ANN001
+def test_a_malformed_setting_is_named(monkeypatch: pytest.MonkeyPatch, name, value) -> None:
     monkeypatch.setenv(f"CADREBOT_{name}", value)
     with pytest.raises(SettingsError, match=f"^CADREBOT_{name}: "):
         load_settings()
@@ -70,7 +70,7 @@ def test_plain_postgresql_urls_use_psycopg(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 @pytest.mark.parametrize(("token", "word"), [(None, "not set"), ("abc", "malformed")])
-def test_run_without_a_usable_token_stops_with_one_line(tmp_path, token, word) -> None:  # noqa: ANN001
+def test_run_without_a_usable_token_stops_with_one_line(tmp_path, token, word) -> None:
     env = {"PATH": "/usr/bin:/bin", "CADREBOT_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
     if token:
         env["CADREBOT_TOKEN"] = token
@@ -88,7 +88,7 @@ def test_run_without_a_usable_token_stops_with_one_line(tmp_path, token, word) -
     assert "Traceback" not in done.stderr and (token or "x") not in done.stdout
 
 
-def test_run_on_an_unmigrated_database_says_what_to_do(tmp_path) -> None:  # noqa: ANN001
+def test_run_on_an_unmigrated_database_says_what_to_do(tmp_path) -> None:
     env = {
         "PATH": "/usr/bin:/bin",
         "CADREBOT_DATABASE_URL": f"sqlite:///{tmp_path}/x.db",

@@ -111,7 +111,7 @@ def test_months_without_the_units_meeting_up_to_last_month() -> None:
 
 
 @given(st.lists(st.dates(date(2026, 1, 1), date(2026, 12, 31))), st.integers(0, 400))
-def test_a_visit_is_overdue_only_after_60_days_without_one(visits, offset) -> None:  # noqa: ANN001
+def test_a_visit_is_overdue_only_after_60_days_without_one(visits, offset) -> None:
     start = date(2026, 1, 1)
     today = start + timedelta(days=offset)
     overdue = visit_overdue(visits, start, today)

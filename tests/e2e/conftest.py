@@ -36,7 +36,7 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def settings(tmp_path) -> Iterator[Settings]:  # noqa: ANN001
+def settings(tmp_path) -> Iterator[Settings]:
     url = f"sqlite:///{tmp_path}/e2e.db"
     engine = make_engine(url)
     upgrade(engine)
@@ -72,7 +72,7 @@ RUNTIMES: dict[int, Any] = {}
 
 
 @pytest.fixture
-async def running_bot(framework, settings, storage, emulator, clock):  # noqa: ANN001, ANN201
+async def running_bot(framework, settings, storage, emulator, clock):
     """The bot, built by the same composition root as ``cadrebot run``, polling the emulator."""
     live = settings.model_copy(update={"api_url": emulator.base_url, "framework": framework})
     runtime = build_runtime(live, storage, clock)
@@ -179,5 +179,5 @@ async def bound_deputy_leader(district: District) -> SimulatedUser:
 
 
 @pytest.fixture
-def district(running_bot, emulator, storage, clock) -> District:  # noqa: ANN001
+def district(running_bot, emulator, storage, clock) -> District:
     return District(emulator, storage, clock)

@@ -65,7 +65,7 @@ async def test_report_pays_duty_days(district: District, zhang_week: None) -> No
 async def test_the_reviewed_months_sheet_pays_duty_days(
     district: District,
     zhang_week: None,
-    running_bot,  # noqa: ANN001
+    running_bot,
     settings: Settings,
 ) -> None:
     org = await district.onboard("org_dept")

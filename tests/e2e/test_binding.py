@@ -27,7 +27,7 @@ KEYBOARD_EN = ["📍 Check in", "📝 Diary", "🗓 Leave", "📊 My standing"]
 
 
 @pytest.fixture
-def scheduler(district: District, running_bot) -> SchedulerService:  # noqa: ANN001
+def scheduler(district: District, running_bot) -> SchedulerService:
     """The scheduler as ``cadrebot run`` wires it: same Delivery, drained after a binding."""
     dispatcher = Dispatcher(
         district.storage.uow, running_bot.delivery, Catalog("zh"), clock=district.clock

@@ -38,7 +38,7 @@ async def test_a_dialog_continues_after_the_bot_restarts(
     district: District,
     running_bot,
     settings,
-    framework,  # noqa: ANN001
+    framework,
 ) -> None:
     cadre = await district.onboard("cadre")
     leader = await district.onboard("township_leader")

@@ -49,7 +49,7 @@ async def test_transient_failures_are_retried_and_the_reply_arrives_once(
     assert len(cadre.inbox) == 3  # welcome, help, the ask: no duplicate
 
 
-async def test_a_429_is_waited_out(running_bot, district: District, emulator) -> None:  # noqa: ANN001
+async def test_a_429_is_waited_out(running_bot, district: District, emulator) -> None:
     cadre = await district.onboard("cadre")
     before = running_bot.delivery.retried_429
     emulator.faults.throttle_next(1, retry_after=1, method="sendMessage")
@@ -93,7 +93,7 @@ async def test_polling_survives_a_failing_get_updates(
 
 
 async def test_a_person_who_blocked_the_bot_is_marked_and_not_retried(
-    running_bot,  # noqa: ANN001
+    running_bot,
     district: District,
     emulator: BotApiEmulator,
 ) -> None:
@@ -127,7 +127,7 @@ def blocked_bot(district: District, key: str) -> bool:
 
 
 async def test_a_crashing_handler_is_logged_the_press_answered_and_the_bot_goes_on(
-    running_bot,  # noqa: ANN001
+    running_bot,
     district: District,
     caplog: pytest.LogCaptureFixture,
 ) -> None:

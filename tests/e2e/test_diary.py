@@ -9,7 +9,7 @@ from sandbox.media import _png
 from tests.e2e.conftest import District, assert_silent, tap
 
 
-def entries(district: District, key: str):  # noqa: ANN201
+def entries(district: District, key: str):
     with district.storage.uow() as uow:
         person = uow.people.by_phone(district.phone(key))
         return list(

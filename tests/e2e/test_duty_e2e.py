@@ -18,7 +18,7 @@ def records(district: District) -> list[DutyRecord]:
         return list(uow.session.exec(select(DutyRecord).order_by(DutyRecord.id)).all())
 
 
-async def choose_days(secretary, first: str, last: str):  # noqa: ANN001, ANN201
+async def choose_days(secretary, first: str, last: str):
     """/duty → 张三 → 岗位培训 → December: the picker of the first day, then the last."""
     secretary.send_text("/duty")
     menu = await secretary.next_message()

@@ -33,7 +33,7 @@ def texts(emulator: BotApiEmulator, chat_id: int, prefix: str) -> list[str]:
 
 
 async def test_bursts_arrive_exactly_once_in_order(
-    running_bot,  # noqa: ANN001
+    running_bot,
     emulator: BotApiEmulator,
 ) -> None:
     [burst_user] = await started_chats(emulator, 70_000, 1)

@@ -239,7 +239,7 @@ async def test_a_rejection_by_one_district_department_edits_the_others_card(
 
 async def test_a_pending_step_reminder_loses_its_buttons_once_decided(
     district: District,
-    running_bot,  # noqa: ANN001
+    running_bot,
 ) -> None:
     cadre, leader = await district.onboard_all("cadre", "township_leader")
     cadre.send_text("/leave 2026-12-08 2026-12-08 办证")

@@ -17,7 +17,7 @@ REPLIES = 8
 
 
 async def test_a_reply_during_a_push_does_not_wait_behind_it(
-    running_bot,  # noqa: ANN001
+    running_bot,
     emulator: BotApiEmulator,
 ) -> None:
     reminded = await started_chats(emulator, 60_000, CHATS)

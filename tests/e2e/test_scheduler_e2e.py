@@ -21,7 +21,7 @@ from storage.tables import CheckIn, DiaryEntry, Reminder
 from tests.e2e.conftest import ZONE, District, assert_silent, tap
 
 
-async def dispatch(district: District, running_bot) -> DispatchReport:  # noqa: ANN001
+async def dispatch(district: District, running_bot) -> DispatchReport:
     dispatcher = Dispatcher(
         district.storage.uow, running_bot.delivery, Catalog("zh"), clock=district.clock
     )
@@ -59,7 +59,7 @@ def span(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-async def test_monday_pushes_reach_each_person_once(district: District, running_bot) -> None:  # noqa: ANN001
+async def test_monday_pushes_reach_each_person_once(district: District, running_bot) -> None:
     cadre = await district.onboard("cadre")
     signer = await district.onboard("village_secretary")
     secretary = await district.onboard("township_secretary")
@@ -94,7 +94,7 @@ async def test_monday_pushes_reach_each_person_once(district: District, running_
 
 async def test_the_monthly_review_is_confirmed_with_a_tap_and_the_sheet_arrives(
     district: District,
-    running_bot,  # noqa: ANN001
+    running_bot,
 ) -> None:
     secretary = await district.onboard("township_secretary")
     org = await district.onboard("org_dept")
@@ -166,7 +166,7 @@ async def test_the_monthly_review_is_confirmed_with_a_tap_and_the_sheet_arrives(
 
 async def test_a_reminder_button_decides_and_a_blocked_person_is_recorded(
     district: District,
-    running_bot,  # noqa: ANN001
+    running_bot,
 ) -> None:
     leader = await district.onboard("township_leader")
     cadre = await district.onboard("cadre")

@@ -23,7 +23,7 @@ def checks(district: District) -> list[SpotCheck]:
         return list(uow.session.exec(select(SpotCheck).order_by(SpotCheck.id)).all())
 
 
-async def choose_cadre(official, name: str = "张三"):  # noqa: ANN001, ANN201
+async def choose_cadre(official, name: str = "张三"):
     """/spotcheck → the township → the cadre: the message now offers the three ways."""
     official.send_text("/spotcheck")
     menu = await official.next_message()
@@ -33,7 +33,7 @@ async def choose_cadre(official, name: str = "张三"):  # noqa: ANN001, ANN201
     return menu
 
 
-async def visit(official, menu, found: str = "❌ 实地：不在岗", day: str = "📅 今天"):  # noqa: ANN001, ANN201
+async def visit(official, menu, found: str = "❌ 实地：不在岗", day: str = "📅 今天"):
     """The visit's result, then its day (today is the first button)."""
     await tap(official, menu, found)
     [asked] = [m for m in official.inbox if m.message_id == menu.message_id]

@@ -40,7 +40,7 @@ async def message_with(user: SimulatedUser, text: str) -> SentMessage:
 
 async def test_a_secretary_corrects_a_day_from_the_review_and_the_cadre_is_told(
     district: District,
-    running_bot,  # noqa: ANN001
+    running_bot,
 ) -> None:
     secretary, cadre = await district.onboard_all("township_secretary", "cadre")
     district.clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=ZONE))
@@ -84,8 +84,8 @@ async def test_a_secretary_corrects_a_day_from_the_review_and_the_cadre_is_told(
 
 async def test_with_the_township_source_monday_brings_the_grid_and_no_nudge(
     district: District,
-    running_bot,  # noqa: ANN001
-    settings,  # noqa: ANN001
+    running_bot,
+    settings,
 ) -> None:
     secretary, cadre, cadre2 = await district.onboard_all("township_secretary", "cadre", "cadre2")
     township = settings.model_copy(update={"attendance_source": AttendanceSource.TOWNSHIP})

@@ -32,7 +32,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-async def webhook_bot(  # noqa: ANN201
+async def webhook_bot(
     framework: str,
     settings: Settings,
     storage: Storage,

@@ -141,7 +141,7 @@ class BotProcess:
     def start(self) -> None:
         assert self.proc is None or self.proc.poll() is not None
         out = self.log.open("ab")
-        self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot", "run", *self.args],
             env=self.env,
             cwd=self.log.parent,
@@ -190,7 +190,7 @@ def bot_env(emulator: BotApiEmulator, url: str, framework: str, **extra: str) ->
     return env
 
 
-async def until(predicate, timeout: float, what: str, step: float = 0.02) -> None:  # noqa: ANN001
+async def until(predicate, timeout: float, what: str, step: float = 0.02) -> None:
     """Wait until ``predicate()`` is true, or fail saying ``what`` did not happen."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -254,9 +254,7 @@ class PgCluster:
         command = [str(a) for a in args]
         if os.geteuid() == 0:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(  # noqa: S603 - PostgreSQL's own tools
-            command, cwd=self.home, check=True, capture_output=True, timeout=60
-        )
+        subprocess.run(command, cwd=self.home, check=True, capture_output=True, timeout=60)
 
     def init(self) -> None:
         self._run(

@@ -36,7 +36,7 @@ from tests.faults.conftest import TOKEN, cadre_users, prepare_database, read_cou
 SAVED = re.compile(r"本月已写 (\d+)/10")
 
 
-def saved(user) -> list[int]:  # noqa: ANN001 - SimulatedUser
+def saved(user) -> list[int]:
     return [int(m.group(1)) for s in user.inbox if (m := SAVED.search(s.text or ""))]
 
 
@@ -76,7 +76,7 @@ async def bot(framework: str, emulator: BotApiEmulator, tmp_path: Path) -> Async
 
 
 async def test_a_flaky_bot_api_during_a_burst_loses_and_repeats_nothing(
-    bot,  # noqa: ANN001
+    bot,
     emulator: BotApiEmulator,
     tmp_path: Path,
 ) -> None:
@@ -109,7 +109,7 @@ async def test_a_flaky_bot_api_during_a_burst_loses_and_repeats_nothing(
 
 
 async def test_a_chat_waiting_out_a_429_does_not_hold_up_the_others(
-    bot,  # noqa: ANN001
+    bot,
     emulator: BotApiEmulator,
 ) -> None:
     slow, *others = cadre_users(emulator, 6)

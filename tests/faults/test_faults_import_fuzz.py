@@ -188,7 +188,7 @@ def read(data: bytes, name: str) -> Table | None:
 
 @FUZZ
 @given(data=st.binary(max_size=4096), suffix=st.sampled_from([".csv", ".xlsx", ".xls", ".txt"]))
-def test_random_bytes_are_read_or_refused(data: bytes, suffix: str, uow_factory) -> None:  # noqa: ANN001
+def test_random_bytes_are_read_or_refused(data: bytes, suffix: str, uow_factory) -> None:
     table = read(data, f"upload{suffix}")
     if table is not None:
         every_importer(uow_factory, table)
@@ -201,7 +201,7 @@ def test_malformed_csv_is_imported_or_refused_whole(
     body: list[list[str]],
     encoding: str,
     delimiter: str,
-    uow_factory,  # noqa: ANN001
+    uow_factory,
 ) -> None:
     table = read(csv_bytes(header, body, encoding, delimiter), "sheet.csv")
     if table is not None:
@@ -213,7 +213,7 @@ def test_malformed_csv_is_imported_or_refused_whole(
 def test_malformed_xlsx_is_imported_or_refused_whole(
     header: list[str],
     body: list[list[str]],
-    uow_factory,  # noqa: ANN001
+    uow_factory,
 ) -> None:
     table = read(xlsx_bytes(header, body), "sheet.xlsx")
     if table is not None:
@@ -226,7 +226,7 @@ def test_malformed_xlsx_is_imported_or_refused_whole(
     cut=st.just(1.0) | st.floats(0, 1),
     flips=st.just(0) | st.integers(0, 40),
 )
-def test_damaged_workbooks_are_refused(seed: int, cut: float, flips: int, uow_factory) -> None:  # noqa: ANN001
+def test_damaged_workbooks_are_refused(seed: int, cut: float, flips: int, uow_factory) -> None:
     """A real workbook truncated and with bytes flipped (a broken download)."""
     good = xlsx_bytes(
         ["township", "village", "lat", "lon", "radius_m"],
@@ -248,7 +248,7 @@ def test_an_unreadable_path_is_refused(tmp_path: Path) -> None:
         read_table(tmp_path)  # a directory
 
 
-def test_nan_and_infinite_coordinates_are_refused_and_nothing_stored(uow_factory) -> None:  # noqa: ANN001
+def test_nan_and_infinite_coordinates_are_refused_and_nothing_stored(uow_factory) -> None:
     engine: Engine = uow_factory.engine
     for lat, lon in [("nan", "109.9"), ("33.9", "inf"), ("1e309", "1"), ("NaN", "NaN")]:
         data = f"township,village,lat,lon,radius_m\n城关街道,新村,{lat},{lon},500\n".encode()

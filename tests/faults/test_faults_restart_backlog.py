@@ -30,7 +30,7 @@ USERS = 8
 PER_USER = 4
 
 
-def saved(user) -> list[int]:  # noqa: ANN001 - SimulatedUser
+def saved(user) -> list[int]:
     return [int(m.group(1)) for s in user.inbox if (m := SAVED.search(s.text or ""))]
 
 

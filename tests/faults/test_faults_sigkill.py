@@ -37,7 +37,7 @@ WORKERS = 8
 SAVED = re.compile(r"本月已写 (\d+)/10")
 
 
-def saved_counts(messages: list) -> list[int]:  # noqa: ANN001 - SentMessage
+def saved_counts(messages: list) -> list[int]:
     return [int(m.group(1)) for s in messages if (m := SAVED.search(s.text or ""))]
 
 

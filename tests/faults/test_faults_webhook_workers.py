@@ -38,7 +38,7 @@ SECRET = "faults-webhook-secret"
 SAVED = re.compile(r"本月已写 (\d+)/10")
 
 
-def saved(user) -> list[int]:  # noqa: ANN001 - SimulatedUser
+def saved(user) -> list[int]:
     return [int(m.group(1)) for s in user.inbox if (m := SAVED.search(s.text or ""))]
 
 

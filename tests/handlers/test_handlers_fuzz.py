@@ -139,7 +139,7 @@ def assert_telegram_would_accept(response: Response) -> None:
 
 @FUZZ
 @given(event=events(list(BOUND.values()) + UNBOUND))
-def test_no_exception_escapes_and_every_reply_is_valid(conversations, event) -> None:  # noqa: ANN001
+def test_no_exception_escapes_and_every_reply_is_valid(conversations, event) -> None:
     response = conversations.handle(event)
     assert_telegram_would_accept(response)
     if event.press is None and not event.edited:
@@ -149,7 +149,7 @@ def test_no_exception_escapes_and_every_reply_is_valid(conversations, event) -> 
 
 @FUZZ
 @given(event=events(UNBOUND))
-def test_unbound_accounts_change_nothing(conversations, event) -> None:  # noqa: ANN001
+def test_unbound_accounts_change_nothing(conversations, event) -> None:
     if event.contact is not None:
         return  # sharing a contact is how binding works; tested end to end
     before = row_counts(conversations)
@@ -161,7 +161,7 @@ def test_unbound_accounts_change_nothing(conversations, event) -> None:  # noqa:
 
 @FUZZ
 @given(event=events(NON_CADRES))
-def test_non_cadres_never_create_cadre_records(conversations, event) -> None:  # noqa: ANN001
+def test_non_cadres_never_create_cadre_records(conversations, event) -> None:
     before = row_counts(conversations)
     conversations.handle(event)
     after = row_counts(conversations)
@@ -169,7 +169,7 @@ def test_non_cadres_never_create_cadre_records(conversations, event) -> None:  #
         assert after[table] == before[table], table
 
 
-def test_coordinates_that_are_not_numbers_are_refused(conversations) -> None:  # noqa: ANN001
+def test_coordinates_that_are_not_numbers_are_refused(conversations) -> None:
     cadre = BOUND["cadre"]
     before = row_counts(conversations)
     response = conversations.handle(

@@ -52,7 +52,7 @@ def say(conversations: Conversations, key: str, lang: str, text: str) -> str:
 def test_help_and_status_name_only_the_roles_own_work(
     conversations: Conversations,
     person,
-    lang: str,  # noqa: ANN001
+    lang: str,
 ) -> None:
     given = GIVEN[person.role]
     for command in ("/help", "/status"):

@@ -31,7 +31,7 @@ def statements(conversations: Conversations) -> Iterator[list[str]]:
         engine = uow.session.get_bind()
     seen: list[str] = []
 
-    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+    def record(_conn, _cursor, statement, *_args) -> None:
         seen.append(" ".join(statement.split()))
 
     event.listen(engine, "before_cursor_execute", record)
@@ -66,7 +66,7 @@ def rows(conversations: Conversations, table: type) -> int:
         return uow.session.execute(select(func.count()).select_from(table)).scalar_one()
 
 
-def test_checkin_and_diary_stay_within_their_statement_budget(conversations) -> None:  # noqa: ANN001
+def test_checkin_and_diary_stay_within_their_statement_budget(conversations) -> None:
     with statements(conversations) as seen:
         first = send(conversations, location=INSIDE)
     # person+dialog, open spot check, posting+village, on-site days, INSERT, dialog upsert
@@ -100,7 +100,7 @@ def test_checkin_and_diary_stay_within_their_statement_budget(conversations) -> 
         assert uow.diaries.get(data["entry_id"]).photo_file_ids == ["photo-1"]
 
 
-def test_off_site_checkin_ends_the_dialog_and_cancel_finds_nothing(conversations) -> None:  # noqa: ANN001
+def test_off_site_checkin_ends_the_dialog_and_cancel_finds_nothing(conversations) -> None:
     send(conversations, text="/checkin")
     assert stored_dialog(conversations) == ("checkin", "location", {})
     checkins = rows(conversations, CheckIn)
@@ -120,7 +120,7 @@ def test_off_site_checkin_ends_the_dialog_and_cancel_finds_nothing(conversations
 
 
 @pytest.mark.parametrize("command", ["/status", "/help"])
-def test_commands_that_keep_the_dialog_leave_it_stored(conversations, command: str) -> None:  # noqa: ANN001
+def test_commands_that_keep_the_dialog_leave_it_stored(conversations, command: str) -> None:
     send(conversations, text="/checkin")
     send(conversations, text=command)
     assert stored_dialog(conversations) == ("checkin", "location", {})

@@ -86,7 +86,7 @@ def district(uow_factory: Callable[[], UnitOfWork]) -> dict[str, int]:
         farming = uow.places.add(Unit(name="区农业农村局"))
         ids: dict[str, int] = {}
 
-        def cadre(key: str, name: str, role: str, village: Village, unit: Unit, start, end=None):  # noqa: ANN001, ANN202
+        def cadre(key: str, name: str, role: str, village: Village, unit: Unit, start, end=None):
             person = uow.people.add(
                 Person(name=name, phone=f"+86139000001{len(ids):02d}", role=role)
             )
@@ -222,7 +222,7 @@ def district(uow_factory: Callable[[], UnitOfWork]) -> dict[str, int]:
 
         def diary(
             key: str, day: date, week_id: int | None = None, month_id: int | None = None
-        ) -> None:  # noqa: E501
+        ) -> None:
             uow.diaries.add(
                 DiaryEntry(
                     person_id=ids[key],
@@ -496,7 +496,7 @@ SUMMARY = {
 }
 
 
-def workbook(uow_factory: Callable[[], UnitOfWork], **kwargs: object):  # noqa: ANN201
+def workbook(uow_factory: Callable[[], UnitOfWork], **kwargs: object):
     with uow_factory() as uow:
         sheet = gather_annual(uow, 2030, as_of=AS_OF, zone=ZONE, **kwargs)
         data = to_xlsx(sheet, sheet_label(Catalog()))
@@ -521,7 +521,7 @@ def test_every_figure_of_the_annual_sheet(
         "驻村天数",
         "应驻村天数",
         "距应驻村天数尚差(天)",
-    ]  # noqa: E501
+    ]
     assert "年度考核等次" in header and "明查暗访处理" in header and "无故不在岗(次)" in header
     rows = [[c.value for c in row] for row in cadres.iter_rows(min_row=2)]
     # by township, village, then the order the cadres were entered; F (2029 only) is absent

@@ -70,7 +70,7 @@ def test_cadre_chart_data_against_the_pace(
 
 def test_chinese_names_render_with_real_glyphs(
     uow_factory: Callable[[], UnitOfWork], people: dict[str, Person], tmp_path
-) -> None:  # noqa: ANN001
+) -> None:
     onsite(uow_factory, people["cadre"], [date(2026, 1, 1) + timedelta(days=i) for i in range(120)])
     catalog = Catalog()
     with uow_factory() as uow:
@@ -104,7 +104,7 @@ def test_an_empty_scope_still_draws(uow_factory: Callable[[], UnitOfWork]) -> No
     assert io.BytesIO(png).getbuffer().nbytes > 1000
 
 
-def _drawn_texts(figure):  # noqa: ANN001, ANN202
+def _drawn_texts(figure):
     """Every visible, non-empty text of a drawn figure, with its box in the figure."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text

@@ -27,7 +27,7 @@ HEADER = "inspector_phone,cadre_phone,at,found\n"
 UowFactory = Callable[[], UnitOfWork]
 
 
-def run(uow_factory: UowFactory, text: str):  # noqa: ANN201
+def run(uow_factory: UowFactory, text: str):
     table = read_bytes(text.encode("utf-8"), "checks.csv")
     return import_spot_checks(uow_factory, table, now=NOW, zone=ZONE)
 
@@ -159,7 +159,7 @@ runner = CliRunner()
 
 def test_the_command_prints_what_was_recorded_or_every_bad_row(
     tmp_path,
-    monkeypatch,  # noqa: ANN001
+    monkeypatch,
 ) -> None:
     from bot.cli import _register_subcommands, app
     from services.sample_district import seed_sample_district

@@ -19,7 +19,7 @@ from tests.scheduler.conftest import ZONE
 
 @pytest.mark.parametrize("today", [date(2026, 11, 30), date(2026, 6, 15)])
 def test_the_sample_year_has_one_cadre_on_pace_one_behind_one_near_removal(
-    uow_factory,  # noqa: ANN001
+    uow_factory,
     today: date,
 ) -> None:
     with uow_factory() as uow:

@@ -96,7 +96,7 @@ def _sweep_all(
     batches = 0
     original = q.posting_batches
 
-    def counting(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def counting(*args, **kwargs):
         nonlocal batches
         for found in original(*args, **kwargs):
             batches += 1

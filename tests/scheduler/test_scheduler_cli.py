@@ -25,7 +25,7 @@ TOKEN = "123456:CLI-TEST-TOKEN"
 
 
 @pytest.fixture
-def cli_db(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+def cli_db(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path}/cli.db"
     monkeypatch.chdir(tmp_path)  # no stray .env
     monkeypatch.setenv("CADREBOT_DATABASE_URL", url)
@@ -44,7 +44,7 @@ def cli_db(tmp_path, monkeypatch):  # noqa: ANN001, ANN201
     engine.dispose()
 
 
-def test_dry_run_shows_who_would_get_what_and_stores_nothing(cli_db) -> None:  # noqa: ANN001
+def test_dry_run_shows_who_would_get_what_and_stores_nothing(cli_db) -> None:
     result = runner.invoke(app, ["remind", "--as-of", "2026-11-30", "--dry-run"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
@@ -61,7 +61,7 @@ def test_dry_run_shows_who_would_get_what_and_stores_nothing(cli_db) -> None:  #
     assert outbox(cli_db) == []
 
 
-def test_remind_refuses_without_a_token_and_a_bad_date(cli_db) -> None:  # noqa: ANN001
+def test_remind_refuses_without_a_token_and_a_bad_date(cli_db) -> None:
     result = runner.invoke(app, ["remind", "--as-of", "2026-11-30"])
     assert result.exit_code == 2 and "CADREBOT_TOKEN" in result.output
     assert outbox(cli_db) == []
@@ -73,12 +73,12 @@ def test_remind_refuses_without_a_token_and_a_bad_date(cli_db) -> None:  # noqa:
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def clock_at(monkeypatch, moment: datetime) -> None:  # noqa: ANN001
+def clock_at(monkeypatch, moment: datetime) -> None:
     """The CLI's clock (its composition root's ``build_clock``) stands at ``moment``."""
     monkeypatch.setattr("bot.scheduler_cli.build_clock", lambda _settings: FixedClock(moment))
 
 
-async def test_remind_sends_through_the_bot_api_once(cli_db, monkeypatch) -> None:  # noqa: ANN001
+async def test_remind_sends_through_the_bot_api_once(cli_db, monkeypatch) -> None:
     # Run on the evening of the day it is run as of: the nudge is still worth sending.
     clock_at(monkeypatch, datetime(2026, 11, 30, 21, 0, tzinfo=SHANGHAI))
     async with BotApiEmulator(TOKEN) as emulator:
@@ -107,7 +107,7 @@ async def test_remind_sends_through_the_bot_api_once(cli_db, monkeypatch) -> Non
         assert len(user.inbox) == 2  # the nudge and the weekly standing, once each
 
 
-async def test_remind_as_of_a_past_day_never_sends_that_days_nudge(cli_db, monkeypatch) -> None:  # noqa: ANN001
+async def test_remind_as_of_a_past_day_never_sends_that_days_nudge(cli_db, monkeypatch) -> None:
     """``--as-of`` picks the day the sweeps plan for; the send is judged by the clock. Run
     three days late, the evening nudge of 30 November ("check in today") has expired and
     is closed, while the week's standing is still worth sending."""

@@ -27,15 +27,15 @@ NOW = datetime(2026, 11, 16, 20, 0, tzinfo=ZONE)
 FAST = DeliveryLimits(overall_per_second=10_000, per_chat_burst=1_000, per_chat_period=1)
 
 
-def delivery(transport, on_blocked=None) -> Delivery:  # noqa: ANN001
+def delivery(transport, on_blocked=None) -> Delivery:
     return Delivery(transport, limits=FAST, on_blocked=on_blocked)
 
 
-def dispatcher(uow_factory, sender, clock=None, **kw) -> Dispatcher:  # noqa: ANN001
+def dispatcher(uow_factory, sender, clock=None, **kw) -> Dispatcher:
     return Dispatcher(uow_factory, sender, Catalog(), clock=clock or FixedClock(NOW), **kw)
 
 
-def crowd(uow_factory, n: int = 30, kinds: int = 2) -> list[int]:  # noqa: ANN001
+def crowd(uow_factory, n: int = 30, kinds: int = 2) -> list[int]:
     """``n`` bound people with ``kinds`` outbox rows each; returns the row count."""
     with uow_factory() as uow:
         people = [
@@ -64,11 +64,11 @@ def crowd(uow_factory, n: int = 30, kinds: int = 2) -> list[int]:  # noqa: ANN00
     return [d.recipient_id for d in drafts]
 
 
-def sent_keys(transports) -> list[tuple[int, str]]:  # noqa: ANN001
+def sent_keys(transports) -> list[tuple[int, str]]:
     return [(m.chat_id, m.text) for t in transports for m in t.sent]
 
 
-async def test_rows_are_rendered_in_each_language_with_their_buttons(uow_factory, ids) -> None:  # noqa: ANN001
+async def test_rows_are_rendered_in_each_language_with_their_buttons(uow_factory, ids) -> None:
     bind(uow_factory, ids)
     with uow_factory() as uow:
         uow.people.get(ids["township_leader"]).language = "en"
@@ -104,7 +104,7 @@ async def test_rows_are_rendered_in_each_language_with_their_buttons(uow_factory
     assert again.sent == []
 
 
-async def test_blocked_unbound_and_expired_rows_are_closed_not_sent(uow_factory, ids) -> None:  # noqa: ANN001
+async def test_blocked_unbound_and_expired_rows_are_closed_not_sent(uow_factory, ids) -> None:
     bind(uow_factory, {"cadre": ids["cadre"], "cadre2": ids["cadre2"]})
     with uow_factory() as uow:
         uow.people.get(ids["cadre2"]).blocked_bot = True
@@ -124,7 +124,7 @@ async def test_blocked_unbound_and_expired_rows_are_closed_not_sent(uow_factory,
     assert failed[(ids["cadre"], "2026-11-16")] is None
 
 
-async def test_a_block_learned_while_sending_is_recorded(uow_factory, ids) -> None:  # noqa: ANN001
+async def test_a_block_learned_while_sending_is_recorded(uow_factory, ids) -> None:
     bind(uow_factory, ids)
     sweep_daily_nudge(uow_factory, NOW, zone=ZONE)
 
@@ -143,7 +143,7 @@ async def test_a_block_learned_while_sending_is_recorded(uow_factory, ids) -> No
 
 async def test_an_undeliverable_row_is_retried_after_the_lease_then_given_up(
     uow_factory, ids
-) -> None:  # noqa: ANN001
+) -> None:
     bind(uow_factory, {"cadre3": ids["cadre3"]})
     sweep_daily_nudge(uow_factory, NOW, zone=ZONE)
     calls = 0
@@ -167,7 +167,7 @@ async def test_an_undeliverable_row_is_retried_after_the_lease_then_given_up(
     assert (row.attempts, row.failed, row.sent_at, calls) == (3, "undelivered", None, 3)
 
 
-async def test_a_restart_in_the_middle_neither_loses_nor_repeats(uow_factory) -> None:  # noqa: ANN001
+async def test_a_restart_in_the_middle_neither_loses_nor_repeats(uow_factory) -> None:
     rows = crowd(uow_factory)
     dying = FakeTransport(fail_after=7)
     with pytest.raises(DispatchInterrupted) as stopped:
@@ -184,7 +184,7 @@ async def test_a_restart_in_the_middle_neither_loses_nor_repeats(uow_factory) ->
     assert all(r.sent_at is not None for r in outbox(uow_factory))
 
 
-async def test_claims_of_a_killed_dispatcher_lapse_after_the_lease(uow_factory) -> None:  # noqa: ANN001
+async def test_claims_of_a_killed_dispatcher_lapse_after_the_lease(uow_factory) -> None:
     rows = crowd(uow_factory, n=5)
     clock = FixedClock(NOW)
     with uow_factory() as uow:  # a dispatcher claims a batch, then the process is killed
@@ -199,7 +199,7 @@ async def test_claims_of_a_killed_dispatcher_lapse_after_the_lease(uow_factory) 
     assert len(keys) == len(set(keys)) == len(rows)
 
 
-async def test_two_dispatchers_draining_together_send_each_row_once(uow_factory) -> None:  # noqa: ANN001
+async def test_two_dispatchers_draining_together_send_each_row_once(uow_factory) -> None:
     rows = crowd(uow_factory, n=40)
     first, second = FakeTransport(delay=0.002), FakeTransport(delay=0.002)
     reports = await asyncio.gather(
@@ -215,7 +215,7 @@ async def test_two_dispatchers_draining_together_send_each_row_once(uow_factory)
     assert sum(r.lost_claims for r in reports) == 0
 
 
-def _leave_waiting_80_hours(uow_factory, ids) -> int:  # noqa: ANN001
+def _leave_waiting_80_hours(uow_factory, ids) -> int:
     """A two-day leave whose township-leader step has waited 80 hours, swept: the leader's
     reminder and the township secretary's escalation are in the outbox. Returns the step."""
     bind(uow_factory, ids)
@@ -238,8 +238,8 @@ def _leave_waiting_80_hours(uow_factory, ids) -> int:  # noqa: ANN001
 
 
 async def test_a_leave_reminder_for_a_step_decided_since_the_sweep_is_not_sent(
-    uow_factory,  # noqa: ANN001
-    ids,  # noqa: ANN001
+    uow_factory,
+    ids,
 ) -> None:
     step_id = _leave_waiting_80_hours(uow_factory, ids)
     with uow_factory() as uow:  # the leader approves between the sweep and the send
@@ -254,8 +254,8 @@ async def test_a_leave_reminder_for_a_step_decided_since_the_sweep_is_not_sent(
 
 
 async def test_a_step_handed_over_since_the_sweep_reminds_nobody_but_still_escalates(
-    uow_factory,  # noqa: ANN001
-    ids,  # noqa: ANN001
+    uow_factory,
+    ids,
 ) -> None:
     step_id = _leave_waiting_80_hours(uow_factory, ids)
     with uow_factory() as uow:  # handed to the deputy after the sweep
@@ -270,7 +270,7 @@ async def test_a_step_handed_over_since_the_sweep_reminds_nobody_but_still_escal
     assert failed == {"leave_pending": "decided", "leave_overdue": None}
 
 
-async def test_reminders_held_for_someone_unbound_go_out_when_they_bind(uow_factory, ids) -> None:  # noqa: ANN001
+async def test_reminders_held_for_someone_unbound_go_out_when_they_bind(uow_factory, ids) -> None:
     """Late binding catches up: a reminder for someone not yet bound is held until its
     period ends and goes out once they bind; one whose period ended meanwhile does not,
     nor one to the holder of a leave step (the welcome lists those with their buttons),
@@ -335,8 +335,8 @@ async def test_reminders_held_for_someone_unbound_go_out_when_they_bind(uow_fact
 
 
 async def test_a_binding_between_the_claim_and_the_close_does_not_lose_the_row(
-    uow_factory,  # noqa: ANN001
-    ids,  # noqa: ANN001
+    uow_factory,
+    ids,
 ) -> None:
     """The dispatcher read the recipient as unbound, then they bound before it closed the
     row: binding found the row claimed (not held), so the close must leave it, and the

@@ -22,7 +22,7 @@ from storage.tables import Assignment
 from tests.scheduler.conftest import add_checkins, add_diaries, add_leave, days, seed
 
 
-def _messy_roster(uow_factory) -> dict[str, int]:  # noqa: ANN001
+def _messy_roster(uow_factory) -> dict[str, int]:
     ids = seed(uow_factory)
     rng = random.Random(20261130)
     year = days(date(2026, 1, 1), date(2026, 12, 31))
@@ -57,7 +57,7 @@ def _messy_roster(uow_factory) -> dict[str, int]:  # noqa: ANN001
 
 @pytest.mark.parametrize("scope", ["by id", "whole roster"])
 def test_attendance_figures_match_the_rule_for_each_cadre(
-    uow_factory,  # noqa: ANN001
+    uow_factory,
     monkeypatch: pytest.MonkeyPatch,
     scope: str,
 ) -> None:
@@ -96,7 +96,7 @@ def test_attendance_figures_match_the_rule_for_each_cadre(
                 assert got[cadre2.person_id].absent_workdays > first_half.absent > 0
 
 
-def test_the_weekly_standings_are_what_status_shows(uow_factory) -> None:  # noqa: ANN001
+def test_the_weekly_standings_are_what_status_shows(uow_factory) -> None:
     _messy_roster(uow_factory)
     for today in (date(2026, 11, 16), date(2026, 11, 2), date(2026, 10, 20), date(2026, 12, 1)):
         with uow_factory() as uow:
@@ -127,7 +127,7 @@ def test_month_grid_counts_october_2026() -> None:
     ]
 
 
-def test_the_rollup_follows_new_check_ins(uow_factory, ids) -> None:  # noqa: ANN001
+def test_the_rollup_follows_new_check_ins(uow_factory, ids) -> None:
     """Built once from every check-in, then only what was added since is folded in; the
     result always equals a rebuild from scratch."""
     from storage.tables import OnsiteMonth, SweepState
@@ -157,7 +157,7 @@ def test_the_rollup_follows_new_check_ins(uow_factory, ids) -> None:  # noqa: AN
         assert narrow == {ids["cadre"]: {202611: 1 << 4}}
 
 
-def test_a_late_check_in_and_a_calendar_import_are_followed(uow_factory, ids) -> None:  # noqa: ANN001
+def test_a_late_check_in_and_a_calendar_import_are_followed(uow_factory, ids) -> None:
     """A 补卡 approved in November for an October day, and an imported calendar that makes
     a working day a holiday, both change October's figures the next time they are read."""
     from domain.calendar import DayKind
@@ -189,8 +189,8 @@ def test_a_late_check_in_and_a_calendar_import_are_followed(uow_factory, ids) ->
 
 
 def test_the_townships_entries_count_in_status_and_the_monday_push_as_in_the_sheets(
-    uow_factory,  # noqa: ANN001
-    ids,  # noqa: ANN001
+    uow_factory,
+    ids,
 ) -> None:
     """The township enters two days on site that have no check-in, and strikes one that
     has: /status, the weekly standing and the annual sheet all count 4 on-site days."""
@@ -230,8 +230,8 @@ def test_the_townships_entries_count_in_status_and_the_monday_push_as_in_the_she
 
 
 def test_a_township_entry_for_the_day_of_the_push_counts_that_day(
-    uow_factory,  # noqa: ANN001
-    ids,  # noqa: ANN001
+    uow_factory,
+    ids,
 ) -> None:
     """The township enters Monday itself as on site before the push goes (no check-in):
     the push counts it as /status does; a day struck as absent is not counted."""

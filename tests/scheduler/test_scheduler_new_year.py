@@ -19,7 +19,7 @@ from tests.scheduler.conftest import ZONE, add_checkins, days, outbox, seed
 FIRST_MONDAY_2027 = datetime(2027, 1, 4, 9, 0, tzinfo=ZONE)
 
 
-def test_every_sweep_runs_on_the_first_monday_of_a_year_without_a_calendar(uow_factory) -> None:  # noqa: ANN001
+def test_every_sweep_runs_on_the_first_monday_of_a_year_without_a_calendar(uow_factory) -> None:
     ids = seed(uow_factory, posted_from=date(2026, 11, 1))
     run = run_every_sweep(uow_factory, FIRST_MONDAY_2027, zone=ZONE)
     assert run.failed == {}
@@ -34,7 +34,7 @@ def test_every_sweep_runs_on_the_first_monday_of_a_year_without_a_calendar(uow_f
     assert due.payload["params"] == {"year": 2027}
 
 
-def test_one_sweep_failing_never_stops_the_others(uow_factory, monkeypatch) -> None:  # noqa: ANN001
+def test_one_sweep_failing_never_stops_the_others(uow_factory, monkeypatch) -> None:
     ids = seed(uow_factory, posted_from=date(2026, 11, 1))
 
     def broken(*_args: object, **_kwargs: object) -> list:
@@ -53,7 +53,7 @@ def test_one_sweep_failing_never_stops_the_others(uow_factory, monkeypatch) -> N
 
 
 def test_removal_alerts_wait_for_the_official_calendar_then_judge_the_months_that_waited(
-    uow_factory,  # noqa: ANN001
+    uow_factory,
 ) -> None:
     ids = seed(uow_factory, posted_from=date(2026, 11, 1))
     january = days(date(2027, 1, 1), date(2027, 1, 31))
@@ -94,7 +94,7 @@ def test_which_years_table_is_due(today: date, official: set[int], due: int | No
     assert year_due(today, official) == due
 
 
-def test_the_admin_is_asked_once_a_week_from_november(uow_factory) -> None:  # noqa: ANN001
+def test_the_admin_is_asked_once_a_week_from_november(uow_factory) -> None:
     ids = seed(uow_factory, posted_from=date(2026, 11, 1))
     assert sweep_calendar_due(uow_factory, date(2026, 10, 26), zone=ZONE) == []
     [first] = sweep_calendar_due(uow_factory, date(2026, 11, 2), zone=ZONE)

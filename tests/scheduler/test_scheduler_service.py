@@ -79,13 +79,13 @@ def test_last_due_within_the_window() -> None:
     assert last_due(weekly.trigger, thursday, weekly.window) is None  # three days have passed
 
 
-def _service(uow_factory, clock: FixedClock, transport: FakeTransport) -> SchedulerService:  # noqa: ANN001
+def _service(uow_factory, clock: FixedClock, transport: FakeTransport) -> SchedulerService:
     delivery = Delivery(transport, limits=FAST)
     dispatcher = Dispatcher(uow_factory, delivery, Catalog(), clock=clock)
     return SchedulerService(uow_factory, dispatcher, build_timetable(settings()), clock)
 
 
-async def test_catch_up_runs_what_fell_due_while_down_once(uow_factory, ids) -> None:  # noqa: ANN001
+async def test_catch_up_runs_what_fell_due_while_down_once(uow_factory, ids) -> None:
     """Down from Sunday night to Tuesday Dec 1, 10:00: Monday's weekly push (within three
     days), today's removal check and the 1st's monthly review are run; Monday evening's
     nudge (its window closed at 23:00) is not."""
@@ -108,7 +108,7 @@ async def test_catch_up_runs_what_fell_due_while_down_once(uow_factory, ids) -> 
     assert len(outbox(uow_factory)) == len(rows) and again.sent == []
 
 
-async def test_jobs_are_scheduled_with_grace_and_coalescing(uow_factory, ids) -> None:  # noqa: ANN001
+async def test_jobs_are_scheduled_with_grace_and_coalescing(uow_factory, ids) -> None:
     clock = FixedClock(datetime(2026, 12, 1, 10, 0, tzinfo=ZONE))
     service = _service(uow_factory, clock, FakeTransport())
     await service.start(catch_up=False)
@@ -122,7 +122,7 @@ async def test_jobs_are_scheduled_with_grace_and_coalescing(uow_factory, ids) ->
     assert service.scheduler is None
 
 
-async def test_a_late_job_sweeps_as_of_the_time_it_was_due(uow_factory, ids) -> None:  # noqa: ANN001
+async def test_a_late_job_sweeps_as_of_the_time_it_was_due(uow_factory, ids) -> None:
     bind(uow_factory, ids)
     clock = FixedClock(datetime(2026, 12, 1, 11, 0, tzinfo=ZONE))  # weekly was due Nov 30
     transport = FakeTransport()
@@ -132,7 +132,7 @@ async def test_a_late_job_sweeps_as_of_the_time_it_was_due(uow_factory, ids) -> 
     assert {r.period for r in outbox(uow_factory)} == {"2026-W49"}
 
 
-async def test_a_disabled_scheduler_does_nothing(uow_factory) -> None:  # noqa: ANN001
+async def test_a_disabled_scheduler_does_nothing(uow_factory) -> None:
     service = build_scheduler(
         settings(), uow_factory, FixedClock(datetime(2026, 12, 1, tzinfo=ZONE)), None, enabled=False
     )

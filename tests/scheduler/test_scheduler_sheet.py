@@ -30,7 +30,7 @@ from tests.scheduler.conftest import (
 OCT = Period.month(2026, 10)
 
 
-def _october(uow_factory, ids) -> None:  # noqa: ANN001
+def _october(uow_factory, ids) -> None:
     zhang, li = ids["cadre"], ids["cadre2"]
     # 张三: on site Oct 1, 2 (holidays) and six working days; a second check-in on Oct 8;
     # an off-site one on Oct 15. Approved leave Oct 14-16 (he was on site on the 14th).
@@ -115,7 +115,7 @@ EXPECTED_ROWS = [
 EXPECTED_TOTALS = ["合计", "", "", "", "", 12, 10, 0, 18, 480, 17, 3, 1, 390, 1, 2, ""]
 
 
-def test_october_sheet_every_figure(uow_factory, ids) -> None:  # noqa: ANN001
+def test_october_sheet_every_figure(uow_factory, ids) -> None:
     _october(uow_factory, ids)
     catalog = Catalog()
     with uow_factory() as uow:
@@ -153,7 +153,7 @@ def test_october_sheet_every_figure(uow_factory, ids) -> None:  # noqa: ANN001
     assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)  # values, not formulas
 
 
-def test_a_name_that_looks_like_a_formula_stays_text(uow_factory, ids) -> None:  # noqa: ANN001
+def test_a_name_that_looks_like_a_formula_stays_text(uow_factory, ids) -> None:
     from storage.tables import Person
 
     with uow_factory() as uow:
@@ -164,7 +164,7 @@ def test_a_name_that_looks_like_a_formula_stays_text(uow_factory, ids) -> None: 
     assert ws["A2"].value == "=SUM(A1:A9)" and ws["A2"].data_type == "s"
 
 
-def test_monthly_review_prompt_and_confirmation(uow_factory, ids) -> None:  # noqa: ANN001
+def test_monthly_review_prompt_and_confirmation(uow_factory, ids) -> None:
     _october(uow_factory, ids)
     drafts = sweep_monthly_review(uow_factory, date(2026, 11, 1), zone=ZONE)
     assert sorted(d.recipient_id for d in drafts) == sorted(
@@ -213,7 +213,7 @@ def test_monthly_review_prompt_and_confirmation(uow_factory, ids) -> None:  # no
     assert [c.value for c in ws[2]][:9] == EXPECTED_ROWS[0][:9]
 
 
-def test_review_refusals(uow_factory, ids) -> None:  # noqa: ANN001
+def test_review_refusals(uow_factory, ids) -> None:
     now = datetime(2026, 11, 2, 10, 0, tzinfo=ZONE)
     with uow_factory() as uow:
         secretary = uow.people.get(ids["township_secretary"])
@@ -229,7 +229,7 @@ def test_review_refusals(uow_factory, ids) -> None:  # noqa: ANN001
         assert role.value.key == "error.role_cannot"
 
 
-def test_quarterly_sheet_flags_the_worst_month_not_the_quarter(uow_factory, ids) -> None:  # noqa: ANN001
+def test_quarterly_sheet_flags_the_worst_month_not_the_quarter(uow_factory, ids) -> None:
     import chinese_calendar
 
     wang = ids["cadre3"]

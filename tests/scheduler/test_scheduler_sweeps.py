@@ -27,14 +27,14 @@ from tests.scheduler.conftest import (
 )
 
 
-def by_recipient(drafts) -> dict:  # noqa: ANN001
+def by_recipient(drafts) -> dict:
     return {(d.recipient_id, d.kind): d for d in drafts}
 
 
 # -- the evening nudge ------------------------------------------------------------------------
 
 
-def test_nudge_reaches_cadres_not_on_site_and_not_on_leave(uow_factory, ids) -> None:  # noqa: ANN001
+def test_nudge_reaches_cadres_not_on_site_and_not_on_leave(uow_factory, ids) -> None:
     monday = date(2026, 11, 16)
     add_checkins(uow_factory, ids["cadre"], [monday])  # on site: no nudge
     add_leave(uow_factory, ids["cadre2"], monday, monday + timedelta(days=1))  # on leave
@@ -53,7 +53,7 @@ def test_nudge_reaches_cadres_not_on_site_and_not_on_leave(uow_factory, ids) -> 
     assert row.period == "2026-11-16" and row.payload["params"]["day"] == "2026-11-16"
 
 
-def test_nudge_follows_the_official_calendar(uow_factory, ids) -> None:  # noqa: ANN001
+def test_nudge_follows_the_official_calendar(uow_factory, ids) -> None:
     assert sweep_daily_nudge(uow_factory, date(2026, 10, 3), zone=ZONE) == []  # National Day
     assert sweep_daily_nudge(uow_factory, date(2026, 10, 11), zone=ZONE) == []  # Sunday
     saturday_workday = sweep_daily_nudge(uow_factory, date(2026, 10, 10), zone=ZONE)  # 调休
@@ -64,7 +64,7 @@ def test_nudge_follows_the_official_calendar(uow_factory, ids) -> None:  # noqa:
     }
 
 
-def test_nudge_skips_cadres_not_posted_that_day(uow_factory) -> None:  # noqa: ANN001
+def test_nudge_skips_cadres_not_posted_that_day(uow_factory) -> None:
     ids = seed(uow_factory, posted_from=date(2026, 11, 20))
     assert sweep_daily_nudge(uow_factory, date(2026, 11, 19), zone=ZONE) == []
     assert len(sweep_daily_nudge(uow_factory, date(2026, 11, 20), zone=ZONE)) == 3
@@ -74,7 +74,7 @@ def test_nudge_skips_cadres_not_posted_that_day(uow_factory) -> None:  # noqa: A
 # -- Monday ---------------------------------------------------------------------------------
 
 
-def _weekly_roster(uow_factory, ids) -> None:  # noqa: ANN001
+def _weekly_roster(uow_factory, ids) -> None:
     # 张三: 190 days Jan 1-Jul 9, and every working day of Nov 2-13: 200 on-site days.
     add_checkins(uow_factory, ids["cadre"], days(date(2026, 1, 1), date(2026, 7, 9)))
     nov_workdays = [d for d in days(date(2026, 11, 2), date(2026, 11, 13)) if d.weekday() < 5]
@@ -97,7 +97,7 @@ def _weekly_roster(uow_factory, ids) -> None:  # noqa: ANN001
     # 王五: nothing at all.
 
 
-def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # noqa: ANN001
+def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:
     _weekly_roster(uow_factory, ids)
     monday = date(2026, 11, 16)  # day 320 of 2026
     drafts = by_recipient(sweep_weekly(uow_factory, monday, zone=ZONE))
@@ -218,8 +218,8 @@ def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # 
 
 
 def test_weekly_counts_open_leave_steps_and_claims_of_the_township_secretary(
-    uow_factory,  # noqa: ANN001
-    ids,  # noqa: ANN001
+    uow_factory,
+    ids,
 ) -> None:
     submitted = datetime(2026, 11, 10, 9, 0, tzinfo=ZONE)
     with uow_factory() as uow:
@@ -245,7 +245,7 @@ def test_weekly_counts_open_leave_steps_and_claims_of_the_township_secretary(
 # -- leave steps left pending -----------------------------------------------------------------
 
 
-def test_leave_step_reminds_after_24h_and_escalates_after_72h(uow_factory, ids) -> None:  # noqa: ANN001
+def test_leave_step_reminds_after_24h_and_escalates_after_72h(uow_factory, ids) -> None:
     submitted = datetime(2026, 11, 10, 9, 0, tzinfo=ZONE)
     with uow_factory() as uow:
         zhang = uow.people.get(ids["cadre"])
@@ -283,7 +283,7 @@ def test_leave_step_reminds_after_24h_and_escalates_after_72h(uow_factory, ids) 
     assert [r.kind for r in outbox(uow_factory)] == ["leave_pending", "leave_overdue"]
 
 
-def test_the_reminder_of_a_retroactive_request_is_marked_retroactive(uow_factory, ids) -> None:  # noqa: ANN001
+def test_the_reminder_of_a_retroactive_request_is_marked_retroactive(uow_factory, ids) -> None:
     from bot.i18n import Catalog
     from scheduler.render import render_text
 
@@ -308,7 +308,7 @@ def test_the_reminder_of_a_retroactive_request_is_marked_retroactive(uow_factory
     assert "[补假 (retroactive)]" in english
 
 
-def test_a_district_step_escalates_to_both_district_departments(uow_factory, ids) -> None:  # noqa: ANN001
+def test_a_district_step_escalates_to_both_district_departments(uow_factory, ids) -> None:
     t0 = datetime(2026, 11, 2, 9, 0, tzinfo=ZONE)
     with uow_factory() as uow:
         wang = uow.people.get(ids["cadre3"])
@@ -342,7 +342,7 @@ def test_a_district_step_escalates_to_both_district_departments(uow_factory, ids
 # -- removal triggers -------------------------------------------------------------------------
 
 
-def test_removal_trigger_alerts_once_per_cadre_and_month(uow_factory) -> None:  # noqa: ANN001
+def test_removal_trigger_alerts_once_per_cadre_and_month(uow_factory) -> None:
     ids = seed(uow_factory, posted_from=date(2026, 11, 1))
     nov_workdays = [d for d in days(date(2026, 11, 2), date(2026, 11, 13)) if d.weekday() < 5]
     add_checkins(uow_factory, ids["cadre"], nov_workdays)  # 张三: 0 absent
@@ -376,7 +376,7 @@ def test_removal_trigger_alerts_once_per_cadre_and_month(uow_factory) -> None:  
     assert len(outbox(uow_factory)) == 6
 
 
-def test_yearly_removal_trigger(uow_factory, ids) -> None:  # noqa: ANN001
+def test_yearly_removal_trigger(uow_factory, ids) -> None:
     # Posted since Jan 1. 张三 on site every working day until Oct 31; the others never.
     import chinese_calendar
 
@@ -404,7 +404,7 @@ def test_yearly_removal_trigger(uow_factory, ids) -> None:  # noqa: ANN001
 # -- assessment seasons -----------------------------------------------------------------------
 
 
-def test_assessment_season_reminders(uow_factory, ids) -> None:  # noqa: ANN001
+def test_assessment_season_reminders(uow_factory, ids) -> None:
     half = by_recipient(sweep_assessment_season(uow_factory, date(2026, 6, 15), zone=ZONE))
     assert set(half) == {
         (ids["township_secretary"], "assessment_half"),
@@ -438,7 +438,7 @@ def test_assessment_season_reminders(uow_factory, ids) -> None:  # noqa: ANN001
 # -- all at once ------------------------------------------------------------------------------
 
 
-def test_every_sweep_at_most_once_per_period_and_dry_run_stores_nothing(uow_factory, ids) -> None:  # noqa: ANN001
+def test_every_sweep_at_most_once_per_period_and_dry_run_stores_nothing(uow_factory, ids) -> None:
     monday = datetime(2026, 12, 7, 20, 30, tzinfo=ZONE)
     dry = run_every_sweep(uow_factory, monday, zone=ZONE, dry_run=True).drafts
     assert outbox(uow_factory) == []
@@ -452,7 +452,7 @@ def test_every_sweep_at_most_once_per_period_and_dry_run_stores_nothing(uow_fact
         assert len(uow.session.exec(select(Assignment)).all()) == 3
 
 
-async def test_two_schedulers_sweeping_at_once_store_each_reminder_once(uow_factory, ids) -> None:  # noqa: ANN001
+async def test_two_schedulers_sweeping_at_once_store_each_reminder_once(uow_factory, ids) -> None:
     import asyncio
 
     monday = date(2026, 11, 16)
@@ -464,7 +464,7 @@ async def test_two_schedulers_sweeping_at_once_store_each_reminder_once(uow_fact
     assert len(outbox(uow_factory)) == expected > 0
 
 
-def test_a_later_holders_reminder_carries_the_earlier_opinions(uow_factory, ids) -> None:  # noqa: ANN001
+def test_a_later_holders_reminder_carries_the_earlier_opinions(uow_factory, ids) -> None:
     """The township leader disagreed (an opinion, not a decision); the secretary's reminder
     24 hours later shows it, in both languages, as their first card did."""
     from bot.i18n import Catalog

@@ -22,7 +22,7 @@ TOWNSHIP = AttendanceSource.TOWNSHIP
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=ZONE)  # the grid of 2026-W48: Nov 23-29
 
 
-def test_no_nudge_when_the_township_keeps_attendance(uow_factory, ids, caplog) -> None:  # noqa: ANN001
+def test_no_nudge_when_the_township_keeps_attendance(uow_factory, ids, caplog) -> None:
     evening = datetime.combine(date(2026, 11, 16), time(20), ZONE)
     with caplog.at_level(logging.INFO, logger="scheduler.nudge"):
         assert sweep_daily_nudge(uow_factory, evening, zone=ZONE, source=TOWNSHIP) == []
@@ -31,12 +31,12 @@ def test_no_nudge_when_the_township_keeps_attendance(uow_factory, ids, caplog) -
     assert len(sweep_daily_nudge(uow_factory, evening, zone=ZONE)) == 3  # check-ins: nudged
 
 
-def test_no_grid_when_check_ins_keep_attendance(uow_factory, ids) -> None:  # noqa: ANN001
+def test_no_grid_when_check_ins_keep_attendance(uow_factory, ids) -> None:
     assert sweep_weekly_grid(uow_factory, MONDAY, zone=ZONE) == []
     assert outbox(uow_factory) == []
 
 
-def test_each_township_secretary_gets_last_weeks_grid_once(uow_factory, ids) -> None:  # noqa: ANN001
+def test_each_township_secretary_gets_last_weeks_grid_once(uow_factory, ids) -> None:
     add_checkins(uow_factory, ids["cadre"], days(date(2026, 11, 23), date(2026, 11, 24)))
     add_checkins(uow_factory, ids["cadre2"], [date(2026, 11, 27)], on_site=False)  # off site
     add_leave(uow_factory, ids["cadre2"], date(2026, 11, 25), date(2026, 11, 26))
@@ -77,7 +77,7 @@ def test_each_township_secretary_gets_last_weeks_grid_once(uow_factory, ids) -> 
     assert len(outbox(uow_factory)) == 2
 
 
-def test_every_sweep_with_the_township_source(uow_factory, ids) -> None:  # noqa: ANN001
+def test_every_sweep_with_the_township_source(uow_factory, ids) -> None:
     monday_evening = datetime(2026, 11, 30, 20, 30, tzinfo=ZONE)
     results = run_every_sweep(uow_factory, monday_evening, zone=ZONE, source=TOWNSHIP).drafts
     assert results["daily_nudge"] == [] and len(results["weekly_grid"]) == 2
@@ -86,7 +86,7 @@ def test_every_sweep_with_the_township_source(uow_factory, ids) -> None:  # noqa
 
 
 @pytest.mark.parametrize("cadres", [GRID_PAGE - 2, 2 * GRID_PAGE + 5])
-def test_a_large_township_grid_fits_telegrams_4096_characters(uow_factory, ids, cadres) -> None:  # noqa: ANN001
+def test_a_large_township_grid_fits_telegrams_4096_characters(uow_factory, ids, cadres) -> None:
     """Long names are cut; past ``GRID_PAGE`` cadres the grid goes out in pages."""
     with uow_factory() as uow:
         village = uow.places.villages()[0]
@@ -121,7 +121,7 @@ def test_a_large_township_grid_fits_telegrams_4096_characters(uow_factory, ids, 
             assert len(text) < 4096, (lang, len(text))
 
 
-def test_the_grid_counts_no_entry_of_another_week(uow_factory, ids) -> None:  # noqa: ANN001
+def test_the_grid_counts_no_entry_of_another_week(uow_factory, ids) -> None:
     with uow_factory() as uow:
         uow.session.add(
             AttendanceEntry(

@@ -31,7 +31,7 @@ def pg(pg_admin_engine: Engine) -> Engine:
     eng.pings = []  # type: ignore[attr-defined]
     original = eng.dialect.do_ping
 
-    def counted(dbapi_conn) -> bool:  # noqa: ANN001
+    def counted(dbapi_conn) -> bool:
         eng.pings.append(1)  # type: ignore[attr-defined]
         return original(dbapi_conn)
 

@@ -60,7 +60,7 @@ def stored(uow_factory: Callable[[], UnitOfWork]) -> list[tuple[date, date, str,
         return [(r.start, r.end, r.kind, r.note) for r in rows]
 
 
-def test_a_good_file_stores_every_record_with_an_audit_entry(district, tmp_path) -> None:  # noqa: ANN001
+def test_a_good_file_stores_every_record_with_an_audit_entry(district, tmp_path) -> None:
     text = (
         "phone,start,end,kind,note\n"
         f"{ZHANG},2026-12-08,2026-12-10,training,区委党校\n"
@@ -83,13 +83,13 @@ def test_a_good_file_stores_every_record_with_an_audit_entry(district, tmp_path)
     assert all(e.actor_id is None and e.detail["source"] == "import" for e in entries)
 
 
-def test_chinese_headers_and_no_note_column(district, tmp_path) -> None:  # noqa: ANN001
+def test_chinese_headers_and_no_note_column(district, tmp_path) -> None:
     text = f"手机号,开始日期,结束日期,类型\n{ZHANG},2026-12-08,2026-12-09,岗位培训\n"
     import_duties(district, read_table(write(tmp_path, text)), now=NOW)
     assert stored(district) == [(date(2026, 12, 8), date(2026, 12, 9), "training", None)]
 
 
-def test_any_bad_row_refuses_the_file_listing_every_bad_row(district, tmp_path) -> None:  # noqa: ANN001
+def test_any_bad_row_refuses_the_file_listing_every_bad_row(district, tmp_path) -> None:
     with district() as uow:  # 李四 already has a meeting on 12-20
         li = uow.people.by_phone(LI)
         uow.duties.add(
@@ -141,7 +141,7 @@ def test_any_bad_row_refuses_the_file_listing_every_bad_row(district, tmp_path) 
         assert uow.session.exec(select(func.count()).select_from(AuditEntry)).one() == 0
 
 
-def test_a_file_without_a_required_column_is_refused(district, tmp_path) -> None:  # noqa: ANN001
+def test_a_file_without_a_required_column_is_refused(district, tmp_path) -> None:
     text = f"phone,start,kind\n{ZHANG},2026-12-08,training\n"
     with pytest.raises(ImportRejected, match="end"):
         import_duties(district, read_table(write(tmp_path, text)), now=NOW)

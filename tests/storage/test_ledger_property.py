@@ -172,7 +172,7 @@ def _store(uow: UnitOfWork, people: list[Cadre], moved: dict[date, DayKind]) -> 
     return ids
 
 
-def _expected(c: Cadre, period: Period, calendar) -> DayCounts:  # noqa: ANN001
+def _expected(c: Cadre, period: Period, calendar) -> DayCounts:
     def leave(status: str) -> set[date]:
         return {d for a, b, s in c.leaves if s == status for d in Period(a, b).days()}
 

@@ -20,7 +20,7 @@ TELEGRAM_ID = 777
 
 
 @pytest.fixture
-def cadre_id(uow_factory) -> int:  # noqa: ANN001
+def cadre_id(uow_factory) -> int:
     with uow_factory() as uow:
         people = seed_sample_district(uow, posted_from=date(2026, 1, 1))
         people["cadre"].telegram_user_id = TELEGRAM_ID
@@ -28,7 +28,7 @@ def cadre_id(uow_factory) -> int:  # noqa: ANN001
         return people["cadre"].id
 
 
-def test_dialog_upsert_and_delete_round_trip(uow_factory, cadre_id: int) -> None:  # noqa: ANN001
+def test_dialog_upsert_and_delete_round_trip(uow_factory, cadre_id: int) -> None:
     with uow_factory() as uow:
         assert uow.people.with_dialog(TELEGRAM_ID)[1] is None
         assert uow.people.with_dialog(TELEGRAM_ID + 1) == (None, None)
@@ -48,7 +48,7 @@ def test_dialog_upsert_and_delete_round_trip(uow_factory, cadre_id: int) -> None
         assert uow.people.with_dialog(TELEGRAM_ID)[1] is None
 
 
-def test_posting_checkin_and_diary_inserts(uow_factory, cadre_id: int) -> None:  # noqa: ANN001
+def test_posting_checkin_and_diary_inserts(uow_factory, cadre_id: int) -> None:
     lat, lon = VILLAGES[0][2], VILLAGES[0][3]
     with uow_factory() as uow:
         assignment, village = uow.assignments.posting(cadre_id, NOW.date())
@@ -88,7 +88,7 @@ def test_posting_checkin_and_diary_inserts(uow_factory, cadre_id: int) -> None: 
         assert (audit.actor_id, audit.action, audit.detail) == (cadre_id, "diary:write", {})
 
 
-def test_open_spot_check_probe(uow_factory, cadre_id: int) -> None:  # noqa: ANN001
+def test_open_spot_check_probe(uow_factory, cadre_id: int) -> None:
     with uow_factory() as uow:
         assert uow.spot_checks.has_open(cadre_id, NOW) is False
         official_id = next(p.id for p in uow.people.all() if p.role == "org_dept")

@@ -24,7 +24,7 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _no_busy_wait(conn) -> None:  # noqa: ANN001 - a SQLAlchemy Connection
+def _no_busy_wait(conn) -> None:
     """Without the lock, a second writer now fails at once with "database is locked"."""
     conn.exec_driver_sql("PRAGMA busy_timeout=0")
 

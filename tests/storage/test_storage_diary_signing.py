@@ -23,33 +23,33 @@ FRIDAY_BEFORE = NOW - timedelta(days=3)  # 2026-11-27, in 2026-W48
 
 
 @pytest.fixture
-def ids(uow_factory) -> dict[str, int]:  # noqa: ANN001
+def ids(uow_factory) -> dict[str, int]:
     with uow_factory() as uow:
         people = seed_sample_district(uow, posted_from=date(2026, 1, 1))
         uow.commit()
         return {key: person.id for key, person in people.items()}
 
 
-def write(uow_factory, key: str, ids: dict[str, int], when: datetime, text: str = "走访") -> int:  # noqa: ANN001
+def write(uow_factory, key: str, ids: dict[str, int], when: datetime, text: str = "走访") -> int:
     with uow_factory() as uow:
         entry_id = diary.write_entry(uow, uow.people.get(ids[key]), text=text, photos=[], now=when)
         uow.commit()
         return entry_id
 
 
-def batches(uow_factory, key: str, ids: dict[str, int]) -> list[tuple[str, str, str]]:  # noqa: ANN001
+def batches(uow_factory, key: str, ids: dict[str, int]) -> list[tuple[str, str, str]]:
     with uow_factory() as uow:
         found = diary.awaiting_signature(uow, uow.people.get(ids[key]), NOW.date())
         return [(b.cadre.name, b.scope, b.period) for b in found]
 
 
-def bind(uow_factory, key: str, ids: dict[str, int], user_id: int) -> None:  # noqa: ANN001
+def bind(uow_factory, key: str, ids: dict[str, int], user_id: int) -> None:
     with uow_factory() as uow:
         uow.people.get(ids[key]).telegram_user_id = user_id
         uow.commit()
 
 
-def test_each_village_has_its_weekly_signer(uow_factory, ids) -> None:  # noqa: ANN001
+def test_each_village_has_its_weekly_signer(uow_factory, ids) -> None:
     for key in ("cadre", "cadre2", "cadre3"):
         write(uow_factory, key, ids, NOW)
     assert batches(uow_factory, "village_secretary", ids) == [("张三", "week", "2026-W49")]
@@ -84,7 +84,7 @@ def test_each_village_has_its_weekly_signer(uow_factory, ids) -> None:  # noqa: 
         )
 
 
-def test_a_secretary_added_to_the_roster_takes_the_village_back(uow_factory, ids) -> None:  # noqa: ANN001
+def test_a_secretary_added_to_the_roster_takes_the_village_back(uow_factory, ids) -> None:
     write(uow_factory, "cadre2", ids, NOW)
     with uow_factory() as uow:
         xiguan = uow.people.get(ids["cadre2"]).village_id
@@ -106,7 +106,7 @@ def test_a_secretary_added_to_the_roster_takes_the_village_back(uow_factory, ids
         assert [(b.cadre.name, b.scope) for b in found] == [("李四", "week")]
 
 
-def test_the_month_waits_for_every_week_and_says_why(uow_factory, ids) -> None:  # noqa: ANN001
+def test_the_month_waits_for_every_week_and_says_why(uow_factory, ids) -> None:
     """Entries of 2026-W48 and 2026-W49 in November: the month is refused while either
     week is unverified, each gap naming its week, count and reason."""
     write(uow_factory, "cadre", ids, FRIDAY_BEFORE)
@@ -157,7 +157,7 @@ def test_the_month_waits_for_every_week_and_says_why(uow_factory, ids) -> None: 
 NOV = (date(2026, 11, 1), date(2026, 11, 30))
 
 
-def test_a_village_nobody_can_verify(uow_factory, ids) -> None:  # noqa: ANN001
+def test_a_village_nobody_can_verify(uow_factory, ids) -> None:
     """广东坪村 with nobody at all to verify its weeks (周书记 off the roster): no week
     goes to anyone (and no month is shown: there is no township secretary to confirm)."""
     write(uow_factory, "cadre3", ids, NOW)
@@ -172,7 +172,7 @@ def test_a_village_nobody_can_verify(uow_factory, ids) -> None:  # noqa: ANN001
         assert batches(uow_factory, key, ids) == []
 
 
-def test_who_may_open_an_entry_whole(uow_factory, ids) -> None:  # noqa: ANN001
+def test_who_may_open_an_entry_whole(uow_factory, ids) -> None:
     own = write(uow_factory, "cadre", ids, NOW)
     other = write(uow_factory, "cadre2", ids, NOW)
     allowed = {

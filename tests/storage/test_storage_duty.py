@@ -35,7 +35,7 @@ def duty(person_id: int, start: date, end: date, kind: str = "training") -> Duty
     return DutyRecord(person_id=person_id, start=start, end=end, kind=kind, recorded_at=NOW)
 
 
-def test_a_cadres_records_between_two_days(uow_factory, people: list[int]) -> None:  # noqa: ANN001
+def test_a_cadres_records_between_two_days(uow_factory, people: list[int]) -> None:
     cadre = people[0]
     with uow_factory() as uow:
         uow.duties.add(duty(cadre, date(2026, 12, 8), date(2026, 12, 10)))
@@ -67,7 +67,7 @@ def test_a_cadres_records_between_two_days(uow_factory, people: list[int]) -> No
         assert not uow.duties.for_person(cadre, date(2026, 12, 11), date(2026, 12, 31))
 
 
-def test_the_overlap_check_finds_any_shared_day(uow_factory, people: list[int]) -> None:  # noqa: ANN001
+def test_the_overlap_check_finds_any_shared_day(uow_factory, people: list[int]) -> None:
     cadre = people[0]
     with uow_factory() as uow:
         uow.duties.add(duty(cadre, date(2026, 12, 8), date(2026, 12, 10)))
@@ -81,7 +81,7 @@ def test_the_overlap_check_finds_any_shared_day(uow_factory, people: list[int]) 
         assert uow.duties.overlapping(people[1], date(2026, 12, 8), date(2026, 12, 10)) is None
 
 
-def test_spans_for_everyone_or_some_like_approved_leave(uow_factory, people: list[int]) -> None:  # noqa: ANN001
+def test_spans_for_everyone_or_some_like_approved_leave(uow_factory, people: list[int]) -> None:
     with uow_factory() as uow:
         for i, pid in enumerate(people):
             uow.duties.add(duty(pid, date(2026, 11, 1 + i), date(2026, 11, 2 + i)))
@@ -107,7 +107,7 @@ def test_spans_for_everyone_or_some_like_approved_leave(uow_factory, people: lis
         assert uow.duties.spans(date(2027, 1, 1), date(2027, 12, 31)) == {}
 
 
-def test_a_sweep_reads_everyones_spans_once(uow_factory, people: list[int]) -> None:  # noqa: ANN001
+def test_a_sweep_reads_everyones_spans_once(uow_factory, people: list[int]) -> None:
     with uow_factory() as uow:
         uow.duties.add(duty(people[0], date(2026, 11, 2), date(2026, 11, 3)))
         uow.commit()
@@ -119,7 +119,7 @@ def test_a_sweep_reads_everyones_spans_once(uow_factory, people: list[int]) -> N
         assert people[1] in uow.duties.spans(first, last, [people[1]])  # narrowed: fresh
 
 
-def test_training_days_of_a_year_from_the_stored_records(uow_factory, people: list[int]) -> None:  # noqa: ANN001
+def test_training_days_of_a_year_from_the_stored_records(uow_factory, people: list[int]) -> None:
     cadre = people[0]
     with uow_factory() as uow:
         uow.duties.add(duty(cadre, date(2025, 12, 31), date(2026, 1, 1), "pre_training"))

@@ -43,7 +43,7 @@ def add_reply(uow: UnitOfWork, chat_id: int, text: str, token: str | None) -> in
     )
 
 
-def claim(uow_factory: UowFactory, token: str, limit: int = 10, until: datetime | None = None):  # noqa: ANN201
+def claim(uow_factory: UowFactory, token: str, limit: int = 10, until: datetime | None = None):
     with uow_factory() as uow:
         claimed = uow.inbox.claim(token, now(), until or now() + LEASE, limit)
         uow.commit()
@@ -58,7 +58,7 @@ def finish(uow_factory: UowFactory, token: str, update_id: int, release: bool = 
         uow.commit()
 
 
-def test_an_update_is_stored_once_and_a_handled_one_stays_handled(uow_factory) -> None:  # noqa: ANN001
+def test_an_update_is_stored_once_and_a_handled_one_stays_handled(uow_factory) -> None:
     assert store(uow_factory, (1, 10), (2, 10)) == 2
     assert store(uow_factory, (1, 10), (2, 10), (3, 11)) == 1  # redelivered + one new
     assert claim(uow_factory, "a") == [(1, 10), (3, 11)]
@@ -69,7 +69,7 @@ def test_an_update_is_stored_once_and_a_handled_one_stays_handled(uow_factory) -
         assert uow.inbox.get(1).handled_by == "a"
 
 
-def test_one_update_per_chat_in_flight_in_order(uow_factory) -> None:  # noqa: ANN001
+def test_one_update_per_chat_in_flight_in_order(uow_factory) -> None:
     store(uow_factory, (1, 10), (2, 10), (3, 20), (4, 10))
     assert claim(uow_factory, "a") == [(1, 10), (3, 20)]
     assert claim(uow_factory, "b") == []  # both chats are in flight
@@ -81,7 +81,7 @@ def test_one_update_per_chat_in_flight_in_order(uow_factory) -> None:  # noqa: A
     assert claim(uow_factory, "b") == [(2, 10)]
 
 
-def test_a_reply_still_to_send_holds_back_the_chat(uow_factory) -> None:  # noqa: ANN001
+def test_a_reply_still_to_send_holds_back_the_chat(uow_factory) -> None:
     store(uow_factory, (1, 10), (2, 10))
     assert claim(uow_factory, "a") == [(1, 10)]
     with uow_factory() as uow:
@@ -100,7 +100,7 @@ def test_a_reply_still_to_send_holds_back_the_chat(uow_factory) -> None:  # noqa
     assert claim(uow_factory, "b") == [(2, 10)]
 
 
-def test_replies_are_marked_sent_together_only_while_their_claim_holds(uow_factory) -> None:  # noqa: ANN001
+def test_replies_are_marked_sent_together_only_while_their_claim_holds(uow_factory) -> None:
     """The group commit marks several replies sent in one statement; a reply whose claim
     another worker took over is left to that worker."""
     with uow_factory() as uow:
@@ -125,7 +125,7 @@ def test_replies_are_marked_sent_together_only_while_their_claim_holds(uow_facto
     }
 
 
-def test_a_dead_workers_claims_lapse(uow_factory) -> None:  # noqa: ANN001
+def test_a_dead_workers_claims_lapse(uow_factory) -> None:
     store(uow_factory, (1, 10))
     assert claim(uow_factory, "dead", until=now() - timedelta(seconds=1)) == [(1, 10)]
     assert claim(uow_factory, "b") == [(1, 10)]
@@ -135,7 +135,7 @@ def test_a_dead_workers_claims_lapse(uow_factory) -> None:  # noqa: ANN001
         uow.commit()
 
 
-def test_replies_of_a_live_worker_are_not_orphans_but_a_dead_ones_are(uow_factory) -> None:  # noqa: ANN001
+def test_replies_of_a_live_worker_are_not_orphans_but_a_dead_ones_are(uow_factory) -> None:
     with uow_factory() as uow:
         ids = [add_reply(uow, 10, str(i), "live" if i < 2 else None) for i in range(3)]
         uow.commit()
@@ -149,7 +149,7 @@ def test_replies_of_a_live_worker_are_not_orphans_but_a_dead_ones_are(uow_factor
     assert [r.id for r in claimed] == ids  # the whole chat, in order
 
 
-def test_many_workers_claiming_at_once_never_share_a_chat(uow_factory) -> None:  # noqa: ANN001
+def test_many_workers_claiming_at_once_never_share_a_chat(uow_factory) -> None:
     chats, per_chat, workers = 12, 6, 6
     store(uow_factory, *((1 + i, 100 + i % chats) for i in range(chats * per_chat)))
     in_flight: dict[int, str] = {}
@@ -195,8 +195,8 @@ def test_many_workers_claiming_at_once_never_share_a_chat(uow_factory) -> None: 
     "database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
 )
 def test_a_renewal_skips_rows_a_worker_has_locked_instead_of_waiting(
-    uow_factory,  # noqa: ANN001
-    migrated_engine,  # noqa: ANN001
+    uow_factory,
+    migrated_engine,
 ) -> None:
     """PostgreSQL only (SQLite has no row locks): a settlement holds a reply, then wants
     its update; a renewal that waited for the reply while holding the update deadlocked."""

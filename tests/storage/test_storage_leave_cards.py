@@ -27,7 +27,7 @@ NOW_AT = datetime(2026, 11, 30, 9, 0, tzinfo=ZONE)
 
 
 @pytest.fixture
-def people(uow_factory):  # noqa: ANN001, ANN201
+def people(uow_factory):
     with uow_factory() as uow:
         people = seed_sample_district(uow, posted_from=date(2026, 1, 1))
         for person in people.values():  # bound: chat id = 9000 + person id
@@ -36,7 +36,7 @@ def people(uow_factory):  # noqa: ANN001, ANN201
     return {key: p.id for key, p in people.items()}
 
 
-def submit(uow_factory, people, start: date, end: date) -> int:  # noqa: ANN001
+def submit(uow_factory, people, start: date, end: date) -> int:
     with uow_factory() as uow:
         cadre = uow.people.get(people["cadre"])
         outcome = leave_service.submit(uow, cadre, start=start, end=end, reason="看病", now=NOW_AT)
@@ -44,7 +44,7 @@ def submit(uow_factory, people, start: date, end: date) -> int:  # noqa: ANN001
         return outcome.request.id
 
 
-def steps(uow_factory, request_id: int) -> list:  # noqa: ANN001
+def steps(uow_factory, request_id: int) -> list:
     with uow_factory() as uow:
         return list(uow.leaves.steps(request_id))
 
@@ -54,8 +54,8 @@ def card(request_id: int, step_id: int | None, kind: str, chat: int, message: in
 
 
 def test_a_card_round_trips_through_the_reply_outbox_and_is_recorded_once_delivered(
-    uow_factory,  # noqa: ANN001
-    people,  # noqa: ANN001
+    uow_factory,
+    people,
 ) -> None:
     request_id = submit(uow_factory, people, date(2026, 12, 1), date(2026, 12, 1))
     [first, _] = steps(uow_factory, request_id)
@@ -84,7 +84,7 @@ def test_a_card_round_trips_through_the_reply_outbox_and_is_recorded_once_delive
         assert [c.id for c in uow.leave_cards.at(live.chat_id, 77)] == [live.id]
 
 
-def test_withdrawal_retires_every_card_that_no_longer_applies_once(uow_factory, people) -> None:  # noqa: ANN001
+def test_withdrawal_retires_every_card_that_no_longer_applies_once(uow_factory, people) -> None:
     request_id = submit(uow_factory, people, date(2026, 12, 1), date(2026, 12, 1))
     [first, second] = steps(uow_factory, request_id)
     applicant_chat = 9000 + people["cadre"]
@@ -119,7 +119,7 @@ def test_withdrawal_retires_every_card_that_no_longer_applies_once(uow_factory, 
         assert states == [WITHDRAWN, WITHDRAWN]
 
 
-def test_a_press_on_a_finished_request_says_what_happened(uow_factory, people) -> None:  # noqa: ANN001
+def test_a_press_on_a_finished_request_says_what_happened(uow_factory, people) -> None:
     request_id = submit(uow_factory, people, date(2026, 12, 1), date(2026, 12, 1))
     [first, _] = steps(uow_factory, request_id)
     leader_chat = 9000 + first.assignee_id
@@ -150,7 +150,7 @@ def test_a_press_on_a_finished_request_says_what_happened(uow_factory, people) -
         assert uow.leave_cards.live(request_id) == []
 
 
-def test_leave_ended_early_releases_its_days_and_tells_who_decided_it(uow_factory, people) -> None:  # noqa: ANN001
+def test_leave_ended_early_releases_its_days_and_tells_who_decided_it(uow_factory, people) -> None:
     request_id = submit(uow_factory, people, date(2026, 12, 1), date(2026, 12, 4))  # 4 days
     with uow_factory() as uow:
         for step in uow.leaves.steps(request_id):

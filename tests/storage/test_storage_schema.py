@@ -47,7 +47,7 @@ def test_downgrade_to_nothing_and_up_again(engine: Engine) -> None:
 
 
 def test_leaving_the_unit_of_work_without_commit_writes_nothing(
-    uow_factory,  # noqa: ANN001
+    uow_factory,
 ) -> None:
     with uow_factory() as uow:
         uow.places.add(Township(name="城关街道"))
@@ -55,7 +55,7 @@ def test_leaving_the_unit_of_work_without_commit_writes_nothing(
         assert uow.places.townships() == []
 
 
-def test_a_failure_halfway_leaves_no_half_written_record(uow_factory) -> None:  # noqa: ANN001
+def test_a_failure_halfway_leaves_no_half_written_record(uow_factory) -> None:
     with pytest.raises(RuntimeError), uow_factory() as uow:
         uow.places.add(Township(name="城关街道"))
         uow.people.add(Person(name="甲", phone="+8613900000001", role="org_dept"))
@@ -64,7 +64,7 @@ def test_a_failure_halfway_leaves_no_half_written_record(uow_factory) -> None:  
         assert uow.places.townships() == [] and uow.people.all() == []
 
 
-def test_phone_and_telegram_account_are_unique(uow_factory) -> None:  # noqa: ANN001
+def test_phone_and_telegram_account_are_unique(uow_factory) -> None:
     with uow_factory() as uow:
         uow.people.add(
             Person(
@@ -80,7 +80,7 @@ def test_phone_and_telegram_account_are_unique(uow_factory) -> None:  # noqa: AN
         )
 
 
-def test_the_outbox_key_admits_a_reminder_once(uow_factory) -> None:  # noqa: ANN001
+def test_the_outbox_key_admits_a_reminder_once(uow_factory) -> None:
     with uow_factory() as uow:
         person = uow.people.add(Person(name="甲", phone="+8613900000001", role="org_dept"))
         uow.commit()
@@ -93,7 +93,7 @@ def test_the_outbox_key_admits_a_reminder_once(uow_factory) -> None:  # noqa: AN
         uow.session.flush()
 
 
-def test_a_large_telegram_id_fits(uow_factory) -> None:  # noqa: ANN001
+def test_a_large_telegram_id_fits(uow_factory) -> None:
     big = 8_123_456_789  # user ids exceed 32 bits
     with uow_factory() as uow:
         uow.people.add(

@@ -18,14 +18,14 @@ NOW = datetime(2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture
-def people(uow_factory):  # noqa: ANN001, ANN201
+def people(uow_factory):
     with uow_factory() as uow:
         people = seed_sample_district(uow, posted_from=date(2026, 1, 1))
         uow.commit()
     return people
 
 
-def decide_all(uow_factory, request_id: int, approve: bool = True, text: str = "") -> None:  # noqa: ANN001
+def decide_all(uow_factory, request_id: int, approve: bool = True, text: str = "") -> None:
     """Let every holder of the stage now open decide, as their taps would."""
     with uow_factory() as uow:
         open_steps = [
@@ -40,7 +40,7 @@ def decide_all(uow_factory, request_id: int, approve: bool = True, text: str = "
             uow.commit()
 
 
-def reject(uow_factory, request_id: int) -> None:  # noqa: ANN001
+def reject(uow_factory, request_id: int) -> None:
     """Every holder says no with a reason, stage by stage: the commenters' 不同意 lets the
     request go on, the first approver's 驳回 ends it."""
     for _ in range(4):
@@ -59,7 +59,7 @@ def reject(uow_factory, request_id: int) -> None:  # noqa: ANN001
         (30, [["township_secretary"], ["unit_leader"], ["org_dept", "poverty_bureau"]]),
     ],
 )
-def test_a_request_walks_its_route_to_approval(uow_factory, people, days, stages) -> None:  # noqa: ANN001
+def test_a_request_walks_its_route_to_approval(uow_factory, people, days, stages) -> None:
     start = date(2026, 12, 1)
     with uow_factory() as uow:
         cadre = uow.people.get(people["cadre"].id)
@@ -81,7 +81,7 @@ def test_a_request_walks_its_route_to_approval(uow_factory, people, days, stages
         assert all(by_kind[s.kind] == s.decision for s in uow.leaves.steps(request_id))
 
 
-def test_a_no_needs_a_reason_and_only_an_approver_ends_the_request(uow_factory, people) -> None:  # noqa: ANN001
+def test_a_no_needs_a_reason_and_only_an_approver_ends_the_request(uow_factory, people) -> None:
     with uow_factory() as uow:
         cadre = uow.people.get(people["cadre"].id)
         request_id = leave.submit(
@@ -106,7 +106,7 @@ def test_a_no_needs_a_reason_and_only_an_approver_ends_the_request(uow_factory, 
         assert [s.decision for s in uow.leaves.steps(request_id)] == ["disagreed", "rejected"]
 
 
-def test_the_unit_declining_to_apply_ends_a_leave_over_ten_days(uow_factory, people) -> None:  # noqa: ANN001
+def test_the_unit_declining_to_apply_ends_a_leave_over_ten_days(uow_factory, people) -> None:
     with uow_factory() as uow:
         cadre = uow.people.get(people["cadre"].id)
         request_id = leave.submit(
@@ -123,7 +123,7 @@ def test_the_unit_declining_to_apply_ends_a_leave_over_ten_days(uow_factory, peo
 
 def test_a_recall_is_sent_only_confirmed_and_the_roster_replacement_closes_it(
     uow_factory, people
-) -> None:  # noqa: ANN001
+) -> None:
     from services.imports.roster import import_roster
     from services.imports.table import table_from_rows
 
@@ -163,7 +163,7 @@ def test_a_recall_is_sent_only_confirmed_and_the_roster_replacement_closes_it(
         assert (old.end, old.recall_pending) == (date(2026, 12, 9), False)
 
 
-def test_a_refused_request_stores_nothing(uow_factory, people) -> None:  # noqa: ANN001
+def test_a_refused_request_stores_nothing(uow_factory, people) -> None:
     with uow_factory() as uow:
         cadre = uow.people.get(people["cadre"].id)
         with pytest.raises(DomainError):
@@ -174,7 +174,7 @@ def test_a_refused_request_stores_nothing(uow_factory, people) -> None:  # noqa:
         assert uow.leaves.all_rows() == []
 
 
-def test_claim_and_standing(uow_factory, people) -> None:  # noqa: ANN001
+def test_claim_and_standing(uow_factory, people) -> None:
     with uow_factory() as uow:
         cadre = uow.people.get(people["cadre"].id)
         for day in (date(2026, 11, 2), date(2026, 11, 3)):
@@ -193,7 +193,7 @@ def test_claim_and_standing(uow_factory, people) -> None:  # noqa: ANN001
     assert figures.absent_workdays_month == 20 - 3
 
 
-def test_weekly_and_monthly_signatures_lock_entries(uow_factory, people) -> None:  # noqa: ANN001
+def test_weekly_and_monthly_signatures_lock_entries(uow_factory, people) -> None:
     with uow_factory() as uow:
         cadre = uow.people.get(people["cadre"].id)
         entry_id = diary.write_entry(uow, cadre, text="走访", photos=[], now=NOW)
@@ -225,7 +225,7 @@ NEXT_MON_FRI = (date(2026, 12, 7), date(2026, 12, 11))
 EXTENDED_ROUTE = [["township_secretary"], ["unit_leader"], ["org_dept", "poverty_bureau"]]
 
 
-def submit(uow_factory, person_id: int, start: date, end: date, now: datetime = NOW, **kw):  # noqa: ANN001, ANN003, ANN201
+def submit(uow_factory, person_id: int, start: date, end: date, now: datetime = NOW, **kw):
     with uow_factory() as uow:
         cadre = uow.people.get(person_id)
         outcome = leave.submit(uow, cadre, start=start, end=end, reason="看病", now=now, **kw)
@@ -233,13 +233,13 @@ def submit(uow_factory, person_id: int, start: date, end: date, now: datetime = 
     return outcome
 
 
-def route_of(uow_factory, request_id: int) -> list[list[str]]:  # noqa: ANN001
+def route_of(uow_factory, request_id: int) -> list[list[str]]:
     with uow_factory() as uow:
         steps = uow.leaves.steps(request_id)
         return [[s.role for s in steps if s.stage == n] for n in sorted({s.stage for s in steps})]
 
 
-def test_mon_fri_then_the_next_mon_fri_is_one_twelve_day_absence(uow_factory, people) -> None:  # noqa: ANN001
+def test_mon_fri_then_the_next_mon_fri_is_one_twelve_day_absence(uow_factory, people) -> None:
     first = submit(uow_factory, people["cadre"].id, *MON_FRI).request.id
     for _ in range(2):  # unit comments, township secretary approves (then filed)
         decide_all(uow_factory, first)
@@ -255,7 +255,7 @@ def test_mon_fri_then_the_next_mon_fri_is_one_twelve_day_absence(uow_factory, pe
         assert uow.leaves.get(first).combined_days == 5  # routed as it stood when asked
 
 
-def test_a_saturday_on_site_breaks_the_chain(uow_factory, people) -> None:  # noqa: ANN001
+def test_a_saturday_on_site_breaks_the_chain(uow_factory, people) -> None:
     cadre_id = people["cadre"].id
     submit(uow_factory, cadre_id, *MON_FRI)
     with uow_factory() as uow:
@@ -266,7 +266,7 @@ def test_a_saturday_on_site_breaks_the_chain(uow_factory, people) -> None:  # no
     assert (request.combined_days, request.tier) == (5, "medium")
 
 
-def test_a_retroactive_request_is_marked_to_every_approver(uow_factory, people) -> None:  # noqa: ANN001
+def test_a_retroactive_request_is_marked_to_every_approver(uow_factory, people) -> None:
     yesterday = NOW.date() - timedelta(days=1)
     outcome = submit(uow_factory, people["cadre"].id, yesterday, yesterday, retroactive=True)
     assert outcome.request.retroactive is True
@@ -295,8 +295,8 @@ def test_a_retroactive_request_is_marked_to_every_approver(uow_factory, people) 
     ],
 )
 def test_a_start_too_far_back_is_refused_and_stores_nothing(
-    uow_factory,  # noqa: ANN001
-    people,  # noqa: ANN001
+    uow_factory,
+    people,
     back: int,
     retroactive: bool,
     key: str,
@@ -309,7 +309,7 @@ def test_a_start_too_far_back_is_refused_and_stores_nothing(
         assert uow.leaves.all_rows() == []
 
 
-def test_three_days_back_is_the_limit_and_today_is_the_districts_day(uow_factory, people) -> None:  # noqa: ANN001
+def test_three_days_back_is_the_limit_and_today_is_the_districts_day(uow_factory, people) -> None:
     three_back = NOW.date() - timedelta(days=3)
     assert submit(
         uow_factory, people["cadre"].id, three_back, three_back, retroactive=True
@@ -329,7 +329,7 @@ def test_three_days_back_is_the_limit_and_today_is_the_districts_day(uow_factory
     assert today.request.retroactive is False
 
 
-def test_pending_leave_spans_between_two_dates(uow_factory, people) -> None:  # noqa: ANN001
+def test_pending_leave_spans_between_two_dates(uow_factory, people) -> None:
     from storage.sweeps import approved_leaves, pending_leaves
 
     cadre, cadre2 = people["cadre"].id, people["cadre2"].id

@@ -23,14 +23,14 @@ NOW = datetime(2026, 12, 3, 10, 0, tzinfo=ZONE)
 
 
 @pytest.fixture
-def people(uow_factory):  # noqa: ANN001, ANN201
+def people(uow_factory):
     with uow_factory() as uow:
         people = seed_sample_district(uow, posted_from=date(2026, 1, 1))
         uow.commit()
     return {key: p.id for key, p in people.items()}
 
 
-def put(uow, person_id: int, day: date, status: str, by: int, *, reason: str = "核实") -> object:  # noqa: ANN001
+def put(uow, person_id: int, day: date, status: str, by: int, *, reason: str = "核实") -> object:
     return uow.attendance_entries.put(
         person_id=person_id,
         day=day,
@@ -42,7 +42,7 @@ def put(uow, person_id: int, day: date, status: str, by: int, *, reason: str = "
     )
 
 
-def test_a_later_entry_replaces_the_earlier_and_returns_its_values(uow_factory, people) -> None:  # noqa: ANN001
+def test_a_later_entry_replaces_the_earlier_and_returns_its_values(uow_factory, people) -> None:
     cadre, secretary = people["cadre"], people["township_secretary"]
     day = date(2026, 11, 12)
     with uow_factory() as uow:
@@ -57,7 +57,7 @@ def test_a_later_entry_replaces_the_earlier_and_returns_its_values(uow_factory, 
         assert (entry.day, entry.status, entry.reason) == (day, "duty", "区里培训")
 
 
-def test_one_entry_per_cadre_and_day(uow_factory, people) -> None:  # noqa: ANN001
+def test_one_entry_per_cadre_and_day(uow_factory, people) -> None:
     row = {
         "person_id": people["cadre"],
         "day": date(2026, 11, 12),
@@ -72,7 +72,7 @@ def test_one_entry_per_cadre_and_day(uow_factory, people) -> None:  # noqa: ANN0
         uow.session.flush()
 
 
-def test_statuses_by_person_and_day_in_one_query(uow_factory, people) -> None:  # noqa: ANN001
+def test_statuses_by_person_and_day_in_one_query(uow_factory, people) -> None:
     cadre, cadre2, secretary = people["cadre"], people["cadre2"], people["township_secretary"]
     with uow_factory() as uow:
         put(uow, cadre, date(2026, 11, 2), "on_site", secretary)
@@ -96,7 +96,7 @@ def test_statuses_by_person_and_day_in_one_query(uow_factory, people) -> None:  
 # -- the services -----------------------------------------------------------------------------
 
 
-def enter(uow_factory, people, **changes: object) -> service.EntryOutcome:  # noqa: ANN001
+def enter(uow_factory, people, **changes: object) -> service.EntryOutcome:
     values = {
         "scope": "2026-11",
         "person_id": people["cadre"],
@@ -113,7 +113,7 @@ def enter(uow_factory, people, **changes: object) -> service.EntryOutcome:  # no
     return outcome
 
 
-def test_a_correction_is_audited_and_the_cadre_is_told(uow_factory, people) -> None:  # noqa: ANN001
+def test_a_correction_is_audited_and_the_cadre_is_told(uow_factory, people) -> None:
     first = enter(uow_factory, people, status="absent", reason="电话未接")
     assert not first.replaced
     second = enter(uow_factory, people)
@@ -146,7 +146,7 @@ def test_a_correction_is_audited_and_the_cadre_is_told(uow_factory, people) -> N
         ({"scope": "2026-W48", "day": date(2026, 11, 30)}, "township.day_outside_week"),
     ],
 )
-def test_refusals_change_nothing(uow_factory, people, changes, key) -> None:  # noqa: ANN001
+def test_refusals_change_nothing(uow_factory, people, changes, key) -> None:
     if changes.get("person_id") == "township_leader":
         changes = {"person_id": people["township_leader"]}
     with pytest.raises(DomainError) as err:
@@ -156,12 +156,12 @@ def test_refusals_change_nothing(uow_factory, people, changes, key) -> None:  # 
         assert uow.attendance_entries.statuses(date(2026, 1, 1), date(2026, 12, 31)) == {}
 
 
-def test_this_month_up_to_yesterday_from_the_review(uow_factory, people) -> None:  # noqa: ANN001
+def test_this_month_up_to_yesterday_from_the_review(uow_factory, people) -> None:
     outcome = enter(uow_factory, people, day=date(2026, 12, 2), status="on_site")
     assert outcome.day == date(2026, 12, 2)
 
 
-def test_only_days_the_cadre_was_posted(uow_factory, people) -> None:  # noqa: ANN001
+def test_only_days_the_cadre_was_posted(uow_factory, people) -> None:
     with uow_factory() as uow:
         [assignment] = uow.assignments.for_person(people["cadre"])
         assignment.start = date(2026, 11, 20)
@@ -172,7 +172,7 @@ def test_only_days_the_cadre_was_posted(uow_factory, people) -> None:  # noqa: A
     enter(uow_factory, people, day=date(2026, 11, 20))
 
 
-def test_the_cadres_of_a_scope_are_the_townships(uow_factory, people) -> None:  # noqa: ANN001
+def test_the_cadres_of_a_scope_are_the_townships(uow_factory, people) -> None:
     with uow_factory() as uow:
         secretary = uow.people.get(people["township_secretary"])
         names = [
@@ -184,7 +184,7 @@ def test_the_cadres_of_a_scope_are_the_townships(uow_factory, people) -> None:  
         assert err.value.key == "township.scope_not_over"
 
 
-def test_a_week_is_confirmed_once(uow_factory, people) -> None:  # noqa: ANN001
+def test_a_week_is_confirmed_once(uow_factory, people) -> None:
     enter(uow_factory, people, scope="2026-W48", day=date(2026, 11, 24), status="absent")
     for already in (False, True):
         with uow_factory() as uow:
@@ -211,7 +211,7 @@ def test_a_week_is_confirmed_once(uow_factory, people) -> None:  # noqa: ANN001
     assert err.value.key == "township.week_not_over"
 
 
-def test_week_marks_from_every_kind_of_evidence(uow_factory, people) -> None:  # noqa: ANN001
+def test_week_marks_from_every_kind_of_evidence(uow_factory, people) -> None:
     """Week 2026-W48 (Nov 23-29): 张三 on site Mon and Tue (Tue corrected to duty), leave
     Wed-Thu, Fri nothing; the weekend is rest. 李四 has a duty record on Monday (the hook)."""
     cadre, cadre2, secretary = people["cadre"], people["cadre2"], people["township_secretary"]

@@ -101,7 +101,7 @@ class Intake(Workers):
                     raise
                 # Bounded (2 s) with jitter: after an outage the updates people sent
                 # meanwhile are fetched soon after Telegram is back.
-                wait = delay * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not crypto
+                wait = delay * random.uniform(0.5, 1.0)
                 log.warning("getUpdates failed (%s); retrying in %.1fs", brief(exc), wait)
                 await asyncio.sleep(wait)
                 delay = min(delay * 2, 2.0)
