@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from domain.errors import DomainError
+from domain.roles import Role
 
 
 class SpotCheckResult(StrEnum):
@@ -103,3 +104,60 @@ def parse_grade(text: str) -> Grade:
         if cleaned == name:
             return grade
     raise DomainError("grade.unknown", value=text)
+
+
+#: 民主测评: 人数在20人以上 (at least 20 raters, "以上" counting 20 itself); 个别谈话:
+#: 人数不少于15人 (Art. 28.3-4). A record under either is refused, not stored.
+DEMOCRATIC_RATING_MIN_RATERS = 20
+INTERVIEWS_MIN_PEOPLE = 15
+
+
+class AssessmentKind(StrEnum):
+    DAILY = "daily"  # 日常考核, by the township
+    HALF_YEAR = "half_year"  # 半年考核, by the township before the end of June
+    ANNUAL = "annual"  # 年度考核
+    END_OF_TERM = "end_of_term"  # 期满考核
+
+
+class AssessmentItem(StrEnum):
+    """What the township's daily and half-year assessment looks at (Art. 26.1)."""
+
+    ON_POST = "on_post"  # 在岗
+    VISITS = "visits"  # 走访调研
+    PROJECTS = "projects"  # 项目实施
+    WORK = "work"  # 工作开展
+
+
+def graders_of(cadre: Role, kind: AssessmentKind) -> frozenset[Role]:
+    """Who grades whom (Art. 26.2): the township records the daily and half-year
+    assessment; a First Secretary's annual and end-of-term grade is given jointly by
+    org_dept and the township secretary, a work-team member's by poverty_bureau."""
+    if kind in (AssessmentKind.DAILY, AssessmentKind.HALF_YEAR):
+        return frozenset({Role.TOWNSHIP_SECRETARY})
+    if cadre is Role.FIRST_SECRETARY:
+        return frozenset({Role.ORG_DEPT, Role.TOWNSHIP_SECRETARY})
+    return frozenset({Role.POVERTY_BUREAU})
+
+
+def check_democratic_rating(raters: int) -> None:
+    if raters < DEMOCRATIC_RATING_MIN_RATERS:
+        raise DomainError(
+            "assessment.too_few_raters", raters=raters, minimum=DEMOCRATIC_RATING_MIN_RATERS
+        )
+
+
+def check_interviews(people: int) -> None:
+    if people < INTERVIEWS_MIN_PEOPLE:
+        raise DomainError(
+            "assessment.too_few_interviewed", people=people, minimum=INTERVIEWS_MIN_PEOPLE
+        )
+
+
+def reward_yuan(grade: Grade) -> int:
+    """The one-off reward the unit pays for a year's grade (Art. 30)."""
+    return REWARD_YUAN[grade]
+
+
+def recalled(grade: Grade) -> bool:
+    """不称职: the unit recalls and reselects, with a district-wide notice (Art. 30)."""
+    return grade is Grade.INCOMPETENT

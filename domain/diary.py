@@ -64,3 +64,42 @@ def unverified_weeks(entries: Iterable[tuple[date, bool]]) -> dict[str, int]:
     only (a signature counts for the entries it names)."""
     unsigned = Counter(week_key(day) for day, signed in entries if not signed)
     return {key: unsigned[key] for key in sorted(unsigned)}
+
+
+#: Where a long entry may be broken, best first: a paragraph, then a sentence, then a
+#: clause. A part never ends inside a word of these languages unless no break exists.
+_BREAKS: tuple[tuple[str, ...], ...] = (
+    ("\n",),
+    ("。", "！", "？", ".", "!", "?"),
+    ("；", "，", ";", ","),
+)
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """An over-long entry as parts of at most ``limit`` characters, broken at the last
+    paragraph, sentence or clause end that fits (or exactly at the limit when none does).
+
+    Nothing typed is lost or reordered: the parts joined again, each with the whitespace it
+    was broken at, give back ``text``; only that whitespace is trimmed off a part."""
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = _break_before(rest, limit)
+        part, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
+        parts.append(part)
+    if rest:
+        parts.append(rest)
+    return parts
+
+
+def _break_before(text: str, limit: int) -> int:
+    """The index to cut ``text`` at: just after the best break within its first ``limit``
+    characters, not earlier than half of them (so parts stay of a readable size)."""
+    window = text[:limit]
+    for marks in _BREAKS:
+        at = max(window.rfind(mark) for mark in marks)
+        if at >= limit // 2:
+            return at + 1
+    return limit

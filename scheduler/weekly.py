@@ -39,7 +39,7 @@ from scheduler.common import (
 from scheduler.payload import Lines, Part, Payload
 from services.calendar import load_calendar
 from services.diary import SIGNOFF_LOOKBACK
-from services.figures import attendance_figures, leave_days_by_person, onsite_days_between
+from services.figures import attendance_figures, leave_days_by_person
 from services.outbox import Draft
 from storage import sweeps as q
 from storage.sweeps import PostingRow
@@ -106,14 +106,20 @@ def _batch_standings(
 ) -> list[CadreStanding]:
     """The standings of one batch of cadres (their figures read for them alone)."""
     today = shared.today
-    ids = [p.person_id for p in posted]
-    on_site_today = onsite_days_between(uow, today, today, ids)
+    # today as the ledger has it so far (a check-in, or the township's entry for today),
+    # as /status counts it
+    on_site_today = {
+        pid: f.onsite_days
+        for pid, f in attendance_figures(
+            uow, posted, Period(today, today), as_of=today, calendar=shared.calendar
+        ).items()
+    }
     yesterday = today - timedelta(days=1)
     absences = attendance_figures(
         uow, posted, shared.month, as_of=yesterday, calendar=shared.calendar
     )
     # the ledger's year to yesterday (on-site days and absences, as the sheets count
-    # them: the township's entries too), and today's check-ins on top
+    # them: the township's entries too), and today on top
     absent_year = attendance_figures(
         uow, posted, Period.year(today.year), as_of=yesterday, calendar=shared.calendar
     )
@@ -199,6 +205,7 @@ def _cadre_drafts(
         elif onsite.behind:
             parts.append(onsite_part(onsite))
         params = {
+            "as_of": today.isoformat(),
             "onsite": onsite.done,
             "onsite_expected": onsite.expected,
             "onsite_target": onsite.target,
@@ -363,6 +370,7 @@ class _Township:
 
 def _township_drafts(
     uow: UnitOfWork,
+    today: date,
     week: str,
     not_after: datetime,
     townships: dict[int, _Township],
@@ -376,6 +384,7 @@ def _township_drafts(
         shown, more = t.lines.first()
         lines = [line.as_item() for line in shown]  # shared by its secretaries' payloads
         common = {
+            "as_of": today.isoformat(),
             "township": t.name,
             "cadres": t.lines.count,
             "behind_diary": t.behind_diary,
@@ -436,6 +445,6 @@ def sweep_weekly(
                     t = townships[s.posting.township_id] = _Township(s.posting.township)
                 t.add(s, shared.diaries.get(s.posting.person_id, no_diaries).awaiting_month)
         yield from villages.drafts(week, not_after, holders)
-        yield from _township_drafts(uow, week, not_after, townships, holders)
+        yield from _township_drafts(uow, today, week, not_after, townships, holders)
 
     return run_sweep(uow_factory, "weekly", plan, dry_run=dry_run, keep=keep)

@@ -41,6 +41,21 @@ def write_entry(
     return entry_id
 
 
+def write_split_entry(
+    uow: UnitOfWork, person: Person, *, text: str, photos: list[str], now: datetime
+) -> list[int]:
+    """Store an entry over ``MAX_TEXT`` as consecutive entries broken at its paragraph or
+    sentence ends (domain.diary.split_text), all or none; the photos go with the first.
+    Returns the ids in order."""
+    parts = rules.split_text(text or "", MAX_TEXT)
+    if not parts:
+        raise DomainError("diary.empty")
+    return [
+        write_entry(uow, person, text=part, photos=photos if i == 0 else [], now=now)
+        for i, part in enumerate(parts)
+    ]
+
+
 def attach_photo(uow: UnitOfWork, person: Person, *, entry_id: int, file_id: str) -> int:
     """Add a photo to the cadre's own unsigned entry; returns the photo count."""
     entry = uow.diaries.get(entry_id)

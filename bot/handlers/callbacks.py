@@ -190,6 +190,14 @@ class DiaryRead(CallbackData):
 
 
 @dataclass(frozen=True)
+class DiarySplit(CallbackData):
+    """Save an entry too long for one as ``parts`` entries, broken where the text pauses."""
+
+    prefix: ClassVar[str] = "dsp"
+    parts: int
+
+
+@dataclass(frozen=True)
 class PickDate(CallbackData):
     """A day tapped in the inline date picker."""
 

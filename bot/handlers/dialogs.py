@@ -37,6 +37,7 @@ class WorkRecordStep(StrEnum):
 
 class DiaryStep(StrEnum):
     TEXT = "text"
+    SPLIT = "split"  # an over-long entry waits for 「分成 N 篇保存」, or a shorter text
     PHOTOS = "photos"
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from bot.handlers.callbacks import DiaryRead, DiarySign, Done
+from typing import Any
+
+from bot.handlers.callbacks import DiaryRead, DiarySign, DiarySplit, Done
 from bot.handlers.context import Context, known, stored_id
 from bot.handlers.dialogs import Dialog, DiaryStep
 from bot.handlers.events import Button
 from bot.i18n import Markup
 from domain.attendance import Period
+from domain.diary import split_text
 from domain.pace import DIARIES_PER_MONTH
 from services import diary as service
 
@@ -25,13 +28,51 @@ def diary_command(ctx: Context, args: str) -> None:
 
 
 def _save(ctx: Context, text: str, photo: str | None) -> None:
+    if len(text.strip()) > service.MAX_TEXT:
+        _offer_split(ctx, text.strip(), photo)
+        return
     entry_id = service.write_entry(
         ctx.uow, ctx.me, text=text, photos=[photo] if photo else [], now=ctx.now
     )
+    _saved(ctx, entry_id, "diary.saved")
+
+
+def _offer_split(ctx: Context, text: str, photo: str | None) -> None:
+    """Keep an over-long entry in the dialog (nothing typed is lost) and offer to save it
+    as several, rather than refusing it and leaving the person to cut it on a phone."""
+    parts = split_text(text, service.MAX_TEXT)
+    ctx.dialog(Dialog.DIARY, DiaryStep.SPLIT, text=text, photo=photo)
+    ctx.say(
+        "diary.offer_split",
+        length=len(text),
+        limit=service.MAX_TEXT,
+        parts=len(parts),
+        sizes=ctx.t("diary.names_separator").join(str(len(p)) for p in parts),
+        buttons=[[ctx.button("diary.button_split", DiarySplit(len(parts)), parts=len(parts))]],
+    )
+
+
+def split(ctx: Context, data: DiarySplit) -> None:
+    """「分成 N 篇保存」: the entry kept by ``_offer_split`` saved as its parts."""
+    state = ctx.at(Dialog.DIARY, DiaryStep.SPLIT)
+    if state is None:
+        ctx.edit(ctx.t("diary.split_gone"))
+        ctx.toast("diary.split_gone")
+        return
+    photo = state.data.get("photo")
+    ids = service.write_split_entry(
+        ctx.uow, ctx.me, text=state.data["text"], photos=[photo] if photo else [], now=ctx.now
+    )
+    ctx.edit(ctx.t("diary.split_done", parts=len(ids)))
+    _saved(ctx, ids[-1], "diary.saved_parts", parts=len(ids))
+
+
+def _saved(ctx: Context, entry_id: int, key: str, **params: Any) -> None:
     count = service.month_count(ctx.uow, ctx.me, ctx.now.date())
     ctx.dialog(Dialog.DIARY, DiaryStep.PHOTOS, entry_id=entry_id)
     ctx.say(
-        "diary.saved",
+        key,
+        **params,
         count=count,
         target=DIARIES_PER_MONTH,
         limit=service.MAX_PHOTOS,
@@ -40,7 +81,8 @@ def _save(ctx: Context, text: str, photo: str | None) -> None:
 
 
 def typed_text(ctx: Context, _data: dict) -> None:
-    """The entry's text (a photo with a caption too) saves it; then photos may follow."""
+    """The entry's text (a photo with a caption too) saves it; then photos may follow.
+    Typed while an over-long entry waits to be split, it replaces that entry."""
     event = ctx.event
     if event.text is None and event.photo_file_id is None:
         ctx.say("diary.ask_text")

@@ -343,6 +343,22 @@ async def test_files_from_the_bot_commands_menu_and_clock(
     await expect(nudge).to_contain_text(target.isoformat())
     await expect(nudge.locator("a.cmd", has_text="/checkin")).to_be_visible()
     await page.screenshot(path=str(tmp_path / "clock.png"))
+    # the sample photo is dated by the demo's day (the one the bot counts), not the browser's
+    await page.evaluate(
+        """() => {
+            window.__drawn = [];
+            const fill = CanvasRenderingContext2D.prototype.fillText;
+            CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+                window.__drawn.push(String(text));
+                return fill.call(this, text, ...rest);
+            };
+        }"""
+    )
+    await cadre.locator(".attach-btn").click()
+    await cadre.locator(".attach-sample").click()
+    await expect(cadre.locator(".msg.me img.photo").last).to_be_visible()
+    drawn = await page.evaluate("() => window.__drawn")
+    assert f"东店子村 · {target.isoformat()}" in drawn, drawn
     await page.locator("#clock-reset").click()
     await expect(page.locator("#clock-status")).to_contain_text("今天")
     assert not stack.clock.shifted

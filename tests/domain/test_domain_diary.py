@@ -12,6 +12,7 @@ from domain.diary import (
     WEEKLY_SIGNERS,
     Gap,
     gap_reason,
+    split_text,
     unverified_weeks,
     week_key,
     week_of,
@@ -82,3 +83,30 @@ def test_a_month_waits_exactly_for_its_unsigned_weeks(drawn: list[tuple[date, bo
 def test_why_a_week_waits() -> None:
     assert gap_reason(signer_bound=False) is Gap.NOT_BOUND
     assert gap_reason(signer_bound=True) is Gap.NOT_SIGNED
+
+
+_DIARY_CHARS = st.sampled_from(list("走访群众诉求村民代表。！？，；\n abc."))
+
+
+@given(st.text(_DIARY_CHARS, max_size=400), st.integers(min_value=1, max_value=120))
+@settings(max_examples=300)
+def test_split_text_loses_nothing_and_keeps_every_part_within_the_limit(text, limit):
+    parts = split_text(text, limit)
+    assert all(0 < len(part) <= limit for part in parts)
+    assert all(part == part.strip() for part in parts)
+    assert "".join("".join(parts).split()) == "".join(text.split())
+    assert parts or not text.strip()
+
+
+def test_a_long_entry_breaks_at_a_sentence_end_into_as_few_parts_as_fit():
+    sentence = "今天走访了三户贫困家庭，了解到饮水管道冬季容易冻裂。"  # 26 characters
+    text = sentence * 160  # 4,160 characters: one Telegram message, over 3,000
+    parts = split_text(text, 3000)
+    assert len(parts) == 2
+    assert parts[0].endswith("。") and len(parts[0]) == 26 * 115
+    assert "".join(parts) == text
+
+
+def test_text_within_the_limit_is_one_part_and_blank_text_none():
+    assert split_text("  走访  ", 3000) == ["走访"]
+    assert split_text(" \n ", 3000) == []

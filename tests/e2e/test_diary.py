@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.handlers.callbacks import DiaryRead, DiarySign
+from bot.handlers.callbacks import DiaryRead, DiarySign, DiarySplit
 from sandbox.media import _png
 from tests.e2e.conftest import District, assert_silent, tap
 
@@ -257,11 +257,41 @@ async def test_cadres_cannot_sign_and_signers_cannot_write(district: District) -
     assert "不能使用" in (await signer.next_message()).text
 
 
-async def test_an_over_long_diary_is_refused_whole_saying_its_length(district: District) -> None:
+SENTENCE = "今天走访了三户贫困家庭，了解到饮水管道冬季容易冻裂。"  # 26 characters
+
+
+async def test_an_over_long_diary_is_kept_and_saved_as_two_at_a_sentence_end(
+    district: District,
+) -> None:
     cadre = await district.onboard("cadre")
-    cadre.send_text("/diary " + "走访" * 1501)  # 3,002 characters
-    refused = await cadre.next_message()
-    assert (
-        "3002 字" in refused.text and "3000 字" in refused.text and "原文还在上方" in refused.text
-    )
-    assert entries(district, "cadre") == []
+    text = SENTENCE * 130  # 3,380 characters: one message, over the 3,000 of an entry
+    cadre.send_text("/diary " + text)
+    offer = await cadre.next_message()
+    assert "3380" in offer.text and "3000" in offer.text and "留着" in offer.text
+    assert entries(district, "cadre") == []  # nothing saved before the person says so
+    await tap(cadre, offer, "分成 2 篇保存")
+    saved = await cadre.next_message()
+    assert "2 篇保存" in saved.text and "2</b>/10" in saved.html
+    first, second = sorted(entries(district, "cadre"), key=lambda e: e.id)
+    assert first.text.endswith("。") and len(first.text) <= 3000
+    assert first.text + second.text == text  # every character, in order
+    assert offer.button_texts == []  # the offer's button is gone ...
+    answer = await tap(cadre, offer, data=DiarySplit(2).pack())  # ... a stale press too
+    assert "已经保存过" in answer.text
+    assert len(entries(district, "cadre")) == 2
+
+
+async def test_an_over_long_diary_replaced_by_a_shorter_one_in_english(
+    district: District,
+) -> None:
+    cadre = await district.onboard("cadre", language="en")
+    cadre.send_text("/diary")
+    await cadre.next_message()
+    cadre.send_text("Visited the school. " * 160)  # 3,200 characters
+    offer = await cadre.next_message()
+    assert "3199" in offer.text and "Save as 2 entries" in offer.button_texts
+    cadre.send_text("Visited the school.")  # a shorter text replaces the kept one
+    saved = await cadre.next_message()
+    assert "1</b>/10" in saved.html
+    [entry] = entries(district, "cadre")
+    assert entry.text == "Visited the school."

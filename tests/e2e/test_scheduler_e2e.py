@@ -74,11 +74,13 @@ async def test_monday_pushes_reach_each_person_once(district: District, running_
 
     standing = await cadre.next_message()
     assert "本周提醒" in standing.text and "201/220" in standing.text
+    assert f"截至 {district.clock.today().isoformat()}" in standing.text
     assert "民情日记落后进度 6 篇" in standing.text and "驻村天数落后" not in standing.text
     to_sign = await signer.next_message()
     assert "东店子村" in to_sign.text and "4 篇民情日记" in to_sign.text
     summary = await secretary.next_message()
     assert "城关街道" in summary.text and "张三（东店子村）日记 4/10" in summary.text
+    assert f"截至 {district.clock.today().isoformat()}" in summary.text
     # The village secretary acts on it: /signoff lists the same four entries.
     signer.send_text("/signoff")
     batch = await signer.next_message()

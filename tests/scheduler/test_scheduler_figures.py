@@ -227,3 +227,38 @@ def test_the_townships_entries_count_in_status_and_the_monday_push_as_in_the_she
         sheet = gather(uow, Period.year(2026), as_of=monday)
         [row] = [r for r in sheet.rows if r.person_id == ids["cadre"]]
     assert one.onsite_year.done == weekly.onsite.done == row.onsite_days == 4
+
+
+def test_a_township_entry_for_the_day_of_the_push_counts_that_day(
+    uow_factory,  # noqa: ANN001
+    ids,  # noqa: ANN001
+) -> None:
+    """The township enters Monday itself as on site before the push goes (no check-in):
+    the push counts it as /status does; a day struck as absent is not counted."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Asia/Shanghai")
+    monday = date(2026, 11, 16)
+    add_checkins(uow_factory, ids["cadre"], [date(2026, 11, 13)])
+    with uow_factory() as uow:
+        uow.attendance_entries.put(
+            person_id=ids["cadre"],
+            day=monday,
+            status="on_site",
+            reason="镇党委核实：在村开会",
+            recorded_by_id=ids["township_secretary"],
+            recorded_at=datetime(2026, 11, 16, 8, tzinfo=zone),
+            source="correction",
+        )
+        uow.commit()
+
+    def both() -> tuple[int, int]:
+        with uow_factory() as uow:
+            one = standing(uow, uow.people.get(ids["cadre"]), monday)
+            [weekly] = [s for s in standings(uow, monday) if s.posting.person_id == ids["cadre"]]
+        return one.onsite_year.done, weekly.onsite.done
+
+    assert both() == (2, 2)
+    add_checkins(uow_factory, ids["cadre"], [monday])  # a check-in too: still one day
+    assert both() == (2, 2)

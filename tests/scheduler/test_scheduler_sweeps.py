@@ -122,6 +122,7 @@ def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # 
     # On-site pace: 220 * 320 / 365 = 192.9, to the nearest day 193. Diary pace: 10 * 16 // 30 = 5.
     zhang = drafts[(ids["cadre"], "weekly_standing")].payload
     assert zhang["params"] == {
+        "as_of": "2026-11-16",  # the reminder says as of when
         "onsite": 200,
         "onsite_expected": 193,
         "onsite_target": 220,
@@ -151,6 +152,7 @@ def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # 
     li = drafts[(ids["cadre2"], "weekly_standing")].payload
     # Absent: 10 working days Nov 2-13, none on site, 2 on leave (Nov 9-10) -> 8.
     assert li["params"] == {
+        "as_of": "2026-11-16",
         "onsite": 150,
         "onsite_expected": 193,
         "onsite_target": 220,
@@ -191,6 +193,7 @@ def test_weekly_pushes_with_hand_computed_figures(uow_factory, ids) -> None:  # 
 
     sun = drafts[(ids["township_secretary"], "weekly_township")].payload
     assert sun["params"] == {
+        "as_of": "2026-11-16",
         "township": "城关街道",
         "cadres": 2,
         "behind_diary": 1,
