@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from domain.errors import DomainError
-from domain.roles import Role
+from domain.roles import DISTRICT_DEPARTMENTS, Role
 
 FIRST_SECRETARY_TERM_YEARS = 2
 #: Days before a term's end when the cadre, their unit, the township secretary and
@@ -115,7 +115,7 @@ class WrittenReport(StrEnum):
 
 
 #: Who a written report is filed with (Art. 15: 区委组织部、区扶贫局和选派单位).
-REPORT_RECIPIENTS: tuple[Role, ...] = (Role.ORG_DEPT, Role.POVERTY_BUREAU, Role.UNIT_LEADER)
+REPORT_RECIPIENTS: tuple[Role, ...] = (*DISTRICT_DEPARTMENTS, Role.UNIT_LEADER)
 
 
 @dataclass(frozen=True, order=True)

@@ -81,7 +81,8 @@ def _saved(ctx: Context, entry_id: int, parts: int = 1) -> None:
 
 
 def typed_text(ctx: Context, _data: dict) -> None:
-    """The entry's text (a photo with a caption too) saves it; then photos may follow."""
+    """The entry's text (a photo with a caption too) saves it; then photos may follow.
+    Typed while an over-long entry waits to be split, it replaces that entry."""
     event = ctx.event
     if event.text is None and event.photo_file_id is None:
         ctx.say("diary.ask_text")

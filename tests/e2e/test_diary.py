@@ -279,19 +279,3 @@ async def test_an_over_long_diary_is_kept_and_saved_as_two_at_a_sentence_end(
     answer = await tap(cadre, offer, data=DiarySplit(2).pack())  # ... a stale press too
     assert "已经保存过" in answer.text
     assert len(entries(district, "cadre")) == 2
-
-
-async def test_an_over_long_diary_replaced_by_a_shorter_one_in_english(
-    district: District,
-) -> None:
-    cadre = await district.onboard("cadre", language="en")
-    cadre.send_text("/diary")
-    await cadre.next_message()
-    cadre.send_text("Visited the school. " * 160)  # 3,200 characters
-    offer = await cadre.next_message()
-    assert "3199" in offer.text and "Save as 2 entries" in offer.button_texts
-    cadre.send_text("Visited the school.")  # a shorter text replaces the kept one
-    saved = await cadre.next_message()
-    assert "1</b>/10" in saved.html
-    [entry] = entries(district, "cadre")
-    assert entry.text == "Visited the school."

@@ -218,44 +218,6 @@ async def test_a_commenters_no_is_an_opinion_and_a_rejection_asks_why(
     assert request_status(district) == "rejected"
 
 
-async def test_an_opinion_written_first_is_the_rejections_reason(district: District) -> None:
-    cadre, leader, secretary = await district.onboard_all(
-        "cadre", "township_leader", "township_secretary"
-    )
-    cadre.send_text("/leave 2026-12-03 2026-12-04 走亲戚")
-    await cadre.next_message()
-    await tap(leader, await leader.next_message(), "同意")
-    await cadre.next_message()
-    final = await secretary.next_message()
-    await tap(secretary, final, "💬 添加意见")
-    await secretary.next_message()
-    secretary.send_text("请改在周末")
-    again = await secretary.next_message()
-    assert again.button_texts[:2] == ["批准", "驳回"]
-    await tap(secretary, again, "驳回")
-    rejected = await cadre.next_message()
-    assert "驳回" in rejected.text and "理由：请改在周末" in rejected.text
-    assert request_status(district) == "rejected"
-
-
-async def test_the_unit_may_decline_to_apply_with_a_reason(district: District) -> None:
-    cadre, secretary, unit, org = await district.onboard_all(
-        "cadre", "township_secretary", "unit_leader", "org_dept"
-    )
-    cadre.send_text("/leave 2026-12-01 2026-12-15 参加培训")
-    await cadre.next_message()
-    await tap(secretary, await secretary.next_message(), "同意")
-    await cadre.next_message()
-    await tap(unit, await unit.next_message(), "不予申请")
-    assert "不予代为申请请写明理由" in (await unit.next_message()).text
-    unit.send_text("单位年底任务重")
-    assert "已不予代为申请" in (await unit.next_message()).text
-    declined = await cadre.next_message()
-    assert "不予代为申请" in declined.text and "理由：单位年底任务重" in declined.text
-    await assert_silent(org)
-    assert request_status(district) == "rejected"
-
-
 async def test_back_to_back_requests_are_routed_by_their_combined_length(
     district: District,
 ) -> None:
@@ -485,26 +447,6 @@ async def test_retroactive_leave_too_far_back_or_unasked_is_refused(district: Di
     assert "已取消" in cadre.inbox[-1].text
     with district.storage.uow() as uow:
         assert uow.leaves.all_rows() == []
-
-
-async def test_guided_retroactive_leave_offers_the_last_three_days(district: District) -> None:
-    cadre, leader = await district.onboard_all("cadre", "township_leader")
-    cadre.send_text("/leave")
-    picker = await cadre.next_message()
-    await tap(cadre, picker, "🤒 补假（因病/急事）")
-    await cadre.wait_until_quiet()
-    days = cadre.inbox[-1]
-    assert "补假" in days.text
-    assert days.button_texts == ["11-27 五", "11-28 六", "11-29 日"]
-    await tap(cadre, picker, "11-29 日")
-    await cadre.wait_until_quiet()
-    assert "结束" in cadre.inbox[-1].text
-    await tap(cadre, picker, "30")
-    assert "事由" in (await cadre.next_message()).text
-    cadre.send_text("急性肠胃炎")
-    submitted = await cadre.next_message()
-    assert "【补假】" in submitted.text and "2026-11-29 至 2026-11-30" in submitted.text
-    assert "【补假】" in (await leader.next_message()).text
 
 
 async def test_the_unit_applies_or_declines_in_english(district: District) -> None:

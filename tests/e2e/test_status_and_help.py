@@ -63,20 +63,6 @@ async def test_help_depends_on_the_role(district: District) -> None:
     assert "/checkin" not in text and "批准" in text
 
 
-async def test_cancel_leaves_a_dialog_and_unknown_input_gets_a_hint(district: District) -> None:
-    cadre = await district.onboard("cadre")
-    cadre.send_text("/diary")
-    await cadre.next_message()
-    cadre.send_text("/cancel")
-    assert "已退出" in (await cadre.next_message()).text
-    cadre.send_text("随便说点什么")
-    assert "/help" in (await cadre.next_message()).text
-    cadre.send_text("/nosuchcommand")
-    assert "/nosuchcommand" in (await cadre.next_message()).text
-    with district.storage.uow() as uow:
-        assert uow.diaries.all_rows() == []
-
-
 async def test_a_leave_in_english_from_request_to_outcome(district: District) -> None:
     cadre = await district.onboard("cadre", language="en")
     leader = await district.onboard("township_leader", language="en")

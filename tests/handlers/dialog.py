@@ -59,12 +59,15 @@ Act = str | Tap | Photo | Share
 @dataclass(frozen=True)
 class Bot:
     """What the answer to one step must show: each of ``says`` in its text or toast,
-    each of ``buttons`` as a button label, none of ``not_says`` and ``not_buttons``."""
+    each of ``buttons`` as a button label, none of ``not_says`` and ``not_buttons``, and
+    with ``only_buttons`` exactly those labels."""
 
     says: str | Sequence[str] = ()
     buttons: Sequence[str] = ()
     not_says: str | Sequence[str] = ()
     not_buttons: Sequence[str] = ()
+    #: All the answer's button labels, in order (None: not checked).
+    only_buttons: Sequence[str] | None = None
 
     def check(self, answer: Answer, step: int) -> None:
         for fragment in _fragments(self.says):
@@ -75,6 +78,8 @@ class Bot:
             assert label in answer.buttons, f"step {step}: no button {label!r}: {answer.buttons}"
         for label in self.not_buttons:
             assert label not in answer.buttons, f"step {step}: button {label!r} offered"
+        if self.only_buttons is not None:
+            assert answer.buttons == list(self.only_buttons), f"step {step}: {answer.buttons}"
 
 
 def _fragments(text: str | Sequence[str]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handlers.conversation import TYPED
+from bot.handlers.conversation import TYPED, Conversations
 from bot.handlers.dialogs import STEPS, Dialog, DialogAt, DutyStep, LeaveDialogStep
 
 
@@ -34,3 +34,16 @@ def test_a_step_of_another_dialog_is_refused() -> None:
         DialogAt(Dialog.LEAVE, DutyStep.KIND)
     with pytest.raises(ValueError):
         DialogAt.stored("leave", "kind", {})
+
+
+def test_a_stored_dialog_this_version_does_not_know_counts_as_none(
+    fresh: Conversations,
+) -> None:
+    from tests.handlers.conftest import BOUND, START
+    from tests.handlers.dialog import dialog
+
+    with fresh.uow_factory() as uow:
+        person = uow.people.by_telegram_id(BOUND["cadre"])
+        uow.dialogs.put(person.id, "gone", "away", {}, START)
+        uow.commit()
+    dialog(fresh, "cadre", [("随便说点什么", "/help"), ("/diary", "日记内容")])

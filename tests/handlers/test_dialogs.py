@@ -37,7 +37,7 @@ def test_guided_retroactive_leave_offers_the_last_three_days(fresh: Conversation
             ("/leave", Bot(buttons=["🤒 补假（因病/急事）"])),
             (
                 Tap("🤒 补假（因病/急事）"),
-                Bot("补假", buttons=["11-27 五", "11-28 六", "11-29 日"]),
+                Bot("补假", only_buttons=["11-27 五", "11-28 六", "11-29 日"]),
             ),
             (Tap("11-29 日"), "结束"),
             (Tap("30"), "事由"),
