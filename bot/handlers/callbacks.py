@@ -198,6 +198,14 @@ class DiarySplit(CallbackData):
 
 
 @dataclass(frozen=True)
+class KeepFitting(CallbackData):
+    """Keep the part of an over-long typed text that fits ``limit`` (bot/handlers/over_long.py)."""
+
+    prefix: ClassVar[str] = "kf"
+    limit: int
+
+
+@dataclass(frozen=True)
 class PickDate(CallbackData):
     """A day tapped in the inline date picker."""
 

@@ -44,6 +44,7 @@ from bot.handlers.callbacks import (
     FixConfirm,
     FixStart,
     FixStatus,
+    KeepFitting,
     LangPick,
     LeaveComment,
     LeaveDelegate,
@@ -85,6 +86,8 @@ from bot.handlers.events import Incoming, Outgoing, Response
 from bot.handlers.help import help_key, role_tips
 from bot.handlers.keyboard import keyboard_command, with_keyboard
 from bot.handlers.notify import render_notices
+from bot.handlers.over_long import without_kept_text
+from bot.handlers.shortening import keep_fitting
 from bot.i18n import Catalog, Term
 from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from domain.errors import DomainError
@@ -182,6 +185,7 @@ def pick_date(ctx: Context, data: PickDate | PickMonth) -> None:
 
 
 PRESSES: dict[type, Callable] = {
+    KeepFitting: keep_fitting,
     LeaveVote: leave.vote,
     LeaveComment: leave.ask_comment,
     LeaveDelegate: leave.delegate,
@@ -354,7 +358,7 @@ class Conversations:
         elif event.contact is not None:
             onboarding.already_bound(ctx)
         elif (state := ctx.open_dialog) is not None:
-            TYPED[state.dialog, state.step](ctx, dict(state.data))
+            TYPED[state.dialog, state.step](ctx, without_kept_text(state.data))
         elif event.photo_file_id is not None:
             ctx.say("hint.photo")
         elif event.text:

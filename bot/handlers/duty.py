@@ -23,8 +23,9 @@ from bot.handlers.context import Context, stored_id
 from bot.handlers.date_picker import month_keyboard
 from bot.handlers.dialogs import Dialog, DialogAt, DutyStep
 from bot.handlers.events import Button
+from bot.handlers.over_long import kept_over_long
 from bot.i18n import Term
-from domain.duty import DutyKind
+from domain.duty import NOTE_MAX_CHARS, DutyKind
 from services import duty as service
 from storage.tables import Township
 
@@ -137,9 +138,14 @@ def _picked_last_day(ctx: Context, values: dict, end: date) -> None:
 def typed_note(ctx: Context, data: dict) -> None:
     """The note is the dialog's one typed answer (anything else points at the buttons)."""
     if ctx.event.text:
-        _confirm(ctx, data, service.clean_note(ctx.event.text))
+        note_text(ctx, data, ctx.event.text)
     else:
         use_buttons(ctx, data)
+
+
+def note_text(ctx: Context, data: dict, text: str) -> None:
+    if not kept_over_long(ctx, text, NOTE_MAX_CHARS, "over_long.duty_note"):
+        _confirm(ctx, data, service.clean_note(text))
 
 
 def use_buttons(ctx: Context, _data: dict) -> None:

@@ -23,6 +23,7 @@ from bot.handlers.date_picker import month_keyboard
 from bot.handlers.dialogs import Dialog, LeaveDialogStep
 from bot.handlers.events import Button
 from bot.handlers.notify import decision_buttons
+from bot.handlers.over_long import kept_over_long
 from domain.errors import DomainError
 from domain.leave import LeaveTier
 from services import leave as service
@@ -221,11 +222,17 @@ def typed_reason(ctx: Context, data: dict) -> None:
     if not ctx.event.text:
         ctx.say("leave.ask_reason")
         return
+    reason_text(ctx, data, ctx.event.text)
+
+
+def reason_text(ctx: Context, data: dict, text: str) -> None:
+    if kept_over_long(ctx, text, service.MAX_REASON, "over_long.leave_reason"):
+        return
     _submit(
         ctx,
         date.fromisoformat(data["start"]),
         date.fromisoformat(data["end"]),
-        ctx.event.text,
+        text,
         bool(data.get("retroactive")),
     )
 
@@ -235,8 +242,14 @@ def typed_comment(ctx: Context, data: dict) -> None:
     if not ctx.event.text:
         ctx.say("leave.ask_comment")
         return
+    comment_text(ctx, data, ctx.event.text)
+
+
+def comment_text(ctx: Context, data: dict, text: str) -> None:
+    if kept_over_long(ctx, text, service.MAX_REASON, "over_long.comment"):
+        return
     step_row = service.comment(
-        ctx.uow, ctx.me, step_id=int(data["step_id"]), text=ctx.event.text, now=ctx.now
+        ctx.uow, ctx.me, step_id=int(data["step_id"]), text=text, now=ctx.now
     )
     ctx.end_dialog()
     card = ctx.say(
@@ -252,7 +265,13 @@ def typed_why(ctx: Context, data: dict) -> None:
     if not ctx.event.text:
         ctx.say("leave.ask_why")
         return
-    key, params = _decide(ctx, int(data["step_id"]), False, ctx.event.text)
+    why_text(ctx, data, ctx.event.text)
+
+
+def why_text(ctx: Context, data: dict, text: str) -> None:
+    if kept_over_long(ctx, text, service.MAX_REASON, "over_long.why"):
+        return
+    key, params = _decide(ctx, int(data["step_id"]), False, text)
     ctx.say(key, **params)
 
 

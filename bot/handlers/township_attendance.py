@@ -25,6 +25,7 @@ from bot.handlers.context import Context
 from bot.handlers.date_picker import month_keyboard
 from bot.handlers.dialogs import Dialog, FixStep
 from bot.handlers.events import Button
+from bot.handlers.over_long import kept_over_long
 from bot.i18n import Term
 from domain.township_attendance import (
     ENTRY_STATUSES,
@@ -131,7 +132,13 @@ def typed_reason(ctx: Context, data: dict) -> None:
     if not ctx.event.text:
         use_buttons(ctx, data)
         return
-    reason = checked_reason(ctx.event.text)
+    reason_text(ctx, data, ctx.event.text)
+
+
+def reason_text(ctx: Context, data: dict, text: str) -> None:
+    if kept_over_long(ctx, text, MAX_REASON_CHARS, "over_long.township_reason"):
+        return
+    reason = checked_reason(text)
     ctx.dialog(DIALOG, FixStep.CONFIRM, **data, reason=reason)
     day = date.fromisoformat(data["day"])
     confirm = ctx.button("township.button_confirm", FixConfirm(int(data["cadre_id"]), day))

@@ -497,8 +497,9 @@ async def test_hand_over_with_nobody_to_hand_to_says_what_to_do(district: Distri
     assert request_status(district) == "pending"
 
 
-async def test_an_over_long_comment_is_refused_whole_not_cut(district: District) -> None:
-    """A comment over 500 characters used to be cut to 500 silently."""
+async def test_an_over_long_comment_is_kept_never_cut_silently(district: District) -> None:
+    """A comment over 500 characters used to be cut to 500 silently: now nothing is saved
+    until the approver says so, the text is kept, and one tap keeps what fits."""
     cadre, leader = await district.onboard_all("cadre", "township_leader")
     cadre.send_text("/leave 2026-12-01 2026-12-01 看病")
     await cadre.next_message()
@@ -506,10 +507,19 @@ async def test_an_over_long_comment_is_refused_whole_not_cut(district: District)
     await tap(leader, ask, "💬 添加意见")
     await leader.next_message()
     leader.send_text("意" * 501)
-    refused = await leader.next_message()
-    assert "501 字" in refused.text and "500 字" in refused.text
-    with district.storage.uow() as uow:
-        [step] = uow.leaves.open_steps_for(
-            uow.people.by_phone(district.phone("township_leader")).id
-        )
-        assert step.comment is None
+    offer = await leader.next_message()
+    assert "501" in offer.text and "500 字的上限" in offer.text and "留着" in offer.text
+
+    def comment() -> str | None:
+        with district.storage.uow() as uow:
+            [step] = uow.leaves.open_steps_for(
+                uow.people.by_phone(district.phone("township_leader")).id
+            )
+            return step.comment
+
+    assert comment() is None
+    await tap(leader, offer, "✂️ 保留前 500 字")
+    assert offer.button_texts == [] and "已保留前 500 字（原文 501 字）" in offer.text
+    saved = await leader.next_message()
+    assert "意" * 20 in saved.text and saved.button_texts[:2] == ["同意", "不同意"]
+    assert comment() == "意" * 500

@@ -37,9 +37,11 @@ _ids = count(10_000_000)
 @dataclass(frozen=True)
 class Tap:
     """Press the button labelled ``label`` (exactly, else the only one containing it) on
-    the latest message showing it."""
+    the latest message showing it; with ``data``, press that callback data on the latest
+    message instead (a button edited away, pressed again from a stale screen)."""
 
     label: str
+    data: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ class Chat:
             language_code=self.language_code,
         )
         if isinstance(act, Tap):
-            shown_id, data = self._button(act.label)
+            shown_id, data = (max(self.shown), act.data) if act.data else self._button(act.label)
             event = Incoming(**base, message_id=shown_id, press=Press(str(message_id), data))
         elif isinstance(act, Photo):
             event = Incoming(

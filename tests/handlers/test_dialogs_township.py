@@ -41,7 +41,8 @@ def test_a_secretary_corrects_a_day_from_the_review(fresh: Conversations) -> Non
             (Tap("张三（东店子村）"), Bot("张三", buttons=["2026年11月"])),
             (Tap("12"), "2026-11-12"),
             (Tap("公务"), "最多 200 字"),
-            ("长" * 201, Bot(["最多 200 字", "201", "长" * 201])),
+            # over the limit: kept, its length and the limit said; a shorter one replaces it
+            ("长" * 201, Bot(["超过 200 字", "201", "留着"], buttons=["✂️ 保留前 200 字"])),
             ("区委组织部岗位培训", Bot(["公务", "区委组织部岗位培训"], buttons=["✅ 确认"])),
             (
                 Tap("✅ 确认"),
