@@ -64,7 +64,9 @@ async def test_a_secretary_corrects_a_day_from_the_review_and_the_cadre_is_told(
 
     secretary.send_text("长" * 201)
     refused = await secretary.next_message()
-    assert "最多 200 字" in refused.text and "201" in refused.text and "长" * 201 in refused.text
+    # kept, not refused and lost: its length and the limit said, a shorter one replaces it
+    assert "超过 200 字的上限" in refused.text and "201" in refused.text and "留着" in refused.text
+    assert refused.button_texts == ["✂️ 保留前 200 字"]
     secretary.send_text("区委组织部岗位培训")
     confirm = await secretary.next_message()
     assert "公务" in confirm.text and "区委组织部岗位培训" in confirm.text
