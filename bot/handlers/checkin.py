@@ -9,6 +9,7 @@ from bot.handlers.context import Context, known
 from bot.handlers.dialogs import CheckinStep, Dialog, WorkRecordStep
 from bot.handlers.keyboard import with_keyboard
 from services import checkin as service
+from services import records
 
 
 def checkin_command(ctx: Context, _args: str = "") -> None:
@@ -98,7 +99,7 @@ def claim_vote(ctx: Context, data: ClaimVote) -> None:
         ctx.uow, ctx.me, claim_id=data.claim_id, approve=data.approve, now=ctx.now
     )
     ctx.notices += decided.notices
-    cadre = known(ctx.uow.people.get(decided.claim.person_id))
+    cadre = known(records.person(ctx.uow, decided.claim.person_id))
     key = "claim.you_approved" if data.approve else "claim.you_rejected"
     ctx.edit(ctx.t(key, name=cadre.name, day=decided.claim.day))
     ctx.toast(key, name=cadre.name, day=decided.claim.day)

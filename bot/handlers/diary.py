@@ -11,6 +11,7 @@ from domain.attendance import Period
 from domain.diary import split_text
 from domain.pace import DIARIES_PER_MONTH
 from services import diary as service
+from services import records
 
 #: Characters of each entry the list shows; the read button opens the whole of it.
 PREVIEW = 120
@@ -224,7 +225,7 @@ def sign(ctx: Context, data: DiarySign) -> None:
         period=data.period,
         now=ctx.now,
     )
-    cadre = known(ctx.uow.people.get(data.cadre_id))
+    cadre = known(records.person(ctx.uow, data.cadre_id))
     days = service.period_days(data.scope, data.period)
     text = ctx.t(
         f"diary.signed_{data.scope}",

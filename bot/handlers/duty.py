@@ -27,6 +27,7 @@ from bot.handlers.over_long import kept_over_long
 from bot.i18n import Term
 from domain.duty import NOTE_MAX_CHARS, DutyKind
 from services import duty as service
+from services import records
 from storage.tables import Township
 
 DIALOG = Dialog.DUTY
@@ -55,7 +56,7 @@ def duty_command(ctx: Context, _args: str = "") -> None:
 
 
 def pick_township(ctx: Context, data: DutyTownship) -> None:
-    township = ctx.uow.places.township_by_id(data.township_id)
+    township = records.township(ctx.uow, data.township_id)
     if township is None:
         ctx.toast("error.stale_button", alert=True)
         return

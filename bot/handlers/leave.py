@@ -27,6 +27,7 @@ from bot.handlers.over_long import kept_over_long
 from domain.errors import DomainError
 from domain.leave import LeaveTier
 from services import leave as service
+from services import records
 from services.notices import CardRef
 
 #: A typed reason starting with one of these asks for 补假 (a start up to 3 days back).
@@ -297,7 +298,7 @@ def vote(ctx: Context, data: LeaveVote) -> None:
     request has moved on answers what happened instead."""
     if leave_cards.step_settled(ctx, data.step_id):
         return
-    step = ctx.uow.leaves.step(data.step_id)
+    step = records.leave_step(ctx.uow, data.step_id)
     if not data.approve and step is not None and not step.comment:
         service.deputies(ctx.uow, ctx.me, step_id=data.step_id)  # raises unless ours now
         ctx.dialog(Dialog.LEAVE, LeaveDialogStep.WHY, step_id=data.step_id)
@@ -317,8 +318,8 @@ def _decide(ctx: Context, step_id: int, yes: bool, text: str | None) -> tuple[st
     outcome = service.decide(ctx.uow, ctx.me, step_id=step_id, approve=yes, now=ctx.now, text=text)
     ctx.notices += outcome.notices
     request = outcome.request
-    applicant = known(ctx.uow.people.get(request.applicant_id))
-    decision = known(ctx.uow.leaves.step(step_id)).decision
+    applicant = known(records.person(ctx.uow, request.applicant_id))
+    decision = known(records.leave_step(ctx.uow, step_id)).decision
     params = dict(
         id=request.id, name=applicant.name, start=request.start, end=request.end, days=request.days
     )
@@ -350,7 +351,7 @@ def delegate(ctx: Context, data: LeaveDelegate) -> None:
                 for p in candidates
             ],
         )
-        step = known(ctx.uow.leaves.step(data.step_id))
+        step = known(records.leave_step(ctx.uow, data.step_id))
         choose.card = CardRef(step.request_id, "step", stored_id(step))
         ctx.toast("leave.pick_deputy")
         return
@@ -358,7 +359,7 @@ def delegate(ctx: Context, data: LeaveDelegate) -> None:
         ctx.uow, ctx.me, step_id=data.step_id, deputy_id=data.deputy_id, now=ctx.now
     )
     ctx.notices += outcome.notices
-    deputy = known(ctx.uow.people.get(data.deputy_id))
+    deputy = known(records.person(ctx.uow, data.deputy_id))
     ctx.edit(ctx.t("leave.you_delegated", name=deputy.name, id=outcome.request.id))
     ctx.toast("leave.you_delegated", name=deputy.name, id=outcome.request.id)
     leave_cards.settle(ctx, stored_id(outcome.request))

@@ -7,20 +7,21 @@ from __future__ import annotations
 from bot.handlers.context import Context
 from bot.handlers.notify import params_for_display, retired_card
 from services import leave_cards as cards
+from services import records
 from storage.tables import LeaveRequest, LeaveStep
 
 
 def step_settled(ctx: Context, step_id: int) -> bool:
     """True (and answered) when the pressed holder's card of ``step_id`` no longer applies."""
-    step = ctx.uow.leaves.step(step_id)
-    request = ctx.uow.leaves.get(step.request_id) if step is not None else None
+    step = records.leave_step(ctx.uow, step_id)
+    request = records.leave_request(ctx.uow, step.request_id) if step is not None else None
     return request is not None and _answer(ctx, request, step, "step")
 
 
 def request_settled(ctx: Context, request_id: int, kind: str) -> bool:
     """True (and answered) when the applicant's pressed ``kind`` card (withdraw, end) no
     longer applies."""
-    request = ctx.uow.leaves.get(request_id)
+    request = records.leave_request(ctx.uow, request_id)
     return request is not None and _answer(ctx, request, None, kind)
 
 

@@ -22,7 +22,7 @@ from bot.handlers.notify import params_for_display
 from bot.i18n import Markup, Term
 from domain.errors import DomainError
 from services import leave as service
-from services import leave_end
+from services import leave_end, records
 from services.leave_progress import NOW, StepProgress, progress
 from services.notices import CardRef
 from storage.tables import LeaveRequest
@@ -32,7 +32,7 @@ SHOWN = 10
 
 
 def myleave_command(ctx: Context, _args: str = "") -> None:
-    requests = ctx.uow.leaves.for_applicant(stored_id(ctx.me))
+    requests = records.requests_of(ctx.uow, ctx.me)
     if not requests:
         ctx.say("leave.none")
         return
@@ -169,7 +169,7 @@ def end_on(ctx: Context, data: LeaveEndOn) -> None:
 
 
 def _own(ctx: Context, request_id: int) -> LeaveRequest:
-    request = ctx.uow.leaves.get(request_id)
+    request = records.leave_request(ctx.uow, request_id)
     if request is None or request.applicant_id != ctx.me.id:
         raise DomainError("error.not_yours")
     return request

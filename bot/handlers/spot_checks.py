@@ -22,6 +22,7 @@ from bot.handlers.context import Context, known, stored_id
 from bot.handlers.events import Button, KeyButton, Outgoing
 from bot.handlers.keyboard import with_keyboard
 from domain.assessment import SPOT_CHECK_ANSWER_MINUTES, SPOT_CHECK_BACKDATE_DAYS
+from services import records
 from services import spot_checks as service
 
 
@@ -40,7 +41,7 @@ def spotcheck_command(ctx: Context, _args: str = "") -> None:
 
 def pick_township(ctx: Context, data: SpotTownship) -> None:
     """The cadres posted there today, one button each (the message is edited in place)."""
-    township = known(ctx.uow.places.township_by_id(data.township_id))
+    township = known(records.township(ctx.uow, data.township_id))
     choices = service.cadres_in(ctx.uow, ctx.me, data.township_id, ctx.now.date())
     if not choices:
         ctx.edit(ctx.t("spotcheck.no_cadres", township=township.name))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.handlers import diary
-from bot.handlers.context import Context, known, stored_id
+from bot.handlers.context import Context, stored_id
 from bot.handlers.help import role_tips
 from bot.handlers.notify import decision_buttons, display
 from bot.i18n import Markup
@@ -13,6 +13,7 @@ from services.checkin import claim_actions
 from services.leave import decision_actions, marks, opinions
 from services.notices import CardRef
 from services.standing import standing
+from services.worklist import recalls_pending, worklist
 
 #: How many waiting leave steps, and how many claims, /status lists with their buttons.
 SHOWN = 10
@@ -58,22 +59,20 @@ def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
     requests that reached them before they bound were never shown to them."""
     if ctx.me.role in CADRE_ROLES:
         return
-    steps = ctx.uow.leaves.open_steps_for(stored_id(ctx.me))
-    claims = ctx.uow.claims.pending_for(stored_id(ctx.me))
+    work = worklist(ctx.uow, ctx.me, SHOWN)
     batches = (
         diaries.awaiting_signature(ctx.uow, ctx.me, ctx.now.date())
         if ctx.me.role in DIARY_SIGNERS
         else []
     )
-    if at_binding and not (steps or claims or batches):
+    if at_binding and not (work.step_count or work.claim_count or batches):
         return
     heading = "onboarding.waiting" if at_binding else "status.approver"
-    ctx.say(heading, work=_work_line(ctx, len(steps), len(claims), len(batches)))
+    ctx.say(heading, work=_work_line(ctx, work.step_count, work.claim_count, len(batches)))
     if ctx.me.role in DISTRICT_ROLES:
         _recalls_pending(ctx)
-    for step in steps[:SHOWN]:
-        request = known(ctx.uow.leaves.get(step.request_id))
-        applicant = known(ctx.uow.people.get(request.applicant_id))
+    for waiting in work.steps:
+        step, request, applicant = waiting.step, waiting.request, waiting.applicant
         shown = {**marks(request), "opinions": opinions(ctx.uow, request)}
         card = ctx.say(
             "status.waiting_step",
@@ -91,8 +90,8 @@ def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
         card.card = CardRef(
             stored_id(request), "step", stored_id(step)
         )  # edited once decided elsewhere
-    for claim in claims[:SHOWN]:
-        cadre = known(ctx.uow.people.get(claim.person_id))
+    for waiting_claim in work.claims:
+        claim, cadre = waiting_claim.claim, waiting_claim.cadre
         ctx.say(
             "status.waiting_claim",
             name=cadre.name,
@@ -125,7 +124,7 @@ def _work_line(ctx: Context, steps: int, claims: int, batches: int) -> Markup:
 def _recalls_pending(ctx: Context) -> None:
     """The district's postings a confirmed recall marked, until the roster replaces them
     (Art. 11: 召回并重新选派)."""
-    recalled = ctx.uow.assignments.recalls_pending()
+    recalled = recalls_pending(ctx.uow)
     if not recalled:
         return
     lines = [

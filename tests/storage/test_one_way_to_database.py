@@ -84,3 +84,47 @@ def test_the_check_sees_a_session_read(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert session_reads(sample) == [2, 5, 7, 8]
+
+
+def repository_reads(path: Path) -> list[int]:
+    """Lines of ``path`` calling a repository of the unit of work (``ctx.uow.people.get``,
+    ``uow.leaves.step``): what a conversation asks of the database goes through a service."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    names = _names_of_units_of_work(tree)
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and _holds_a_unit_of_work(node.value.value, names)
+    )
+
+
+#: The conversation machinery rather than a conversation: it loads the person with their
+#: dialog once per update, stores the dialog as the update left it, and addresses the
+#: notices services returned (bot/handlers' own state and output, no use case).
+MACHINERY = {"context.py", "conversation.py", "notify.py"}
+
+
+def test_conversations_reach_the_database_through_services() -> None:
+    found = [
+        f"{path.relative_to(ROOT).as_posix()}:{line}"
+        for path in sorted((ROOT / "bot" / "handlers").rglob("*.py"))
+        if path.name not in MACHINERY
+        for line in repository_reads(path)
+    ]
+    assert not found, "a handler reads a repository (call a service instead):\n" + (
+        "\n".join(found)
+    )
+
+
+def test_the_check_sees_a_repository_read(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "def handler(ctx):\n"
+        "    ctx.uow.people.get(1)\n"
+        "    service.run(ctx.uow, 1)\n"
+        "    ctx.uow.commit()\n",
+        encoding="utf-8",
+    )
+    assert repository_reads(sample) == [2]
