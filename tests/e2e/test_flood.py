@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.handlers.events import Outgoing
 from sandbox import BotApiEmulator, SimulatedUser
+
+pytestmark = pytest.mark.paced
 
 BURST = 60
 CHATS = 100

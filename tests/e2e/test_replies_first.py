@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.handlers.events import Outgoing
 from sandbox import BotApiEmulator
 from tests.e2e.test_flood import started_chats, texts
+
+pytestmark = pytest.mark.paced
 
 CHATS = 100
 PER_CHAT = 3  # the per-chat burst: the push is held back only by the overall limit

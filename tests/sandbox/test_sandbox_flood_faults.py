@@ -8,6 +8,8 @@ import pytest
 from sandbox import BotApiEmulator
 from sandbox.flood import FloodLimiter
 
+pytestmark = pytest.mark.paced
+
 
 @pytest.fixture
 def user(emu: BotApiEmulator):
