@@ -23,7 +23,7 @@ from bot.handlers.date_picker import month_keyboard
 from bot.handlers.dialogs import Dialog, LeaveDialogStep
 from bot.handlers.events import Button
 from bot.handlers.notify import decision_buttons
-from bot.handlers.over_long import kept_over_long
+from bot.handlers.over_long import kept_over_long, text_or_ask
 from domain.errors import DomainError
 from domain.leave import LeaveTier
 from services import leave as service
@@ -218,14 +218,6 @@ def pick(ctx: Context, data: PickDate | PickMonth) -> None:
     ctx.say("leave.ask_reason")
 
 
-def typed_reason(ctx: Context, data: dict) -> None:
-    """The reason typed after the picked days files the request (anything else asks again)."""
-    if not ctx.event.text:
-        ctx.say("leave.ask_reason")
-        return
-    reason_text(ctx, data, ctx.event.text)
-
-
 def reason_text(ctx: Context, data: dict, text: str) -> None:
     if kept_over_long(ctx, text, service.MAX_REASON, "over_long.leave_reason"):
         return
@@ -238,15 +230,8 @@ def reason_text(ctx: Context, data: dict, text: str) -> None:
     )
 
 
-def typed_comment(ctx: Context, data: dict) -> None:
-    """An approver's 添加意见: saved on the step, and the card again with its buttons."""
-    if not ctx.event.text:
-        ctx.say("leave.ask_comment")
-        return
-    comment_text(ctx, data, ctx.event.text)
-
-
 def comment_text(ctx: Context, data: dict, text: str) -> None:
+    """An approver's 添加意见: saved on the step, and the card again with its buttons."""
     if kept_over_long(ctx, text, service.MAX_REASON, "over_long.comment"):
         return
     step_row = service.comment(
@@ -261,15 +246,8 @@ def comment_text(ctx: Context, data: dict, text: str) -> None:
     card.card = CardRef(step_row.request_id, "step", stored_id(step_row))
 
 
-def typed_why(ctx: Context, data: dict) -> None:
-    """The reason of a no, typed: the decision is taken with it."""
-    if not ctx.event.text:
-        ctx.say("leave.ask_why")
-        return
-    why_text(ctx, data, ctx.event.text)
-
-
 def why_text(ctx: Context, data: dict, text: str) -> None:
+    """The reason of a no, typed: the decision is taken with it."""
     if kept_over_long(ctx, text, service.MAX_REASON, "over_long.why"):
         return
     key, params = _decide(ctx, int(data["step_id"]), False, text)
@@ -363,3 +341,10 @@ def delegate(ctx: Context, data: LeaveDelegate) -> None:
     ctx.edit(ctx.t("leave.you_delegated", name=deputy.name, id=outcome.request.id))
     ctx.toast("leave.you_delegated", name=deputy.name, id=outcome.request.id)
     leave_cards.settle(ctx, stored_id(outcome.request))
+
+
+#: What is typed at each step: the reason after the picked days files the request, an
+#: approver's comment or reason of a no is saved; anything but text asks again.
+typed_reason = text_or_ask("leave.ask_reason", reason_text)
+typed_comment = text_or_ask("leave.ask_comment", comment_text)
+typed_why = text_or_ask("leave.ask_why", why_text)

@@ -12,6 +12,8 @@ the part that fits, broken at the last sentence end before the limit
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.handlers.callbacks import KeepFitting
 from bot.handlers.context import Context
 from domain.diary import split_text
@@ -49,3 +51,18 @@ def kept_over_long(ctx: Context, text: str, limit: int, what: str) -> bool:
 def without_kept_text(data: dict) -> dict:
     """The dialog's data as its step's handler reads it (the kept text left out)."""
     return {key: value for key, value in data.items() if key != OVER_LONG}
+
+
+def text_or_ask(
+    ask: str, take: Callable[[Context, dict, str], None]
+) -> Callable[[Context, dict], None]:
+    """A typed-input handler: text goes to ``take`` (which may keep it when over-long);
+    anything else (a photo, a sticker) is answered with the question ``ask`` again."""
+
+    def typed(ctx: Context, data: dict) -> None:
+        if ctx.event.text:
+            take(ctx, data, ctx.event.text)
+        else:
+            ctx.say(ask)
+
+    return typed
