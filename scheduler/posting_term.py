@@ -10,7 +10,9 @@ new posting has a term of its own.
 Run daily. The period key names the posting and the notice, so each goes once; a notice
 whose day the sweep missed (the process down) goes on the next run up to
 ``CATCH_UP_DAYS`` late, saying the days actually left. The notices are 30 days apart, so
-the window never holds two of one posting: a catch-up tells once, never twice.
+the window never holds two of one posting: a catch-up tells once, never twice. A notice
+held for someone who has not bound yet goes at their binding until the last day (the
+notice of the end, until 30 days after it), then is closed as expired.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
-from domain.posting_term import term_last_day, term_notices_due
+from domain.posting_term import TermNotice, term_last_day, term_notices_due
 from domain.roles import Role
-from scheduler.common import DEFAULT_ZONE, UowFactory, by_place, day_of, run_sweep
+from scheduler.common import DEFAULT_ZONE, UowFactory, by_place, day_of, end_of_day, run_sweep
 from scheduler.payload import TermNoticeParams
 from services.outbox import Draft
 from storage.unit_of_work import UnitOfWork
@@ -30,6 +32,9 @@ from storage.unit_of_work import UnitOfWork
 KIND = "posting_term"
 #: How many days late a notice still goes (less than the 30 between two notices + 1).
 CATCH_UP_DAYS = 30
+#: How long the notice of the end still goes to someone who binds late (a notice before
+#: the end is worth sending only until the last day).
+ENDS_KEPT = timedelta(days=30)
 
 
 def sweep_posting_terms(
@@ -69,7 +74,11 @@ def sweep_posting_terms(
                         (last_day - today).days,
                     )
                     period = f"a{p.assignment_id}:{notice.value}"
-                    yield Draft(p.person_id, KIND, period, params.payload("cadre").to_json())
+                    until = end_of_day(
+                        last_day + (ENDS_KEPT if notice is TermNotice.ENDS else timedelta()), zone
+                    )
+                    own = params.payload("cadre").to_json()
+                    yield Draft(p.person_id, KIND, period, own, not_after=until)
                     others = params.payload("others").to_json()
                     told = [
                         *units.get(p.unit_id, []),
@@ -77,6 +86,6 @@ def sweep_posting_terms(
                         *org_dept,
                     ]
                     for recipient in dict.fromkeys(told):
-                        yield Draft(recipient, KIND, period, others)
+                        yield Draft(recipient, KIND, period, others, not_after=until)
 
     return run_sweep(uow_factory, KIND, plan, dry_run=dry_run, keep=keep)

@@ -142,3 +142,10 @@ def test_registered_by_name_and_a_dry_run_stores_nothing(uow_factory, ids) -> No
     day = LAST_DAY - timedelta(days=60)
     assert len(BY_NAME["posting_term"](uow_factory, day, zone=ZONE, dry_run=True)) == 8
     assert len(sweep(uow_factory, day)) == 8
+
+
+def test_a_notice_held_for_binding_goes_until_the_last_day(uow_factory, ids) -> None:
+    [before] = by_recipient(sweep(uow_factory, LAST_DAY - timedelta(days=30)), ids, "cadre")
+    assert before.not_after.astimezone(ZONE).date() == LAST_DAY
+    [ends] = by_recipient(sweep(uow_factory, LAST_DAY), ids, "cadre")
+    assert ends.not_after.astimezone(ZONE).date() == LAST_DAY + timedelta(days=30)
