@@ -156,3 +156,10 @@ def test_tagging_in_english(fresh: Conversations) -> None:
         ],
         language_code="en",
     )
+
+
+def test_a_forged_kind_is_a_stale_button(fresh: Conversations) -> None:
+    chat = dialog(fresh, "cadre", [("/diary 走访。", "日记已保存")])
+    [entry] = _entries(fresh)
+    play(chat, [(Tap("", data=f"vt:{entry.id}:nobody:1"), "这个按钮已失效")])
+    assert _kinds(fresh, entry.id) == set()
