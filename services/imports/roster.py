@@ -26,7 +26,9 @@ Mid-term change (Art. 6: 报经市委组织部同意): a First Secretary whose v
 changes before their term's last day (``domain.posting_term.term_last_day``: the
 posting's roster end, else two years from its start) needs the city organisation
 department's consent in the ``approval`` column (批准: the approving office and document
-number, or a note, up to 200 characters); a row without it is refused, saying so. The
+number, or a note, up to 200 characters); a row without it is refused, saying so (a
+same-day correction of the place, a team member's move and a move after the term's end
+need none). The
 approval is kept with the new posting (``Assignment.change_approval``), listed in the
 import's summary and shown in the cadre's /status. Optional columns: ``start``, ``end``,
 ``approval``.
