@@ -16,6 +16,7 @@ from scheduler.grid import sweep_weekly_grid
 from scheduler.monthly import sweep_monthly_review, sweep_quarterly_sheets
 from scheduler.nudge import sweep_daily_nudge
 from scheduler.overdue import sweep_leave_overdue
+from scheduler.posting_term import sweep_posting_terms
 from scheduler.removal import sweep_removal_triggers
 from scheduler.spot_checks import sweep_spot_check_expiry
 from scheduler.weekly import sweep_weekly
@@ -59,6 +60,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("assessment", sweep_assessment_season),
     Sweep("spot_check_expiry", sweep_spot_check_expiry),
     Sweep("calendar_due", sweep_calendar_due),
+    Sweep("posting_term", sweep_posting_terms),  # Art. 6: 60/30 days before a term's end
 )
 BY_NAME = {s.name: s for s in SWEEPS}
 

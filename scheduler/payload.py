@@ -163,3 +163,25 @@ class Payload:
             open_step=OpenStep.from_json(open_step) if open_step else None,
             card=Card.from_json(card) if card else None,
         )
+
+
+@dataclass(frozen=True)
+class TermNoticeParams(_Flat):
+    """A posting's term notice (Art. 6, ``scheduler.posting_term``): which notice (a
+    ``domain.posting_term.TermNotice`` code), whose posting, its last day (ISO) and the
+    days left on the day the sweep planned it (a caught-up notice says the truth)."""
+
+    notice: str
+    name: str
+    role: str
+    village: str
+    township: str
+    unit: str
+    last_day: str
+    days_left: int
+
+    def payload(self, audience: str) -> Payload:
+        """The message for ``audience``: ``cadre`` (their own term) or ``others`` (the
+        unit, the township secretary, org_dept)."""
+        timing = "ends" if self.notice == "ends" else "before"
+        return Payload(f"tenure.{audience}_{timing}", self.to_json())

@@ -123,7 +123,9 @@ def seed_sample_history(uow: UnitOfWork, people: dict[str, Person], today: date)
 
     张三 is on pace (every working day and most weekends); 李四 a little behind (most
     working days, weekends at home); 王五 near the yearly removal trigger (up to 84 working
-    days absent by now, never 10 in one month). Deterministic for a given ``today``."""
+    days absent by now, never 10 in one month), his term ending within 60 days and a few
+    diaries tagged with whom he visited (``services.sample_term``). Deterministic for a
+    given ``today``."""
     from random import Random
 
     from services.calendar import load_calendar
@@ -170,4 +172,8 @@ def seed_sample_history(uow: UnitOfWork, people: dict[str, Person], today: date)
                 )
         day += timedelta(days=1)
     uow.checkins.stage_all(rows)
+    # issue 15: 王五's term ends within 60 days, and his diaries are tagged (五必访)
+    from services.sample_term import seed_term_example
+
+    seed_term_example(uow, people, today, SAMPLE_ZONE)
     return len(rows)

@@ -19,6 +19,7 @@ from storage.sweeps.absences import AbsenceQueries
 from storage.sweeps.approvals import ApprovalQueries
 from storage.sweeps.diaries import DiaryFigures
 from storage.sweeps.lock import SweepLock
+from storage.sweeps.posting_term import PostingTermQueries
 from storage.sweeps.reminders import ReminderOutbox
 from storage.sweeps.rollup import OnsiteRollup
 from storage.sweeps.roster import RosterQueries
@@ -50,6 +51,9 @@ class UnitOfWork:
         self.attendance_entries = repos.AttendanceEntryRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.replies = ReplyRepository(self.session)
+        # Issue 15, term and visits: 五必访 tags of diaries, postings' terms (Art. 6, 10.1).
+        self.visits = repos.VisitRepository(self.session)
+        self.terms = PostingTermQueries(self.session)
         # The read models of the sweeps and the sheets, and the reminder outbox: services
         # and the scheduler reach the database through these, never through the session.
         self.roster = RosterQueries(self.session)

@@ -392,3 +392,15 @@ class LangPick(CallbackData):
 
     prefix: ClassVar[str] = "lg"
     lang: str
+
+
+@dataclass(frozen=True)
+class VisitTag(CallbackData):
+    """五必访 (Art. 10.1): tag (``on``) or untag the cadre's diary entry with a kind of
+    visit (a ``domain.visits.VisitKind`` code). A state, not a flip: a second tap of the
+    same button changes nothing."""
+
+    prefix: ClassVar[str] = "vt"
+    entry_id: int
+    kind: str
+    on: bool

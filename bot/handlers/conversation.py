@@ -26,6 +26,7 @@ from bot.handlers import (
     spot_checks,
     status,
     township_attendance,
+    visits,
 )
 from bot.handlers.callbacks import (
     AttendanceReview,
@@ -67,6 +68,7 @@ from bot.handlers.callbacks import (
     SpotRemote,
     SpotTownship,
     SpotVisit,
+    VisitTag,
     WeekConfirm,
     unpack,
 )
@@ -223,6 +225,7 @@ PRESSES: dict[type, Callable] = {
     FixConfirm: township_attendance.confirm,
     WeekConfirm: township_attendance.confirm_week,
     LangPick: language.pick,
+    VisitTag: visits.tag,
 }
 
 #: What a person types (or sends: a photo, a sticker) while a dialog is open goes to the

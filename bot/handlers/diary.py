@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.handlers import visits
 from bot.handlers.callbacks import DiaryRead, DiarySign, DiarySplit, Done
 from bot.handlers.context import Context, known, stored_id
 from bot.handlers.dialogs import Dialog, DiaryStep
@@ -71,14 +72,18 @@ def _saved(ctx: Context, entry_id: int, parts: int = 1) -> None:
     join the last part)."""
     count = service.month_count(ctx.uow, ctx.me, ctx.now.date())
     ctx.dialog(Dialog.DIARY, DiaryStep.PHOTOS, entry_id=entry_id)
-    ctx.say(
+    saved = ctx.say(
         "diary.saved" if parts == 1 else "diary.saved_parts",
         parts=parts,
         count=count,
         target=DIARIES_PER_MONTH,
         limit=service.MAX_PHOTOS,
-        buttons=[[ctx.button("button.done", Done(Dialog.DIARY))]],
+        buttons=[
+            *visits.visit_buttons(ctx, entry_id, ()),  # 五必访: whom it visited, one tap
+            [ctx.button("button.done", Done(Dialog.DIARY))],
+        ],
     )
+    saved.text += "\n" + ctx.t("visits.ask")
 
 
 def typed_text(ctx: Context, _data: dict) -> None:
@@ -239,10 +244,12 @@ def sign(ctx: Context, data: DiarySign) -> None:
 
 
 def done(ctx: Context, data: Done) -> None:
+    photos = ctx.at(Dialog.DIARY, DiaryStep.PHOTOS)  # 五必访: its toggles stay
     ctx.end_dialog()
     ctx.edit(
         ctx.t(f"dialog.done_{data.dialog}")
         if ctx.catalog.has(f"dialog.done_{data.dialog}")
-        else ctx.t("dialog.done")
+        else ctx.t("dialog.done"),
+        visits.kept_buttons(ctx, photos.data.get("entry_id")) if photos else None,
     )
     ctx.toast("dialog.done")

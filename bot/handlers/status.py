@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers import diary
+from bot.handlers import diary, posting_term
 from bot.handlers.context import Context, stored_id
 from bot.handlers.help import role_tips
 from bot.handlers.notify import decision_buttons, display
@@ -23,7 +23,7 @@ def status_command(ctx: Context, _args: str = "") -> None:
     if ctx.me.role in CADRE_ROLES:
         s = standing(ctx.uow, ctx.me, ctx.now.date())
         year = s.year
-        ctx.say(
+        shown = ctx.say(
             "status.cadre",
             today=ctx.now.date(),
             onsite=s.onsite_year.done,
@@ -48,6 +48,7 @@ def status_command(ctx: Context, _args: str = "") -> None:
             ),
             provisional=ctx.t("status.provisional", year=ctx.now.year) if s.provisional else "",
         )
+        posting_term.status_lines(ctx, shown)  # issue 15: the term's end, 五必访 this year
         return
     waiting_work(ctx)
 

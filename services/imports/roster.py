@@ -22,6 +22,17 @@ and unit: the posting's dates are updated where the row gives them, else nothing
 A posting that ended before the row's start is left alone and a new one begins. Someone
 who stops being a cadre has their open posting ended the day before the import.
 
+Mid-term change (Art. 6: 报经市委组织部同意): a First Secretary whose village or unit
+changes before their term's last day (``domain.posting_term.term_last_day``: the
+posting's roster end, else two years from its start) needs the city organisation
+department's consent in the ``approval`` column (批准: the approving office and document
+number, or a note, up to 200 characters); a row without it is refused, saying so (a
+same-day correction of the place, a team member's move and a move after the term's end
+need none). The
+approval is kept with the new posting (``Assignment.change_approval``), listed in the
+import's summary and shown in the cadre's /status. Optional columns: ``start``, ``end``,
+``approval``.
+
 People missing from the file are left as they are; a listed person is (re)activated and
 keeps their Telegram binding.
 """
@@ -34,17 +45,30 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from domain.errors import InvalidPhone, UnknownRole
+from domain.errors import DomainError, InvalidPhone, UnknownRole
 from domain.phone import normalise_phone
+from domain.posting_term import check_mid_term_change, term_last_day
 from domain.roles import CADRE_ROLES, TOWNSHIP_ROLES, Role, parse_role
 from services.imports.common import ImportResult, Problems, parse_date
-from services.imports.table import Row, Table, begin_validation
+from services.imports.table import Row, Table, begin_validation, with_aliases
 from storage.tables import Assignment, Person, Township, Unit, Village
 from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 REQUIRED = ("name", "phone", "role", "township", "village", "unit")
 MAX_NAME = 100
 MAX_UNIT = 200
+#: The consent to a First Secretary's mid-term change (Art. 6): its column and its limit.
+ALIASES = {"批准": "approval", "批准文号": "approval", "市委组织部批准": "approval"}
+MAX_APPROVAL = 200
+#: What a refused row says, by the domain's reason (the catalog's words, in English).
+REASONS = {
+    "posting_term.change_needs_consent": (
+        "the First Secretary's term runs to {last_day}: a change of village or unit on {day} "
+        "needs the city organisation department's consent (Art. 6); fill in the approving "
+        "office and document number in the approval column (批准) and import it again"
+    ),
+    "posting_term.end_before_start": "end {end} is before start {start}",
+}
 
 
 def places_of(role: Role) -> tuple[str, ...]:
@@ -72,6 +96,7 @@ class RosterRow:
     start: date
     start_given: bool
     end: date | None
+    approval: str | None = None
 
 
 @dataclass
@@ -155,9 +180,16 @@ def _parse(row: Row, known: _Known, today: date, problems: Problems) -> RosterRo
             problems.add(row.line, f"unit name longer than {MAX_UNIT} characters")
         if "unit" not in wanted:
             unit = None
+    approval = row.get("approval") or None
+    if approval is not None and len(approval) > MAX_APPROVAL:
+        problems.add(row.line, f"approval longer than {MAX_APPROVAL} characters")
+    if approval is not None and role is not None and role not in CADRE_ROLES:
+        problems.add(row.line, "approval is the consent to a cadre's change: leave it blank")
     if len(problems.items) > count or role is None:
         return None
-    return RosterRow(row.line, name, phone, role, township, village, unit, start, start_given, end)
+    return RosterRow(
+        row.line, name, phone, role, township, village, unit, start, start_given, end, approval
+    )
 
 
 @dataclass(frozen=True)
@@ -214,11 +246,25 @@ def _plan_for(item: RosterRow, known: _Known) -> Plan | None:
         and item.unit in known.units
         and known.units[item.unit].id == latest.unit_id
     )
-    return plan_posting(item, latest, same)
+    plan = plan_posting(item, latest, same)
+    if plan.action == "move" and person is not None and latest is not None:
+        _check_consent(Role(person.role), latest, plan.start, item.approval)
+    return plan
+
+
+def _check_consent(role: Role, latest: Assignment, day: date, approval: str | None) -> None:
+    """A First Secretary's move before their term is up needs the city organisation
+    department's consent (Art. 6); raises ``ValueError`` with the reason when it is
+    missing."""
+    try:
+        check_mid_term_change(role, term_last_day(role, latest.start, latest.end), day, approval)
+    except DomainError as err:
+        raise ValueError(REASONS.get(err.key, err.key).format(**err.params)) from None
 
 
 def import_roster(uow_factory: UnitOfWorkFactory, table: Table, *, today: date) -> ImportResult:
     """Create or update every person of ``table``; ``today`` is the default posting start."""
+    table = with_aliases(table, ALIASES)
     problems = begin_validation(table, REQUIRED)
     with uow_factory() as uow:
         phones: set[str] = set()
@@ -273,6 +319,7 @@ def _apply(
     uow: UnitOfWork, planned: list[tuple[RosterRow, Plan | None]], known: _Known, today: date
 ) -> ImportResult:
     new = updated = unchanged = started = ended = 0
+    consented: list[str] = []
     for item, plan in planned:
         unit = None
         if item.unit is not None:
@@ -308,9 +355,16 @@ def _apply(
                 latest.start, latest.end = plan.start, plan.end
                 latest.village_id, latest.unit_id = item.village.id, unit.id
             else:
+                approval = None
                 if plan.action == "move" and latest is not None:
                     latest.end = plan.start - timedelta(days=1)
                     ended += 1
+                    if item.approval is not None:  # Art. 6: the consent to the change
+                        approval = item.approval
+                        consented.append(
+                            f"{item.name} to {item.village.name} from {plan.start} "
+                            f"(approval: {approval})"
+                        )
                 ended += _replace_recalled(uow, person, item, plan.start)
                 uow.assignments.stage(
                     Assignment(
@@ -319,6 +373,7 @@ def _apply(
                         unit_id=unit.id,
                         start=plan.start,
                         end=plan.end,
+                        change_approval=approval,
                     )
                 )
                 started += 1
@@ -333,5 +388,9 @@ def _apply(
         else:
             unchanged += 1
     uow.flush()
-    notes = (f"{started} posting(s) started, {ended} ended",) if started or ended else ()
+    notes: tuple[str, ...] = (
+        (f"{started} posting(s) started, {ended} ended",) if started or ended else ()
+    )
+    if consented:
+        notes += (f"changed with consent: {'; '.join(consented)}",)
     return ImportResult("person", "people", new, updated, unchanged, notes)

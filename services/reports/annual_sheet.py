@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, tzinfo
 from typing import Any
 
@@ -26,11 +26,15 @@ from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule, Period
 from domain.calendar import WorkdayCalendar
 from domain.duty import DutyKind, DutyRecord, TrainingDays, training_days
 from domain.ledger import required_for_year
+from domain.visits import VisitKind
 from services import grades as grade_service
+from services import visits as visit_service
 from services.reports.attendance_sheet import SheetRow, gather
 from services.reports.workbook import cell, finish
 from storage.unit_of_work import UnitOfWork
 
+#: 五必访 (Art. 10.1): the year's diary entries per kind of visit, a column each.
+VISIT_COLUMNS: tuple[str, ...] = tuple(f"visits_{kind.value}" for kind in VisitKind)
 #: Column keys in sheet order; ``label(key)`` gives each header.
 COLUMNS: tuple[str, ...] = (
     "name",
@@ -51,6 +55,7 @@ COLUMNS: tuple[str, ...] = (
     "diaries_written",
     "diaries_week_signed",
     "diaries_month_signed",
+    *VISIT_COLUMNS,
     "removal_month",
     "removal_year",
     "checks_total",
@@ -76,6 +81,7 @@ SUMMED: tuple[str, ...] = (
     "diaries_written",
     "diaries_week_signed",
     "diaries_month_signed",
+    *VISIT_COLUMNS,
     "checks_total",
     "checks_present",
     "checks_on_leave",
@@ -130,6 +136,12 @@ class AnnualRow:
     sanction: Sanction | None
     grade: str | None
     note: str = ""  # the attendance sheet's note key (a move during the year)
+    # 五必访 (Art. 10.1): the year's diary entries tagged with each kind (VISIT_COLUMNS)
+    visits_party_cadres: int = 0
+    visits_villager_representatives: int = 0
+    visits_entrepreneurs: int = 0
+    visits_poor_families: int = 0
+    visits_petitioners: int = 0
 
 
 @dataclass(frozen=True)
@@ -235,8 +247,22 @@ def gather_annual(
         )
         for r in base.rows
     ]
+    visits = visit_service.counts_by_cadre(uow, ids, Period(period.first, as_of))  # Art. 10.1
+    rows = [_with_visits(r, visits.get(r.person_id, {})) for r in rows]
     summary = grade_service.summary(uow, year)
     return AnnualSheet(year, as_of, rows, summary, base.provisional)
+
+
+def _with_visits(row: AnnualRow, counts: dict[VisitKind, int]) -> AnnualRow:
+    """The row with the cadre's 五必访 counts in its ``visits_<kind>`` fields."""
+    return replace(
+        row,
+        visits_party_cadres=counts.get(VisitKind.PARTY_CADRES, 0),
+        visits_villager_representatives=counts.get(VisitKind.VILLAGER_REPRESENTATIVES, 0),
+        visits_entrepreneurs=counts.get(VisitKind.ENTREPRENEURS, 0),
+        visits_poor_families=counts.get(VisitKind.POOR_FAMILIES, 0),
+        visits_petitioners=counts.get(VisitKind.PETITIONERS, 0),
+    )
 
 
 def to_xlsx(sheet: AnnualSheet, label: Callable[[str], str]) -> bytes:

@@ -28,6 +28,7 @@ from storage.repositories.people import PeopleRepository
 from storage.repositories.places import PlacesRepository
 from storage.repositories.postings import AssignmentRepository
 from storage.repositories.spot_checks import GradeRepository, SpotCheckRepository
+from storage.repositories.visits import VisitRepository
 
 __all__ = [
     "AssignmentRepository",
@@ -47,5 +48,6 @@ __all__ = [
     "PlacesRepository",
     "ReplacedEntry",
     "SpotCheckRepository",
+    "VisitRepository",
     "WorkRecordRepository",
 ]

@@ -22,6 +22,7 @@ from storage.tables.outbox import InboxUpdate, Reminder, ReplyOutbox
 from storage.tables.roster import Assignment, Person, Township, Unit, Village
 from storage.tables.supervision import AssessmentGrade, AttendanceEntry, DutyRecord, SpotCheck
 from storage.tables.sweeps import OnsiteMonth, SweepState
+from storage.tables.visits import DiaryVisit
 
 
 def table_of(model: type[SQLModel]) -> Table:
@@ -42,6 +43,7 @@ __all__ = [
     "DialogState",
     "DiaryEntry",
     "DiarySignoff",
+    "DiaryVisit",
     "DutyRecord",
     "InboxUpdate",
     "LeaveCard",

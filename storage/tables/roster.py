@@ -61,3 +61,7 @@ class Assignment(SQLModel, table=True):
     #: A confirmed recall (over 30 days, Art. 11) awaits a replacement: the district sees
     #: it until the roster gives the village a new posting, which closes this one.
     recall_pending: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    #: A First Secretary's change of village or unit before the term is up needs the city
+    #: organisation department's consent (Art. 6): the roster's ``approval``, kept with
+    #: the posting the change began (migration 0010).
+    change_approval: str | None = Field(default=None, max_length=200)

@@ -30,6 +30,7 @@ def test_the_default_timetable() -> None:
         "removal",
         "weekly",
         "calendar_due",
+        "posting_term",
         "weekly_grid",
         "monthly_review",
         "quarterly_sheets",

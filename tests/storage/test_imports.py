@@ -335,12 +335,14 @@ def test_roster_reimport_updates_in_place_and_keeps_telegram_binding(roster, tmp
 
 
 def test_cadre_moved_to_another_village_ends_the_old_posting(roster, tmp_path):
-    text = (
-        "name,phone,role,township,village,unit,start,end\n"
-        "张三,13800138000,第一书记,城关镇,南村,区财政局,2026-04-01,\n"
+    text = (  # mid-term for a First Secretary: with the consent Art. 6 asks for
+        "name,phone,role,township,village,unit,start,end,approval\n"
+        "张三,13800138000,第一书记,城关镇,南村,区财政局,2026-04-01,,市组干〔2026〕3号\n"
     )
     result = import_roster(roster, read_table(write(tmp_path, text)), today=TODAY)
-    assert result.summary == "imported 1 person (0 new, 1 updated); 1 posting(s) started, 1 ended"
+    assert result.summary.startswith(
+        "imported 1 person (0 new, 1 updated); 1 posting(s) started, 1 ended"
+    )
     old, new = postings(roster, "+8613800138000")
     assert (old.start, old.end) == (date(2026, 1, 5), date(2026, 3, 31))
     assert (new.start, new.end) == (date(2026, 4, 1), None)
