@@ -392,3 +392,28 @@ class LangPick(CallbackData):
 
     prefix: ClassVar[str] = "lg"
     lang: str
+
+
+# Work funds (Art. 20, /funds)
+
+
+@dataclass(frozen=True)
+class FundsAdd(CallbackData):
+    """/funds: enter an expense of this fund (a ``domain.work_funds.Fund`` code)."""
+
+    prefix: ClassVar[str] = "wfa"
+    fund: str
+
+
+@dataclass(frozen=True)
+class FundsNoReceipt(CallbackData):
+    """/funds: go on without a receipt photo (the statement marks it 无)."""
+
+    prefix: ClassVar[str] = "wfr"
+
+
+@dataclass(frozen=True)
+class FundsConfirm(CallbackData):
+    """/funds: record the expense the dialog holds."""
+
+    prefix: ClassVar[str] = "wfo"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers import diary
+from bot.handlers import diary, work_funds
 from bot.handlers.context import Context, stored_id
 from bot.handlers.help import role_tips
 from bot.handlers.notify import decision_buttons, display
@@ -48,6 +48,8 @@ def status_command(ctx: Context, _args: str = "") -> None:
             ),
             provisional=ctx.t("status.provisional", year=ctx.now.year) if s.provisional else "",
         )
+        if ctx.me.role == Role.FIRST_SECRETARY:  # work funds (Art. 20): the balance
+            work_funds.status_line(ctx)
         return
     waiting_work(ctx)
 

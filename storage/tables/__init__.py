@@ -23,6 +23,9 @@ from storage.tables.roster import Assignment, Person, Township, Unit, Village
 from storage.tables.supervision import AssessmentGrade, AttendanceEntry, DutyRecord, SpotCheck
 from storage.tables.sweeps import OnsiteMonth, SweepState
 
+# Work funds (Art. 20, issue #15)
+from storage.tables.work_funds import FundAllocation, FundExpense
+
 
 def table_of(model: type[SQLModel]) -> Table:
     """The Core ``Table`` of a table class, for set-based statements (SQLAlchemy's
@@ -58,4 +61,7 @@ __all__ = [
     "Unit",
     "Village",
     "WorkRecord",
+    # Work funds (Art. 20)
+    "FundAllocation",
+    "FundExpense",
 ]
