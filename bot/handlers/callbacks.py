@@ -417,3 +417,13 @@ class FundsConfirm(CallbackData):
     """/funds: record the expense the dialog holds."""
 
     prefix: ClassVar[str] = "wfo"
+
+
+@dataclass(frozen=True)
+class FundsReport(CallbackData):
+    """/report: the work funds statement of a year for a township (``ref`` its id) or
+    the district (``ref`` 0); checked against the presser."""
+
+    prefix: ClassVar[str] = "wfp"
+    ref: int
+    year: int

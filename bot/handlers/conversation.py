@@ -27,6 +27,7 @@ from bot.handlers import (
     status,
     township_attendance,
     work_funds,
+    work_funds_report,
 )
 from bot.handlers.callbacks import (
     AttendanceReview,
@@ -48,6 +49,7 @@ from bot.handlers.callbacks import (
     FundsAdd,
     FundsConfirm,
     FundsNoReceipt,
+    FundsReport,
     KeepFitting,
     LangPick,
     LeaveComment,
@@ -237,6 +239,7 @@ PRESSES: dict[type, Callable] = {
     FundsAdd: work_funds.add,
     FundsNoReceipt: work_funds.no_receipt,
     FundsConfirm: work_funds.confirm,
+    FundsReport: work_funds_report.send,
 }
 
 #: What a person types (or sends: a photo, a sticker) while a dialog is open goes to the
