@@ -73,3 +73,19 @@ async def test_an_expense_over_the_balance_is_refused(district: District) -> Non
     cadre.send_text("10000")  # still at the amount: the whole balance goes on
     assert "What was it for" in (await cadre.next_message()).text
     assert expenses(district) == []
+
+
+async def test_the_township_gets_the_statement_in_report(district: District) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    allocate(district)
+    secretary = await district.onboard("township_secretary")
+    secretary.send_text("/report")
+    menu = await secretary.next_message()
+    await tap(secretary, menu, "💰 2026 年工作经费收支表（城关街道）")
+    sheet = await secretary.next_message()
+    assert sheet.kind == "document" and sheet.filename == "工作经费收支表_城关街道_2026.xlsx"
+    rows = list(load_workbook(io.BytesIO(sheet.document)).worksheets[0].iter_rows(values_only=True))
+    assert rows[-1] == ("合计", None, None, None, 20000, 0, 0, 20000)

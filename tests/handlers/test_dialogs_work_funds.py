@@ -240,3 +240,36 @@ def test_in_english(fresh: Conversations) -> None:
         ],
         language_code="en",
     )
+
+
+def test_the_statement_in_report_for_the_township_and_the_district(fresh: Conversations) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from bot.handlers.callbacks import FundsReport
+
+    _allocate(fresh)
+    secretary = dialog(
+        fresh,
+        "township_secretary",
+        [("/report", Bot(buttons=["💰 2026 年工作经费收支表（城关街道）"]))],
+    )
+    play(
+        secretary, [(Tap("💰 2026 年工作经费收支表（城关街道）"), "城关街道 2026 年工作经费收支表")]
+    )
+    filename, data = secretary.inbox[-1].document
+    assert filename == "工作经费收支表_城关街道_2026.xlsx"
+    rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["东店子村", "西关社区", None]
+    with fresh.uow_factory() as uow:
+        other = uow.places.township("北宽坪镇").id
+    for forged in (FundsReport(other, 2026), FundsReport(0, 2026)):
+        play(secretary, [(Tap("", data=forged.pack()), "无权")])
+    org = dialog(
+        fresh, "org_dept", [("/report", Bot(buttons=["💰 2026 年工作经费收支表（全区）"]))]
+    )
+    play(org, [(Tap("💰 2026 年工作经费收支表（全区）"), "3 项经费")])
+    assert org.inbox[-1].document[0] == "工作经费收支表_全区_2026.xlsx"
+    unit = dialog(fresh, "unit_leader", [("/report", Bot(buttons=["区财政局"]))])
+    assert not [b for row in unit.inbox[-1].buttons for b in row if "工作经费" in b.text]

@@ -203,3 +203,23 @@ def test_a_failure_halfway_leaves_no_half_written_expense(
         village = _village(uow, "东店子村")
         assert uow.funds.expenses(2026, village.id, FS) == []
         assert uow.funds.balance_fen(2026, village.id, FS) == 1_000_000
+
+
+@pytest.mark.parametrize("today", [date(2026, 11, 30), date(2027, 1, 1)])
+def test_the_sample_district_shows_an_allocation_and_two_expenses(uow_factory, today) -> None:
+    from services.sample_district import seed_sample_funds
+
+    with uow_factory() as uow:
+        people = seed_sample_district(uow, posted_from=date(today.year, 1, 1))
+        seed_sample_funds(uow, people, today)
+        uow.commit()
+    with uow_factory() as uow:
+        village = _village(uow, "东店子村")
+        spent = uow.funds.expenses(today.year, village.id, FS)
+        assert [(e.amount_fen, e.receipt_file_id is not None) for e in spent] == [
+            (128_050, True),
+            (36_000, False),
+        ]
+        assert all(date(today.year, 1, 1) <= e.day <= today for e in spent)
+        assert uow.funds.balance_fen(today.year, village.id, FS) == 1_000_000 - 164_050
+        assert len(uow.funds.allocations(today.year)) == 3
