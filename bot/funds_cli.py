@@ -14,10 +14,11 @@ from typing import Annotated
 import typer
 
 from bot.cli import fails_cleanly
-from bot.composition import build_clock, build_storage
-from bot.settings import load_settings
-from domain.errors import DomainError
+from bot.composition import Storage, build_clock
+from bot.i18n import Catalog
+from bot.settings import Settings
 from domain.work_funds import Fund, parse_yuan, yuan_text
+from storage.unit_of_work import UnitOfWork
 
 
 @fails_cleanly
@@ -31,37 +32,29 @@ def funds_allocate(
     amount: Annotated[str | None, typer.Option("--amount", help="Yuan (default 10000).")] = None,
 ) -> None:
     """Record the year's work-fund allocations (10,000 yuan a fund by default)."""
-    from bot.report_cli import _english
+    from bot.report_cli import _run
     from domain.work_funds import ANNUAL_ALLOCATION_FEN
     from services import work_funds
 
-    settings = load_settings()
-    storage = build_storage(settings)
-    now = build_clock(settings).now()
-    try:
+    def work(_s: Storage, settings: Settings, uow: UnitOfWork, _catalog: Catalog) -> str:
+        now = build_clock(settings).now()
         fen = parse_yuan(amount) if amount is not None else ANNUAL_ALLOCATION_FEN
-        with storage.uow() as uow:
-            if village is None:
-                made = work_funds.allocate_year(uow, year, now, amount_fen=fen)
-                line = f"allocated {len(made)} funds for {year}, {yuan_text(fen)} yuan each"
-            else:
-                found = uow.places.township((township or "").strip())
-                place = (
-                    uow.places.village(found.id, village.strip()) if found and found.id else None
+        if village is None:
+            made = work_funds.allocate_year(uow, year, now, amount_fen=fen)
+            line = f"allocated {len(made)} funds for {year}, {yuan_text(fen)} yuan each"
+        else:
+            found = uow.places.township((township or "").strip())
+            place = uow.places.village(found.id, village.strip()) if found and found.id else None
+            if place is None:
+                raise typer.BadParameter(
+                    f"no village {village!r} in township {township!r}", param_hint="--village"
                 )
-                if place is None:
-                    raise typer.BadParameter(
-                        f"no village {village!r} in township {township!r}", param_hint="--village"
-                    )
-                work_funds.set_allocation(uow, year, place, fund, fen, now)
-                line = f"set the {fund} fund of {place.name} for {year} to {yuan_text(fen)} yuan"
-            uow.commit()
-    except DomainError as exc:
-        typer.echo(f"cadrebot: {_english(exc)}", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        storage.engine.dispose()
-    typer.echo(line)
+            work_funds.set_allocation(uow, year, place, fund, fen, now)
+            line = f"set the {fund} fund of {place.name} for {year} to {yuan_text(fen)} yuan"
+        uow.commit()
+        return line
+
+    _run(work)
 
 
 def register(app: typer.Typer) -> None:

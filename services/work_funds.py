@@ -23,7 +23,6 @@ a new allocation: last year's balance and expenses stay in last year's statement
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.errors import DomainError
@@ -37,26 +36,9 @@ from domain.work_funds import (
     yuan_text,
 )
 from storage.ids import id_of
+from storage.repositories.work_funds import FundLedger
 from storage.tables import FundAllocation, FundExpense, Person, Village
 from storage.unit_of_work import UnitOfWork
-
-
-@dataclass
-class FundView:
-    """One fund's year so far, as /funds shows it."""
-
-    fund: Fund
-    year: int
-    allocated_fen: int
-    expenses: list[FundExpense] = field(default_factory=list)
-
-    @property
-    def spent_fen(self) -> int:
-        return sum(e.amount_fen for e in self.expenses)
-
-    @property
-    def balance_fen(self) -> int:
-        return self.allocated_fen - self.spent_fen
 
 
 def _first_secretary_of(uow: UnitOfWork, village_id: int, today: date) -> Person | None:
@@ -86,24 +68,27 @@ def signer_village(uow: UnitOfWork, person: Person, today: date) -> Village:
     return found[1]
 
 
-def funds_of(uow: UnitOfWork, person: Person, today: date) -> tuple[Village, list[FundView]]:
+def funds_of(uow: UnitOfWork, person: Person, today: date) -> tuple[Village, list[FundLedger]]:
     """The First Secretary's village and its funds this year: their own fund always (0
     until allocated), the team's once it has an allocation."""
     village = signer_village(uow, person, today)
-    views = []
+    township = uow.places.township_by_id(village.township_id)
+    ledgers = []
     for fund in Fund:
         allocation = uow.funds.allocation(today.year, id_of(village), fund)
         if allocation is None and fund is Fund.TEAM:
             continue
-        views.append(
-            FundView(
+        ledgers.append(
+            FundLedger(
+                township.name if township else "",
+                village.name,
+                id_of(village),
                 fund,
-                today.year,
-                allocation.amount_fen if allocation else 0,
-                uow.funds.expenses(today.year, id_of(village), fund),
+                allocated_fen=allocation.amount_fen if allocation else 0,
+                expenses=uow.funds.expenses(today.year, id_of(village), fund),
             )
         )
-    return village, views
+    return village, ledgers
 
 
 def balance_of(uow: UnitOfWork, person: Person, fund: Fund, today: date) -> int:

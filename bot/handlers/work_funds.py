@@ -19,7 +19,8 @@ from bot.handlers.callbacks import FundsAdd, FundsConfirm, FundsNoReceipt, PickD
 from bot.handlers.context import Context
 from bot.handlers.date_picker import month_keyboard
 from bot.handlers.dialogs import Dialog, DialogAt, FundsStep
-from domain.work_funds import Fund, parse_yuan, yuan_text
+from bot.handlers.over_long import kept_over_long
+from domain.work_funds import MAX_PURPOSE_CHARS, Fund, parse_yuan, yuan_text
 from services import work_funds as service
 
 DIALOG = Dialog.FUNDS
@@ -91,8 +92,15 @@ def typed_amount(ctx: Context, data: dict) -> None:
 
 
 def typed_purpose(ctx: Context, data: dict) -> None:
-    """The purpose; then the day, today in one tap."""
-    purpose = service.clean_purpose(ctx.event.text or "")
+    purpose_text(ctx, data, ctx.event.text or "")
+
+
+def purpose_text(ctx: Context, data: dict, text: str) -> None:
+    """The purpose (an over-long one kept, to shorten in one tap); then the day, today
+    in one tap."""
+    if kept_over_long(ctx, text, MAX_PURPOSE_CHARS, "work_funds.purpose_what"):
+        return
+    purpose = service.clean_purpose(text)
     ctx.dialog(DIALOG, FundsStep.DAY, **data, purpose=purpose)
     today = ctx.now.date()
     rows = [[ctx.button("work_funds.button_today", PickDate(today), day=today)]]

@@ -124,7 +124,11 @@ def test_a_bad_amount_is_refused_with_an_example(fresh: Conversations) -> None:
             ("12.345", "不是有效金额"),
             ("¥80", "金额 80.00 元"),
             ("   ", "请写明这笔支出的用途"),  # an empty purpose: refused, still asked
-            ("宣传资料印制", "支出日期"),
+            (
+                "宣传资料印制。" * 30,
+                Bot(["用途有 <b>210</b> 字", "200 字"], buttons=["✂️ 保留前 196 字"]),
+            ),
+            (Tap("✂️ 保留前 196 字"), Bot(["已保留前 196 字", "支出日期"])),
         ],
     )
     assert _expenses(fresh) == []

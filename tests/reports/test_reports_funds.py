@@ -14,17 +14,15 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from bot import reporting
-from bot.cli import _register_subcommands, app
+from bot.cli import app
 from bot.i18n import Catalog
 from domain.work_funds import Fund
 from services import work_funds
 from services.reports.scope import Scope, ScopeKind
-from services.sample_district import seed_sample_district
-from storage.engine import make_engine, session_factory
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWork
+from tests.reports.test_reports_cli import database  # noqa: F401  the CLI's database fixture
 
-_register_subcommands()
 runner = CliRunner()
 NOW = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 FS, TEAM = Fund.FIRST_SECRETARY, Fund.TEAM
@@ -162,22 +160,7 @@ def test_a_transfer_names_both_holders(uow_factory, people) -> None:
     assert row == ("城关街道", "东店子村", "第一书记经费", "张三、钱新", 10000, 2, 1500, 8500)
 
 
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path}/cadrebot.db"
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CADREBOT_DATABASE_URL", url)
-    monkeypatch.setenv("CADREBOT_TIMEZONE", "Asia/Shanghai")
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    engine = make_engine(url)
-    with UnitOfWork(session_factory(engine)) as uow:
-        seed_sample_district(uow, posted_from=date(2025, 1, 1))
-        uow.commit()
-    engine.dispose()
-    return url
-
-
-def test_the_cli_allocates_and_writes_the_statement(database: str, tmp_path: Path) -> None:
+def test_the_cli_allocates_and_writes_the_statement(database: str, tmp_path: Path) -> None:  # noqa: F811
     done = runner.invoke(app, ["funds", "allocate", "--year", "2025"])
     assert done.exit_code == 0, done.output
     assert "allocated 3 funds for 2025, 10,000.00 yuan each" in done.output
