@@ -19,7 +19,7 @@ from bot.handlers.callbacks import FundsAdd, FundsConfirm, FundsNoReceipt, PickD
 from bot.handlers.context import Context
 from bot.handlers.date_picker import month_keyboard
 from bot.handlers.dialogs import Dialog, DialogAt, FundsStep
-from bot.handlers.over_long import kept_over_long
+from bot.handlers.over_long import kept_over_long, text_or_ask
 from domain.work_funds import MAX_PURPOSE_CHARS, Fund, parse_yuan, yuan_text
 from services import work_funds as service
 
@@ -82,17 +82,17 @@ def add(ctx: Context, data: FundsAdd) -> None:
     ctx.say("work_funds.ask_amount", fund=_fund_name(ctx, data.fund), balance=yuan_text(balance))
 
 
-def typed_amount(ctx: Context, data: dict) -> None:
+def amount_text(ctx: Context, data: dict, text: str) -> None:
     """The amount: refused (the dialog stays here) when it is no amount or over the
     balance; else the purpose is asked for."""
-    amount = parse_yuan(ctx.event.text or "")
+    amount = parse_yuan(text)
     service.check_amount(ctx.uow, ctx.me, Fund(data["fund"]), amount, ctx.now.date())
     ctx.dialog(DIALOG, FundsStep.PURPOSE, **data, amount=amount)
     ctx.say("work_funds.ask_purpose", amount=yuan_text(amount))
 
 
-def typed_purpose(ctx: Context, data: dict) -> None:
-    purpose_text(ctx, data, ctx.event.text or "")
+#: A photo or a sticker where text is asked for gets the question again.
+typed_amount = text_or_ask("work_funds.ask_amount_again", amount_text)
 
 
 def purpose_text(ctx: Context, data: dict, text: str) -> None:
@@ -106,6 +106,9 @@ def purpose_text(ctx: Context, data: dict, text: str) -> None:
     rows = [[ctx.button("work_funds.button_today", PickDate(today), day=today)]]
     rows += month_keyboard(ctx, today, today.replace(month=1, day=1), today)
     ctx.say("work_funds.ask_day", buttons=rows)
+
+
+typed_purpose = text_or_ask("work_funds.ask_purpose_again", purpose_text)
 
 
 def pick(ctx: Context, data: PickDate | PickMonth) -> None:

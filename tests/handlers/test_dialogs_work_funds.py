@@ -277,3 +277,22 @@ def test_the_statement_in_report_for_the_township_and_the_district(fresh: Conver
     assert org.inbox[-1].document[0] == "工作经费收支表_全区_2026.xlsx"
     unit = dialog(fresh, "unit_leader", [("/report", Bot(buttons=["区财政局"]))])
     assert not [b for row in unit.inbox[-1].buttons for b in row if "工作经费" in b.text]
+
+
+def test_help_and_a_photo_where_text_is_asked(fresh: Conversations) -> None:
+    _allocate(fresh)
+    dialog(fresh, "cadre", [("/help", "/funds 工作经费：本村经费余额和本年支出，由第一书记记一笔")])
+    dialog(fresh, "cadre2", [("/help", "/funds 工作经费：由本村第一书记记账")])
+    dialog(
+        fresh,
+        "cadre",
+        [
+            ("/funds", "余额"),
+            (Tap("记一笔（第一书记经费）"), "金额"),
+            (Photo("not-an-amount"), "请输入这笔支出的金额（元，文字）"),
+            ("50", "用途"),
+            (Photo("not-a-purpose"), "请用文字写明这笔支出的用途"),
+            ("茶水", "支出日期"),
+            ("今天", "请点上面的按钮继续"),  # the day is a tap
+        ],
+    )
