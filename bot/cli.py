@@ -83,6 +83,9 @@ def _register_subcommands() -> None:
     demo_cli.register(app)
     scheduler_cli.register(app)
     report_cli.register(app)
+    from bot import funds_cli  # work funds (Art. 20)
+
+    funds_cli.register(app)
 
 
 def main() -> None:

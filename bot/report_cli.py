@@ -1,4 +1,4 @@
-"""Report commands: ``report {attendance,unit,annual}`` (XLSX), ``chart {township,district}``
+"""Report commands: ``report {attendance,unit,annual,funds}`` (XLSX), ``chart {township,district}``
 (PNG) and ``grade import FILE`` (the annual grades, all-or-nothing).
 
 The files are the ones /report sends in the bot (``bot.reporting``), counted up to the
@@ -214,6 +214,21 @@ def grade_import(
     _run_import(file, run)
 
 
+@fails_cleanly
+def report_funds(out: OutOption, year: YearOption = None, township: TownshipOption = None) -> None:
+    """The yearly statement of the work funds (Art. 20): each fund's allocation, expenses
+    and balance, for one township or the district."""
+    from bot import reporting
+
+    key = _one_period(year=year)
+
+    def work(_s: Storage, _settings: Settings, uow: UnitOfWork, catalog: Catalog) -> str:
+        file = reporting.funds_file(uow, catalog, "en", int(key), _township(uow, township))
+        return _write(out, file.data, f"the {key} work funds statement")
+
+    _run(work)
+
+
 def register(app: typer.Typer) -> None:
     """Attach ``report``, ``chart`` and ``grade`` to the main app (a second call changes
     nothing)."""
@@ -223,6 +238,7 @@ def register(app: typer.Typer) -> None:
     report.command("attendance")(report_attendance)
     report.command("unit")(report_unit)
     report.command("annual")(report_annual)
+    report.command("funds")(report_funds)  # work funds (Art. 20)
     app.add_typer(report, name="report")
     chart = typer.Typer(help="On-site days against the pace (PNG).", no_args_is_help=True)
     chart.command("township")(chart_township)

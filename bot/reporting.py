@@ -170,3 +170,41 @@ def chart_file(
         png,
         catalog.text(lang, "report.chart_caption", name=name, as_of=as_of),
     )
+
+
+# -- work funds (Art. 20) -------------------------------------------------------------------
+
+
+def funds_file(
+    uow: UnitOfWork, catalog: Catalog, lang: str, year: int, township: Scope | None = None
+) -> ReportFile:
+    """The yearly statement of the work funds of the district (or of one township)."""
+    from domain.work_funds import yuan_text
+    from services.reports import funds_sheet
+
+    statement = funds_sheet.gather(uow, year, township.ref if township else None)
+    scope = township or Scope(ScopeKind.DISTRICT, 0, "")
+
+    def label(key: str) -> str:
+        return _plain(catalog, SHEET_LANGUAGE, f"work_funds.sheet_{key}")
+
+    return ReportFile(
+        _plain(
+            catalog,
+            SHEET_LANGUAGE,
+            "work_funds.sheet_filename",
+            name=scope_name(catalog, SHEET_LANGUAGE, scope),
+            year=year,
+        ),
+        funds_sheet.to_xlsx(statement, label),
+        catalog.text(
+            lang,
+            "work_funds.sheet_caption",
+            name=scope_name(catalog, lang, scope),
+            year=year,
+            funds=len(statement.ledgers),
+            allocated=yuan_text(statement.allocated_fen),
+            spent=yuan_text(statement.spent_fen),
+            balance=yuan_text(statement.balance_fen),
+        ),
+    )

@@ -11,13 +11,28 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from domain.errors import DomainError
+from domain.roles import Role
 
 FEN_PER_YUAN = 100
 #: A year's allocation per First Secretary and per work team, in fen.
 ANNUAL_ALLOCATION_FEN = 10_000 * FEN_PER_YUAN
 MAX_PURPOSE_CHARS = 200
+#: Who may open /funds: the First Secretary, who signs every expense off; a team member
+#: and the village secretary are answered with whom to hand their receipts to.
+FUNDS_ROLES = frozenset({Role.FIRST_SECRETARY, Role.TEAM_MEMBER, Role.VILLAGE_SECRETARY})
+
+
+class Fund(StrEnum):
+    """A village's two funds (the stored codes): the First Secretary's 1万元 and the work
+    team's 1万元. Both are paid to the village account and signed off by the First
+    Secretary."""
+
+    FIRST_SECRETARY = "first_secretary"
+    TEAM = "team"
+
 
 _AMOUNT = re.compile(r"^\s*(?:¥|￥)?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*(?:元)?\s*$")
 

@@ -176,4 +176,35 @@ def seed_sample_history(uow: UnitOfWork, people: dict[str, Person], today: date)
     from services.sample_term import seed_term_example
 
     seed_term_example(uow, people, today, SAMPLE_ZONE)
+    seed_sample_funds(uow, people, today)  # work funds (Art. 20)
     return len(rows)
+
+
+# -- work funds (Art. 20) -------------------------------------------------------------------
+
+
+def seed_sample_funds(uow: UnitOfWork, people: dict[str, Person], today: date) -> None:
+    """The year's allocation (10,000 yuan each: 张三's and 王五's First Secretary's funds,
+    西关社区's work team) and two of 张三's expenses, one with a receipt photo (a file id
+    the demo never sends back) and one without, so /funds, /status and the statement
+    show something. Expenses are dated in March and September, or today if earlier."""
+    from domain.work_funds import Fund
+    from services import work_funds
+
+    first = datetime.combine(date(today.year, 1, 1), time(9), SAMPLE_ZONE)
+    work_funds.allocate_year(uow, today.year, first)
+    for day, fen, purpose, receipt in (
+        (date(today.year, 3, 12), 128_050, "党员活动室添置桌椅", "sample-receipt-1"),
+        (date(today.year, 9, 8), 36_000, "村民代表会议资料印制", None),
+    ):
+        day = min(day, today)
+        work_funds.record_expense(
+            uow,
+            people["cadre"],
+            Fund.FIRST_SECRETARY,
+            day=day,
+            amount_fen=fen,
+            purpose=purpose,
+            receipt_file_id=receipt,
+            now=datetime.combine(day, time(17), SAMPLE_ZONE),
+        )

@@ -15,6 +15,7 @@ from storage import repositories as repos
 from storage.exports import ExportQueries
 from storage.inbox import InboxRepository, ReplyRepository
 from storage.leave_cards import LeaveCardRepository
+from storage.repositories.work_funds import FundRepository
 from storage.sweeps.absences import AbsenceQueries
 from storage.sweeps.approvals import ApprovalQueries
 from storage.sweeps.diaries import DiaryFigures
@@ -64,6 +65,8 @@ class UnitOfWork:
         self.reminders = ReminderOutbox(self.session)
         self.sweep_lock = SweepLock(self.session)
         self.exports = ExportQueries(self.session)
+        # Work funds (Art. 20): allocations, expenses, balances, the yearly statement.
+        self.funds = FundRepository(self.session)
         return self
 
     def __exit__(

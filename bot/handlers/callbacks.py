@@ -404,3 +404,38 @@ class VisitTag(CallbackData):
     entry_id: int
     kind: str
     on: bool
+
+
+# Work funds (Art. 20, /funds)
+
+
+@dataclass(frozen=True)
+class FundsAdd(CallbackData):
+    """/funds: enter an expense of this fund (a ``domain.work_funds.Fund`` code)."""
+
+    prefix: ClassVar[str] = "wfa"
+    fund: str
+
+
+@dataclass(frozen=True)
+class FundsNoReceipt(CallbackData):
+    """/funds: go on without a receipt photo (the statement marks it 无)."""
+
+    prefix: ClassVar[str] = "wfr"
+
+
+@dataclass(frozen=True)
+class FundsConfirm(CallbackData):
+    """/funds: record the expense the dialog holds."""
+
+    prefix: ClassVar[str] = "wfo"
+
+
+@dataclass(frozen=True)
+class FundsReport(CallbackData):
+    """/report: the work funds statement of a year for a township (``ref`` its id) or
+    the district (``ref`` 0); checked against the presser."""
+
+    prefix: ClassVar[str] = "wfp"
+    ref: int
+    year: int

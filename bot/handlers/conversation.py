@@ -27,6 +27,8 @@ from bot.handlers import (
     status,
     township_attendance,
     visits,
+    work_funds,
+    work_funds_report,
 )
 from bot.handlers.callbacks import (
     AttendanceReview,
@@ -45,6 +47,10 @@ from bot.handlers.callbacks import (
     FixConfirm,
     FixStart,
     FixStatus,
+    FundsAdd,
+    FundsConfirm,
+    FundsNoReceipt,
+    FundsReport,
     KeepFitting,
     LangPick,
     LeaveComment,
@@ -80,6 +86,7 @@ from bot.handlers.dialogs import (
     DiaryStep,
     DutyStep,
     FixStep,
+    FundsStep,
     LeaveDialogStep,
     Step,
     WorkRecordStep,
@@ -101,6 +108,7 @@ from domain.roles import (
     REPORT_ROLES,
     Role,
 )
+from domain.work_funds import FUNDS_ROLES
 from services.clock import Clock
 from storage.repositories import OpenDialog
 from storage.unit_of_work import UnitOfWork
@@ -129,6 +137,8 @@ COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
     "spotcheck": (spot_checks.spotcheck_command, INSPECTORS),
     "duty": (duty.duty_command, DUTY_RECORDERS),
     "lang": (language.lang_command, EVERYONE),
+    # Work funds (Art. 20): the First Secretary records; the others are told whom to ask.
+    "funds": (work_funds.funds_command, FUNDS_ROLES),
 }
 
 #: The command menu Telegram shows, in menu order.
@@ -144,6 +154,7 @@ MENU = (
     "report",
     "spotcheck",
     "duty",
+    "funds",
     "lang",
     "help",
     "cancel",
@@ -176,6 +187,7 @@ PICKERS: dict[Dialog, Callable[[Context, PickDate | PickMonth], None]] = {
     Dialog.LEAVE: leave.pick,
     Dialog.DUTY: duty.pick,
     Dialog.FIX: township_attendance.pick_day,
+    Dialog.FUNDS: work_funds.pick,
 }
 
 
@@ -226,6 +238,11 @@ PRESSES: dict[type, Callable] = {
     WeekConfirm: township_attendance.confirm_week,
     LangPick: language.pick,
     VisitTag: visits.tag,
+    # Work funds (Art. 20)
+    FundsAdd: work_funds.add,
+    FundsNoReceipt: work_funds.no_receipt,
+    FundsConfirm: work_funds.confirm,
+    FundsReport: work_funds_report.send,
 }
 
 #: What a person types (or sends: a photo, a sticker) while a dialog is open goes to the
@@ -255,6 +272,12 @@ TYPED: dict[tuple[Dialog, Step], Callable[[Context, dict], None]] = {
     (Dialog.FIX, FixStep.STATUS): township_attendance.use_buttons,
     (Dialog.FIX, FixStep.REASON): township_attendance.typed_reason,
     (Dialog.FIX, FixStep.CONFIRM): township_attendance.use_buttons,
+    # Work funds (Art. 20)
+    (Dialog.FUNDS, FundsStep.AMOUNT): work_funds.typed_amount,
+    (Dialog.FUNDS, FundsStep.PURPOSE): work_funds.typed_purpose,
+    (Dialog.FUNDS, FundsStep.DAY): work_funds.use_buttons,
+    (Dialog.FUNDS, FundsStep.RECEIPT): work_funds.sent_receipt,
+    (Dialog.FUNDS, FundsStep.CONFIRM): work_funds.use_buttons,
 }
 
 

@@ -25,6 +25,7 @@ class Dialog(StrEnum):
     LEAVE = "leave"  # /leave guided, 补假 and recall confirmations, opinions and reasons
     DUTY = "duty"  # /duty: cadre → kind → first and last day → note → confirm
     FIX = "fix"  # the township enters a cadre's day: cadre → day → status → reason
+    FUNDS = "funds"  # /funds 记一笔: amount → purpose → day → receipt photo → confirm
 
 
 class CheckinStep(StrEnum):
@@ -70,7 +71,17 @@ class FixStep(StrEnum):
     CONFIRM = "confirm"
 
 
-Step = CheckinStep | WorkRecordStep | DiaryStep | LeaveDialogStep | DutyStep | FixStep
+class FundsStep(StrEnum):
+    """/funds 记一笔 (work funds, Art. 20)."""
+
+    AMOUNT = "amount"
+    PURPOSE = "purpose"
+    DAY = "day"
+    RECEIPT = "receipt"
+    CONFIRM = "confirm"
+
+
+Step = CheckinStep | WorkRecordStep | DiaryStep | LeaveDialogStep | DutyStep | FixStep | FundsStep
 
 #: The steps each dialog may be at.
 STEPS: dict[Dialog, type[Step]] = {
@@ -80,6 +91,7 @@ STEPS: dict[Dialog, type[Step]] = {
     Dialog.LEAVE: LeaveDialogStep,
     Dialog.DUTY: DutyStep,
     Dialog.FIX: FixStep,
+    Dialog.FUNDS: FundsStep,
 }
 
 

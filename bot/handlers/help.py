@@ -14,6 +14,8 @@ def help_key(command: str, role: Role) -> str:
     approver's /status, which lists their waiting work, not a cadre's figures)."""
     if role not in CADRE_ROLES and command == "status":
         return "help.cmd_status_approver"
+    if command == "funds" and role != Role.FIRST_SECRETARY:  # work funds (Art. 20)
+        return "help.cmd_funds_others"
     return f"help.cmd_{command}"
 
 

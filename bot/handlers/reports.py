@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot import reporting
+from bot.handlers import work_funds_report
 from bot.handlers.callbacks import ReportMenu, ReportPick
 from bot.handlers.context import Context
 from bot.handlers.events import Button, Outgoing
@@ -49,6 +50,7 @@ def _buttons(ctx: Context, scopes: list[Scope], key: str) -> list[list[Button]]:
         elif s.kind == ScopeKind.ANNUAL:
             data = ReportPick(s.kind, 0, str(year))
             rows.append([ctx.button("report.button_annual", data, year=year)])
+    rows += work_funds_report.report_buttons(ctx, scopes, year)  # work funds (Art. 20)
     nav = [ctx.button("report.button_previous", ReportMenu(shift(key, -1)))]
     later = shift(key, 1)
     if period_of(later).first <= ctx.now.date():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers import diary, posting_term
+from bot.handlers import diary, posting_term, work_funds
 from bot.handlers.context import Context, stored_id
 from bot.handlers.help import role_tips
 from bot.handlers.notify import decision_buttons, display
@@ -49,6 +49,8 @@ def status_command(ctx: Context, _args: str = "") -> None:
             provisional=ctx.t("status.provisional", year=ctx.now.year) if s.provisional else "",
         )
         posting_term.status_lines(ctx, shown)  # issue 15: the term's end, 五必访 this year
+        if ctx.me.role == Role.FIRST_SECRETARY:  # work funds (Art. 20): the balance
+            work_funds.status_line(ctx)
         return
     waiting_work(ctx)
 

@@ -24,6 +24,9 @@ from storage.tables.supervision import AssessmentGrade, AttendanceEntry, DutyRec
 from storage.tables.sweeps import OnsiteMonth, SweepState
 from storage.tables.visits import DiaryVisit
 
+# Work funds (Art. 20, issue #15)
+from storage.tables.work_funds import FundAllocation, FundExpense
+
 
 def table_of(model: type[SQLModel]) -> Table:
     """The Core ``Table`` of a table class, for set-based statements (SQLAlchemy's
@@ -60,4 +63,7 @@ __all__ = [
     "Unit",
     "Village",
     "WorkRecord",
+    # Work funds (Art. 20)
+    "FundAllocation",
+    "FundExpense",
 ]
