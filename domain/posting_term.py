@@ -16,9 +16,11 @@ No database, no Telegram, no clock: ``today`` is passed in.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from domain.errors import DomainError
 from domain.roles import DISTRICT_DEPARTMENTS, Role
@@ -38,6 +40,32 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return date(day.year + years, 3, 1)
+
+
+class PostingSpan(NamedTuple):
+    """One roster posting of a cadre, as the term needs it."""
+
+    start: date
+    end: date | None
+    village_id: int
+
+
+def term_start(postings: Iterable[PostingSpan], current: PostingSpan) -> date:
+    """The first day of the term ``current`` belongs to.
+
+    The roster gives a change of dispatching unit a posting of its own (the old one ends
+    the day before), but the cadre stays in the village and their 驻村工作时间 goes on
+    (Art. 6: 因人事调整不在原单位工作的 … 确保第一书记工作不脱节): postings in the same
+    village that follow one another without a day's gap are one term, counted from the
+    first. A move to another village is a new 任职 there and begins a new term; so does
+    a gap of a day or more."""
+    ends = {p.end: p for p in postings if p.end is not None and p.village_id == current.village_id}
+    start = current.start
+    while (before := ends.pop(start - timedelta(days=1), None)) is not None:
+        if before.start >= start:
+            break
+        start = before.start
+    return start
 
 
 def term_last_day(role: Role, start: date, roster_end: date | None) -> date | None:

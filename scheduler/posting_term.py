@@ -4,8 +4,10 @@ are told; the notice on the last day says the 期满考核 and the 期满书面�
 
 The last day is ``domain.posting_term.term_last_day``: the roster's end, else two years
 from the start for a First Secretary (a work-team member without a roster end has none).
-A posting followed by a later one of the same person (a transfer) is no term ending: its
-new posting has a term of its own.
+A posting followed by a later one of the same person (a transfer) is no term ending: the
+later posting carries the term on. A change of unit in the same village continues the
+term (counted from the first of those postings); a move to another village begins one
+(``domain.posting_term.term_start``).
 
 Run daily. The period key names the posting and the notice, so each goes once; a notice
 whose day the sweep missed (the process down) goes on the next run up to
@@ -22,11 +24,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError
-from domain.posting_term import TermNotice, term_last_day, term_notices_due
+from domain.posting_term import TermNotice, term_notices_due
 from domain.roles import Role
 from scheduler.common import DEFAULT_ZONE, UowFactory, by_place, day_of, end_of_day, run_sweep
 from scheduler.payload import TermNoticeParams
 from services.outbox import Draft
+from services.posting_term import posting_term
 from storage.unit_of_work import UnitOfWork
 
 KIND = "posting_term"
@@ -54,11 +57,14 @@ def sweep_posting_terms(
         secretaries = by_place(holders, Role.TOWNSHIP_SECRETARY, "township_id")
         org_dept = [h.person_id for h in holders if h.role == Role.ORG_DEPT]
         for page in uow.terms.postings_in_force(since + timedelta(days=1), today):
+            history = uow.assignments.for_people({p.person_id for p in page if not p.followed})
             for p in page:
                 if p.followed:
                     continue
+                postings = history.get(p.person_id, [])
+                current = next(a for a in postings if a.id == p.assignment_id)
                 try:
-                    last_day = term_last_day(Role(p.role), p.start, p.end)
+                    _, last_day = posting_term(Role(p.role), postings, current)
                 except DomainError:  # an end before the start: the import refuses those
                     continue
                 for notice in term_notices_due(last_day, since, today):

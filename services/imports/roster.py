@@ -47,10 +47,11 @@ from typing import Any
 
 from domain.errors import DomainError, InvalidPhone, UnknownRole
 from domain.phone import normalise_phone
-from domain.posting_term import check_mid_term_change, term_last_day
+from domain.posting_term import check_mid_term_change
 from domain.roles import CADRE_ROLES, TOWNSHIP_ROLES, Role, parse_role
 from services.imports.common import ImportResult, Problems, parse_date
 from services.imports.table import Row, Table, begin_validation, with_aliases
+from services.posting_term import posting_term
 from storage.tables import Assignment, Person, Township, Unit, Village
 from storage.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
@@ -248,16 +249,19 @@ def _plan_for(item: RosterRow, known: _Known) -> Plan | None:
     )
     plan = plan_posting(item, latest, same)
     if plan.action == "move" and person is not None and latest is not None:
-        _check_consent(Role(person.role), latest, plan.start, item.approval)
+        _check_consent(Role(person.role), postings, latest, plan.start, item.approval)
     return plan
 
 
-def _check_consent(role: Role, latest: Assignment, day: date, approval: str | None) -> None:
+def _check_consent(
+    role: Role, postings: list[Assignment], latest: Assignment, day: date, approval: str | None
+) -> None:
     """A First Secretary's move before their term is up needs the city organisation
     department's consent (Art. 6); raises ``ValueError`` with the reason when it is
     missing."""
     try:
-        check_mid_term_change(role, term_last_day(role, latest.start, latest.end), day, approval)
+        _, last_day = posting_term(role, postings, latest)
+        check_mid_term_change(role, last_day, day, approval)
     except DomainError as err:
         raise ValueError(REASONS.get(err.key, err.key).format(**err.params)) from None
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from domain.errors import DomainError
 from domain.posting_term import (
+    PostingSpan,
     ReportDue,
     TermNotice,
     WrittenReport,
@@ -21,6 +22,7 @@ from domain.posting_term import (
     term_last_day,
     term_notice_on,
     term_notices_due,
+    term_start,
 )
 from domain.roles import Role
 
@@ -108,3 +110,25 @@ def test_reminders_15_and_3_days_before_a_deadline() -> None:
     assert report_reminder_on(deadline, date(2026, 12, 16)) == 15
     assert report_reminder_on(deadline, date(2026, 12, 28)) == 3
     assert report_reminder_on(deadline, date(2026, 12, 29)) is None
+
+
+@given(
+    st.dates(date(2020, 1, 1), date(2030, 1, 1)),
+    st.lists(st.integers(1, 400), min_size=0, max_size=4),
+)
+def test_postings_in_one_village_without_a_gap_are_one_term(first: date, lengths) -> None:
+    """A change of unit ends one roster posting the day before the next begins, in the
+    same village: however many, the term counts from the first (Art. 6)."""
+    spans, start = [], first
+    for days in lengths:
+        spans.append(PostingSpan(start, start + timedelta(days=days - 1), 7))
+        start += timedelta(days=days)
+    current = PostingSpan(start, None, 7)
+    assert term_start([*spans, current], current) == first
+    # another village, or a day's gap, begins a new term
+    assert term_start(spans, PostingSpan(start, None, 8)) == start
+    later = start + timedelta(days=1)
+    assert term_start(spans, PostingSpan(later, None, 7)) == later
+    assert term_last_day(Role.FIRST_SECRETARY, term_start(spans, current), None) == (
+        add_years(first, 2) - timedelta(days=1)
+    )

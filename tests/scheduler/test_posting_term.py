@@ -121,6 +121,34 @@ def test_a_transfer_moves_the_term_to_the_new_posting(uow_factory, ids) -> None:
     assert own.payload["params"]["village"] == "西关社区"
 
 
+def test_a_change_of_unit_in_the_same_village_keeps_the_term(uow_factory, ids) -> None:
+    """因人事调整不在原单位工作 (Art. 6): the cadre moves to another dispatching unit but
+    stays in the village; the roster gives a new posting, the term goes on from the first."""
+    change = date(2027, 3, 1)
+    with uow_factory() as uow:
+        old = uow.assignments.current(ids["cadre"], date(2027, 2, 1))
+        old.end = change - timedelta(days=1)
+        other_unit = next(
+            a.unit_id
+            for a in uow.assignments.for_people([ids["cadre3"]])[ids["cadre3"]]
+            if a.unit_id != old.unit_id
+        )
+        uow.assignments.add(
+            Assignment(
+                person_id=ids["cadre"],
+                village_id=old.village_id,
+                unit_id=other_unit,
+                start=change,
+                change_approval="区组干〔2027〕3号",
+            )
+        )
+        uow.commit()
+    # still 2027-12-31, two years from the first posting, not 2029-02-28
+    [own] = by_recipient(sweep(uow_factory, LAST_DAY - timedelta(days=60)), ids, "cadre")
+    assert own.payload["params"]["last_day"] == LAST_DAY.isoformat()
+    assert not by_recipient(sweep(uow_factory, date(2029, 1, 1)), ids, "cadre")
+
+
 def test_a_roster_end_decides_the_term(uow_factory, ids) -> None:
     with uow_factory() as uow:
         # 李四 (work team): the roster says 2027-03-31; 王五: a shorter term than two years

@@ -60,8 +60,10 @@ def test_the_approval_is_kept_with_the_new_posting_and_shown(roster, tmp_path):
     assert new.change_approval == "市组干〔2026〕12号"
     with roster() as uow:
         term = current_term(uow, uow.people.by_phone("+8613800138000"), date(2026, 6, 1))
-    # the new posting has a term of its own, and its consent
-    assert term is not None and term.last_day == date(2028, 4, 30)
+    # a change of unit in the same village (因人事调整, Art. 6): the term goes on from the
+    # first posting (2026-01-05), with the consent of the change
+    assert term is not None and term.start == date(2026, 1, 5)
+    assert term.last_day == date(2028, 1, 4)
     assert term.approval == "市组干〔2026〕12号"
 
 
