@@ -48,6 +48,7 @@ class UnitOfWork:
         self.spot_checks = repos.SpotCheckRepository(self.session)
         self.grades = repos.GradeRepository(self.session)
         self.attendance_entries = repos.AttendanceEntryRepository(self.session)
+        self.filings = repos.FilingRepository(self.session)  # written reports, plans
         self.inbox = InboxRepository(self.session)
         self.replies = ReplyRepository(self.session)
         # The read models of the sweeps and the sheets, and the reminder outbox: services

@@ -18,6 +18,7 @@ from bot.handlers import (
     checkin,
     diary,
     duty,
+    filings,
     language,
     leave,
     myleave,
@@ -40,6 +41,8 @@ from bot.handlers.callbacks import (
     DutyKindPick,
     DutyNoNote,
     DutyTownship,
+    FilingKindPick,
+    FilingSubmit,
     FixCadre,
     FixConfirm,
     FixStart,
@@ -77,6 +80,7 @@ from bot.handlers.dialogs import (
     DialogAt,
     DiaryStep,
     DutyStep,
+    FilingStep,
     FixStep,
     LeaveDialogStep,
     Step,
@@ -109,6 +113,8 @@ Command = Callable[[Context, str], None]
 #: Runs inside the handling transaction right before it commits (see ``handle_in``).
 BeforeCommit = Callable[[UnitOfWork, Response], None]
 EVERYONE = frozenset(Role)
+#: Who uses /workreport: cadres file, a township secretary sees who has not.
+FILERS = frozenset(CADRE_ROLES | {Role.TOWNSHIP_SECRETARY})
 
 #: command → (handler, roles that may use it)
 COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
@@ -127,6 +133,7 @@ COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
     "spotcheck": (spot_checks.spotcheck_command, INSPECTORS),
     "duty": (duty.duty_command, DUTY_RECORDERS),
     "lang": (language.lang_command, EVERYONE),
+    "workreport": (filings.workreport_command, FILERS),
 }
 
 #: The command menu Telegram shows, in menu order.
@@ -142,6 +149,7 @@ MENU = (
     "report",
     "spotcheck",
     "duty",
+    "workreport",
     "lang",
     "help",
     "cancel",
@@ -223,6 +231,8 @@ PRESSES: dict[type, Callable] = {
     FixConfirm: township_attendance.confirm,
     WeekConfirm: township_attendance.confirm_week,
     LangPick: language.pick,
+    FilingKindPick: filings.pick_kind,
+    FilingSubmit: filings.submit,
 }
 
 #: What a person types (or sends: a photo, a sticker) while a dialog is open goes to the
@@ -252,6 +262,7 @@ TYPED: dict[tuple[Dialog, Step], Callable[[Context, dict], None]] = {
     (Dialog.FIX, FixStep.STATUS): township_attendance.use_buttons,
     (Dialog.FIX, FixStep.REASON): township_attendance.typed_reason,
     (Dialog.FIX, FixStep.CONFIRM): township_attendance.use_buttons,
+    (Dialog.FILING, FilingStep.CONTENT): filings.content,
 }
 
 

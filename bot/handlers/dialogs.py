@@ -25,6 +25,7 @@ class Dialog(StrEnum):
     LEAVE = "leave"  # /leave guided, 补假 and recall confirmations, opinions and reasons
     DUTY = "duty"  # /duty: cadre → kind → first and last day → note → confirm
     FIX = "fix"  # the township enters a cadre's day: cadre → day → status → reason
+    FILING = "filing"  # /workreport: a written report or plan, its text or document
 
 
 class CheckinStep(StrEnum):
@@ -70,7 +71,11 @@ class FixStep(StrEnum):
     CONFIRM = "confirm"
 
 
-Step = CheckinStep | WorkRecordStep | DiaryStep | LeaveDialogStep | DutyStep | FixStep
+class FilingStep(StrEnum):
+    CONTENT = "content"  # typed text (kept until 提交, several messages joined) or a document
+
+
+Step = CheckinStep | WorkRecordStep | DiaryStep | LeaveDialogStep | DutyStep | FixStep | FilingStep
 
 #: The steps each dialog may be at.
 STEPS: dict[Dialog, type[Step]] = {
@@ -80,6 +85,7 @@ STEPS: dict[Dialog, type[Step]] = {
     Dialog.LEAVE: LeaveDialogStep,
     Dialog.DUTY: DutyStep,
     Dialog.FIX: FixStep,
+    Dialog.FILING: FilingStep,
 }
 
 
