@@ -19,6 +19,7 @@ from scheduler.overdue import sweep_leave_overdue
 from scheduler.removal import sweep_removal_triggers
 from scheduler.spot_checks import sweep_spot_check_expiry
 from scheduler.weekly import sweep_weekly
+from scheduler.written_reports import sweep_written_reports
 from services.outbox import Draft
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("assessment", sweep_assessment_season),
     Sweep("spot_check_expiry", sweep_spot_check_expiry),
     Sweep("calendar_due", sweep_calendar_due),
+    Sweep("written_reports", sweep_written_reports),
 )
 BY_NAME = {s.name: s for s in SWEEPS}
 

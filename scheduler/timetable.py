@@ -117,6 +117,12 @@ def build_timetable(settings: Settings) -> list[Entry]:
             cron(month=year_end[0], day=year_end[1], hour=year_end[2], minute=year_end[3]),
             timedelta(days=10),
         ),
+        Entry(  # the half-year written report: daily, so a missed day is caught up
+            "written_reports",
+            "written_reports",
+            cron(hour=removal_h, minute=removal_m),
+            timedelta(hours=20),
+        ),
         Entry(
             "leave_overdue",
             "leave_overdue",
