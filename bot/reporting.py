@@ -32,7 +32,7 @@ def sheet_label(catalog: Catalog, lang: str = SHEET_LANGUAGE) -> Callable[[str],
     """The words of the sheets: column headers, totals, flags, roles, grades, sanctions."""
 
     def label(key: str) -> str:
-        for full in (f"annual.{key}", f"sheet.{key}", f"term.{key}"):
+        for full in (f"annual.{key}", f"sheet.{key}", f"term.{key}", f"filings.{key}"):
             if catalog.has(full):
                 return html.unescape(str(catalog.text(lang, full)))
         return key
