@@ -10,7 +10,7 @@ has filed is not reminded.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from domain.filings import FilingKind, half_year_deadline_of, half_year_key, rep
 from domain.posting_term import WrittenReport, reports_due, term_last_day
 from domain.roles import Role
 from scheduler.common import DEFAULT_ZONE, UowFactory, day_of, end_of_day, run_sweep
-from scheduler.payload import Payload
+from scheduler.payload import Part, Payload
 from services.outbox import Draft
 from storage.unit_of_work import UnitOfWork
 
@@ -78,3 +78,31 @@ def sweep_written_reports(
                 )
 
     return run_sweep(uow_factory, "written_reports", plan, dry_run=dry_run, keep=keep)
+
+
+#: At most this many names of cadres without goals in the year-end reminder.
+GOALS_NAMES_SHOWN = 20
+
+
+def year_goals_parts(uow: UnitOfWork, today: date) -> Callable[[int | None], list[Part]]:
+    """For the year-end assessment reminder (``scheduler.assessment``): the paragraphs
+    saying how many cadres posted today (in a township, or the district for None) have
+    filed the year's goals, who has not, and where the plans and goals are (Art. 14)."""
+    cadres: list[tuple[int, str, int]] = []
+    for batch in uow.roster.posting_batches(today, today):
+        cadres += [(c.person_id, c.name, c.township_id) for c in batch]
+    filed = uow.filings.filed([c[0] for c in cadres], FilingKind.YEAR_GOALS, str(today.year))
+
+    def parts(township_id: int | None) -> list[Part]:
+        scope = [c for c in cadres if township_id is None or c[2] == township_id]
+        missing = [name for person_id, name, _t in scope if person_id not in filed]
+        counts = {"year": today.year, "filed": len(scope) - len(missing), "cadres": len(scope)}
+        found = [Part("filings.assessment_goals", counts)]
+        if missing:
+            names = "、".join(missing[:GOALS_NAMES_SHOWN])
+            more = len(missing) - GOALS_NAMES_SHOWN
+            names += f" (+{more})" if more > 0 else ""
+            found.append(Part("filings.assessment_goals_missing", {"names": names}))
+        return found
+
+    return parts

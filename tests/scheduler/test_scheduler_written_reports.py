@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Catalog
 from domain.filings import FilingKind, report_reminder_due
+from scheduler.assessment import sweep_assessment_season
 from scheduler.jobs import BY_NAME
 from scheduler.render import render_text
 from scheduler.written_reports import ReportReminder, sweep_written_reports
@@ -93,3 +94,36 @@ def test_the_sweep_is_registered_and_the_reminder_reads_in_both_languages() -> N
     en, _ = render_text(catalog, "en", payload.to_json())
     assert zh.startswith("⏰ 2026年下半年书面汇报将于 <b>2026-12-31</b> 截止（还有 3 天）")
     assert "second half of 2026 is due by <b>2026-12-31</b> (3 days left)" in en
+
+
+def test_the_year_end_assessment_reminder_names_who_has_filed_the_years_goals(
+    uow_factory, ids
+) -> None:
+    with uow_factory() as uow:
+        now = datetime(2026, 3, 1, 10, tzinfo=ZONE)
+        filings.submit(
+            uow, uow.people.get(ids["cadre"]), FilingKind.YEAR_GOALS, now=now, text="目标"
+        )
+        uow.commit()
+    drafts = {
+        d.recipient_id: d
+        for d in sweep_assessment_season(uow_factory, date(2026, 12, 5), zone=ZONE)
+    }
+    township = drafts[ids["township_secretary"]].payload["parts"]
+    assert township == [
+        {"key": "filings.assessment_goals", "params": {"year": 2026, "filed": 1, "cadres": 2}},
+        {"key": "filings.assessment_goals_missing", "params": {"names": "李四"}},
+    ]
+    district = drafts[ids["org_dept"]].payload["parts"]
+    assert district[0]["params"] == {"year": 2026, "filed": 1, "cadres": 3}
+    assert district[1]["params"] == {"names": "李四、王五"}
+    catalog = Catalog("zh")
+    zh, _ = render_text(catalog, "zh", drafts[ids["township_secretary"]].payload)
+    assert (
+        "2026 年度目标已备案 1/2 人" in zh and "“规划与目标”表" in zh and "未报年度目标：李四" in zh
+    )
+    en, _ = render_text(catalog, "en", drafts[ids["org_dept"]].payload)
+    assert "1 of 3 cadres have filed their goals for 2026" in en and "李四、王五" in en
+    # the half-year season's reminder carries no goals
+    half = sweep_assessment_season(uow_factory, date(2026, 6, 15), zone=ZONE)
+    assert all("parts" not in d.payload for d in half)
