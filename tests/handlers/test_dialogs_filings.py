@@ -200,3 +200,29 @@ def test_in_english(fresh: Conversations) -> None:
             (Tap("📤 Submit"), "filed with 3 people"),
         ],
     )
+
+
+def test_nothing_typed_is_lost_past_the_limit_or_when_a_document_follows_text(
+    fresh: Conversations,
+) -> None:
+    chat = dialog(
+        fresh,
+        "cadre",
+        [
+            ("/workreport", "请选择"),
+            (Tap("半年书面汇报（2026年下半年）"), "请发送文件"),
+            ("汇" * 49_990, "共 <b>49990</b> 字"),
+            # over 50,000 together: not joined, what is kept unchanged, a file suggested
+            (
+                "再加上二十个字的一段话，超过上限了吧。",
+                Bot(["超过 50000 字", "已保存的 49990 字不变", "Word 或 PDF"]),
+            ),
+            # a document after typed text: the text is not dropped for it
+            (Document("doc-x"), Bot(["您已输入 49990 字", "先点“提交”"], buttons=["📤 提交"])),
+            (Tap("📤 提交"), "已报送"),
+        ],
+    )
+    assert "已报送" in chat.last
+    with fresh.uow_factory() as uow:
+        live = uow.filings.live(_cadre_id(fresh), FilingKind.HALF_YEAR, "2026-H2")
+        assert live is not None and live.text == "汇" * 49_990 and live.file_id is None
