@@ -28,11 +28,15 @@ class ReportFile:
     caption: str
 
 
+#: The catalog tables a sheet's words are looked up in, in this order.
+LABEL_SECTIONS = ("annual", "sheet", "term", "visits", "filings")
+
+
 def sheet_label(catalog: Catalog, lang: str = SHEET_LANGUAGE) -> Callable[[str], str]:
     """The words of the sheets: column headers, totals, flags, roles, grades, sanctions."""
 
     def label(key: str) -> str:
-        for full in (f"annual.{key}", f"sheet.{key}", f"term.{key}", f"visits.{key}"):
+        for full in (f"{section}.{key}" for section in LABEL_SECTIONS):
             if catalog.has(full):
                 return html.unescape(str(catalog.text(lang, full)))
         return key

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from domain.roles import DISTRICT_DEPARTMENTS, Role
 from scheduler.common import DEFAULT_ZONE, UowFactory, day_of, run_sweep
 from scheduler.payload import Payload
+from scheduler.written_reports import year_goals_parts
 from services.outbox import Draft
 from storage.unit_of_work import UnitOfWork
 
@@ -43,6 +44,7 @@ def sweep_assessment_season(
             per_township.update(c.township_id for c in posted)
             names.update((c.township_id, c.township) for c in posted)
         drafts = []
+        goals = year_goals_parts(uow, today) if season == "year" else None  # Art. 14
         for h in uow.roster.holders([Role.TOWNSHIP_SECRETARY, *DISTRICT_DEPARTMENTS]):
             params = {"year": today.year, "deadline": deadline.isoformat()}
             if h.role == Role.TOWNSHIP_SECRETARY:
@@ -54,7 +56,11 @@ def sweep_assessment_season(
             else:
                 key = f"reminder.{kind}_district"
                 params |= {"cadres": cadres, "townships": len(per_township)}
-            drafts.append(Draft(h.person_id, kind, period, Payload(key, params).to_json()))
+            scope = h.township_id if h.role == Role.TOWNSHIP_SECRETARY else None
+            parts = goals(scope) if goals is not None else None
+            drafts.append(
+                Draft(h.person_id, kind, period, Payload(key, params, parts=parts).to_json())
+            )
         return drafts
 
     return run_sweep(uow_factory, "assessment", plan, dry_run=dry_run, keep=keep)

@@ -20,6 +20,7 @@ from scheduler.posting_term import sweep_posting_terms
 from scheduler.removal import sweep_removal_triggers
 from scheduler.spot_checks import sweep_spot_check_expiry
 from scheduler.weekly import sweep_weekly
+from scheduler.written_reports import sweep_written_reports
 from services.outbox import Draft
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("spot_check_expiry", sweep_spot_check_expiry),
     Sweep("calendar_due", sweep_calendar_due),
     Sweep("posting_term", sweep_posting_terms),  # Art. 6: 60/30 days before a term's end
+    Sweep("written_reports", sweep_written_reports),
 )
 BY_NAME = {s.name: s for s in SWEEPS}
 

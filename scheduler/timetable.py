@@ -123,6 +123,12 @@ def build_timetable(settings: Settings) -> list[Entry]:
             cron(hour=removal_h, minute=removal_m),
             timedelta(hours=20),
         ),
+        Entry(  # the half-year written report: daily, so a missed day is caught up
+            "written_reports",
+            "written_reports",
+            cron(hour=removal_h, minute=removal_m),
+            timedelta(hours=20),
+        ),
         Entry(
             "leave_overdue",
             "leave_overdue",

@@ -40,6 +40,17 @@ class Replaces:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """What a notice carries besides its text: a document Telegram holds (``file_id``,
+    re-sent by its id) or a text of any length (``text``: under the notice when it fits
+    one message, else as a ``name``.txt document), e.g. a filed written report."""
+
+    file_id: str | None = None
+    name: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
 class Notice:
     person_id: int
     key: str
@@ -49,3 +60,5 @@ class Notice:
     card: CardRef | None = None
     #: Edit this delivered card instead of sending a new message.
     replaces: Replaces | None = None
+    #: A document or long text sent with the notice (a filed written report).
+    attachment: Attachment | None = None

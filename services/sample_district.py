@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.roles import Role
+from services.sample_filings import seed_sample_filings
 from storage.ids import id_of
 from storage.tables import Assignment, Person, Township, Unit, Village
 from storage.unit_of_work import UnitOfWork
@@ -177,6 +178,7 @@ def seed_sample_history(uow: UnitOfWork, people: dict[str, Person], today: date)
 
     seed_term_example(uow, people, today, SAMPLE_ZONE)
     seed_sample_funds(uow, people, today)  # work funds (Art. 20)
+    seed_sample_filings(uow, people, today, SAMPLE_ZONE)  # 张三's report, 李四's goals
     return len(rows)
 
 

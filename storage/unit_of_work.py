@@ -50,6 +50,7 @@ class UnitOfWork:
         self.spot_checks = repos.SpotCheckRepository(self.session)
         self.grades = repos.GradeRepository(self.session)
         self.attendance_entries = repos.AttendanceEntryRepository(self.session)
+        self.filings = repos.FilingRepository(self.session)  # written reports, plans
         self.inbox = InboxRepository(self.session)
         self.replies = ReplyRepository(self.session)
         # Issue 15, term and visits: 五必访 tags of diaries, postings' terms (Art. 6, 10.1).

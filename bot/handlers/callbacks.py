@@ -439,3 +439,21 @@ class FundsReport(CallbackData):
     prefix: ClassVar[str] = "wfp"
     ref: int
     year: int
+
+
+# Written reports and plans (/workreport, Art. 14-15)
+
+
+@dataclass(frozen=True)
+class FilingKindPick(CallbackData):
+    """/workreport: what to file (a ``domain.filings.FilingKind`` code)."""
+
+    prefix: ClassVar[str] = "wrk"
+    kind: str
+
+
+@dataclass(frozen=True)
+class FilingSubmit(CallbackData):
+    """/workreport: file the text the dialog holds."""
+
+    prefix: ClassVar[str] = "wrs"

@@ -18,6 +18,7 @@ from bot.handlers import (
     checkin,
     diary,
     duty,
+    filings,
     language,
     leave,
     myleave,
@@ -43,6 +44,8 @@ from bot.handlers.callbacks import (
     DutyKindPick,
     DutyNoNote,
     DutyTownship,
+    FilingKindPick,
+    FilingSubmit,
     FixCadre,
     FixConfirm,
     FixStart,
@@ -85,6 +88,7 @@ from bot.handlers.dialogs import (
     DialogAt,
     DiaryStep,
     DutyStep,
+    FilingStep,
     FixStep,
     FundsStep,
     LeaveDialogStep,
@@ -119,6 +123,8 @@ Command = Callable[[Context, str], None]
 #: Runs inside the handling transaction right before it commits (see ``handle_in``).
 BeforeCommit = Callable[[UnitOfWork, Response], None]
 EVERYONE = frozenset(Role)
+#: Who uses /workreport: cadres file, a township secretary sees who has not.
+FILERS = frozenset(CADRE_ROLES | {Role.TOWNSHIP_SECRETARY})
 
 #: command → (handler, roles that may use it)
 COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
@@ -139,6 +145,7 @@ COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
     "lang": (language.lang_command, EVERYONE),
     # Work funds (Art. 20): the First Secretary records; the others are told whom to ask.
     "funds": (work_funds.funds_command, FUNDS_ROLES),
+    "workreport": (filings.workreport_command, FILERS),
 }
 
 #: The command menu Telegram shows, in menu order.
@@ -155,6 +162,7 @@ MENU = (
     "spotcheck",
     "duty",
     "funds",
+    "workreport",
     "lang",
     "help",
     "cancel",
@@ -243,6 +251,8 @@ PRESSES: dict[type, Callable] = {
     FundsNoReceipt: work_funds.no_receipt,
     FundsConfirm: work_funds.confirm,
     FundsReport: work_funds_report.send,
+    FilingKindPick: filings.pick_kind,
+    FilingSubmit: filings.submit,
 }
 
 #: What a person types (or sends: a photo, a sticker) while a dialog is open goes to the
@@ -278,6 +288,7 @@ TYPED: dict[tuple[Dialog, Step], Callable[[Context, dict], None]] = {
     (Dialog.FUNDS, FundsStep.DAY): work_funds.use_buttons,
     (Dialog.FUNDS, FundsStep.RECEIPT): work_funds.sent_receipt,
     (Dialog.FUNDS, FundsStep.CONFIRM): work_funds.use_buttons,
+    (Dialog.FILING, FilingStep.CONTENT): filings.content,
 }
 
 

@@ -26,6 +26,7 @@ class Dialog(StrEnum):
     DUTY = "duty"  # /duty: cadre → kind → first and last day → note → confirm
     FIX = "fix"  # the township enters a cadre's day: cadre → day → status → reason
     FUNDS = "funds"  # /funds 记一笔: amount → purpose → day → receipt photo → confirm
+    FILING = "filing"  # /workreport: a written report or plan, its text or document
 
 
 class CheckinStep(StrEnum):
@@ -81,7 +82,21 @@ class FundsStep(StrEnum):
     CONFIRM = "confirm"
 
 
-Step = CheckinStep | WorkRecordStep | DiaryStep | LeaveDialogStep | DutyStep | FixStep | FundsStep
+class FilingStep(StrEnum):
+    CONTENT = "content"  # typed text (kept until 提交, several messages joined) or a document
+
+
+#: Every dialog's steps (one per dialog; a new dialog adds its enum here).
+Step = (
+    CheckinStep
+    | WorkRecordStep
+    | DiaryStep
+    | LeaveDialogStep
+    | DutyStep
+    | FixStep
+    | FundsStep
+    | FilingStep
+)
 
 #: The steps each dialog may be at.
 STEPS: dict[Dialog, type[Step]] = {
@@ -92,6 +107,7 @@ STEPS: dict[Dialog, type[Step]] = {
     Dialog.DUTY: DutyStep,
     Dialog.FIX: FixStep,
     Dialog.FUNDS: FundsStep,
+    Dialog.FILING: FilingStep,
 }
 
 

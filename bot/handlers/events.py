@@ -41,6 +41,10 @@ class Incoming:
     contact: Contact | None = None
     location: Location | None = None
     photo_file_id: str | None = None
+    #: A document (a file sent as such: a written report in Word or PDF), by the id
+    #: Telegram keeps it under, and its file name.
+    document_file_id: str | None = None
+    document_name: str | None = None
     press: Press | None = None
     forwarded: bool = False
     edited: bool = False
@@ -90,6 +94,9 @@ class Outgoing:
     #: Photos Telegram already holds (their file ids), sent back as one album (a single
     #: one as a photo), without a caption: a diary's photos, after its text.
     photo_ids: list[str] | None = None
+    #: A document Telegram already holds (its file id), sent again by that id with
+    #: ``text`` as the caption: a filed written report, to the people it is filed with.
+    document_id: str | None = None
     #: A leave card: recorded with its message id once delivered (``storage.leave_cards``).
     card: CardRef | None = None
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 from bot.handlers.callbacks import CallbackData, ClaimVote, LeaveComment, LeaveDelegate, LeaveVote
 from bot.handlers.events import Button, Outgoing
 from bot.i18n import Catalog, Markup, Term
-from services.notices import Action, Notice, Replaces
+from services.notices import Action, Attachment, Notice, Replaces
 from storage.leave_cards import DeliveredCard
 from storage.unit_of_work import UnitOfWork
 
@@ -85,9 +86,34 @@ def render_notices(uow: UnitOfWork, catalog: Catalog, notices: list[Notice]) -> 
         if notice.replaces is not None:
             messages.append(retired_card(notice.replaces, text))
             continue
+        if notice.attachment is not None:
+            messages += with_attachment(person.telegram_user_id, text, notice.attachment)
+            continue
         buttons = decision_buttons(catalog, lang, notice.actions) or None
         card = notice.card if buttons else None
         messages.append(Outgoing(person.telegram_user_id, text, buttons=buttons, card=card))
+    return messages
+
+
+#: Telegram's longest message (characters after parsing; HTML-escaped text is longer,
+#: so measuring it errs on the safe side).
+MESSAGE_MAX_CHARS = 4096
+
+
+def with_attachment(chat_id: int, text: str, attachment: Attachment) -> list[Outgoing]:
+    """A notice with what it carries: a document by its file id after the text; a text
+    under the notice when both fit one message, else as a .txt document after it."""
+    messages = [Outgoing(chat_id, text)]
+    if attachment.file_id is not None:
+        messages.append(Outgoing(chat_id, "", document_id=attachment.file_id))
+    elif attachment.text:
+        body = html.escape(attachment.text, quote=False)
+        if len(text) + 2 + len(body) <= MESSAGE_MAX_CHARS:
+            messages[0] = Outgoing(chat_id, f"{text}\n\n{body}")
+        else:
+            name = attachment.name or "report.txt"
+            data = attachment.text.encode("utf-8")
+            messages.append(Outgoing(chat_id, "", document=(name, data)))
     return messages
 
 

@@ -95,6 +95,13 @@ class AiogramCalls:
         )
         return sent.message_id
 
+    async def send_stored_document(self, message: Outgoing) -> int:
+        assert message.document_id is not None
+        sent = await self.bot.send_document(
+            message.chat_id, message.document_id, caption=message.text or None
+        )
+        return sent.message_id
+
     async def send_photo(self, message: Outgoing) -> int:
         assert message.photo is not None
         sent = await self.bot.send_photo(

@@ -44,6 +44,11 @@ class BotCalls(Protocol):
         """sendDocument of ``message.document`` with ``message.text`` as the caption."""
         ...
 
+    async def send_stored_document(self, message: Outgoing) -> int:
+        """sendDocument of the file id ``message.document_id`` (a file Telegram holds)
+        with ``message.text`` as the caption."""
+        ...
+
     async def send_photo(self, message: Outgoing) -> int:
         """sendPhoto of ``message.photo`` with ``message.text`` as the caption."""
         ...
@@ -73,6 +78,8 @@ def make_transport(calls: BotCalls) -> Transport:
                 return message.edit_message_id
             if message.document is not None:
                 return await calls.send_document(message)
+            if message.document_id is not None:
+                return await calls.send_stored_document(message)
             if message.photo is not None:
                 return await calls.send_photo(message)
             if message.photo_ids:

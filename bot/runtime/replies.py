@@ -32,6 +32,8 @@ def to_row(message: Outgoing) -> tuple[dict[str, Any], bytes | None]:
         payload["edit_message_id"] = message.edit_message_id
     if message.photo_ids:
         payload["photo_ids"] = list(message.photo_ids)
+    if message.document_id is not None:
+        payload["document_id"] = message.document_id
     if message.card is not None:
         card = message.card
         payload["card"] = [card.request_id, card.kind, card.step_id]
@@ -67,5 +69,6 @@ def from_row(chat_id: int, payload: dict[str, Any], blob: bytes | None) -> Outgo
         photo_ids=[str(file_id) for file_id in payload["photo_ids"]]
         if payload.get("photo_ids")
         else None,
+        document_id=payload.get("document_id"),
         card=CardRef(int(card[0]), str(card[1]), card[2]) if card else None,
     )

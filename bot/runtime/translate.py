@@ -28,8 +28,9 @@ def incoming_from_message(
 ) -> Incoming:
     user = message.from_user
     photo = message.photo[-1].file_id if message.photo else None
+    document = message.document
     other = None
-    if not any((message.text, message.contact, message.location, photo)):
+    if not any((message.text, message.contact, message.location, photo, document)):
         other = reading.kind(message)
     location = message.location
     return Incoming(
@@ -47,6 +48,8 @@ def incoming_from_message(
         if location
         else None,
         photo_file_id=photo,
+        document_file_id=document.file_id if document else None,
+        document_name=document.file_name if document else None,
         forwarded=message.forward_origin is not None,
         edited=edited,
         other=other,

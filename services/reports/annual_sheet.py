@@ -30,6 +30,7 @@ from domain.visits import VisitKind
 from services import grades as grade_service
 from services import visits as visit_service
 from services.reports.attendance_sheet import SheetRow, gather
+from services.reports.plans_sheet import PlanRow, gather_plans, write_plans
 from services.reports.workbook import cell, finish
 from storage.unit_of_work import UnitOfWork
 
@@ -151,6 +152,8 @@ class AnnualSheet:
     rows: list[AnnualRow]
     grades: grade_service.GradeSummary
     provisional: bool = False
+    #: Each cadre's plans and written reports of the year, filed on which day (Art. 14-15).
+    plans: tuple[PlanRow, ...] = ()
 
     def totals(self) -> dict[str, int]:
         totals = {key: sum(getattr(r, key) for r in self.rows) for key in SUMMED}
@@ -250,7 +253,8 @@ def gather_annual(
     visits = visit_service.counts_by_cadre(uow, ids, Period(period.first, as_of))  # Art. 10.1
     rows = [_with_visits(r, visits.get(r.person_id, {})) for r in rows]
     summary = grade_service.summary(uow, year)
-    return AnnualSheet(year, as_of, rows, summary, base.provisional)
+    plans = tuple(gather_plans(uow, year, rows, zone))
+    return AnnualSheet(year, as_of, rows, summary, base.provisional, plans)
 
 
 def _with_visits(row: AnnualRow, counts: dict[VisitKind, int]) -> AnnualRow:
@@ -313,6 +317,7 @@ def to_xlsx(sheet: AnnualSheet, label: Callable[[str], str]) -> bytes:
     for key in SUMMARY:
         summary.append([label(key), values[key]])
     summary.column_dimensions["A"].width = 28
+    write_plans(workbook, sheet.plans, label)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -23,6 +23,7 @@ from storage.repositories.calendar import CalendarRepository
 from storage.repositories.checkins import CheckInRepository, ClaimRepository, WorkRecordRepository
 from storage.repositories.dialogs import AuditRepository, DialogRepository
 from storage.repositories.diaries import DiaryRepository
+from storage.repositories.filings import FilingRepository
 from storage.repositories.leave import DutyRepository, LeaveRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.places import PlacesRepository
@@ -40,6 +41,7 @@ __all__ = [
     "DialogRepository",
     "DiaryRepository",
     "DutyRepository",
+    "FilingRepository",
     "GradeRepository",
     "IN_CHUNK",
     "LeaveRepository",

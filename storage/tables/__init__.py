@@ -17,6 +17,7 @@ from storage.tables.calendar import CalendarDay
 from storage.tables.checkins import CheckIn, MissedDayClaim, WorkRecord
 from storage.tables.dialogs import AuditEntry, DialogState
 from storage.tables.diaries import DiaryEntry, DiarySignoff
+from storage.tables.filings import Filing
 from storage.tables.leave import LeaveCard, LeaveRequest, LeaveStep
 from storage.tables.outbox import InboxUpdate, Reminder, ReplyOutbox
 from storage.tables.roster import Assignment, Person, Township, Unit, Village
@@ -48,6 +49,7 @@ __all__ = [
     "DiarySignoff",
     "DiaryVisit",
     "DutyRecord",
+    "Filing",
     "InboxUpdate",
     "LeaveCard",
     "LeaveRequest",

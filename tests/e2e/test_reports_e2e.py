@@ -69,7 +69,7 @@ async def test_district_roles_pick_any_township_or_the_whole_district(district: 
     annual = await org.next_message()
     assert annual.filename == "年度考核表_全区_2026.xlsx"
     workbook = load_workbook(io.BytesIO(annual.document))
-    assert [ws.title for ws in workbook.worksheets] == ["驻村干部", "考核等次汇总"]
+    assert [ws.title for ws in workbook.worksheets] == ["驻村干部", "考核等次汇总", "规划与目标"]
     await assert_silent(org)  # one chart per request: the district's came with its sheet
     # the menu turns to last month in place
     await tap(org, menu, "◀ 上一期")

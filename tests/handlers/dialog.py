@@ -55,7 +55,15 @@ class Share:
     location: Location
 
 
-Act = str | Tap | Photo | Share
+@dataclass(frozen=True)
+class Document:
+    """A file sent as a document (a written report in Word or PDF)."""
+
+    file_id: str = "document-file"
+    name: str | None = "report.docx"
+
+
+Act = str | Tap | Photo | Share | Document
 
 
 @dataclass(frozen=True)
@@ -149,6 +157,10 @@ class Chat:
         elif isinstance(act, Photo):
             event = Incoming(
                 **base, message_id=message_id, photo_file_id=act.file_id, text=act.caption
+            )
+        elif isinstance(act, Document):
+            event = Incoming(
+                **base, message_id=message_id, document_file_id=act.file_id, document_name=act.name
             )
         elif isinstance(act, Share):
             event = Incoming(**base, message_id=message_id, location=act.location)

@@ -23,6 +23,7 @@ def test_the_stored_strings_are_unchanged() -> None:
         "duty",
         "fix",
         "funds",
+        "filing",
     }
     assert [s.value for s in LeaveDialogStep] == [
         "start",

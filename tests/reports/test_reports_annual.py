@@ -507,8 +507,8 @@ def test_every_figure_of_the_annual_sheet(
     uow_factory: Callable[[], UnitOfWork], district: dict[str, int]
 ) -> None:
     sheet, book = workbook(uow_factory)
-    cadres, grades = book.worksheets
-    assert (cadres.title, grades.title) == ("驻村干部", "考核等次汇总")
+    cadres, grades, plans = book.worksheets
+    assert (cadres.title, grades.title, plans.title) == ("驻村干部", "考核等次汇总", "规划与目标")
     label = sheet_label(Catalog())
     header = [c.value for c in cadres[1]]
     assert header == [label(key) for key in COLUMNS]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import Catalog
+from bot.reporting import LABEL_SECTIONS
 from domain.assessment import Sanction, SpotCheckResult
 from domain.errors import DomainError
 from services.reports import annual_sheet
@@ -126,11 +127,7 @@ def test_every_report_word_is_in_both_catalogs() -> None:
     label_keys |= {"excellent", "competent", "incompetent", *Sanction}
     named |= {
         next(
-            (
-                f"{section}.{key}"
-                for section in ("annual", "sheet", "term")
-                if catalog.has(f"{section}.{key}")
-            ),
+            (f"{section}.{key}" for section in LABEL_SECTIONS if catalog.has(f"{section}.{key}")),
             f"annual.{key}",
         )
         for key in label_keys

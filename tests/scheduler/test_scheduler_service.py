@@ -39,6 +39,7 @@ def test_the_default_timetable() -> None:
         "leave_overdue",
         "spot_check_expiry",
         "dispatch",
+        "written_reports",
     }
     weekly = entries["weekly"]
     sunday = datetime(2026, 11, 29, 12, 0, tzinfo=ZONE)
