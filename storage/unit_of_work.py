@@ -49,6 +49,8 @@ class UnitOfWork:
         self.grades = repos.GradeRepository(self.session)
         self.attendance_entries = repos.AttendanceEntryRepository(self.session)
         self.inbox = InboxRepository(self.session)
+        # unit duties (Art. 15, 19)
+        self.unit_duties = repos.UnitDutyRepository(self.session)
         self.replies = ReplyRepository(self.session)
         # The read models of the sweeps and the sheets, and the reminder outbox: services
         # and the scheduler reach the database through these, never through the session.

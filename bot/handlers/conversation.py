@@ -26,8 +26,9 @@ from bot.handlers import (
     spot_checks,
     status,
     township_attendance,
+    unit_duties,
 )
-from bot.handlers.callbacks import (
+from bot.handlers.callbacks import (  # the unit's duties (/unitduty)
     AttendanceReview,
     BadCallback,
     ClaimVote,
@@ -67,6 +68,10 @@ from bot.handlers.callbacks import (
     SpotRemote,
     SpotTownship,
     SpotVisit,
+    UnitDutyCadre,
+    UnitDutyNoNote,
+    UnitDutyPick,
+    UnitDutyVillage,
     WeekConfirm,
     unpack,
 )
@@ -80,6 +85,7 @@ from bot.handlers.dialogs import (
     FixStep,
     LeaveDialogStep,
     Step,
+    UnitDutyStep,
     WorkRecordStep,
 )
 from bot.handlers.events import Incoming, Outgoing, Response
@@ -127,6 +133,13 @@ COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
     "spotcheck": (spot_checks.spotcheck_command, INSPECTORS),
     "duty": (duty.duty_command, DUTY_RECORDERS),
     "lang": (language.lang_command, EVERYONE),
+    # the unit's duties (Art. 15, 19)
+    "unitduty": (unit_duties.unitduty_command, frozenset({Role.UNIT_LEADER})),
+}
+
+#: A command refused to a role with its own word on who does it instead.
+REFUSALS: dict[str, str] = {
+    "unitduty": "unit_duty.only_unit_leader",
 }
 
 #: The command menu Telegram shows, in menu order.
@@ -142,6 +155,7 @@ MENU = (
     "report",
     "spotcheck",
     "duty",
+    "unitduty",
     "lang",
     "help",
     "cancel",
@@ -174,6 +188,7 @@ PICKERS: dict[Dialog, Callable[[Context, PickDate | PickMonth], None]] = {
     Dialog.LEAVE: leave.pick,
     Dialog.DUTY: duty.pick,
     Dialog.FIX: township_attendance.pick_day,
+    Dialog.UNIT_DUTY: unit_duties.pick,
 }
 
 
@@ -223,6 +238,11 @@ PRESSES: dict[type, Callable] = {
     FixConfirm: township_attendance.confirm,
     WeekConfirm: township_attendance.confirm_week,
     LangPick: language.pick,
+    # the unit's duties (/unitduty)
+    UnitDutyPick: unit_duties.pick_what,
+    UnitDutyVillage: unit_duties.pick_village,
+    UnitDutyCadre: unit_duties.pick_cadre,
+    UnitDutyNoNote: unit_duties.no_note,
 }
 
 #: What a person types (or sends: a photo, a sticker) while a dialog is open goes to the
@@ -252,6 +272,9 @@ TYPED: dict[tuple[Dialog, Step], Callable[[Context, dict], None]] = {
     (Dialog.FIX, FixStep.STATUS): township_attendance.use_buttons,
     (Dialog.FIX, FixStep.REASON): township_attendance.typed_reason,
     (Dialog.FIX, FixStep.CONFIRM): township_attendance.use_buttons,
+    (Dialog.UNIT_DUTY, UnitDutyStep.PICK): unit_duties.typed,
+    (Dialog.UNIT_DUTY, UnitDutyStep.DAY): unit_duties.typed,
+    (Dialog.UNIT_DUTY, UnitDutyStep.NOTE): unit_duties.typed,
 }
 
 
@@ -372,6 +395,8 @@ class Conversations:
             ctx.say("hint.unknown_command", command=name)
             return
         handler, roles = entry
+        if ctx.me.role not in roles and name in REFUSALS:
+            raise DomainError(REFUSALS[name])
         self._require(ctx, roles)
         if name not in ("cancel", "status", "help"):
             ctx.end_dialog()

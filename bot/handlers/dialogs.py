@@ -25,6 +25,7 @@ class Dialog(StrEnum):
     LEAVE = "leave"  # /leave guided, 补假 and recall confirmations, opinions and reasons
     DUTY = "duty"  # /duty: cadre → kind → first and last day → note → confirm
     FIX = "fix"  # the township enters a cadre's day: cadre → day → status → reason
+    UNIT_DUTY = "unitduty"  # /unitduty: what → village or cadre → day → note
 
 
 class CheckinStep(StrEnum):
@@ -70,7 +71,17 @@ class FixStep(StrEnum):
     CONFIRM = "confirm"
 
 
-Step = CheckinStep | WorkRecordStep | DiaryStep | LeaveDialogStep | DutyStep | FixStep
+class UnitDutyStep(StrEnum):
+    """/unitduty (the unit's duties, Art. 15, 19)."""
+
+    PICK = "pick"  # the village visited, or the cadre, by buttons
+    DAY = "day"  # in the date picker
+    NOTE = "note"  # a meeting's note or who visited, typed
+
+
+Step = (
+    CheckinStep | WorkRecordStep | DiaryStep | LeaveDialogStep | DutyStep | FixStep | UnitDutyStep
+)
 
 #: The steps each dialog may be at.
 STEPS: dict[Dialog, type[Step]] = {
@@ -80,6 +91,7 @@ STEPS: dict[Dialog, type[Step]] = {
     Dialog.LEAVE: LeaveDialogStep,
     Dialog.DUTY: DutyStep,
     Dialog.FIX: FixStep,
+    Dialog.UNIT_DUTY: UnitDutyStep,
 }
 
 

@@ -29,6 +29,9 @@ from storage.repositories.places import PlacesRepository
 from storage.repositories.postings import AssignmentRepository
 from storage.repositories.spot_checks import GradeRepository, SpotCheckRepository
 
+# unit duties (Art. 15, 19)
+from storage.repositories.unit_duties import UnitDutyRepository, UnitPosting
+
 __all__ = [
     "AssignmentRepository",
     "AttendanceEntryRepository",
@@ -48,4 +51,7 @@ __all__ = [
     "ReplacedEntry",
     "SpotCheckRepository",
     "WorkRecordRepository",
+    # unit duties (Art. 15, 19)
+    "UnitDutyRepository",
+    "UnitPosting",
 ]

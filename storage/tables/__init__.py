@@ -23,6 +23,9 @@ from storage.tables.roster import Assignment, Person, Township, Unit, Village
 from storage.tables.supervision import AssessmentGrade, AttendanceEntry, DutyRecord, SpotCheck
 from storage.tables.sweeps import OnsiteMonth, SweepState
 
+# unit duties (Art. 15, 19)
+from storage.tables.unit_duties import CareRecord, UnitMeeting, UnitVisit
+
 
 def table_of(model: type[SQLModel]) -> Table:
     """The Core ``Table`` of a table class, for set-based statements (SQLAlchemy's
@@ -58,4 +61,8 @@ __all__ = [
     "Unit",
     "Village",
     "WorkRecord",
+    # unit duties (Art. 15, 19)
+    "CareRecord",
+    "UnitMeeting",
+    "UnitVisit",
 ]

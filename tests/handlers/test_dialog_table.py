@@ -15,7 +15,15 @@ def test_every_step_of_every_dialog_routes_typed_input() -> None:
 
 
 def test_the_stored_strings_are_unchanged() -> None:
-    assert {d.value for d in Dialog} == {"checkin", "workrecord", "diary", "leave", "duty", "fix"}
+    assert {d.value for d in Dialog} == {
+        "checkin",
+        "workrecord",
+        "diary",
+        "leave",
+        "duty",
+        "fix",
+        "unitduty",  # the unit's duties (Art. 15, 19)
+    }
     assert [s.value for s in LeaveDialogStep] == [
         "start",
         "end",
