@@ -18,6 +18,7 @@ from scheduler.nudge import sweep_daily_nudge
 from scheduler.overdue import sweep_leave_overdue
 from scheduler.removal import sweep_removal_triggers
 from scheduler.spot_checks import sweep_spot_check_expiry
+from scheduler.unit_duties import sweep_unit_duties
 from scheduler.weekly import sweep_weekly
 from services.outbox import Draft
 
@@ -59,6 +60,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("assessment", sweep_assessment_season),
     Sweep("spot_check_expiry", sweep_spot_check_expiry),
     Sweep("calendar_due", sweep_calendar_due),
+    Sweep("unit_duties", sweep_unit_duties),  # the unit's duties (Art. 15, 19)
 )
 BY_NAME = {s.name: s for s in SWEEPS}
 

@@ -117,6 +117,12 @@ def build_timetable(settings: Settings) -> list[Entry]:
             cron(month=year_end[0], day=year_end[1], hour=year_end[2], minute=year_end[3]),
             timedelta(days=10),
         ),
+        Entry(  # the unit's duties (Art. 15, 19): daily, at the monthly review's time
+            "unit_duties",
+            "unit_duties",
+            cron(hour=month_h, minute=month_m),
+            timedelta(hours=20),
+        ),
         Entry(
             "leave_overdue",
             "leave_overdue",

@@ -38,6 +38,7 @@ def test_the_default_timetable() -> None:
         "leave_overdue",
         "spot_check_expiry",
         "dispatch",
+        "unit_duties",
     }
     weekly = entries["weekly"]
     sunday = datetime(2026, 11, 29, 12, 0, tzinfo=ZONE)
