@@ -205,3 +205,32 @@ def test_a_transferred_cadre_is_the_new_units(uow_factory: UowFactory) -> None:
     assert recipients == {ids["unit_leader_b"]}
     # The health check is counted from his first posting (a year on 1 November 2026).
     assert (ids["unit_leader_b"], f"p{ids['cadre2']}:2026-11-01") in of(drafts, HEALTH_KIND)
+
+
+def test_the_sample_district_shows_each_duty(uow_factory: UowFactory) -> None:
+    """The demo's units: 区财政局 up to date (meetings, a visit), 区农业农村局 behind;
+    张三's health check recorded and his insurance ending within 30 days."""
+    from services import unit_duties
+    from services.sample_district import seed_sample_district, seed_sample_history
+
+    today = date(2026, 11, 30)
+    with uow_factory() as uow:
+        people = seed_sample_district(uow, posted_from=date(2026, 1, 1))
+        seed_sample_history(uow, people, today)
+        uow.commit()
+    with uow_factory() as uow:
+        standings = {s.unit: s for s in unit_duties.standings(uow, today)}
+        zhang = people["cadre"].id
+        assert uow.unit_duties.latest_care("health_check", [zhang]) == {zhang: date(2026, 8, 22)}
+    assert not standings["区财政局"].behind
+    assert standings["区农业农村局"].months_missing == ["2026-10"]
+    assert standings["区农业农村局"].visit_days == 75
+    drafts = sweep_unit_duties(uow_factory, today)
+    leader, other = people["unit_leader"].id, people["unit_leader_b"].id
+    assert of(drafts, INSURANCE_KIND) == [
+        (leader, f"p{zhang}:2026-12-20"),
+        (other, f"p{people['cadre3'].id}:none"),
+    ]
+    assert of(drafts, MEETING_KIND) == [(other, "2026-10")]
+    assert of(drafts, VISIT_KIND) == [(other, "2026-09-16#1")]
+    assert of(drafts, HEALTH_KIND) == []
