@@ -100,7 +100,10 @@ def pick_what(ctx: Context, data: UnitDutyPick) -> None:
 
 def pick_village(ctx: Context, data: UnitDutyVillage) -> None:
     state = _state(ctx, UnitDutyStep.PICK)
-    if state is None or state.data["what"] != UnitRecord.VISIT:
+    if state is None:
+        return
+    if state.data["what"] != UnitRecord.VISIT:
+        ctx.toast("error.stale_button", alert=True)
         return
     names = dict(service.villages(ctx.uow, ctx.me, ctx.now.date()))
     if data.village_id not in names:
@@ -113,7 +116,10 @@ def pick_village(ctx: Context, data: UnitDutyVillage) -> None:
 
 def pick_cadre(ctx: Context, data: UnitDutyCadre) -> None:
     state = _state(ctx, UnitDutyStep.PICK)
-    if state is None or state.data["what"] not in CARE:
+    if state is None:
+        return
+    if state.data["what"] not in CARE:
+        ctx.toast("error.stale_button", alert=True)
         return
     posting = service.cadre_of(ctx.uow, ctx.me, data.cadre_id, ctx.now.date())
     _ask_day(ctx, {**state.data, "cadre": posting.person_id, "cadre_name": posting.name})

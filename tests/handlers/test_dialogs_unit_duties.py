@@ -170,3 +170,25 @@ def test_org_dept_sees_the_units_behind_in_status(fresh: Conversations) -> None:
         "org_dept",
         [("/status", Bot(["派出单位 2 个", "区财政局：未开专题会议", "区农业农村局"]))],
     )
+
+
+def test_an_over_long_note_is_kept_and_one_tap_saves_what_fits(fresh: Conversations) -> None:
+    note = "研究东店子村产业项目。" * 25  # 275 characters, 11 a sentence
+    dialog(
+        fresh,
+        "unit_leader",
+        [
+            ("/unitduty", Bot(buttons=MENU)),
+            (Tap("📋 记会议"), Bot(buttons=["📅 2026-11-30"])),
+            (Tap("📅 2026-11-30"), Bot(buttons=["不填备注"])),
+            (note, Bot(["275", "200"], buttons=["✂️ 保留前 198 字"])),
+            (Tap("✂️ 保留前 198 字"), Bot(["已保留前 198 字", "已记载 2026-11-30"])),
+        ],
+    )
+    from sqlmodel import select
+
+    from storage.tables import UnitMeeting
+
+    with fresh.uow_factory() as uow:
+        [meeting] = uow.session.exec(select(UnitMeeting)).all()
+    assert meeting.note == note[:198]
