@@ -28,7 +28,7 @@ from domain.unit_duties import VISIT_INTERVAL_DAYS, UnitRecord
 from scheduler.common import DEFAULT_ZONE, UowFactory, by_place, day_of, run_sweep
 from scheduler.payload import Payload
 from services.outbox import Draft
-from services.unit_duties import care_due, standings
+from services.unit_duties import care_due, months_shown, standings
 from storage.unit_of_work import UnitOfWork
 
 MEETING_KIND = "unit_meeting"
@@ -51,7 +51,7 @@ def sweep_unit_duties(
         leaders = by_place(uow.roster.holders([Role.UNIT_LEADER]), Role.UNIT_LEADER, "unit_id")
         for s in standings(uow, today):
             if s.months_missing:
-                params = {"unit": s.unit, "months": ", ".join(s.months_missing)}
+                params = {"unit": s.unit, "months": months_shown(s.months_missing, ", ")}
                 payload = Payload("unit_duty.reminder_meeting", params).to_json()
                 for leader in leaders.get(s.unit_id, []):
                     yield Draft(leader, MEETING_KIND, s.months_missing[-1], payload)

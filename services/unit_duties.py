@@ -153,6 +153,16 @@ def record_care(
     return record, posting
 
 
+#: The most months a message names (the latest ones; a unit behind since long ago).
+MONTHS_SHOWN = 12
+
+
+def months_shown(months: list[str], sep: str) -> str:
+    """The missing months as a message shows them: the latest ``MONTHS_SHOWN``."""
+    shown = sep.join(months[-MONTHS_SHOWN:])
+    return f"…{sep}{shown}" if len(months) > MONTHS_SHOWN else shown
+
+
 @dataclass(frozen=True)
 class UnitStanding:
     """A unit with cadres posted today: the closed months it held no meeting, and the

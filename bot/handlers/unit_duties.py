@@ -52,7 +52,9 @@ def unitduty_command(ctx: Context, _args: str = "") -> None:
 def _behind_line(ctx: Context, s: service.UnitStanding) -> str:
     parts = []
     if s.months_missing:
-        parts.append(ctx.t("unit_duty.no_meeting", months="、".join(s.months_missing)))
+        parts.append(
+            ctx.t("unit_duty.no_meeting", months=service.months_shown(s.months_missing, "、"))
+        )
     if s.visit_days is not None:
         parts.append(ctx.t("unit_duty.no_visit", days=s.visit_days, since=s.visit_since))
     return "\n".join(parts)
@@ -242,7 +244,9 @@ def units_behind(ctx: Context) -> None:
 def _behind_what(ctx: Context, s: service.UnitStanding) -> Markup:
     parts = []
     if s.months_missing:
-        parts.append(ctx.t("unit_duty.behind_meetings", months="、".join(s.months_missing)))
+        parts.append(
+            ctx.t("unit_duty.behind_meetings", months=service.months_shown(s.months_missing, "、"))
+        )
     if s.visit_days is not None:
         parts.append(ctx.t("unit_duty.behind_visit", days=s.visit_days))
     return Markup(ctx.t("status.work_sep").join(parts))

@@ -234,3 +234,16 @@ def test_the_sample_district_shows_each_duty(uow_factory: UowFactory) -> None:
     assert of(drafts, MEETING_KIND) == [(other, "2026-10")]
     assert of(drafts, VISIT_KIND) == [(other, "2026-09-16#1")]
     assert of(drafts, HEALTH_KIND) == []
+
+
+def test_a_unit_behind_for_years_is_told_its_latest_twelve_months(
+    uow_factory: UowFactory,
+) -> None:
+    ids = seed(uow_factory, posted_from=date(2024, 1, 1))
+    drafts = [
+        d for d in sweep_unit_duties(uow_factory, date(2026, 12, 1)) if d.kind == MEETING_KIND
+    ]
+    [told] = [d for d in drafts if d.recipient_id == ids["unit_leader"]]
+    assert told.period == "2026-11"
+    latest = ["2025-12"] + [f"2026-{m:02d}" for m in range(1, 12)]  # 12 of 35 missing
+    assert told.payload["params"]["months"] == "…, " + ", ".join(latest)
