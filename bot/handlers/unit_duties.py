@@ -41,7 +41,9 @@ def unitduty_command(ctx: Context, _args: str = "") -> None:
     standing = service.standing_of(ctx.uow, ctx.me, ctx.now.date())
     behind = ""
     if standing is not None and standing.behind:
-        behind = Markup(_behind_line(ctx, standing))
+        behind = Markup(
+            "".join(_behind(ctx, standing, "unit_duty.no_meeting", "unit_duty.no_visit"))
+        )
     buttons = [
         [ctx.button(f"unit_duty.button_{w}", UnitDutyPick(w)) for w in UnitRecord][i : i + 2]
         for i in (0, 2)
@@ -49,15 +51,15 @@ def unitduty_command(ctx: Context, _args: str = "") -> None:
     ctx.say("unit_duty.menu", unit=unit.name, behind=behind, buttons=buttons)
 
 
-def _behind_line(ctx: Context, s: service.UnitStanding) -> str:
+def _behind(ctx: Context, s: service.UnitStanding, meeting: str, visit: str) -> list[str]:
+    """What the unit is behind on, in the catalog messages ``meeting`` and ``visit``
+    (the leader's menu and org_dept's list word it differently)."""
     parts = []
     if s.months_missing:
-        parts.append(
-            ctx.t("unit_duty.no_meeting", months=service.months_shown(s.months_missing, "、"))
-        )
+        parts.append(ctx.t(meeting, months=service.months_shown(s.months_missing, "、")))
     if s.visit_days is not None:
-        parts.append(ctx.t("unit_duty.no_visit", days=s.visit_days, since=s.visit_since))
-    return "\n".join(parts)
+        parts.append(ctx.t(visit, days=s.visit_days, since=s.visit_since))
+    return parts
 
 
 def _state(ctx: Context, *steps: UnitDutyStep) -> DialogAt | None:
@@ -237,16 +239,15 @@ def units_behind(ctx: Context) -> None:
     behind = [s for s in service.standings(ctx.uow, ctx.now.date()) if s.behind]
     if not behind:
         return
-    lines = [ctx.t("unit_duty.behind_line", unit=s.unit, what=_behind_what(ctx, s)) for s in behind]
-    ctx.say("unit_duty.units_behind", count=len(behind), lines=Markup("\n".join(lines)))
-
-
-def _behind_what(ctx: Context, s: service.UnitStanding) -> Markup:
-    parts = []
-    if s.months_missing:
-        parts.append(
-            ctx.t("unit_duty.behind_meetings", months=service.months_shown(s.months_missing, "、"))
+    sep = ctx.t("status.work_sep")
+    lines = [
+        ctx.t(
+            "unit_duty.behind_line",
+            unit=s.unit,
+            what=Markup(
+                sep.join(_behind(ctx, s, "unit_duty.behind_meetings", "unit_duty.behind_visit"))
+            ),
         )
-    if s.visit_days is not None:
-        parts.append(ctx.t("unit_duty.behind_visit", days=s.visit_days))
-    return Markup(ctx.t("status.work_sep").join(parts))
+        for s in behind
+    ]
+    ctx.say("unit_duty.units_behind", count=len(behind), lines=Markup("\n".join(lines)))
