@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.handlers.callbacks import (
-    CallbackData,
     PickDate,
     PickMonth,
     UnitDutyCadre,
@@ -71,35 +70,40 @@ def _state(ctx: Context, *steps: UnitDutyStep) -> DialogAt | None:
 
 
 def pick_what(ctx: Context, data: UnitDutyPick) -> None:
+    """A meeting goes straight to its day; a visit to its village (or the day, when the
+    unit posts to one village); a health check or insurance to the cadre."""
     if data.what not in set(UnitRecord):
         ctx.toast("error.stale_button", alert=True)
         return
-    what, today = UnitRecord(data.what), ctx.now.date()
+    what = UnitRecord(data.what)
     if what is UnitRecord.MEETING:
         service.unit_of(ctx.uow, ctx.me)
         _ask_day(ctx, {"what": what.value})
         return
-    choices: list[tuple[str, CallbackData]]
-    if what is UnitRecord.VISIT:
-        choices = [
-            (name, UnitDutyVillage(v)) for v, name in service.villages(ctx.uow, ctx.me, today)
-        ]
-    else:
-        choices = [
-            (f"{p.name} · {p.village}", UnitDutyCadre(p.person_id))
-            for p in service.postings(ctx.uow, ctx.me, today)
-        ]
+    choices = _choices(ctx, what)
     if not choices:
         ctx.edit(ctx.t("unit_duty.no_postings"))
-    elif what is UnitRecord.VISIT and len(choices) == 1:
-        village = service.villages(ctx.uow, ctx.me, today)[0]
-        _ask_day(ctx, {"what": what.value, "village": village[0], "village_name": village[1]})
+    elif len(choices) == 1 and isinstance(only := choices[0][1], UnitDutyVillage):
+        _ask_day(
+            ctx, {"what": what.value, "village": only.village_id, "village_name": choices[0][0]}
+        )
     else:
         ctx.dialog(DIALOG, UnitDutyStep.PICK, what=what.value)
         buttons = [[Button(label, choice.pack())] for label, choice in choices]
         ctx.edit(
             ctx.t(f"unit_duty.pick_{'village' if what is UnitRecord.VISIT else 'cadre'}"), buttons
         )
+
+
+def _choices(ctx: Context, what: UnitRecord) -> list[tuple[str, UnitDutyVillage | UnitDutyCadre]]:
+    """The villages of the unit's postings (a visit), or its cadres (their care)."""
+    today = ctx.now.date()
+    if what is UnitRecord.VISIT:
+        return [(name, UnitDutyVillage(v)) for v, name in service.villages(ctx.uow, ctx.me, today)]
+    return [
+        (f"{p.name} · {p.village}", UnitDutyCadre(p.person_id))
+        for p in service.postings(ctx.uow, ctx.me, today)
+    ]
 
 
 def pick_village(ctx: Context, data: UnitDutyVillage) -> None:
