@@ -10,12 +10,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from enum import StrEnum
 
 from domain.posting_term import add_years
 
 #: "每2个月1次以上" read as a visit at least every 60 days (the issue's reading).
 VISIT_INTERVAL_DAYS = 60
 INSURANCE_NOTICE_DAYS = 30
+#: The longest meeting note or list of who visited the unit leader may type.
+NOTE_MAX_CHARS = 200
+#: How far back a meeting, visit or health check may be recorded late.
+RECORD_BACK_DAYS = 366
+
+
+class UnitRecord(StrEnum):
+    """What a unit leader records (the stored ``carerecord.kind`` for the last two)."""
+
+    MEETING = "meeting"  # 驻村扶贫专题会议 (Art. 15)
+    VISIT = "visit"  # 领导班子成员到村调研指导 (Art. 15)
+    HEALTH_CHECK = "health_check"  # 每年体检1次 (Art. 19)
+    INSURANCE = "insurance"  # 人身意外伤害保险, valid until a day (Art. 19)
+
+
+def meetings_counted_from(first_posting: date) -> date:
+    """The first month a unit owes a meeting: the month of its first posting if it began
+    on the 1st, else the next one (a unit posting on the 20th is not late that month)."""
+    if first_posting.day == 1:
+        return first_posting
+    return (first_posting.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def months_without_meeting(meetings: Iterable[date], first: date, today: date) -> list[str]:

@@ -19,6 +19,7 @@ from scheduler.overdue import sweep_leave_overdue
 from scheduler.posting_term import sweep_posting_terms
 from scheduler.removal import sweep_removal_triggers
 from scheduler.spot_checks import sweep_spot_check_expiry
+from scheduler.unit_duties import sweep_unit_duties
 from scheduler.weekly import sweep_weekly
 from scheduler.written_reports import sweep_written_reports
 from services.outbox import Draft
@@ -63,6 +64,7 @@ SWEEPS: tuple[Sweep, ...] = (
     Sweep("calendar_due", sweep_calendar_due),
     Sweep("posting_term", sweep_posting_terms),  # Art. 6: 60/30 days before a term's end
     Sweep("written_reports", sweep_written_reports),
+    Sweep("unit_duties", sweep_unit_duties),  # the unit's duties (Art. 15, 19)
 )
 BY_NAME = {s.name: s for s in SWEEPS}
 

@@ -129,6 +129,12 @@ def build_timetable(settings: Settings) -> list[Entry]:
             cron(hour=removal_h, minute=removal_m),
             timedelta(hours=20),
         ),
+        Entry(  # the unit's duties (Art. 15, 19): daily, at the monthly review's time
+            "unit_duties",
+            "unit_duties",
+            cron(hour=month_h, minute=month_m),
+            timedelta(hours=20),
+        ),
         Entry(
             "leave_overdue",
             "leave_overdue",

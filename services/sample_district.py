@@ -179,6 +179,7 @@ def seed_sample_history(uow: UnitOfWork, people: dict[str, Person], today: date)
     seed_term_example(uow, people, today, SAMPLE_ZONE)
     seed_sample_funds(uow, people, today)  # work funds (Art. 20)
     seed_sample_filings(uow, people, today, SAMPLE_ZONE)  # 张三's report, 李四's goals
+    seed_sample_unit_duties(uow, people, today)  # the units' duties (Art. 15, 19)
     return len(rows)
 
 
@@ -209,4 +210,65 @@ def seed_sample_funds(uow: UnitOfWork, people: dict[str, Person], today: date) -
             purpose=purpose,
             receipt_file_id=receipt,
             now=datetime.combine(day, time(17), SAMPLE_ZONE),
+        )
+
+
+def seed_sample_unit_duties(uow: UnitOfWork, people: dict[str, Person], today: date) -> None:
+    """The units' duties so far (Art. 15, 19), one example of each: 区财政局 held its
+    驻村扶贫专题会议 on the 10th of every month and visited 东店子村 20 days ago; 区农业
+    农村局 missed last month's meeting and has not visited for 75 days, so org_dept's
+    /status lists it. 张三 had his health check 100 days ago and his accident insurance
+    ends in 20 days (his unit is reminded); 李四's runs for 200 days more."""
+    from domain.unit_duties import UnitRecord
+    from storage.tables import CareRecord, UnitMeeting, UnitVisit
+
+    at = datetime.combine(today, time(9), SAMPLE_ZONE)
+    units = {u.name: id_of(u) for u in uow.places.units()}
+    leaders = {p.unit: people[p.key].id for p in PEOPLE if p.role == Role.UNIT_LEADER}
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    # last year too: the term example's posting (王五, 区农业农村局) began then
+    for year, month in ((y, m) for y in (today.year - 1, today.year) for m in range(1, 13)):
+        held = date(year, month, 10)
+        for unit in UNITS:
+            missed = unit == "区农业农村局" and held.replace(day=1) >= last_month
+            if held <= today and not missed:
+                uow.unit_duties.add_meeting(
+                    UnitMeeting(
+                        unit_id=units[unit],
+                        day=held,
+                        note="研究驻村帮扶工作",
+                        recorded_by_id=leaders[unit],
+                        recorded_at=at,
+                    )
+                )
+    villages = {v.name: id_of(v) for v in uow.places.villages()}
+    for unit, village, days_ago, who in (
+        ("区财政局", "东店子村", 20, "吴局长、财政局副局长"),
+        ("区农业农村局", "广东坪村", 75, "郑局长"),
+    ):
+        if today - timedelta(days=days_ago) >= date(today.year, 1, 1):
+            uow.unit_duties.add_visit(
+                UnitVisit(
+                    unit_id=units[unit],
+                    village_id=villages[village],
+                    day=today - timedelta(days=days_ago),
+                    visitors=who,
+                    recorded_by_id=leaders[unit],
+                    recorded_at=at,
+                )
+            )
+    for key, kind, day in (
+        ("cadre", UnitRecord.HEALTH_CHECK, today - timedelta(days=100)),
+        ("cadre", UnitRecord.INSURANCE, today + timedelta(days=20)),
+        ("cadre2", UnitRecord.INSURANCE, today + timedelta(days=200)),
+    ):
+        uow.unit_duties.add_care(
+            CareRecord(
+                person_id=id_of(people[key]),
+                unit_id=units["区财政局"],
+                kind=kind,
+                day=day,
+                recorded_by_id=leaders["区财政局"],
+                recorded_at=at,
+            )
         )

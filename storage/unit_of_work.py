@@ -52,6 +52,8 @@ class UnitOfWork:
         self.attendance_entries = repos.AttendanceEntryRepository(self.session)
         self.filings = repos.FilingRepository(self.session)  # written reports, plans
         self.inbox = InboxRepository(self.session)
+        # unit duties (Art. 15, 19)
+        self.unit_duties = repos.UnitDutyRepository(self.session)
         self.replies = ReplyRepository(self.session)
         # Issue 15, term and visits: 五必访 tags of diaries, postings' terms (Art. 6, 10.1).
         self.visits = repos.VisitRepository(self.session)

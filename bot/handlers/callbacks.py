@@ -457,3 +457,37 @@ class FilingSubmit(CallbackData):
     """/workreport: file the text the dialog holds."""
 
     prefix: ClassVar[str] = "wrs"
+
+
+# --- the unit's duties (/unitduty, Art. 15, 19) ---
+
+
+@dataclass(frozen=True)
+class UnitDutyPick(CallbackData):
+    """/unitduty: what the unit leader records (a ``domain.unit_duties.UnitRecord``)."""
+
+    prefix: ClassVar[str] = "uk"
+    what: str
+
+
+@dataclass(frozen=True)
+class UnitDutyVillage(CallbackData):
+    """/unitduty: the village of the unit's postings the leadership visited."""
+
+    prefix: ClassVar[str] = "uv"
+    village_id: int
+
+
+@dataclass(frozen=True)
+class UnitDutyCadre(CallbackData):
+    """/unitduty: the unit's cadre whose health check or insurance is recorded."""
+
+    prefix: ClassVar[str] = "uc"
+    cadre_id: int
+
+
+@dataclass(frozen=True)
+class UnitDutyNoNote(CallbackData):
+    """/unitduty: save the meeting without a note."""
+
+    prefix: ClassVar[str] = "un"

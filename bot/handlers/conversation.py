@@ -27,11 +27,12 @@ from bot.handlers import (
     spot_checks,
     status,
     township_attendance,
+    unit_duties,
     visits,
     work_funds,
     work_funds_report,
 )
-from bot.handlers.callbacks import (
+from bot.handlers.callbacks import (  # the unit's duties (/unitduty)
     AttendanceReview,
     BadCallback,
     ClaimVote,
@@ -77,6 +78,10 @@ from bot.handlers.callbacks import (
     SpotRemote,
     SpotTownship,
     SpotVisit,
+    UnitDutyCadre,
+    UnitDutyNoNote,
+    UnitDutyPick,
+    UnitDutyVillage,
     VisitTag,
     WeekConfirm,
     unpack,
@@ -93,6 +98,7 @@ from bot.handlers.dialogs import (
     FundsStep,
     LeaveDialogStep,
     Step,
+    UnitDutyStep,
     WorkRecordStep,
 )
 from bot.handlers.events import Incoming, Outgoing, Response
@@ -146,6 +152,13 @@ COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
     # Work funds (Art. 20): the First Secretary records; the others are told whom to ask.
     "funds": (work_funds.funds_command, FUNDS_ROLES),
     "workreport": (filings.workreport_command, FILERS),
+    # the unit's duties (Art. 15, 19)
+    "unitduty": (unit_duties.unitduty_command, frozenset({Role.UNIT_LEADER})),
+}
+
+#: A command refused to a role with its own word on who does it instead.
+REFUSALS: dict[str, str] = {
+    "unitduty": "unit_duty.only_unit_leader",
 }
 
 #: The command menu Telegram shows, in menu order.
@@ -163,6 +176,7 @@ MENU = (
     "duty",
     "funds",
     "workreport",
+    "unitduty",
     "lang",
     "help",
     "cancel",
@@ -196,6 +210,7 @@ PICKERS: dict[Dialog, Callable[[Context, PickDate | PickMonth], None]] = {
     Dialog.DUTY: duty.pick,
     Dialog.FIX: township_attendance.pick_day,
     Dialog.FUNDS: work_funds.pick,
+    Dialog.UNIT_DUTY: unit_duties.pick,
 }
 
 
@@ -253,6 +268,11 @@ PRESSES: dict[type, Callable] = {
     FundsReport: work_funds_report.send,
     FilingKindPick: filings.pick_kind,
     FilingSubmit: filings.submit,
+    # the unit's duties (/unitduty)
+    UnitDutyPick: unit_duties.pick_what,
+    UnitDutyVillage: unit_duties.pick_village,
+    UnitDutyCadre: unit_duties.pick_cadre,
+    UnitDutyNoNote: unit_duties.no_note,
 }
 
 #: What a person types (or sends: a photo, a sticker) while a dialog is open goes to the
@@ -289,6 +309,9 @@ TYPED: dict[tuple[Dialog, Step], Callable[[Context, dict], None]] = {
     (Dialog.FUNDS, FundsStep.RECEIPT): work_funds.sent_receipt,
     (Dialog.FUNDS, FundsStep.CONFIRM): work_funds.use_buttons,
     (Dialog.FILING, FilingStep.CONTENT): filings.content,
+    (Dialog.UNIT_DUTY, UnitDutyStep.PICK): unit_duties.typed,
+    (Dialog.UNIT_DUTY, UnitDutyStep.DAY): unit_duties.typed,
+    (Dialog.UNIT_DUTY, UnitDutyStep.NOTE): unit_duties.typed,
 }
 
 
@@ -409,6 +432,8 @@ class Conversations:
             ctx.say("hint.unknown_command", command=name)
             return
         handler, roles = entry
+        if ctx.me.role not in roles and name in REFUSALS:
+            raise DomainError(REFUSALS[name])
         self._require(ctx, roles)
         if name not in ("cancel", "status", "help"):
             ctx.end_dialog()

@@ -27,6 +27,7 @@ class Dialog(StrEnum):
     FIX = "fix"  # the township enters a cadre's day: cadre → day → status → reason
     FUNDS = "funds"  # /funds 记一笔: amount → purpose → day → receipt photo → confirm
     FILING = "filing"  # /workreport: a written report or plan, its text or document
+    UNIT_DUTY = "unitduty"  # /unitduty: what → village or cadre → day → note
 
 
 class CheckinStep(StrEnum):
@@ -86,6 +87,14 @@ class FilingStep(StrEnum):
     CONTENT = "content"  # typed text (kept until 提交, several messages joined) or a document
 
 
+class UnitDutyStep(StrEnum):
+    """/unitduty (the unit's duties, Art. 15, 19)."""
+
+    PICK = "pick"  # the village visited, or the cadre, by buttons
+    DAY = "day"  # in the date picker
+    NOTE = "note"  # a meeting's note or who visited, typed
+
+
 #: Every dialog's steps (one per dialog; a new dialog adds its enum here).
 Step = (
     CheckinStep
@@ -96,6 +105,7 @@ Step = (
     | FixStep
     | FundsStep
     | FilingStep
+    | UnitDutyStep
 )
 
 #: The steps each dialog may be at.
@@ -108,6 +118,7 @@ STEPS: dict[Dialog, type[Step]] = {
     Dialog.FIX: FixStep,
     Dialog.FUNDS: FundsStep,
     Dialog.FILING: FilingStep,
+    Dialog.UNIT_DUTY: UnitDutyStep,
 }
 
 

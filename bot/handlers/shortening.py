@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.handlers import duty, leave, township_attendance, work_funds
+from bot.handlers import duty, leave, township_attendance, unit_duties, work_funds
 from bot.handlers.callbacks import KeepFitting
 from bot.handlers.context import Context
-from bot.handlers.dialogs import Dialog, DutyStep, FixStep, FundsStep, LeaveDialogStep, Step
+from bot.handlers.dialogs import (
+    Dialog,
+    DutyStep,
+    FixStep,
+    FundsStep,
+    LeaveDialogStep,
+    Step,
+    UnitDutyStep,
+)
 from bot.handlers.over_long import OVER_LONG, fitting_part, without_kept_text
 
 #: The steps whose typed text may be kept when over-long (bot/handlers/over_long.py), and
@@ -20,6 +28,7 @@ FITTING: dict[tuple[Dialog, Step], Callable[[Context, dict, str], None]] = {
     (Dialog.DUTY, DutyStep.NOTE): duty.note_text,
     (Dialog.FIX, FixStep.REASON): township_attendance.reason_text,
     (Dialog.FUNDS, FundsStep.PURPOSE): work_funds.purpose_text,  # work funds (Art. 20)
+    (Dialog.UNIT_DUTY, UnitDutyStep.NOTE): unit_duties.note_text,
 }
 
 

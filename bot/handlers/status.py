@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers import diary, posting_term, work_funds
+from bot.handlers import diary, posting_term, unit_duties, work_funds
 from bot.handlers.context import Context, stored_id
 from bot.handlers.help import role_tips
 from bot.handlers.notify import decision_buttons, display
@@ -74,6 +74,7 @@ def waiting_work(ctx: Context, *, at_binding: bool = False) -> None:
     ctx.say(heading, work=_work_line(ctx, work.step_count, work.claim_count, len(batches)))
     if ctx.me.role in DISTRICT_ROLES:
         _recalls_pending(ctx)
+        unit_duties.units_behind(ctx)  # the units behind on Art. 15
     for waiting in work.steps:
         step, request, applicant = waiting.step, waiting.request, waiting.applicant
         shown = {**marks(request), "opinions": opinions(ctx.uow, request)}

@@ -29,6 +29,9 @@ from storage.repositories.people import PeopleRepository
 from storage.repositories.places import PlacesRepository
 from storage.repositories.postings import AssignmentRepository
 from storage.repositories.spot_checks import GradeRepository, SpotCheckRepository
+
+# unit duties (Art. 15, 19)
+from storage.repositories.unit_duties import UnitDutyRepository, UnitPosting
 from storage.repositories.visits import VisitRepository
 
 __all__ = [
@@ -52,4 +55,7 @@ __all__ = [
     "SpotCheckRepository",
     "VisitRepository",
     "WorkRecordRepository",
+    # unit duties (Art. 15, 19)
+    "UnitDutyRepository",
+    "UnitPosting",
 ]

@@ -23,6 +23,9 @@ from storage.tables.outbox import InboxUpdate, Reminder, ReplyOutbox
 from storage.tables.roster import Assignment, Person, Township, Unit, Village
 from storage.tables.supervision import AssessmentGrade, AttendanceEntry, DutyRecord, SpotCheck
 from storage.tables.sweeps import OnsiteMonth, SweepState
+
+# unit duties (Art. 15, 19)
+from storage.tables.unit_duties import CareRecord, UnitMeeting, UnitVisit
 from storage.tables.visits import DiaryVisit
 
 # Work funds (Art. 20, issue #15)
@@ -68,4 +71,8 @@ __all__ = [
     # Work funds (Art. 20)
     "FundAllocation",
     "FundExpense",
+    # unit duties (Art. 15, 19)
+    "CareRecord",
+    "UnitMeeting",
+    "UnitVisit",
 ]

@@ -24,6 +24,7 @@ def test_the_stored_strings_are_unchanged() -> None:
         "fix",
         "funds",
         "filing",
+        "unitduty",  # the unit's duties (Art. 15, 19)
     }
     assert [s.value for s in LeaveDialogStep] == [
         "start",

@@ -98,8 +98,9 @@ async def test_remind_sends_through_the_bot_api_once(cli_db, monkeypatch) -> Non
 
         output = await asyncio.to_thread(remind)
         # 王五's nudge and weekly standing; the others (and the admin asked for 2027's
-        # calendar) never bound their Telegram accounts.
-        assert "sent 2;" in output and "'unbound': 20" in output
+        # calendar, the unit leaders told no cadre's insurance is recorded) never bound
+        # their Telegram accounts.
+        assert "sent 2;" in output and "'unbound': 23" in output
         nudge = await user.next_message()
         assert "广东坪村" in nudge.text
         assert "sent 0;" in await asyncio.to_thread(remind)

@@ -113,6 +113,15 @@ KINDS: dict[str, dict[str, Any]] = {
         "params": {"year": 2026, "deadline": "2027-01-15", "cadres": 40},
     },
     "calendar_due": {"key": "reminder.calendar_due", "params": {"year": 2027}},
+    # the unit's duties (Art. 15, 19)
+    "unit_meeting": {
+        "key": "unit_duty.reminder_meeting",
+        "params": {"unit": "区农业农村局", "months": "2026-10, 2026-11"},
+    },
+    "unit_insurance": {
+        "key": "unit_duty.reminder_insurance",
+        "params": {"name": "张三", "until": "2026-12-31"},
+    },
 }
 
 

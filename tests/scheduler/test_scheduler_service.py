@@ -40,6 +40,7 @@ def test_the_default_timetable() -> None:
         "spot_check_expiry",
         "dispatch",
         "written_reports",
+        "unit_duties",
     }
     weekly = entries["weekly"]
     sunday = datetime(2026, 11, 29, 12, 0, tzinfo=ZONE)
