@@ -48,6 +48,8 @@ class UnitOfWork:
         self.spot_checks = repos.SpotCheckRepository(self.session)
         self.grades = repos.GradeRepository(self.session)
         self.attendance_entries = repos.AttendanceEntryRepository(self.session)
+        # assessment records and grade recalls (#15)
+        self.assessments = repos.AssessmentRepository(self.session)
         self.inbox = InboxRepository(self.session)
         self.replies = ReplyRepository(self.session)
         # The read models of the sweeps and the sheets, and the reminder outbox: services

@@ -392,3 +392,37 @@ class LangPick(CallbackData):
 
     prefix: ClassVar[str] = "lg"
     lang: str
+
+
+# --- /assess: assessment records (#15, Art. 26-28) ---
+
+
+@dataclass(frozen=True)
+class AssessTownship(CallbackData):
+    """Assessment records: list the cadres of this township."""
+
+    prefix: ClassVar[str] = "qt"
+    township_id: int
+
+
+@dataclass(frozen=True)
+class AssessCadre(CallbackData):
+    """Assessment records: record for this cadre (opens the dialog)."""
+
+    prefix: ClassVar[str] = "qc"
+    cadre_id: int
+
+
+@dataclass(frozen=True)
+class AssessKindPick(CallbackData):
+    """Assessment records: what to record (an ``AssessmentKind`` or ``EvidenceKind``)."""
+
+    prefix: ClassVar[str] = "qk"
+    kind: str
+
+
+@dataclass(frozen=True)
+class AssessConfirm(CallbackData):
+    """Assessment records: store the record the dialog holds."""
+
+    prefix: ClassVar[str] = "qo"

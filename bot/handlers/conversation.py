@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.handlers import (
+    assessment,
     attendance_review,
     checkin,
     diary,
@@ -28,6 +29,10 @@ from bot.handlers import (
     township_attendance,
 )
 from bot.handlers.callbacks import (
+    AssessCadre,
+    AssessConfirm,
+    AssessKindPick,
+    AssessTownship,
     AttendanceReview,
     BadCallback,
     ClaimVote,
@@ -72,6 +77,7 @@ from bot.handlers.callbacks import (
 )
 from bot.handlers.context import Context
 from bot.handlers.dialogs import (
+    AssessStep,
     CheckinStep,
     Dialog,
     DialogAt,
@@ -92,6 +98,7 @@ from bot.i18n import Catalog, Term
 from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from domain.errors import DomainError
 from domain.roles import (
+    ASSESSORS,
     CADRE_ROLES,
     DIARY_SIGNERS,
     DUTY_RECORDERS,
@@ -126,6 +133,7 @@ COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
     "report": (reports.report_command, REPORT_ROLES),
     "spotcheck": (spot_checks.spotcheck_command, INSPECTORS),
     "duty": (duty.duty_command, DUTY_RECORDERS),
+    "assess": (assessment.assess_command, ASSESSORS),
     "lang": (language.lang_command, EVERYONE),
 }
 
@@ -142,6 +150,7 @@ MENU = (
     "report",
     "spotcheck",
     "duty",
+    "assess",
     "lang",
     "help",
     "cancel",
@@ -217,6 +226,10 @@ PRESSES: dict[type, Callable] = {
     DutyKindPick: duty.pick_kind,
     DutyNoNote: duty.no_note,
     DutyConfirm: duty.confirm,
+    AssessTownship: assessment.pick_township,
+    AssessCadre: assessment.pick_cadre,
+    AssessKindPick: assessment.pick_kind,
+    AssessConfirm: assessment.confirm,
     FixStart: township_attendance.start,
     FixCadre: township_attendance.pick_cadre,
     FixStatus: township_attendance.pick_status,
@@ -247,6 +260,11 @@ TYPED: dict[tuple[Dialog, Step], Callable[[Context, dict], None]] = {
     (Dialog.DUTY, DutyStep.END): duty.use_buttons,
     (Dialog.DUTY, DutyStep.NOTE): duty.typed_note,
     (Dialog.DUTY, DutyStep.CONFIRM): duty.use_buttons,
+    (Dialog.ASSESS, AssessStep.KIND): assessment.use_buttons,
+    (Dialog.ASSESS, AssessStep.NOTE): assessment.typed_note,
+    (Dialog.ASSESS, AssessStep.COUNT): assessment.typed_count,
+    (Dialog.ASSESS, AssessStep.RESULT): assessment.typed_result,
+    (Dialog.ASSESS, AssessStep.CONFIRM): assessment.use_buttons,
     (Dialog.FIX, FixStep.CADRE): township_attendance.use_buttons,
     (Dialog.FIX, FixStep.DAY): township_attendance.use_buttons,
     (Dialog.FIX, FixStep.STATUS): township_attendance.use_buttons,

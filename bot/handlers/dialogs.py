@@ -25,6 +25,7 @@ class Dialog(StrEnum):
     LEAVE = "leave"  # /leave guided, 补假 and recall confirmations, opinions and reasons
     DUTY = "duty"  # /duty: cadre → kind → first and last day → note → confirm
     FIX = "fix"  # the township enters a cadre's day: cadre → day → status → reason
+    ASSESS = "assess"  # /assess: cadre → kind → the items' notes, or count and result
 
 
 class CheckinStep(StrEnum):
@@ -70,7 +71,15 @@ class FixStep(StrEnum):
     CONFIRM = "confirm"
 
 
-Step = CheckinStep | WorkRecordStep | DiaryStep | LeaveDialogStep | DutyStep | FixStep
+class AssessStep(StrEnum):
+    KIND = "kind"
+    NOTE = "note"  # the four items' notes, typed in turn
+    COUNT = "count"  # the raters' or people's count, typed
+    RESULT = "result"  # the rating's result or the interviews' gist, typed
+    CONFIRM = "confirm"
+
+
+Step = CheckinStep | WorkRecordStep | DiaryStep | LeaveDialogStep | DutyStep | FixStep | AssessStep
 
 #: The steps each dialog may be at.
 STEPS: dict[Dialog, type[Step]] = {
@@ -80,6 +89,7 @@ STEPS: dict[Dialog, type[Step]] = {
     Dialog.LEAVE: LeaveDialogStep,
     Dialog.DUTY: DutyStep,
     Dialog.FIX: FixStep,
+    Dialog.ASSESS: AssessStep,
 }
 
 

@@ -18,6 +18,7 @@ Every repository is re-exported here (``from storage import repositories as repo
 from __future__ import annotations
 
 from storage.repositories._base import IN_CHUNK, OpenDialog
+from storage.repositories.assessment import AssessmentRepository
 from storage.repositories.attendance import AttendanceEntryRepository, ReplacedEntry
 from storage.repositories.calendar import CalendarRepository
 from storage.repositories.checkins import CheckInRepository, ClaimRepository, WorkRecordRepository
@@ -30,6 +31,7 @@ from storage.repositories.postings import AssignmentRepository
 from storage.repositories.spot_checks import GradeRepository, SpotCheckRepository
 
 __all__ = [
+    "AssessmentRepository",
     "AssignmentRepository",
     "AttendanceEntryRepository",
     "AuditRepository",

@@ -15,7 +15,8 @@ def test_every_step_of_every_dialog_routes_typed_input() -> None:
 
 
 def test_the_stored_strings_are_unchanged() -> None:
-    assert {d.value for d in Dialog} == {"checkin", "workrecord", "diary", "leave", "duty", "fix"}
+    # stored rows of these dialogs load as before; a new dialog adds its own string
+    assert {d.value for d in Dialog} >= {"checkin", "workrecord", "diary", "leave", "duty", "fix"}
     assert [s.value for s in LeaveDialogStep] == [
         "start",
         "end",
