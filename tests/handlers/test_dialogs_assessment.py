@@ -6,7 +6,7 @@ work-team members) is refused with who does."""
 
 from __future__ import annotations
 
-from bot.handlers.callbacks import AssessCadre
+from bot.handlers.callbacks import AssessCadre, ReportPick
 from bot.handlers.conversation import Conversations
 from tests.handlers.dialog import Bot, Tap, dialog
 
@@ -155,3 +155,37 @@ def test_a_cadre_of_another_township_is_refused(fresh: Conversations) -> None:
     )
     assert "不归您处理" in chat.act(Tap("", data=forged)).text
     assert _records(fresh, "王五") == []
+
+
+def test_a_unit_leader_gets_their_units_rewards_list_in_report(fresh: Conversations) -> None:
+    chat = dialog(
+        fresh,
+        "unit_leader",
+        [
+            ("/report", Bot(buttons=["🏅 2026 年度奖励名单"])),
+            (Tap("🏅 2026 年度奖励名单"), "区财政局 2026 年度考核一次性奖励名单（2 人"),
+        ],
+    )
+    [sheet] = [m for m in chat.inbox if m.document]
+    assert sheet.document[0] == "年度考核奖励名单_区财政局_2026.xlsx"
+    # another unit's list, or the district's, by forged data: refused
+    with fresh.uow_factory() as uow:
+        other = uow.places.unit("区农业农村局").id
+    for ref in (other, 0):
+        answer = chat.act(Tap("", data=ReportPick("w", ref, "2026").pack()))
+        assert "您无权进行此操作" in answer.text
+        assert not [m for m in answer.messages if m.document]
+
+
+def test_the_district_gets_every_units_rewards_and_a_township_none(
+    fresh: Conversations,
+) -> None:
+    dialog(
+        fresh,
+        "poverty_bureau",
+        [
+            ("/report", Bot(buttons=["🏅 2026 年度奖励名单"])),
+            (Tap("🏅 2026 年度奖励名单"), "全区 2026 年度考核一次性奖励名单（3 人"),
+        ],
+    )
+    dialog(fresh, "township_secretary", [("/report", Bot(not_buttons=["🏅 2026 年度奖励名单"]))])
