@@ -123,7 +123,8 @@ def seed_sample_history(uow: UnitOfWork, people: dict[str, Person], today: date)
 
     张三 is on pace (every working day and most weekends); 李四 a little behind (most
     working days, weekends at home); 王五 near the yearly removal trigger (up to 84 working
-    days absent by now, never 10 in one month). Deterministic for a given ``today``."""
+    days absent by now, never 10 in one month). Deterministic for a given ``today``. The
+    year's assessment records and grades come with it (``services.sample_assessment``)."""
     from random import Random
 
     from services.calendar import load_calendar
@@ -170,4 +171,8 @@ def seed_sample_history(uow: UnitOfWork, people: dict[str, Person], today: date)
                 )
         day += timedelta(days=1)
     uow.checkins.stage_all(rows)
+    # the assessment records and grades (#15, Art. 26-30)
+    from services.sample_assessment import seed_sample_assessment
+
+    seed_sample_assessment(uow, people, today, SAMPLE_ZONE)
     return len(rows)
