@@ -10,7 +10,7 @@ are refused before anything is stored. Every record is in the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 
 from domain.assessment import (
@@ -112,6 +112,24 @@ def clean_evidence_note(text: str | None) -> str:
             "assess.note_too_long", limit=EVIDENCE_NOTE_MAX_CHARS, length=len(cleaned)
         )
     return cleaned
+
+
+def split_item_notes(
+    text: str | None, labels: Mapping[AssessmentItem, Collection[str]]
+) -> dict[AssessmentItem, str] | None:
+    """The four notes of one message written as four lines, each starting with its item's
+    name and a colon in order ("在岗：…", "走访调研：…"); None for anything else (then
+    the message is the first item's note alone)."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(lines) != len(AssessmentItem):
+        return None
+    notes: dict[AssessmentItem, str] = {}
+    for item, line in zip(AssessmentItem, lines, strict=True):
+        head, colon, rest = line.replace("：", ":", 1).partition(":")
+        if not colon or head.strip().lower() not in {name.lower() for name in labels[item]}:
+            return None
+        notes[item] = clean_item_note(rest)
+    return notes
 
 
 def parse_count(kind: EvidenceKind, text: str | None) -> int:

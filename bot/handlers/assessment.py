@@ -15,7 +15,7 @@ from bot.handlers.callbacks import AssessCadre, AssessConfirm, AssessKindPick, A
 from bot.handlers.context import Context, stored_id
 from bot.handlers.dialogs import AssessStep, Dialog, DialogAt
 from bot.handlers.events import Button
-from bot.i18n import Markup
+from bot.i18n import LANGUAGES, Markup
 from domain.assessment import AssessmentItem, AssessmentKind, EvidenceKind
 from services import assessment as service
 from services import records
@@ -90,17 +90,29 @@ def pick_kind(ctx: Context, data: AssessKindPick) -> None:
 
 
 def _ask_item(ctx: Context, index: int) -> None:
+    """Ask for one item's note; at the first, say that all four may come at once."""
     item = ITEMS[index]
-    ctx.say(
-        "assess.ask_item", item=_label(ctx, f"assess.item_{item}"), n=index + 1, total=len(ITEMS)
-    )
+    params = dict(item=_label(ctx, f"assess.item_{item}"), n=index + 1, total=len(ITEMS))
+    text = ctx.t("assess.ask_item", **params)
+    ctx.say_text(text + "\n" + ctx.t("assess.ask_all") if index == 0 else text)
+
+
+def _item_names(ctx: Context) -> dict[AssessmentItem, set[str]]:
+    """Each item's name in every catalog language, as a line of four may start."""
+    return {
+        i: {str(ctx.catalog.text(lang, f"assess.item_{i}")) for lang in LANGUAGES} for i in ITEMS
+    }
 
 
 def typed_note(ctx: Context, data: dict) -> None:
-    """One item's note; after the fourth, the record is shown for confirmation."""
+    """One item's note, or all four at once as four named lines; after the fourth, the
+    record is shown for confirmation."""
     notes = dict(data["notes"])
-    item = ITEMS[len(notes)]
-    notes[item.value] = service.clean_item_note(ctx.event.text)
+    whole = service.split_item_notes(ctx.event.text, _item_names(ctx)) if not notes else None
+    if whole is not None:
+        notes = {i.value: note for i, note in whole.items()}
+    else:
+        notes[ITEMS[len(notes)].value] = service.clean_item_note(ctx.event.text)
     if len(notes) < len(ITEMS):
         ctx.dialog(DIALOG, AssessStep.NOTE, **(data | {"notes": notes}))
         _ask_item(ctx, len(notes))

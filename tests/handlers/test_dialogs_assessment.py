@@ -189,3 +189,34 @@ def test_the_district_gets_every_units_rewards_and_a_township_none(
         ],
     )
     dialog(fresh, "township_secretary", [("/report", Bot(not_buttons=["🏅 2026 年度奖励名单"]))])
+
+
+def test_the_four_notes_in_one_message(fresh: Conversations) -> None:
+    names = ["在岗", "走访调研", "项目实施", "工作开展"]
+    four = "\n".join(f"{name}：{note}" for name, note in zip(names, ITEMS, strict=True))
+    dialog(
+        fresh,
+        "township_leader",
+        [
+            ("/assess", Bot(buttons=["李四 · 西关社区"])),
+            (Tap("李四 · 西关社区"), Bot(buttons=["日常考核"])),
+            (Tap("日常考核"), Bot(["（1/4）", "也可以一条消息发四行"])),
+            (four, Bot(["请确认", "走访调研：走访贫困户32户"], not_says="（2/4）")),
+            (Tap("✅ 确认登记"), "已登记 <b>李四</b> 的日常考核"),
+        ],
+    )
+    [record] = _records(fresh, "李四")
+    assert record.kind == "daily" and [record.on_post, record.work] == [ITEMS[0], ITEMS[3]]
+
+
+def test_four_lines_without_the_item_names_are_the_first_note(fresh: Conversations) -> None:
+    dialog(
+        fresh,
+        "township_secretary",
+        [
+            ("/assess", Bot(buttons=["张三 · 东店子村"])),
+            (Tap("张三 · 东店子村"), Bot(buttons=["日常考核"])),
+            (Tap("日常考核"), "（1/4）"),
+            ("周一到周五在村\n周末回城\n请假一次\n已销假", Bot("（2/4）", not_says="也可以")),
+        ],
+    )
