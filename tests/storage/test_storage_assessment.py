@@ -203,3 +203,34 @@ def test_the_notices_read_well_in_both_languages(uow_factory: UowFactory, people
     assert "<b>王五</b>（北宽坪镇广东坪村，区农业农村局派驻）2026 年度考核为<b>不称职</b>" in text
     assert "请区农业农村局召回并选派接替人选" in text
     assert "rated <b>incompetent</b> for 2026" in render_text(catalog, "en", recall)[0]
+
+
+def test_a_cadre_moved_mid_year_is_rewarded_by_the_unit_they_ended_with(
+    uow_factory: UowFactory, people
+) -> None:
+    """李四 leaves 区财政局's 西关社区 at the end of June for 区农业农村局's 广东坪村: one
+    row, under the new unit, whose leader gets the list; the old unit's list loses him."""
+    with uow_factory() as uow:
+        [first] = uow.assignments.for_person(people["cadre2"].id)
+        first.end = date(2026, 6, 30)
+        village = next(v for v in uow.places.villages() if v.name == "广东坪村")
+        uow.assignments.add(
+            Assignment(
+                person_id=people["cadre2"].id,
+                village_id=village.id,
+                unit_id=uow.places.unit("区农业农村局").id,
+                start=date(2026, 7, 1),
+            )
+        )
+        uow.commit()
+    grade(uow_factory, people, "cadre2", Grade.COMPETENT)
+    [(to, _, payload)] = outbox(uow_factory, REWARDS_KIND)
+    assert to == people["unit_leader_b"].id and payload["params"]["total"] == 500
+    with uow_factory() as uow:
+        rows = [(r.name, r.unit, r.village) for r in reward_rows(uow, 2026)]
+    assert rows.count(("李四", "区农业农村局", "广东坪村")) == 1
+    assert [r for r in rows if r[0] == "李四"] == [("李四", "区农业农村局", "广东坪村")]
+    with uow_factory() as uow:  # a new year starts with no grade, no recall
+        assert (
+            uow.assessments.recalled_ids(2027) == set() and reward_rows(uow, 2027)[0].grade is None
+        )
