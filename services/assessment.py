@@ -154,25 +154,18 @@ def record_township_assessment(
     """Store a 日常考核 or 半年考核 with a note on each of the four items."""
     if kind not in TOWNSHIP_KINDS:
         raise DomainError("error.stale_button")
-    cadre = _cadre(uow, official, cadre_id, now.date())
-    _check_may(official, cadre, kind)
     cleaned = {item: clean_item_note(notes.get(item)) for item in AssessmentItem}
-    record = uow.assessments.add(
-        AssessmentRecord(
-            cadre_id=id_of(cadre),
-            year=now.year,
-            day=now.date(),
-            kind=kind,
-            on_post=cleaned[AssessmentItem.ON_POST],
-            visits=cleaned[AssessmentItem.VISITS],
-            projects=cleaned[AssessmentItem.PROJECTS],
-            work=cleaned[AssessmentItem.WORK],
-            recorded_by_id=official.id,
-            recorded_at=now,
-        )
+    return _store(
+        uow,
+        official,
+        cadre_id,
+        kind,
+        now,
+        on_post=cleaned[AssessmentItem.ON_POST],
+        visits=cleaned[AssessmentItem.VISITS],
+        projects=cleaned[AssessmentItem.PROJECTS],
+        work=cleaned[AssessmentItem.WORK],
     )
-    _audit(uow, official, cadre, record, now)
-    return record
 
 
 def record_evidence(
@@ -186,28 +179,44 @@ def record_evidence(
     now: datetime,
 ) -> AssessmentRecord:
     """Store a 民主测评 (``count`` raters) or 个别谈话 (``count`` people) with its result."""
+    check_evidence_count(kind, count)
+    return _store(uow, official, cadre_id, kind, now, count=count, note=clean_evidence_note(note))
+
+
+def _store(
+    uow: UnitOfWork,
+    official: Person,
+    cadre_id: int,
+    kind: RecordKind,
+    now: datetime,
+    *,
+    on_post: str | None = None,
+    visits: str | None = None,
+    projects: str | None = None,
+    work: str | None = None,
+    count: int | None = None,
+    note: str | None = None,
+) -> AssessmentRecord:
+    """The one way a record is stored: the cadre in the official's scope, the official
+    one who records ``kind`` for them, dated ``now``, with its audit entry."""
     cadre = _cadre(uow, official, cadre_id, now.date())
     _check_may(official, cadre, kind)
-    check_evidence_count(kind, count)
     record = uow.assessments.add(
         AssessmentRecord(
             cadre_id=id_of(cadre),
             year=now.year,
             day=now.date(),
             kind=kind,
+            on_post=on_post,
+            visits=visits,
+            projects=projects,
+            work=work,
             count=count,
-            note=clean_evidence_note(note),
+            note=note,
             recorded_by_id=official.id,
             recorded_at=now,
         )
     )
-    _audit(uow, official, cadre, record, now)
-    return record
-
-
-def _audit(
-    uow: UnitOfWork, official: Person, cadre: Person, record: AssessmentRecord, now: datetime
-) -> None:
     uow.audit.record(
         now,
         official.id,
@@ -217,3 +226,4 @@ def _audit(
         kind=record.kind,
         count=record.count,
     )
+    return record

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,10 +19,11 @@ from bot.cli import _register_subcommands, app
 from bot.i18n import Catalog
 from domain.assessment import Grade
 from services.grades import record_grade
-from services.sample_district import seed_sample_district
 from storage.engine import make_engine, session_factory
-from storage.tables import AssessmentGrade, Assignment, Person
+from storage.tables import AssessmentGrade, Person
 from storage.unit_of_work import UnitOfWork
+from tests.assessment_district import add_team_members
+from tests.reports.test_reports_cli import database  # noqa: F401  (the CLI's database)
 
 NOW = datetime(2026, 12, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 UowFactory = Callable[[], UnitOfWork]
@@ -52,21 +53,7 @@ def graded(uow_factory: UowFactory, people: dict[str, Person]) -> dict[str, Pers
     """Five cadres (one may be 优秀): the sample's three and two work-team members of
     区农业农村局 in 广东坪村, one of them not graded yet."""
     with uow_factory() as uow:
-        village = next(v for v in uow.places.villages() if v.name == "广东坪村")
-        unit = uow.places.unit("区农业农村局")
-        for n in range(2):
-            person = uow.people.add(
-                Person(name=f"队员{n}", phone=f"+861390000009{n}", role="team_member")
-            )
-            uow.assignments.add(
-                Assignment(
-                    person_id=person.id,
-                    village_id=village.id,
-                    unit_id=unit.id,
-                    start=date(2026, 3, 1),
-                )
-            )
-            people[f"member{n}"] = person
+        add_team_members(uow, people, "member0", "member1")
         uow.flush()
         official = uow.people.get(people["org_dept"].id)
         for key, grade in (
@@ -124,32 +111,22 @@ def test_a_year_without_grades(uow_factory: UowFactory, people) -> None:
         ]
 
 
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path}/cadrebot.db"
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("CADREBOT_DATABASE_URL", url)
-    monkeypatch.setenv("CADREBOT_TIMEZONE", "Asia/Shanghai")
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+def grade_2025(url: str) -> None:
+    """The CLI test's sample district (posted from 2025) with grades for 2025, stored as an
+    import would (no cap to check: no 优秀)."""
     engine = make_engine(url)
     with UnitOfWork(session_factory(engine)) as uow:
-        people = seed_sample_district(uow, posted_from=date(2025, 1, 1))
-        for key, grade in (
-            ("cadre", "competent"),
-            ("cadre2", "incompetent"),
-            ("cadre3", "competent"),
-        ):
+        ids = {p.name: p.id for p in uow.people.all()}
+        for name, grade in (("张三", "competent"), ("李四", "incompetent"), ("王五", "competent")):
             uow.grades.add(
-                AssessmentGrade(
-                    cadre_id=people[key].id, year=2025, grade=grade, source="import", at=NOW
-                )
+                AssessmentGrade(cadre_id=ids[name], year=2025, grade=grade, source="import", at=NOW)
             )
         uow.commit()
     engine.dispose()
-    return url
 
 
-def test_the_cli_writes_the_list_with_a_unit_filter(database: str, tmp_path: Path) -> None:
+def test_the_cli_writes_the_list_with_a_unit_filter(database: str, tmp_path: Path) -> None:  # noqa: F811
+    grade_2025(database)
     out = tmp_path / "r.xlsx"
     result = runner.invoke(app, ["report", "rewards", "--year", "2025", "--out", str(out)])
     assert result.exit_code == 0, result.output

@@ -24,6 +24,7 @@ from services.sample_district import seed_sample_district
 from services.worklist import recalls_pending
 from storage.tables import AssessmentRecord, Assignment, GradeRecall, Person, Reminder
 from storage.unit_of_work import UnitOfWork
+from tests.assessment_district import add_team_members
 
 NOW = datetime(2026, 12, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 UowFactory = Callable[[], UnitOfWork]
@@ -35,21 +36,7 @@ def people(uow_factory: UowFactory) -> dict[str, Person]:
     cadres, so one may be rated 优秀 (20%)."""
     with uow_factory() as uow:
         people = seed_sample_district(uow, posted_from=date(2026, 1, 1))
-        village = next(v for v in uow.places.villages() if v.name == "广东坪村")
-        unit = uow.places.unit("区农业农村局")
-        for n, key in enumerate(("cadre4", "cadre5")):
-            person = uow.people.add(
-                Person(name=f"队员{n}", phone=f"+861390000009{n}", role="team_member")
-            )
-            uow.assignments.add(
-                Assignment(
-                    person_id=person.id,
-                    village_id=village.id,
-                    unit_id=unit.id,
-                    start=date(2026, 3, 1),
-                )
-            )
-            people[key] = person
+        add_team_members(uow, people, "cadre4", "cadre5")
         uow.commit()
         return {k: uow.people.get(p.id) for k, p in people.items()}
 
