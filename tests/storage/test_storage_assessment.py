@@ -221,3 +221,20 @@ def test_a_cadre_moved_mid_year_is_rewarded_by_the_unit_they_ended_with(
         assert (
             uow.assessments.recalled_ids(2027) == set() and reward_rows(uow, 2027)[0].grade is None
         )
+
+
+def test_the_incompetent_of_a_third_unexcused_absence_recalls_too(
+    uow_factory: UowFactory, people
+) -> None:
+    """Art. 26.3's 不称职 (imposed by spot checks) is a 不称职 like any other (Art. 30)."""
+    from services.grades import impose_incompetent
+
+    for _ in range(2):  # imposed again by a fourth absence: still one recall
+        with uow_factory() as uow:
+            impose_incompetent(uow, uow.people.get(people["cadre"].id), 2026, NOW)
+            uow.commit()
+    told = sorted(to for to, _, _ in outbox(uow_factory, RECALL_KIND))
+    expected = ("org_dept", "poverty_bureau", "township_secretary", "unit_leader")
+    assert told == sorted(people[k].id for k in expected)
+    with uow_factory() as uow:
+        assert uow.assessments.recalled_ids(2026) == {people["cadre"].id}
