@@ -1,5 +1,5 @@
-"""Report commands: ``report {attendance,unit,annual,funds}`` (XLSX), ``chart {township,district}``
-(PNG) and ``grade import FILE`` (the annual grades, all-or-nothing).
+"""Report commands: ``report {attendance,unit,annual,funds,rewards}`` (XLSX), ``chart
+{township,district}`` (PNG) and ``grade import FILE`` (the annual grades, all-or-nothing).
 
 The files are the ones /report sends in the bot (``bot.reporting``), counted up to the
 last whole day (the period's end once it is over, else yesterday in the district's time
@@ -163,6 +163,21 @@ def report_annual(out: OutOption, year: YearOption = None, township: TownshipOpt
     _run(work)
 
 
+@fails_cleanly
+def report_rewards(out: OutOption, year: YearOption = None, unit: UnitOption = None) -> None:
+    """The year's one-off rewards by dispatching unit (Art. 30), or of one unit."""
+    from bot import reporting
+
+    key = _one_period(year=year)
+
+    def work(_s: Storage, settings: Settings, uow: UnitOfWork, catalog: Catalog) -> str:
+        unit_id = _unit(uow, unit).ref if unit is not None else None
+        file = reporting.rewards_file(uow, catalog, settings.language, int(key), unit_id)
+        return _write(out, file.data, f"the {key} rewards list")
+
+    _run(work)
+
+
 def _chart(out: Path, key: str, scope_of: Callable[[UnitOfWork], Scope]) -> None:
     from bot import reporting
 
@@ -239,6 +254,7 @@ def register(app: typer.Typer) -> None:
     report.command("unit")(report_unit)
     report.command("annual")(report_annual)
     report.command("funds")(report_funds)  # work funds (Art. 20)
+    report.command("rewards")(report_rewards)
     app.add_typer(report, name="report")
     chart = typer.Typer(help="On-site days against the pace (PNG).", no_args_is_help=True)
     chart.command("township")(chart_township)

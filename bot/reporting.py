@@ -14,7 +14,7 @@ from datetime import date, tzinfo
 
 from bot.i18n import Catalog
 from domain.attendance import ONSITE_DAYS_ONLY, REQUIRED_ONSITE_DAYS_PER_YEAR, AllowanceRule
-from services.reports import annual_sheet, attendance_sheet, charts
+from services.reports import annual_sheet, attendance_sheet, charts, rewards_sheet
 from services.reports.scope import Scope, ScopeKind, period_of
 from storage.unit_of_work import UnitOfWork
 
@@ -210,5 +210,36 @@ def funds_file(
             allocated=yuan_text(statement.allocated_fen),
             spent=yuan_text(statement.spent_fen),
             balance=yuan_text(statement.balance_fen),
+        ),
+    )
+
+
+# --- the rewards of Art. 30 (#15) ---
+
+
+def rewards_file(
+    uow: UnitOfWork, catalog: Catalog, lang: str, year: int, unit_id: int | None = None
+) -> ReportFile:
+    """The year's one-off rewards by unit (of one unit, with ``unit_id``)."""
+    sheet = rewards_sheet.gather(uow, year, unit_id=unit_id)
+    words = sheet_label(catalog)
+
+    def label(key: str) -> str:
+        full = f"rewards.{key}"
+        return _plain(catalog, SHEET_LANGUAGE, full) if catalog.has(full) else words(key)
+
+    name = sheet.unit or _plain(catalog, SHEET_LANGUAGE, "report.district_name")
+    shown = sheet.unit or _plain(catalog, lang, "report.district_name")
+    return ReportFile(
+        _plain(catalog, SHEET_LANGUAGE, "rewards.filename", name=name, year=year),
+        rewards_sheet.to_xlsx(sheet, label),
+        catalog.text(
+            lang,
+            "rewards.caption",
+            name=shown,
+            year=year,
+            cadres=len(sheet.rows),
+            total=sheet.total,
+            recalled=sum(r.recalled for r in sheet.rows),
         ),
     )

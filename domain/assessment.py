@@ -161,3 +161,38 @@ def reward_yuan(grade: Grade) -> int:
 def recalled(grade: Grade) -> bool:
     """不称职: the unit recalls and reselects, with a district-wide notice (Art. 30)."""
     return grade is Grade.INCOMPETENT
+
+
+# --- Assessment records (Art. 26-28): what the township and the graders write down ---
+
+#: A note on one item of the 日常/半年考核, kept short: a line a phone shows whole.
+ITEM_NOTE_MAX_CHARS = 200
+#: The result of a 民主测评 or the gist of the 个别谈话, as typed.
+EVIDENCE_NOTE_MAX_CHARS = 300
+#: The township's assessments, recorded item by item.
+TOWNSHIP_KINDS = (AssessmentKind.DAILY, AssessmentKind.HALF_YEAR)
+
+
+class EvidenceKind(StrEnum):
+    """What the graders gather for the annual and end-of-term grade (Art. 28.3-4)."""
+
+    DEMOCRATIC_RATING = "democratic_rating"  # 民主测评, with its raters' count
+    INTERVIEWS = "interviews"  # 个别谈话, with the number of people heard
+
+
+def may_record(role: Role, cadre: Role, kind: AssessmentKind | EvidenceKind) -> bool:
+    """Whether ``role`` records ``kind`` for a cadre of role ``cadre``: the township's
+    daily and half-year assessment by the township (its secretary, or the 分管领导 who
+    acts for the township in the cadres' daily work, Art. 11-12); a 民主测评 or 个别谈话
+    by those who give the cadre's annual grade (``graders_of``)."""
+    if isinstance(kind, AssessmentKind) and kind in TOWNSHIP_KINDS:
+        return role in graders_of(cadre, kind) | {Role.TOWNSHIP_LEADER}
+    return role in graders_of(cadre, AssessmentKind.ANNUAL)
+
+
+def check_evidence_count(kind: EvidenceKind, count: int) -> None:
+    """A 民主测评 under 20 raters or 个别谈话 under 15 people is refused."""
+    if kind is EvidenceKind.DEMOCRATIC_RATING:
+        check_democratic_rating(count)
+    else:
+        check_interviews(count)

@@ -112,3 +112,9 @@ def parse_role(text: str) -> Role:
 
 def is_cadre(role: Role) -> bool:
     return role in CADRE_ROLES
+
+
+#: Who records assessments (/assess, Art. 26-28): the township (its secretary and the
+#: 分管领导) the 日常/半年考核, the district departments the 民主测评 and 个别谈话 of the
+#: cadres they grade (``domain.assessment.may_record`` says which for whom).
+ASSESSORS = frozenset(TOWNSHIP_ROLES | set(DISTRICT_DEPARTMENTS))

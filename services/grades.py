@@ -15,6 +15,7 @@ from enum import StrEnum
 from domain.assessment import Grade, check_excellent_share, excellent_cap
 from domain.errors import DomainError
 from domain.roles import CADRE_ROLES, GRADERS
+from services.grade_outcomes import after_grading
 from storage.ids import id_of
 from storage.tables import AssessmentGrade, Person
 from storage.unit_of_work import UnitOfWork
@@ -154,6 +155,8 @@ def record_grade(
         raise DomainError("grade.not_posted", name=cadre.name, year=year)
     change = put_grade(uow, cadre, year, grade, by=by, source=source, now=now)
     check_cap(uow, year)
+    if change is not Change.UNCHANGED:  # the unit's rewards, a 不称职's recall (Art. 30)
+        after_grading(uow, year, [id_of(cadre)], now)
     return change
 
 
@@ -165,6 +168,8 @@ def impose_incompetent(uow: UnitOfWork, cadre: Person, year: int, now: datetime)
         if row.source != GradeSource.SPOT_CHECK:
             row.source = GradeSource.SPOT_CHECK
         return Change.UNCHANGED
-    return put_grade(
+    change = put_grade(
         uow, cadre, year, Grade.INCOMPETENT, by=None, source=GradeSource.SPOT_CHECK, now=now
     )
+    after_grading(uow, year, [id_of(cadre)], now)  # the recall of Art. 30
+    return change

@@ -126,7 +126,9 @@ def seed_sample_history(uow: UnitOfWork, people: dict[str, Person], today: date)
     working days, weekends at home); 王五 near the yearly removal trigger (up to 84 working
     days absent by now, never 10 in one month), his term ending within 60 days and a few
     diaries tagged with whom he visited (``services.sample_term``). Deterministic for a
-    given ``today``."""
+    given ``today``. The year's assessment records and grades come with it
+    (``services.sample_assessment``), and so do the work funds, the written reports and
+    the units' duties."""
     from random import Random
 
     from services.calendar import load_calendar
@@ -180,6 +182,10 @@ def seed_sample_history(uow: UnitOfWork, people: dict[str, Person], today: date)
     seed_sample_funds(uow, people, today)  # work funds (Art. 20)
     seed_sample_filings(uow, people, today, SAMPLE_ZONE)  # 张三's report, 李四's goals
     seed_sample_unit_duties(uow, people, today)  # the units' duties (Art. 15, 19)
+    # the assessment records and grades (#15, Art. 26-30)
+    from services.sample_assessment import seed_sample_assessment
+
+    seed_sample_assessment(uow, people, today, SAMPLE_ZONE)
     return len(rows)
 
 

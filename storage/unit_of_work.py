@@ -51,6 +51,8 @@ class UnitOfWork:
         self.grades = repos.GradeRepository(self.session)
         self.attendance_entries = repos.AttendanceEntryRepository(self.session)
         self.filings = repos.FilingRepository(self.session)  # written reports, plans
+        # assessment records and grade recalls (#15)
+        self.assessments = repos.AssessmentRepository(self.session)
         self.inbox = InboxRepository(self.session)
         # unit duties (Art. 15, 19)
         self.unit_duties = repos.UnitDutyRepository(self.session)

@@ -491,3 +491,37 @@ class UnitDutyNoNote(CallbackData):
     """/unitduty: save the meeting without a note."""
 
     prefix: ClassVar[str] = "un"
+
+
+# --- /assess: assessment records (#15, Art. 26-28) ---
+
+
+@dataclass(frozen=True)
+class AssessTownship(CallbackData):
+    """Assessment records: list the cadres of this township."""
+
+    prefix: ClassVar[str] = "qt"
+    township_id: int
+
+
+@dataclass(frozen=True)
+class AssessCadre(CallbackData):
+    """Assessment records: record for this cadre (opens the dialog)."""
+
+    prefix: ClassVar[str] = "qc"
+    cadre_id: int
+
+
+@dataclass(frozen=True)
+class AssessKindPick(CallbackData):
+    """Assessment records: what to record (an ``AssessmentKind`` or ``EvidenceKind``)."""
+
+    prefix: ClassVar[str] = "qk"
+    kind: str
+
+
+@dataclass(frozen=True)
+class AssessConfirm(CallbackData):
+    """Assessment records: store the record the dialog holds."""
+
+    prefix: ClassVar[str] = "qo"

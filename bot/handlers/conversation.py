@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.handlers import (
+    assessment,
     attendance_review,
     checkin,
     diary,
@@ -32,7 +33,11 @@ from bot.handlers import (
     work_funds,
     work_funds_report,
 )
-from bot.handlers.callbacks import (  # the unit's duties (/unitduty)
+from bot.handlers.callbacks import (
+    AssessCadre,
+    AssessConfirm,
+    AssessKindPick,
+    AssessTownship,
     AttendanceReview,
     BadCallback,
     ClaimVote,
@@ -88,6 +93,7 @@ from bot.handlers.callbacks import (  # the unit's duties (/unitduty)
 )
 from bot.handlers.context import Context
 from bot.handlers.dialogs import (
+    AssessStep,
     CheckinStep,
     Dialog,
     DialogAt,
@@ -111,6 +117,7 @@ from bot.i18n import Catalog, Term
 from domain.attendance import ONSITE_DAYS_ONLY, AllowanceRule
 from domain.errors import DomainError
 from domain.roles import (
+    ASSESSORS,
     CADRE_ROLES,
     DIARY_SIGNERS,
     DUTY_RECORDERS,
@@ -148,6 +155,7 @@ COMMANDS: dict[str, tuple[Command, frozenset[Role]]] = {
     "report": (reports.report_command, REPORT_ROLES),
     "spotcheck": (spot_checks.spotcheck_command, INSPECTORS),
     "duty": (duty.duty_command, DUTY_RECORDERS),
+    "assess": (assessment.assess_command, ASSESSORS),
     "lang": (language.lang_command, EVERYONE),
     # Work funds (Art. 20): the First Secretary records; the others are told whom to ask.
     "funds": (work_funds.funds_command, FUNDS_ROLES),
@@ -177,6 +185,7 @@ MENU = (
     "funds",
     "workreport",
     "unitduty",
+    "assess",
     "lang",
     "help",
     "cancel",
@@ -254,6 +263,10 @@ PRESSES: dict[type, Callable] = {
     DutyKindPick: duty.pick_kind,
     DutyNoNote: duty.no_note,
     DutyConfirm: duty.confirm,
+    AssessTownship: assessment.pick_township,
+    AssessCadre: assessment.pick_cadre,
+    AssessKindPick: assessment.pick_kind,
+    AssessConfirm: assessment.confirm,
     FixStart: township_attendance.start,
     FixCadre: township_attendance.pick_cadre,
     FixStatus: township_attendance.pick_status,
@@ -297,6 +310,11 @@ TYPED: dict[tuple[Dialog, Step], Callable[[Context, dict], None]] = {
     (Dialog.DUTY, DutyStep.END): duty.use_buttons,
     (Dialog.DUTY, DutyStep.NOTE): duty.typed_note,
     (Dialog.DUTY, DutyStep.CONFIRM): duty.use_buttons,
+    (Dialog.ASSESS, AssessStep.KIND): assessment.use_buttons,
+    (Dialog.ASSESS, AssessStep.NOTE): assessment.typed_note,
+    (Dialog.ASSESS, AssessStep.COUNT): assessment.typed_count,
+    (Dialog.ASSESS, AssessStep.RESULT): assessment.typed_result,
+    (Dialog.ASSESS, AssessStep.CONFIRM): assessment.use_buttons,
     (Dialog.FIX, FixStep.CADRE): township_attendance.use_buttons,
     (Dialog.FIX, FixStep.DAY): township_attendance.use_buttons,
     (Dialog.FIX, FixStep.STATUS): township_attendance.use_buttons,

@@ -28,6 +28,7 @@ class Dialog(StrEnum):
     FUNDS = "funds"  # /funds 记一笔: amount → purpose → day → receipt photo → confirm
     FILING = "filing"  # /workreport: a written report or plan, its text or document
     UNIT_DUTY = "unitduty"  # /unitduty: what → village or cadre → day → note
+    ASSESS = "assess"  # /assess: cadre → kind → the items' notes, or count and result
 
 
 class CheckinStep(StrEnum):
@@ -95,6 +96,14 @@ class UnitDutyStep(StrEnum):
     NOTE = "note"  # a meeting's note or who visited, typed
 
 
+class AssessStep(StrEnum):
+    KIND = "kind"
+    NOTE = "note"  # the four items' notes, typed in turn
+    COUNT = "count"  # the raters' or people's count, typed
+    RESULT = "result"  # the rating's result or the interviews' gist, typed
+    CONFIRM = "confirm"
+
+
 #: Every dialog's steps (one per dialog; a new dialog adds its enum here).
 Step = (
     CheckinStep
@@ -106,6 +115,7 @@ Step = (
     | FundsStep
     | FilingStep
     | UnitDutyStep
+    | AssessStep
 )
 
 #: The steps each dialog may be at.
@@ -119,6 +129,7 @@ STEPS: dict[Dialog, type[Step]] = {
     Dialog.FUNDS: FundsStep,
     Dialog.FILING: FilingStep,
     Dialog.UNIT_DUTY: UnitDutyStep,
+    Dialog.ASSESS: AssessStep,
 }
 
 

@@ -17,6 +17,7 @@ from bot.handlers.context import Context
 from bot.handlers.events import Button, Outgoing
 from domain.errors import DomainError
 from domain.roles import Role
+from services.reports.rewards_sheet import check_scope, rewards_scope
 from services.reports.scope import (
     Scope,
     ScopeKind,
@@ -51,6 +52,10 @@ def _buttons(ctx: Context, scopes: list[Scope], key: str) -> list[list[Button]]:
             data = ReportPick(s.kind, 0, str(year))
             rows.append([ctx.button("report.button_annual", data, year=year)])
     rows += work_funds_report.report_buttons(ctx, scopes, year)  # work funds (Art. 20)
+    rewards = rewards_scope(ctx.me)  # the rewards of Art. 30 (#15)
+    if rewards is not None:
+        data = ReportPick(ScopeKind.REWARDS, rewards, str(year))
+        rows.append([ctx.button("rewards.button", data, year=year)])
     nav = [ctx.button("report.button_previous", ReportMenu(shift(key, -1)))]
     later = shift(key, 1)
     if period_of(later).first <= ctx.now.date():
@@ -103,6 +108,9 @@ def _sheet(ctx: Context, scope: Scope, period: str, as_of: date) -> reporting.Re
 def pick(ctx: Context, data: ReportPick) -> None:
     """Send the sheet of the chosen scope (refused if not the presser's) and its chart;
     the annual sheet comes alone (its chart is the district's, one tap away)."""
+    if data.scope == ScopeKind.REWARDS:
+        _rewards(ctx, data)
+        return
     scope = resolve(ctx.uow, ctx.me, data.scope, data.ref)
     as_of = as_of_for(data.period, ctx.now.date())
     sheet = _sheet(ctx, scope, data.period, as_of)
@@ -117,4 +125,17 @@ def pick(ctx: Context, data: ReportPick) -> None:
     if scope.kind != ScopeKind.ANNUAL:
         chart = reporting.chart_file(ctx.uow, ctx.catalog, ctx.lang, scope, as_of)
         ctx.response.messages.append(Outgoing(chat, chart.caption + note, photo=chart.data))
+    ctx.toast("report.sending_toast")
+
+
+def _rewards(ctx: Context, data: ReportPick) -> None:
+    """The year's rewards list (Art. 30): the district's, or a unit leader's own unit."""
+    check_scope(ctx.me, data.ref)
+    if len(data.period) != 4:
+        raise DomainError("report.bad_period", period=data.period)
+    sheet = reporting.rewards_file(ctx.uow, ctx.catalog, ctx.lang, int(data.period), data.ref)
+    chat = ctx.event.chat_id
+    ctx.response.messages.append(
+        Outgoing(chat, sheet.caption, document=(sheet.filename, sheet.data))
+    )
     ctx.toast("report.sending_toast")

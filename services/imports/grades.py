@@ -16,9 +16,11 @@ from domain.assessment import Grade, excellent_cap, parse_grade
 from domain.errors import DomainError, InvalidPhone
 from domain.phone import normalise_phone
 from domain.roles import CADRE_ROLES
+from services.grade_outcomes import after_grading
 from services.grades import Change, GradeSource, assessed_ids, put_grade, summary
 from services.imports.common import ImportResult
 from services.imports.table import Row, Table, begin_validation, with_aliases
+from storage.ids import id_of
 from storage.tables import Person
 from storage.unit_of_work import UnitOfWorkFactory
 
@@ -86,6 +88,7 @@ def import_grades(uow_factory: UnitOfWorkFactory, table: Table, *, now: datetime
         problems.raise_if_any()
 
         counts = dict.fromkeys(Change, 0)
+        graded: dict[int, list[int]] = {}  # year → cadres whose grade changed
         for row, person, year, grade in wanted:
             try:
                 change = put_grade(
@@ -99,6 +102,8 @@ def import_grades(uow_factory: UnitOfWorkFactory, table: Table, *, now: datetime
                 )
                 continue
             counts[change] += 1
+            if change is not Change.UNCHANGED:
+                graded.setdefault(year, []).append(id_of(person))
         uow.flush()
         for year in sorted(posted):
             s = summary(uow, year)
@@ -109,6 +114,8 @@ def import_grades(uow_factory: UnitOfWorkFactory, table: Table, *, now: datetime
                     f"(20% of the {s.total} cadres posted that year)",
                 )
         problems.raise_if_any()
+        for year, cadre_ids in sorted(graded.items()):  # the rewards and recalls (Art. 30)
+            after_grading(uow, year, cadre_ids, now)
         uow.commit()
     return ImportResult(
         "grade", "grades", counts[Change.NEW], counts[Change.UPDATED], counts[Change.UNCHANGED]

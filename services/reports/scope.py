@@ -31,6 +31,7 @@ class ScopeKind(StrEnum):
     DISTRICT = "d"
     UNIT = "u"
     ANNUAL = "a"  # the whole district's annual assessment sheet
+    REWARDS = "w"  # a year's rewards list (Art. 30): ref 0 the district, else a unit
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ Every repository is re-exported here (``from storage import repositories as repo
 from __future__ import annotations
 
 from storage.repositories._base import IN_CHUNK, OpenDialog
+from storage.repositories.assessment import AssessmentRepository
 from storage.repositories.attendance import AttendanceEntryRepository, ReplacedEntry
 from storage.repositories.calendar import CalendarRepository
 from storage.repositories.checkins import CheckInRepository, ClaimRepository, WorkRecordRepository
@@ -35,6 +36,7 @@ from storage.repositories.unit_duties import UnitDutyRepository, UnitPosting
 from storage.repositories.visits import VisitRepository
 
 __all__ = [
+    "AssessmentRepository",
     "AssignmentRepository",
     "AttendanceEntryRepository",
     "AuditRepository",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import Table
 from sqlmodel import SQLModel
 
+from storage.tables.assessment import AssessmentRecord, GradeRecall
 from storage.tables.calendar import CalendarDay
 from storage.tables.checkins import CheckIn, MissedDayClaim, WorkRecord
 from storage.tables.dialogs import AuditEntry, DialogState
@@ -41,6 +42,9 @@ def table_of(model: type[SQLModel]) -> Table:
 
 __all__ = [
     "table_of",
+    # assessment records (#15)
+    "AssessmentRecord",
+    "GradeRecall",
     "AssessmentGrade",
     "Assignment",
     "AttendanceEntry",

@@ -25,6 +25,7 @@ def test_the_stored_strings_are_unchanged() -> None:
         "funds",
         "filing",
         "unitduty",  # the unit's duties (Art. 15, 19)
+        "assess",
     }
     assert [s.value for s in LeaveDialogStep] == [
         "start",

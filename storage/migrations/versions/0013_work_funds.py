@@ -6,7 +6,7 @@ signed off, with its day, amount (fen), purpose and the receipt photo's file id,
 by year and fund for the balance and the yearly statement.
 
 Revision ID: 0013_work_funds
-Revises: 0011_filings
+Revises: 0012_assessment_records
 Create Date: 2026-12-03 17:20:00
 """
 
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0013_work_funds"
-down_revision = "0011_filings"
+down_revision = "0012_assessment_records"
 branch_labels = None
 depends_on = None
 
