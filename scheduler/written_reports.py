@@ -6,6 +6,10 @@ is the half year and the reminder: ``2026-H2:15``); one that missed both days se
 the 3-day reminder. A cadre whose posting ends before the deadline owes no half-year
 report (the term summary stands for it, ``domain.posting_term.reports_due``); one who
 has filed is not reminded.
+
+The 期满书面总结 is due on the term's last day (``services.posting_term.posting_term``:
+a change of unit in the same village continues the term): 15 and 3 days before it, a
+cadre who has not filed it is reminded the same way (period key ``term:<last day>:15``).
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from domain.errors import DomainError
 from domain.filings import FilingKind, half_year_deadline_of, half_year_key, report_reminder_due
-from domain.posting_term import WrittenReport, reports_due, term_last_day
+from domain.posting_term import WrittenReport, reports_due
 from domain.roles import Role
 from scheduler.common import DEFAULT_ZONE, UowFactory, day_of, end_of_day, run_sweep
-from scheduler.payload import Part, Payload
+from scheduler.payload import JSON, Part, Payload
 from services.outbox import Draft
+from services.posting_term import posting_term
 from storage.unit_of_work import UnitOfWork
 
 KIND = "written_report"
@@ -40,6 +46,12 @@ class ReportReminder:
         return Payload(f"filings.reminder_due_{self.half}", params)
 
 
+def term_summary_payload(last_day: date, days: int) -> JSON:
+    """The 期满书面总结's reminder, as stored in the outbox."""
+    params = {"last_day": last_day.isoformat(), "days": days}
+    return Payload("filings.reminder_term_summary", params).to_json()
+
+
 def sweep_written_reports(
     uow_factory: UowFactory,
     as_of: date | datetime,
@@ -54,19 +66,37 @@ def sweep_written_reports(
     period = half_year_key(today)
 
     def plan(uow: UnitOfWork) -> Iterator[Draft]:
-        if reminder is None:
-            return
         payload = ReportReminder(
             today.year, int(period[-1]), deadline, (deadline - today).days
         ).payload()
         stored = payload.to_json()
         for batch in uow.roster.posting_batches(today, today):
-            filed = uow.filings.filed([c.person_id for c in batch], FilingKind.HALF_YEAR, period)
+            ids = [c.person_id for c in batch]
+            filed = uow.filings.filed(ids, FilingKind.HALF_YEAR, period)
+            summaries = uow.filings.filed(ids, FilingKind.TERM_SUMMARY, "term")
+            history = uow.assignments.for_people(ids)
             for c in batch:
-                if c.person_id in filed:
+                postings = history.get(c.person_id, [])
+                current = next((a for a in postings if a.id == c.assignment_id), None)
+                if current is None:
                     continue
-                last_day = term_last_day(Role(c.role), c.start, c.end)
-                due = reports_due(c.start, last_day, today)
+                try:
+                    start, last_day = posting_term(Role(c.role), postings, current)
+                except DomainError:  # an end before the start: the import refuses those
+                    continue
+                if last_day is not None and c.person_id not in summaries:
+                    left = report_reminder_due(last_day, today)
+                    if left is not None:
+                        yield Draft(
+                            c.person_id,
+                            KIND,
+                            f"term:{last_day.isoformat()}:{left}",
+                            term_summary_payload(last_day, (last_day - today).days),
+                            not_after=end_of_day(last_day, zone),
+                        )
+                if reminder is None or c.person_id in filed:
+                    continue
+                due = reports_due(start, last_day, today)
                 if not any(d.kind is WrittenReport.HALF_YEAR for d in due):
                     continue
                 yield Draft(

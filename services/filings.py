@@ -18,9 +18,10 @@ from datetime import date, datetime
 
 from domain.errors import DomainError
 from domain.filings import REPORT_MAX_CHARS, FilingKind, half_year_key, period_of, recipients
-from domain.posting_term import WrittenReport, reports_due, term_last_day
+from domain.posting_term import WrittenReport, reports_due
 from domain.roles import CADRE_ROLES, Role
 from services.notices import Attachment, Notice
+from services.posting_term import posting_term
 from storage.ids import id_of
 from storage.tables import Filing, Person
 from storage.unit_of_work import UnitOfWork
@@ -61,8 +62,9 @@ def _term_summary_due(uow: UnitOfWork, cadre: Person, today: date) -> bool:
     if found is None:
         return False
     assignment = found[0]
-    last_day = term_last_day(Role(cadre.role), assignment.start, assignment.end)
-    due = reports_due(assignment.start, last_day, today)
+    postings = uow.assignments.for_person(id_of(cadre))
+    start, last_day = posting_term(Role(cadre.role), postings, assignment)
+    due = reports_due(start, last_day, today)
     return any(d.kind is WrittenReport.TERM_SUMMARY for d in due)
 
 

@@ -73,7 +73,8 @@ def test_a_posting_ending_before_the_deadline_owes_no_half_year_report(uow_facto
         posting.end = date(2026, 12, 25)
         uow.commit()
     drafts = sweep(uow_factory, date(2026, 12, 16))
-    assert ids["cadre2"] not in {d.recipient_id for d in drafts}
+    # the term summary stands for it: due on the posting's last day, reminded (9 days left)
+    assert {d.period for d in drafts if d.recipient_id == ids["cadre2"]} == {"term:2026-12-25:15"}
 
 
 def test_a_new_year_reminds_of_the_june_deadline(uow_factory, ids) -> None:
@@ -127,3 +128,52 @@ def test_the_year_end_assessment_reminder_names_who_has_filed_the_years_goals(
     # the half-year season's reminder carries no goals
     half = sweep_assessment_season(uow_factory, date(2026, 6, 15), zone=ZONE)
     assert all("parts" not in d.payload for d in half)
+
+
+def test_the_term_summary_is_reminded_15_and_3_days_before_the_terms_end(uow_factory, ids) -> None:
+    """The sample's First Secretaries are posted from 2026-01-01: their terms end on
+    2027-12-31, the day the second half-year's report is due too; 李四, a work-team member
+    without a roster end, owes no term summary."""
+    drafts = sweep(uow_factory, date(2027, 12, 16))
+    summary = {d.recipient_id for d in drafts if d.period == "term:2027-12-31:15"}
+    assert summary == {ids["cadre"], ids["cadre3"]}
+    half = {d.recipient_id for d in drafts if d.period == "2027-H2:15"}
+    assert half == {ids["cadre"], ids["cadre2"], ids["cadre3"]}
+    [own] = [d for d in drafts if d.period.startswith("term:") and d.recipient_id == ids["cadre"]]
+    text, _ = render_text(Catalog(), "zh", own.payload)
+    assert "期满书面总结" in text and "2027-12-31" in text and "15" in text
+    assert sweep(uow_factory, date(2027, 12, 16)) == []  # a rerun adds nothing
+    with uow_factory() as uow:  # 张三 files his summary; 王五 does not
+        now = datetime(2027, 12, 20, 10, tzinfo=ZONE)
+        person = uow.people.get(ids["cadre"])
+        filings.submit(uow, person, FilingKind.TERM_SUMMARY, now=now, text="期满总结")
+        uow.commit()
+    late = sweep(uow_factory, date(2027, 12, 29))  # 3 days before
+    assert {d.recipient_id for d in late if d.period.startswith("term:")} == {ids["cadre3"]}
+    assert {d.period for d in late if d.recipient_id == ids["cadre3"]} == {
+        "term:2027-12-31:3",
+        "2027-H2:3",
+    }
+    text, _ = render_text(Catalog(), "en", late[0].payload)
+    assert "left" in text
+
+
+def test_a_change_of_unit_in_the_village_keeps_the_summary_on_the_terms_end(
+    uow_factory, ids
+) -> None:
+    with uow_factory() as uow:
+        old = uow.assignments.current(ids["cadre"], date(2027, 2, 1))
+        old.end = date(2027, 2, 28)
+        other = uow.assignments.current(ids["cadre3"], date(2027, 2, 1))
+        uow.assignments.add(
+            Assignment(
+                person_id=ids["cadre"],
+                village_id=old.village_id,
+                unit_id=other.unit_id,
+                start=date(2027, 3, 1),
+                change_approval="区组干〔2027〕3号",
+            )
+        )
+        uow.commit()
+    drafts = sweep(uow_factory, date(2027, 12, 16))
+    assert ids["cadre"] in {d.recipient_id for d in drafts if d.period == "term:2027-12-31:15"}
