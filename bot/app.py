@@ -39,9 +39,25 @@ def mark_blocked(storage: Storage):
 
 
 def build_runtime(settings: Settings, storage: Storage, clock: Clock):
-    token = settings.require_token()
     conversations = build_conversations(storage, clock, settings)
     menu = command_menu(conversations.catalog)
+    if settings.framework is Framework.DINGTALK:
+        from bot.runtime.dingtalk.runtime import DingTalkRuntime
+
+        client_id, secret, robot_code = settings.require_dingtalk()
+        return DingTalkRuntime(
+            client_id=client_id,
+            client_secret=secret,
+            robot_code=robot_code,
+            api_url=settings.dingtalk_api_url,
+            oapi_url=settings.dingtalk_oapi_url,
+            handle=conversations.handle_in,
+            menu=menu,
+            uow_factory=storage.uow,
+            on_blocked=mark_blocked(storage),
+            inbox=InboxSettings(workers=settings.workers),
+        )
+    token = settings.require_token()
     runtime_cls: type[InboxRuntime]  # the framework's library is imported only if used
     if settings.framework is Framework.PTB:
         from bot.runtime.ptb_runtime import PtbRuntime

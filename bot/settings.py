@@ -16,6 +16,7 @@ from domain.township_attendance import AttendanceSource
 class Framework(StrEnum):
     AIOGRAM = "aiogram"
     PTB = "ptb"
+    DINGTALK = "dingtalk"
 
 
 class Language(StrEnum):
@@ -31,6 +32,13 @@ class Settings(BaseSettings):
     token: SecretStr | None = None
     api_url: str = "https://api.telegram.org"
     database_url: str = "sqlite:///data/cadrebot.db"
+    # DingTalk (CADREBOT_FRAMEWORK=dingtalk): the app's credentials from the developer
+    # console and its robot; the two OpenAPI hosts (tests point both at the emulator).
+    dingtalk_client_id: str | None = None
+    dingtalk_client_secret: SecretStr | None = None
+    dingtalk_robot_code: str | None = None
+    dingtalk_api_url: str = "https://api.dingtalk.com"
+    dingtalk_oapi_url: str = "https://oapi.dingtalk.com"
     framework: Framework = Framework.AIOGRAM
     language: Language = Language.ZH
     timezone: str = "Asia/Shanghai"
@@ -83,7 +91,7 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
-    @field_validator("api_url")
+    @field_validator("api_url", "dingtalk_api_url", "dingtalk_oapi_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
@@ -115,6 +123,25 @@ class Settings(BaseSettings):
         if not bot_id.isdigit() or not secret:
             raise SettingsError("CADREBOT_TOKEN: malformed (expected 123456:ABC...)")
         return token
+
+    def require_dingtalk(self) -> tuple[str, str, str]:
+        """The client id, secret and robot code, each said by name when missing."""
+        secret = (
+            self.dingtalk_client_secret.get_secret_value().strip()
+            if (self.dingtalk_client_secret)
+            else ""
+        )
+        for name, value in (
+            ("CADREBOT_DINGTALK_CLIENT_ID", self.dingtalk_client_id),
+            ("CADREBOT_DINGTALK_CLIENT_SECRET", secret),
+            ("CADREBOT_DINGTALK_ROBOT_CODE", self.dingtalk_robot_code),
+        ):
+            if not value or not value.strip():
+                raise SettingsError(
+                    f"{name}: not set (the DingTalk app's credentials, developer console)"
+                )
+        assert self.dingtalk_client_id and self.dingtalk_robot_code
+        return self.dingtalk_client_id.strip(), secret, self.dingtalk_robot_code.strip()
 
 
 class SettingsError(Exception):

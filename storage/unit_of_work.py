@@ -72,6 +72,8 @@ class UnitOfWork:
         self.exports = ExportQueries(self.session)
         # Work funds (Art. 20): allocations, expenses, balances, the yearly statement.
         self.funds = FundRepository(self.session)
+        # Chat numbers of messenger accounts whose ids are strings (DingTalk, #16).
+        self.messenger_accounts = repos.MessengerAccountRepository(self.session)
         return self
 
     def __exit__(

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.handlers.events import Incoming
+from bot.runtime.delivery import DeliveryLimits
 from bot.runtime.inbox import Inbox, InboxSettings, brief
 from bot.runtime.menu import MenuEntry
 from bot.runtime.pipeline import BotCalls, Handle, Pipeline
@@ -53,9 +54,10 @@ class InboxRuntime:
         uow_factory: Callable[[], UnitOfWork],
         on_blocked: Callable[[int], None] | None = None,
         inbox: InboxSettings | None = None,
+        limits: DeliveryLimits | None = None,
     ) -> None:
         self.menu = menu
-        self.pipeline = Pipeline(handle=handle, calls=calls, on_blocked=on_blocked)
+        self.pipeline = Pipeline(handle=handle, calls=calls, on_blocked=on_blocked, limits=limits)
         self.delivery = self.pipeline.delivery
         self.inbox = Inbox(uow_factory, self, self.pipeline, inbox)
         self._stop = asyncio.Event()
@@ -99,6 +101,10 @@ class InboxRuntime:
     def is_fatal(self, exc: Exception) -> bool:
         return False
 
+    def rejected(self) -> SettingsError:
+        """What to say when ``is_fatal``: the messenger refused the credentials."""
+        return token_rejected()
+
     async def set_menu(self) -> None:
         raise NotImplementedError
 
@@ -121,7 +127,7 @@ class InboxRuntime:
                 return
             except Exception as exc:
                 if self.is_fatal(exc):
-                    raise token_rejected() from None
+                    raise self.rejected() from None
                 log.warning(
                     "Bot API call failed at start-up (%s); retrying in %.1fs", brief(exc), delay
                 )
@@ -166,7 +172,7 @@ class InboxRuntime:
             if not poller.cancelled() and (error := poller.exception()) is not None:
                 # A bad token: one clear line, no traceback.
                 if isinstance(error, Exception) and self.is_fatal(error):
-                    raise token_rejected() from None
+                    raise self.rejected() from None
                 raise error
 
     async def run_webhook(self, url: str, host: str, port: int, secret: str | None) -> None:

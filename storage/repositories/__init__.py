@@ -26,6 +26,7 @@ from storage.repositories.dialogs import AuditRepository, DialogRepository
 from storage.repositories.diaries import DiaryRepository
 from storage.repositories.filings import FilingRepository
 from storage.repositories.leave import DutyRepository, LeaveRepository
+from storage.repositories.messenger import ACCOUNT_BASE, MessengerAccountRepository
 from storage.repositories.people import PeopleRepository
 from storage.repositories.places import PlacesRepository
 from storage.repositories.postings import AssignmentRepository
@@ -36,6 +37,8 @@ from storage.repositories.unit_duties import UnitDutyRepository, UnitPosting
 from storage.repositories.visits import VisitRepository
 
 __all__ = [
+    "ACCOUNT_BASE",
+    "MessengerAccountRepository",
     "AssessmentRepository",
     "AssignmentRepository",
     "AttendanceEntryRepository",

@@ -20,6 +20,7 @@ from storage.tables.dialogs import AuditEntry, DialogState
 from storage.tables.diaries import DiaryEntry, DiarySignoff
 from storage.tables.filings import Filing
 from storage.tables.leave import LeaveCard, LeaveRequest, LeaveStep
+from storage.tables.messenger import MessengerAccount
 from storage.tables.outbox import InboxUpdate, Reminder, ReplyOutbox
 from storage.tables.roster import Assignment, Person, Township, Unit, Village
 from storage.tables.supervision import AssessmentGrade, AttendanceEntry, DutyRecord, SpotCheck
@@ -42,6 +43,7 @@ def table_of(model: type[SQLModel]) -> Table:
 
 __all__ = [
     "table_of",
+    "MessengerAccount",
     # assessment records (#15)
     "AssessmentRecord",
     "GradeRecall",
