@@ -56,6 +56,7 @@ def build_runtime(settings: Settings, storage: Storage, clock: Clock):
             uow_factory=storage.uow,
             on_blocked=mark_blocked(storage),
             inbox=InboxSettings(workers=settings.workers),
+            silence=settings.dingtalk_silence_seconds,
         )
     token = settings.require_token()
     runtime_cls: type[InboxRuntime]  # the framework's library is imported only if used

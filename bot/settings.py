@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     dingtalk_robot_code: str | None = None
     dingtalk_api_url: str = "https://api.dingtalk.com"
     dingtalk_oapi_url: str = "https://oapi.dingtalk.com"
+    # A Stream connection without any frame (DingTalk pings) this long is taken for dead.
+    dingtalk_silence_seconds: float = Field(default=60.0, gt=0)
     framework: Framework = Framework.AIOGRAM
     language: Language = Language.ZH
     timezone: str = "Asia/Shanghai"

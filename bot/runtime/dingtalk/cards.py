@@ -18,11 +18,13 @@ import json
 from typing import Any
 
 from bot.handlers.events import Outgoing
-from bot.runtime.dingtalk.markdown import title_of, to_markdown
+from bot.runtime.dingtalk.markdown import title_of, to_markdown, to_plain
 
 CARD_PREFIX = "cadrebot-"
 #: The action id of a reply-keyboard button: this prefix, then the button's text.
 TYPED = "t:"
+#: A card's title is the text's first line when it is no longer than this.
+TITLE_LIMIT = 60
 
 
 def card_biz_id(message_id: int) -> str:
@@ -48,9 +50,13 @@ def button_rows(message: Outgoing) -> list[list[tuple[str, str]]]:
 
 
 def card_data(message: Outgoing, rows: list[list[tuple[str, str]]]) -> dict[str, Any]:
-    """The StandardCard JSON: a title, the text as markdown, one action block per row."""
+    """The StandardCard JSON: the text's first line as the title, the rest as markdown,
+    one action block per row of buttons."""
+    head, _, rest = message.text.strip().partition("\n")
+    if not rest.strip() or len(to_plain(head)) > TITLE_LIMIT:
+        rest = message.text  # a short title would cut it: all of it below the title
     contents: list[dict[str, Any]] = [
-        {"type": "markdown", "text": to_markdown(message.text), "id": "text_1"}
+        {"type": "markdown", "text": to_markdown(rest.strip()), "id": "text_1"}
     ]
     for index, row in enumerate(rows):
         contents.append(
@@ -71,7 +77,7 @@ def card_data(message: Outgoing, rows: list[list[tuple[str, str]]]) -> dict[str,
         )
     return {
         "config": {"autoLayout": True, "enableForward": False},
-        "header": {"title": {"type": "text", "text": title_of(message.text)}},
+        "header": {"title": {"type": "text", "text": title_of(head, limit=TITLE_LIMIT)}},
         "contents": contents,
     }
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -119,8 +120,12 @@ class DingTalkRuntime(InboxRuntime):
         if not bound and topic == frames.ROBOT_TOPIC:
             mobile = await self._directory_mobile(staff)
         if topic == frames.ROBOT_TOPIC and data.get("sessionWebhook"):
-            expires = int(data.get("sessionWebhookExpiredTime") or 0) / 1000
-            self.calls.sessions[chat] = SessionWebhook(str(data["sessionWebhook"]), expires)
+            # Valid for as long as DingTalk says from when it was sent, counted on our
+            # clock from now: a skew between the two clocks cannot make it look fresh.
+            lasts = int(data.get("sessionWebhookExpiredTime") or 0) - int(data.get("createAt") or 0)
+            self.calls.sessions[chat] = SessionWebhook(
+                str(data["sessionWebhook"]), time.time() + max(lasts, 0) / 1000
+            )
         frame_id = str(message.headers.message_id or data.get("msgId") or "")
         await self.inbox.accept(frames.stored(topic, frame_id, data, chat, mobile))
 

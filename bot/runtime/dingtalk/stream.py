@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 OPEN_PATH = "/v1.0/gateway/connections/open"
 
 
-@dataclass
+@dataclass(eq=False)  # kept in a set: by identity
 class Connection:
     number: int
     socket: Any  # a websockets client connection
