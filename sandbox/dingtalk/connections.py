@@ -261,6 +261,16 @@ class StreamHub:
     def unsettled(self) -> list[FrameRecord]:
         return [r for r in self.frames if r.type == "CALLBACK" and not r.settled]
 
+    async def wait_acked(self, record: FrameRecord, timeout: float = 5.0) -> None:
+        """Wait for the ack of one frame (SYSTEM frames too, which wait_idle ignores)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not record.acked:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"frame {record.message_id} not acknowledged in {timeout}s")
+            await self._signal.wait(remaining)
+
     async def wait_idle(self, timeout: float = 5.0) -> None:
         """Wait until every queued frame was delivered and acknowledged (or lost)."""
         loop = asyncio.get_running_loop()

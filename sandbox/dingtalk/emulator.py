@@ -212,6 +212,10 @@ class DingTalkEmulator:
         """Wait until every frame queued so far was delivered and acknowledged."""
         await self.hub.wait_idle(timeout)
 
+    async def wait_acked(self, record: FrameRecord, timeout: float = 5.0) -> None:
+        """Wait until the client acknowledged ``record`` (a ping, a disconnect, any frame)."""
+        await self.hub.wait_acked(record, timeout)
+
     def log_request(self, request: ApiRequest) -> None:
         self.requests.append(request)
         self.counts[request.endpoint] += 1
