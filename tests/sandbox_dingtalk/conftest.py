@@ -12,6 +12,7 @@ frame and acks only when told to.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -179,10 +180,8 @@ class SdkThread:
             self._ready.set()
             await self.client.start()
 
-        try:
+        with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt):
             asyncio.run(main())
-        except (asyncio.CancelledError, KeyboardInterrupt):
-            pass
 
     def start(self) -> None:
         self._thread.start()
