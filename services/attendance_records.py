@@ -75,7 +75,9 @@ class AttendanceRecord:
         (not ``NOT_IN_PERSON``); Late or Early changes nothing. NotSigned in either result
         is no check at all."""
         not_signed = NOT_SIGNED in (row.get("timeResult"), row.get("locationResult"))
-        at = datetime.fromtimestamp(int(row["userCheckTime"]) / 1000, UTC)
+        # A NotSigned record may carry only the time the check was due (or its work date).
+        millis = next(row[k] for k in ("userCheckTime", "baseCheckTime", "workDate") if row.get(k))
+        at = datetime.fromtimestamp(int(millis) / 1000, UTC)
         on_site = (
             not not_signed
             and row.get("locationResult") == "Normal"

@@ -249,6 +249,8 @@ def test_dingtalk_outside_not_signed_and_approved_checks() -> None:
     for changes in ({"timeResult": "NotSigned"}, {"locationResult": "NotSigned"}):
         r = AttendanceRecord.from_dingtalk(dingtalk_row(**changes))
         assert not r.signed and not r.on_site
+    due_only = dingtalk_row(timeResult="NotSigned", userCheckTime=None, baseCheckTime=1)
+    assert not AttendanceRecord.from_dingtalk(due_only).signed
     approved = AttendanceRecord.from_dingtalk(dingtalk_row(sourceType="APPROVE"))
     assert approved.signed and not approved.on_site  # 补卡 proves no presence
 
