@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     # The scheduler's timetable, in ``timezone`` (checked by scheduler/timetable.py).
     scheduler_in_run: bool = True  # false when a separate `cadrebot scheduler` runs it
     schedule_daily_nudge: str = "20:00"  # working days only
+    # Only where the runtime reads a messenger's attendance app (DingTalk's 考勤打卡): its
+    # checks are swept daily at this time, and again just before the evening nudge.
+    schedule_attendance_records: str = "21:30"
     schedule_removal_check: str = "07:30"
     schedule_weekly: str = "mon 09:00"
     schedule_monthly: str = "09:00"  # on the 1st; quarterly sheets too in Jan/Apr/Jul/Oct

@@ -12,6 +12,12 @@ from sending a row twice.
 
 Sweeps do synchronous database work: they run in a worker thread so the bot sharing the
 loop (``cadrebot run``) keeps answering.
+
+Where the runtime reads a messenger's attendance app (DingTalk's 考勤打卡: its robot
+messages carry no location), ``build_scheduler`` is given the source and the bound cadres'
+accounts, and the entries marked ``records`` sweep its records first
+(``scheduler.attendance_records``): the daily sweep of its own, and the evening nudge,
+which then knows the day's checks before telling anyone they have none.
 """
 
 from __future__ import annotations
@@ -21,12 +27,14 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import NamedTuple
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.i18n import Catalog
 from bot.settings import Settings
 from domain.township_attendance import AttendanceSource
+from scheduler.attendance_records import AccountsOf, AttendanceRecords, sweep_attendance_records
 from scheduler.dispatch import Dispatcher, DispatchInterrupted, DispatchReport, Sender
 from scheduler.jobs import BY_NAME
 from scheduler.timetable import Entry, build_timetable, last_due
@@ -34,6 +42,13 @@ from services.clock import Clock
 from storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+
+class RecordsSource(NamedTuple):
+    """A messenger's attendance app and who the bound cadres are in it."""
+
+    records: AttendanceRecords
+    accounts_of: AccountsOf
 
 
 class SchedulerService:
@@ -46,8 +61,11 @@ class SchedulerService:
         *,
         enabled: bool = True,
         source: AttendanceSource = AttendanceSource.CHECKIN,
+        records: RecordsSource | None = None,
     ) -> None:
         self.uow_factory = uow_factory
+        self.records = records
+        self._records_lock = asyncio.Lock()
         self.source = source
         self.dispatcher = dispatcher
         self.entries = entries
@@ -103,23 +121,54 @@ class SchedulerService:
         was down), every untimed one, then drain the outbox."""
         now = self.clock.now()
         for entry in self.entries:
-            if entry.sweep is None:
+            if entry.sweep is None and not entry.records:
                 continue
             as_of = last_due(entry.trigger, now, entry.window) if entry.timed else now
             if as_of is None:
                 continue
             log.info("catch-up: %s as of %s", entry.name, as_of.isoformat())
-            await self._sweep(entry, as_of)
+            await self._run_due(entry, as_of)
         await self.drain()
 
     async def _run_entry(self, entry: Entry) -> None:
         """An APScheduler job: the sweep for its latest due time, then a drain. A coalesced
         late run still sweeps as of the time it was due."""
-        if entry.sweep is not None:
+        if entry.sweep is not None or entry.records:
             now = self.clock.now()
             as_of = last_due(entry.trigger, now, entry.window) if entry.timed else now
-            await self._sweep(entry, as_of or now)
+            await self._run_due(entry, as_of or now)
         await self.drain()
+
+    async def _run_due(self, entry: Entry, as_of: datetime) -> None:
+        """The entry's work as of ``as_of``: the attendance records first when it says so,
+        then its sweep, which is skipped if those failed (a nudge without the day's checks
+        would tell cadres who checked in that they did not)."""
+        if entry.records and not await self.sweep_records(as_of):
+            if entry.sweep is not None:
+                log.error("%s as of %s skipped: no attendance records", entry.name, as_of)
+            return
+        if entry.sweep is not None:
+            await self._sweep(entry, as_of)
+
+    async def sweep_records(self, as_of: datetime) -> bool:
+        """Sweep the attendance app's records of ``as_of``'s day and the day before; False
+        when that failed (logged; the next run catches up). True without a source."""
+        if self.records is None:
+            return True
+        day = as_of.astimezone(self.clock.zone).date()
+        async with self._records_lock:  # the nudge's and the daily run, one at a time
+            try:
+                await sweep_attendance_records(
+                    self.uow_factory,
+                    self.records.records,
+                    day=day,
+                    zone=self.clock.zone,
+                    accounts_of=self.records.accounts_of,
+                )
+            except Exception:
+                log.exception("attendance records of %s failed", day)
+                return False
+        return True
 
     async def _sweep(self, entry: Entry, as_of: datetime) -> None:
         """Run one sweep in a worker thread. ``keep=False``: the new drafts are only
@@ -179,8 +228,22 @@ def build_scheduler(
     delivery: Sender,
     *,
     enabled: bool = True,
+    attendance_records: AttendanceRecords | None = None,
+    attendance_accounts: AccountsOf | None = None,
 ) -> SchedulerService:
-    """The scheduler for this configuration, sending through ``delivery`` (the runtime's)."""
+    """The scheduler for this configuration, sending through ``delivery`` (the runtime's).
+
+    A runtime whose messenger has an attendance app (DingTalk) passes it as
+    ``attendance_records`` with ``attendance_accounts`` (account → bound cadre, read in a
+    unit of work): its records are then swept daily at ``schedule_attendance_records`` and
+    right before the evening nudge. Both or neither."""
+    if (attendance_records is None) != (attendance_accounts is None):
+        raise ValueError("attendance_records and attendance_accounts go together")
+    records = (
+        RecordsSource(attendance_records, attendance_accounts)
+        if attendance_records is not None and attendance_accounts is not None
+        else None
+    )
     dispatcher = Dispatcher(
         uow_factory,
         delivery,
@@ -191,8 +254,9 @@ def build_scheduler(
     return SchedulerService(
         uow_factory,
         dispatcher,
-        build_timetable(settings),
+        build_timetable(settings, attendance_records=records is not None),
         clock,
         enabled=enabled,
         source=settings.attendance_source,
+        records=records,
     )

@@ -32,6 +32,9 @@ class Entry:
     trigger: BaseTrigger
     window: timedelta
     timed: bool = True  # a calendar time (catch up the last one) or a plain interval
+    #: Sweep the attendance app's records first (``scheduler.attendance_records``): the
+    #: entry of that sweep itself, and the nudge, which must know the day's checks.
+    records: bool = False
 
 
 def _time(setting: str, value: str) -> tuple[int, int]:
@@ -56,9 +59,14 @@ def _date_time(setting: str, value: str) -> tuple[int, int, int, int]:
     return (int(match[1]), int(match[2]), *_time(setting, clock))
 
 
-def build_timetable(settings: Settings) -> list[Entry]:
+def build_timetable(settings: Settings, *, attendance_records: bool = False) -> list[Entry]:
+    """Every job; with ``attendance_records`` (the runtime reads a messenger's attendance
+    app) also the daily sweep of its records, which the evening nudge runs first too."""
     zone = settings.zone
     nudge_h, nudge_m = _time("schedule_daily_nudge", settings.schedule_daily_nudge)
+    records_h, records_m = _time(
+        "schedule_attendance_records", settings.schedule_attendance_records
+    )
     removal_h, removal_m = _time("schedule_removal_check", settings.schedule_removal_check)
     week_d, week_h, week_m = _weekday_time("schedule_weekly", settings.schedule_weekly)
     month_h, month_m = _time("schedule_monthly", settings.schedule_monthly)
@@ -72,8 +80,26 @@ def build_timetable(settings: Settings) -> list[Entry]:
         return CronTrigger(timezone=zone, **fields)
 
     until_late = timedelta(hours=max(1, 23 - nudge_h))
+    records: list[Entry] = []
+    if attendance_records:
+        records.append(  # a run missed is caught up, and the next day's reads yesterday too
+            Entry(
+                "attendance_records",
+                None,
+                cron(hour=records_h, minute=records_m),
+                timedelta(hours=20),
+                records=True,
+            )
+        )
     return [
-        Entry("daily_nudge", "daily_nudge", cron(hour=nudge_h, minute=nudge_m), until_late),
+        Entry(
+            "daily_nudge",
+            "daily_nudge",
+            cron(hour=nudge_h, minute=nudge_m),
+            until_late,
+            records=attendance_records,
+        ),
+        *records,
         Entry("removal", "removal", cron(hour=removal_h, minute=removal_m), timedelta(hours=20)),
         Entry(
             "weekly",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import bindparam, insert
 from sqlmodel import col, select
@@ -43,6 +43,23 @@ class CheckInRepository(Repository):
             )
             pairs.update((pid, day) for pid, day in self.session.exec(query))
         return pairs
+
+    def times_from(
+        self, source: str, person_ids: Iterable[int], first: date, last: date
+    ) -> set[tuple[int, datetime]]:
+        """(person id, time in UTC) of each check-in from ``source`` of ``person_ids`` on
+        the days ``first`` to ``last``: what an import of a messenger's attendance records
+        has already stored (one query per ``IN_CHUNK`` people)."""
+        times: set[tuple[int, datetime]] = set()
+        for part in in_chunks(person_ids):
+            query = select(col(CheckIn.person_id), col(CheckIn.at)).where(
+                col(CheckIn.person_id).in_(part),
+                CheckIn.source == source,
+                CheckIn.day >= first,
+                CheckIn.day <= last,
+            )
+            times.update((pid, at.astimezone(UTC)) for pid, at in self.session.exec(query))
+        return times
 
     def onsite_days(self, person_id: int, first: date, last: date) -> set[date]:
         rows = self.session.exec(

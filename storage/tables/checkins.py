@@ -9,7 +9,8 @@ from sqlmodel import Field, SQLModel
 
 
 class CheckIn(SQLModel, table=True):
-    """One shared position (or an approved 补卡 claim, or an imported historical day).
+    """One shared position (or an approved 补卡 claim, an imported historical day, or a
+    check in DingTalk's attendance app: ``services.attendance_records``).
 
     Every position is kept, on site or not, so the record shows what was sent."""
 
@@ -32,7 +33,7 @@ class CheckIn(SQLModel, table=True):
     lon: float | None = None
     distance_m: float | None = None
     on_site: bool = False
-    source: str = Field(default="location", max_length=16)  # location|live|claim|import
+    source: str = Field(default="location", max_length=16)  # location|live|claim|import|dingtalk
     message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
 
 
