@@ -41,7 +41,8 @@ def mark_blocked(storage: Storage):
 def build_runtime(settings: Settings, storage: Storage, clock: Clock):
     conversations = build_conversations(storage, clock, settings)
     menu = command_menu(conversations.catalog)
-    if settings.framework is Framework.DINGTALK:
+    framework = Framework(settings.framework)  # a model_copy may hold the plain string
+    if framework is Framework.DINGTALK:
         from bot.runtime.dingtalk.runtime import DingTalkRuntime
 
         client_id, secret, robot_code = settings.require_dingtalk()
@@ -60,7 +61,7 @@ def build_runtime(settings: Settings, storage: Storage, clock: Clock):
         )
     token = settings.require_token()
     runtime_cls: type[InboxRuntime]  # the framework's library is imported only if used
-    if settings.framework is Framework.PTB:
+    if framework is Framework.PTB:
         from bot.runtime.ptb_runtime import PtbRuntime
 
         runtime_cls = PtbRuntime

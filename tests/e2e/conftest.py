@@ -20,6 +20,7 @@ from bot.app import build_runtime
 from bot.composition import Storage, build_storage
 from bot.settings import Settings
 from sandbox import BotApiEmulator, CallbackAnswer, SimulatedUser
+from sandbox.dingtalk import DingTalkEmulator
 from services.clock import FixedClock
 from services.sample_district import PEOPLE, seed_sample_district
 from storage.engine import make_engine
@@ -54,17 +55,62 @@ def storage(settings: Settings) -> Iterator[Storage]:
     storage.engine.dispose()
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every scenario runs on aiogram and on PTB; one marked ``dingtalk`` (it uses only
+    what DingTalk can carry: text, photos, files, buttons) on the DingTalk runtime too. A
+    test that names its frameworks itself (``parametrize("framework", ...)``) keeps them."""
+    explicit = any(
+        "framework" in str(marker.args[0])
+        for marker in metafunc.definition.iter_markers("parametrize")
+    )
+    if "framework" in metafunc.fixturenames and not explicit:
+        names = ["aiogram", "ptb"]
+        if metafunc.definition.get_closest_marker("dingtalk") is not None:
+            names.append("dingtalk")
+        metafunc.parametrize("framework", names)
+
+
+def staff_id(index: int) -> str:
+    """The DingTalk staff id of the sample district's person ``index``."""
+    return f"staff{index:03d}"
+
+
 @pytest.fixture
-async def emulator(clock: FixedClock) -> AsyncIterator[BotApiEmulator]:
-    """Telegram dates the simulated people's messages by the test's clock, as the bot
-    counts evidence at the moment it was sent."""
-    async with BotApiEmulator(TOKEN, clock=lambda: clock.now().timestamp()) as emu:
+async def emulator(framework: str, clock: FixedClock) -> AsyncIterator[Any]:
+    """The messenger's loopback emulator: Telegram's Bot API, or DingTalk with the sample
+    district's people in its directory. Either dates the simulated people's messages by
+    the test's clock, as the bot counts evidence at the moment it was sent."""
+
+    def now() -> float:
+        return clock.now().timestamp()
+
+    if framework == "dingtalk":
+        async with DingTalkEmulator(clock=now) as dingtalk:
+            for index, person in enumerate(PEOPLE):
+                dingtalk.add_member(staff_id(index), person.name, person.phone.removeprefix("+86"))
+            yield dingtalk
+        return
+    async with BotApiEmulator(TOKEN, clock=now) as emu:
         yield emu
 
 
-@pytest.fixture(params=["aiogram", "ptb"])
-def framework(request: pytest.FixtureRequest) -> str:
-    return request.param
+def live_settings(settings: Settings, framework: str, emulator: Any) -> Settings:
+    """The settings of a bot serving ``emulator`` on ``framework`` (validated again: a
+    plain ``model_copy`` would keep the framework a string, not a ``Framework``)."""
+    if framework == "dingtalk":
+        update: dict[str, Any] = {
+            "framework": framework,
+            "dingtalk_client_id": emulator.client_id,
+            "dingtalk_client_secret": emulator.client_secret,
+            "dingtalk_robot_code": emulator.robot_code,
+            "dingtalk_api_url": emulator.base_url,
+            "dingtalk_oapi_url": emulator.base_url,
+        }
+    else:
+        update = {"api_url": emulator.base_url, "framework": framework}
+    values = settings.model_dump() | update
+    values["token"] = settings.token.get_secret_value() if settings.token else None
+    return Settings.model_validate(values)
 
 
 #: The runtime serving each emulator (by ``id``), so ``tap`` can wait until it is idle.
@@ -74,8 +120,7 @@ RUNTIMES: dict[int, Any] = {}
 @pytest.fixture
 async def running_bot(framework, settings, storage, emulator, clock):
     """The bot, built by the same composition root as ``cadrebot run``, polling the emulator."""
-    live = settings.model_copy(update={"api_url": emulator.base_url, "framework": framework})
-    runtime = build_runtime(live, storage, clock)
+    runtime = build_runtime(live_settings(settings, framework, emulator), storage, clock)
     task = asyncio.create_task(runtime.run_polling())
     RUNTIMES[id(emulator)] = runtime
     yield runtime
@@ -93,9 +138,15 @@ class District:
     storage: Storage
     clock: FixedClock
 
+    @property
+    def on_dingtalk(self) -> bool:
+        return isinstance(self.emulator, DingTalkEmulator)
+
     def user(self, key: str, language: str = "zh") -> SimulatedUser:
         index = [p.key for p in PEOPLE].index(key)
         person = PEOPLE[index]
+        if self.on_dingtalk:
+            return self.emulator.user(staff_id(index))
         return self.emulator.user(
             user_id=5000 + index, first_name=person.name, language_code=language
         )
@@ -106,7 +157,10 @@ class District:
     async def onboard(self, key: str, language: str = "zh") -> SimulatedUser:
         """Share the person's own contact and consume the welcome and the help."""
         user = self.user(key, language)
-        user.share_contact(self.phone(key))
+        if self.on_dingtalk:  # no contact to share: the bot reads the directory's mobile
+            user.send_text("你好")
+        else:
+            user.share_contact(self.phone(key))
         welcome = await user.next_message()
         assert "绑定成功" in welcome.text or "registered" in welcome.text, welcome.text
         await user.next_message()  # help
@@ -171,8 +225,13 @@ async def bound_deputy_leader(district: District) -> SimulatedUser:
             )
         )
         uow.commit()
-    deputy = district.emulator.user(user_id=7777, first_name="副职李", language_code="zh")
-    deputy.share_contact("+8613900000099")
+    if district.on_dingtalk:
+        district.emulator.add_member("staff-deputy", "副职李", "13900000099")
+        deputy = district.emulator.user("staff-deputy")
+        deputy.send_text("你好")
+    else:
+        deputy = district.emulator.user(user_id=7777, first_name="副职李", language_code="zh")
+        deputy.share_contact("+8613900000099")
     await deputy.next_message()
     await deputy.next_message()
     return deputy
