@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from typing import Any
 
 from bot.composition import Storage, build_clock, build_storage
 from bot.handlers.conversation import Conversations
@@ -80,6 +81,22 @@ def build_runtime(settings: Settings, storage: Storage, clock: Clock):
     )
 
 
+def attendance_sources(settings: Settings, runtime: InboxRuntime) -> dict[str, Any]:
+    """On DingTalk, check-ins come from its attendance app: the scheduler sweeps them."""
+    if Framework(settings.framework) is not Framework.DINGTALK:
+        return {}
+    from bot.runtime.dingtalk.runtime import DingTalkRuntime
+
+    assert isinstance(runtime, DingTalkRuntime)
+    from bot.runtime.dingtalk.attendance import DingTalkAttendance, accounts_of
+    from bot.runtime.dingtalk.runtime import MESSENGER
+
+    return {
+        "attendance_records": DingTalkAttendance(runtime.api),
+        "attendance_accounts": accounts_of(MESSENGER),
+    }
+
+
 async def run(settings: Settings, webhook: str | None, listen: str | None) -> None:
     from scheduler.service import build_scheduler
 
@@ -88,7 +105,12 @@ async def run(settings: Settings, webhook: str | None, listen: str | None) -> No
     runtime = build_runtime(settings, storage, clock)
     # The scheduler shares the loop and sends through the runtime's Delivery.
     scheduler = build_scheduler(
-        settings, storage.uow, clock, runtime.delivery, enabled=settings.scheduler_in_run
+        settings,
+        storage.uow,
+        clock,
+        runtime.delivery,
+        enabled=settings.scheduler_in_run,
+        **attendance_sources(settings, runtime),
     )
     await scheduler.start()
     # A late binding releases the reminders held for the person: send them right away.

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 
+from domain.roles import CADRE_ROLES
 from storage.repositories._base import Repository
 from storage.tables.messenger import MessengerAccount
+from storage.tables.roster import Person
 
 #: Chat numbers of messenger accounts start here: far above any Telegram user id (about
 #: 10^10 today), so a database that once served Telegram never confuses the two.
@@ -39,3 +41,16 @@ class MessengerAccountRepository(Repository):
         if found is None or found.messenger != messenger:
             return None
         return found.external_id
+
+    def bound_cadres(self, messenger: str) -> dict[str, Person]:
+        """Account id → the active cadre bound to it (one query)."""
+        rows = self.session.exec(
+            select(MessengerAccount.external_id, Person)
+            .join(Person, col(Person.telegram_user_id) == ACCOUNT_BASE + col(MessengerAccount.id))
+            .where(
+                MessengerAccount.messenger == messenger,
+                Person.active == True,  # noqa: E712
+                col(Person.role).in_([str(role) for role in CADRE_ROLES]),
+            )
+        ).all()
+        return {external_id: person for external_id, person in rows}

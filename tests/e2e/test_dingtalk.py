@@ -14,9 +14,11 @@ import pytest
 from sqlmodel import func, select
 
 from bot.handlers.events import Outgoing
+from bot.runtime.dingtalk.attendance import DingTalkAttendance, accounts_of
+from scheduler.attendance_records import sweep_attendance_records
 from storage.repositories.messenger import ACCOUNT_BASE
 from storage.tables import InboxUpdate
-from tests.e2e.conftest import District, assert_silent, tap
+from tests.e2e.conftest import ZONE, District, assert_silent, tap
 
 pytestmark = pytest.mark.parametrize("framework", ["dingtalk"])
 
@@ -199,3 +201,35 @@ async def test_a_leave_card_is_decided_in_one_tap_and_loses_its_buttons(
     card = next(m for m in secretary.inbox if m.message_id == final.message_id)
     assert card.edited and card.buttons == []
     await assert_silent(leader)
+
+
+async def test_attendance_records_become_on_site_days(district: District, running_bot) -> None:
+    """DingTalk's 考勤打卡 inside the attendance group's fence is an on-site day; outside
+    it is kept as evidence but counts nothing; a second sweep adds nothing."""
+    cadre, other = await district.onboard_all("cadre", "cadre2")
+    now = district.clock.now()
+    district.emulator.record_attendance(cadre.staff_id, now.replace(hour=8, minute=55))
+    district.emulator.record_attendance(
+        cadre.staff_id, now.replace(hour=18, minute=5), check_type="OffDuty"
+    )
+    district.emulator.record_attendance(other.staff_id, now.replace(hour=9), inside=False)
+
+    async def sweep():
+        return await sweep_attendance_records(
+            district.storage.uow,
+            DingTalkAttendance(running_bot.api),
+            day=district.clock.today(),
+            zone=ZONE,
+            accounts_of=accounts_of("dingtalk"),
+        )
+
+    first = await sweep()
+    assert first.new == 3
+    today = district.clock.today()
+    with district.storage.uow() as uow:
+        cadre_row = uow.people.by_phone(district.phone("cadre"))
+        other_row = uow.people.by_phone(district.phone("cadre2"))
+        assert today in uow.checkins.onsite_days(cadre_row.id, today, today)
+        assert today not in uow.checkins.onsite_days(other_row.id, today, today)
+    again = await sweep()
+    assert again.new == 0 and again.already == 3
