@@ -66,7 +66,7 @@ def run_command(
     from bot.log_redaction import configure_logging
 
     settings = load_settings()
-    secrets = [settings.require_token()]
+    secrets = settings.require_secrets()
     if settings.webhook_secret is not None:
         secrets.append(settings.webhook_secret.get_secret_value())
     configure_logging(secrets, logging.getLevelName(settings.log_level))

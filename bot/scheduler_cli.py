@@ -86,7 +86,7 @@ def remind_command(
     day = _day(as_of)
     settings = load_settings()
     if not dry_run:
-        settings.require_token()
+        settings.require_secrets()
     storage = build_storage(settings)
     clock = build_clock(settings)
     try:
@@ -138,7 +138,7 @@ def scheduler_command() -> None:
 
     settings = load_settings()
     # Through the redactor, as `cadrebot run`: httpx logs every Bot API URL (the token).
-    configure_logging([settings.require_token()], logging.getLevelName(settings.log_level))
+    configure_logging(settings.require_secrets(), logging.getLevelName(settings.log_level))
     try:
         asyncio.run(_run_scheduler(settings))
     except KeyboardInterrupt:

@@ -129,6 +129,13 @@ class Settings(BaseSettings):
             raise SettingsError("CADREBOT_TOKEN: malformed (expected 123456:ABC...)")
         return token
 
+    def require_secrets(self) -> list[str]:
+        """The credentials of the configured messenger (each said by name when missing),
+        for the log's redactor: the token on Telegram, the app secret on DingTalk."""
+        if Framework(self.framework) is Framework.DINGTALK:
+            return [self.require_dingtalk()[1]]
+        return [self.require_token()]
+
     def require_dingtalk(self) -> tuple[str, str, str]:
         """The client id, secret and robot code, each said by name when missing."""
         secret = (

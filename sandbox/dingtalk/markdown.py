@@ -17,10 +17,21 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 
 
 def plain(markdown: str) -> str:
-    """The text a DingTalk client shows for ``markdown``, without its markup."""
-    text = _HARD_BREAK.sub("\n", markdown)
+    """The text a DingTalk client shows for ``markdown``, without its markup; a
+    backslash-escaped character (``\\#``, ``1\\.``) shows as itself."""
+    escaped: list[str] = []
+
+    def keep(match: re.Match[str]) -> str:
+        escaped.append(match.group(1))
+        return f"\x00{len(escaped) - 1}\x00"
+
+    text = _ESCAPE.sub(keep, _HARD_BREAK.sub("\n", markdown))
     text = _LINK.sub(r"\1", text)
-    return text.replace("**", "").replace("*", "").replace("`", "")
+    text = text.replace("**", "").replace("*", "").replace("`", "")
+    return re.sub("\x00(\\d+)\x00", lambda m: escaped[int(m.group(1))], text)
+
+
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
 
 
 def to_html(markdown: str) -> str:

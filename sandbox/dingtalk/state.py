@@ -59,9 +59,10 @@ class Received:
     edit_date: int | None = None
 
     @property
-    def html(self) -> None:
-        """Always None: kept so ``received.html or received.text`` reads as for Telegram."""
-        return None
+    def html(self) -> str:
+        """Always empty (DingTalk has no HTML): kept so ``"<b>x</b>" in received.html or
+        "x" in received.text`` reads as for Telegram."""
+        return ""
 
     @property
     def button_texts(self) -> list[str]:

@@ -15,7 +15,7 @@ import re
 from html.parser import HTMLParser
 
 _MARKS = {"b": "**", "strong": "**", "i": "*", "em": "*", "code": "`", "s": "~~", "u": ""}
-_LINE_START = re.compile(r"^([#>*+-]|\d+\.)", re.MULTILINE)
+_LINE_START = re.compile(r"^(?:([#>*+-])|(\d+)\.)", re.MULTILINE)
 
 
 class _Converter(HTMLParser):
@@ -47,7 +47,14 @@ class _Converter(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(_LINE_START.sub(r"\\\1", data))
+        self.parts.append(_LINE_START.sub(_escaped, data))
+
+
+def _escaped(match: re.Match[str]) -> str:
+    """``# x`` → ``\\# x``; ``1. x`` → ``1\\. x``: what would start a heading, a quote or
+    a list, shown as typed."""
+    mark, number = match.groups()
+    return f"\\{mark}" if mark else f"{number}\\."
 
 
 def to_markdown(text: str) -> str:
