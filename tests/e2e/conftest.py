@@ -65,7 +65,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     )
     if "framework" in metafunc.fixturenames and not explicit:
         names = ["aiogram", "ptb"]
-        if metafunc.definition.get_closest_marker("dingtalk") is not None:
+        if metafunc.definition.get_closest_marker("dingtalk") is not None or __import__(
+            "os"
+        ).environ.get("TRY_DT"):
             names.append("dingtalk")
         metafunc.parametrize("framework", names)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.i18n import Catalog
 from scheduler.dispatch import Dispatcher
 from services.imports.grades import import_grades
@@ -44,6 +46,7 @@ async def test_a_township_secretary_records_a_half_year_assessment(district: Dis
     await assert_silent(other)
 
 
+@pytest.mark.dingtalk
 async def test_a_rating_under_20_raters_is_refused_with_what_to_do(district: District) -> None:
     (official,) = await district.onboard_all("org_dept")
     official.send_text("/assess")
@@ -66,6 +69,7 @@ async def test_a_rating_under_20_raters_is_refused_with_what_to_do(district: Dis
     assert (record.kind, record.count) == ("democratic_rating", 23)
 
 
+@pytest.mark.dingtalk
 async def test_after_the_grade_import_the_unit_gets_its_rewards_and_a_recall_goes_out(
     district: District, running_bot
 ) -> None:

@@ -47,6 +47,7 @@ def language_of(district: District, key: str) -> str | None:
         return uow.people.by_phone(district.phone(key)).language
 
 
+@pytest.mark.dingtalk
 async def test_a_cadre_binding_on_tuesday_gets_that_weeks_standing(
     district: District, scheduler: SchedulerService
 ) -> None:
@@ -61,6 +62,7 @@ async def test_a_cadre_binding_on_tuesday_gets_that_weeks_standing(
     await assert_silent(cadre)
 
 
+@pytest.mark.dingtalk
 async def test_a_standing_whose_week_ended_is_not_sent_late(
     district: District, scheduler: SchedulerService
 ) -> None:
@@ -87,6 +89,7 @@ async def test_a_township_secretary_binding_after_the_1st_gets_the_monthly_revie
     assert answer.text  # confirmed with the reminder's own button
 
 
+@pytest.mark.dingtalk
 async def test_an_approver_binding_late_sees_the_waiting_request_and_decides_it(
     district: District,
 ) -> None:
@@ -123,6 +126,7 @@ async def test_a_village_secretary_binding_late_gets_the_diaries_to_sign(
         assert entry.week_signoff_id is not None
 
 
+@pytest.mark.dingtalk
 async def test_someone_with_nothing_waiting_hears_only_the_welcome_and_help(
     district: District,
 ) -> None:

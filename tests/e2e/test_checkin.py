@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.e2e.conftest import District, tap
 
 INSIDE = (33.8702, 109.9405)  # ~50 m from 东店子村's centre (radius 800 m)
@@ -108,6 +110,7 @@ async def test_a_sticker_where_a_location_is_asked(district: District) -> None:
     assert reply.reply_markup["keyboard"][0][0]["request_location"] is True
 
 
+@pytest.mark.dingtalk
 async def test_claim_counts_only_once_the_township_secretary_approves(district: District) -> None:
     cadre = await district.onboard("cadre")
     secretary = await district.onboard("township_secretary")
@@ -125,6 +128,7 @@ async def test_claim_counts_only_once_the_township_secretary_approves(district: 
     assert "已批准" in secretary.inbox[-1].text  # the request message was edited
 
 
+@pytest.mark.dingtalk
 async def test_claim_outside_the_window_is_refused(district: District) -> None:
     cadre = await district.onboard("cadre")
     too_old = district.clock.today() - timedelta(days=4)

@@ -126,6 +126,7 @@ def blocked_bot(district: District, key: str) -> bool:
         return uow.people.by_phone(district.phone(key)).blocked_bot
 
 
+@pytest.mark.dingtalk
 async def test_a_crashing_handler_is_logged_the_press_answered_and_the_bot_goes_on(
     running_bot,
     district: District,

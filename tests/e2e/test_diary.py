@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.handlers.callbacks import DiaryRead, DiarySign, DiarySplit
 from sandbox.media import _png
 from tests.e2e.conftest import District, assert_silent, tap
@@ -34,6 +36,7 @@ async def test_one_line_diary_and_the_month_count(district: District) -> None:
     assert entry.text == "走访李家，<孩子>上学 & 医保问题 😀"
 
 
+@pytest.mark.dingtalk
 async def test_guided_diary_with_photos(district: District) -> None:
     cadre = await district.onboard("cadre")
     cadre.send_text("/diary")
@@ -49,6 +52,7 @@ async def test_guided_diary_with_photos(district: District) -> None:
     assert entry.text == "今天召开村民代表会" and len(entry.photo_file_ids) == 2
 
 
+@pytest.mark.dingtalk
 async def test_more_than_ten_photos_are_refused(district: District) -> None:
     cadre = await district.onboard("cadre")
     cadre.send_text("/diary 照片很多的一天")
@@ -63,6 +67,7 @@ async def test_more_than_ten_photos_are_refused(district: District) -> None:
     assert len(entry.photo_file_ids) == 10
 
 
+@pytest.mark.dingtalk
 async def test_empty_diary_is_refused_and_nothing_stored(district: District) -> None:
     cadre = await district.onboard("cadre")
     cadre.send_text("/diary")
@@ -218,6 +223,7 @@ async def test_the_month_is_confirmed_only_once_its_weeks_are_verified(
     assert entry.month_signoff_id is not None
 
 
+@pytest.mark.dingtalk
 async def test_a_village_without_a_secretary_is_verified_by_the_township_leader(
     district: District,
 ) -> None:
@@ -248,6 +254,7 @@ async def test_a_village_without_a_secretary_is_verified_by_the_township_leader(
     assert "各周均已签字核实" in (await secretary.next_message()).text
 
 
+@pytest.mark.dingtalk
 async def test_cadres_cannot_sign_and_signers_cannot_write(district: District) -> None:
     cadre = await district.onboard("cadre")
     signer = await district.onboard("village_secretary")

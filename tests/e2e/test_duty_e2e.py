@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlmodel import select
 
 from storage.tables import AuditEntry, DutyRecord, LeaveRequest
@@ -110,6 +111,7 @@ async def test_days_of_approved_leave_are_refused_naming_the_leave(district: Dis
     ]
 
 
+@pytest.mark.dingtalk
 async def test_the_district_departments_pick_any_township(district: District) -> None:
     bureau, cadre3 = await district.onboard_all("poverty_bureau", "cadre3")
     bureau.send_text("/duty")

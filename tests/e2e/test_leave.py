@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from tests.e2e.conftest import ZONE, District, assert_silent, bound_deputy_leader, tap
 
 
@@ -14,6 +16,7 @@ def request_status(district: District, request_id: int | None = None) -> str:
         return row.status
 
 
+@pytest.mark.dingtalk
 async def test_two_days_township_leader_comments_then_secretary_approves(
     district: District,
 ) -> None:
@@ -52,6 +55,7 @@ async def test_two_days_township_leader_comments_then_secretary_approves(
     assert card.buttons == []  # decided: the buttons are gone
 
 
+@pytest.mark.dingtalk
 async def test_four_days_unit_comments_secretary_approves_district_files(
     district: District,
 ) -> None:
@@ -76,6 +80,7 @@ async def test_four_days_unit_comments_secretary_approves_district_files(
     assert request_status(district) == "approved"
 
 
+@pytest.mark.dingtalk
 async def test_seven_days_countersigned_by_township_and_unit_then_district(
     district: District,
 ) -> None:
@@ -109,6 +114,7 @@ async def test_seven_days_countersigned_by_township_and_unit_then_district(
     assert request_status(district) == "approved"
 
 
+@pytest.mark.dingtalk
 async def test_fifteen_days_township_comments_unit_applies_district_approves(
     district: District,
 ) -> None:
@@ -133,6 +139,7 @@ async def test_fifteen_days_township_comments_unit_applies_district_approves(
     assert request_status(district) == "approved"
 
 
+@pytest.mark.dingtalk
 async def test_over_thirty_days_is_a_recall_confirmed_first(district: District) -> None:
     cadre, unit, org, bureau, secretary = await district.onboard_all(
         "cadre", "unit_leader", "org_dept", "poverty_bureau", "township_secretary"
@@ -163,6 +170,7 @@ async def test_over_thirty_days_is_a_recall_confirmed_first(district: District) 
     assert "待召回的驻村岗位 1 个" in pending.text and "张三" in pending.text
 
 
+@pytest.mark.dingtalk
 async def test_a_mistyped_year_recalls_nobody(district: District) -> None:
     cadre, unit = await district.onboard_all("cadre", "unit_leader")
     cadre.send_text("/leave 2026-12-29 2027-02-06 元旦回家")
@@ -218,6 +226,7 @@ async def test_a_commenters_no_is_an_opinion_and_a_rejection_asks_why(
     assert request_status(district) == "rejected"
 
 
+@pytest.mark.dingtalk
 async def test_back_to_back_requests_are_routed_by_their_combined_length(
     district: District,
 ) -> None:
@@ -233,6 +242,7 @@ async def test_back_to_back_requests_are_routed_by_their_combined_length(
     assert "连续计 4 天" in unit_ask.text
 
 
+@pytest.mark.dingtalk
 async def test_guided_leave_with_the_date_picker(district: District) -> None:
     cadre, leader = await district.onboard_all("cadre", "township_leader")
     cadre.send_text("/leave")
@@ -279,6 +289,7 @@ async def test_myleave_lists_and_withdraws_a_pending_request(district: District)
     assert request_status(district) == "withdrawn"
 
 
+@pytest.mark.dingtalk
 async def test_refusals_change_nothing(district: District) -> None:
     cadre = await district.onboard("cadre")
     cases = [
@@ -295,6 +306,7 @@ async def test_refusals_change_nothing(district: District) -> None:
         assert uow.leaves.all_rows() == []
 
 
+@pytest.mark.dingtalk
 async def test_overlapping_request_is_refused(district: District) -> None:
     cadre = await district.onboard("cadre")
     cadre.send_text("/leave 2026-12-01 2026-12-02 看病")
@@ -330,6 +342,7 @@ async def test_only_the_step_holder_can_decide(district: District) -> None:
     assert request_status(district) == "pending"
 
 
+@pytest.mark.dingtalk
 async def test_a_step_without_a_holder_falls_back_and_the_admin_is_told(
     district: District,
 ) -> None:
@@ -349,6 +362,7 @@ async def test_a_step_without_a_holder_falls_back_and_the_admin_is_told(
     assert request_status(district) == "approved"
 
 
+@pytest.mark.dingtalk
 async def test_hand_a_step_to_a_deputy_of_the_same_role(district: District) -> None:
     cadre, leader = await district.onboard_all("cadre", "township_leader")
     deputy = await bound_deputy_leader(district)
@@ -370,6 +384,7 @@ async def test_hand_a_step_to_a_deputy_of_the_same_role(district: District) -> N
         assert [h.action for h in history] == ["leave:submit", "leave:delegate", "leave:agreed"]
 
 
+@pytest.mark.dingtalk
 async def test_mon_fri_then_the_next_mon_fri_is_routed_as_one_twelve_day_absence(
     district: District,
 ) -> None:
@@ -402,6 +417,7 @@ async def test_mon_fri_then_the_next_mon_fri_is_routed_as_one_twelve_day_absence
         assert (last.days, last.combined_days, last.tier) == (5, 12, "extended")
 
 
+@pytest.mark.dingtalk
 async def test_retroactive_leave_for_yesterday_is_marked_to_every_approver(
     district: District,
 ) -> None:
@@ -432,6 +448,7 @@ async def test_retroactive_leave_for_yesterday_is_marked_to_every_approver(
         assert uow.leaves.all_rows()[-1].retroactive is True
 
 
+@pytest.mark.dingtalk
 async def test_retroactive_leave_too_far_back_or_unasked_is_refused(district: District) -> None:
     cadre = await district.onboard("cadre")
     cadre.send_text("/leave 2026-11-25 2026-11-25 补假 发烧")  # 5 days back
@@ -497,6 +514,7 @@ async def test_hand_over_with_nobody_to_hand_to_says_what_to_do(district: Distri
     assert request_status(district) == "pending"
 
 
+@pytest.mark.dingtalk
 async def test_an_over_long_comment_is_kept_never_cut_silently(district: District) -> None:
     """A comment over 500 characters used to be cut to 500 silently: now nothing is saved
     until the approver says so, the text is kept, and one tap keeps what fits."""

@@ -8,6 +8,7 @@ import asyncio
 import io
 from datetime import date, datetime
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.i18n import Catalog
@@ -198,6 +199,7 @@ async def test_a_hand_over_edits_the_first_holders_card(district: District) -> N
     assert handed.buttons == []
 
 
+@pytest.mark.dingtalk
 async def test_a_rejection_by_one_district_department_edits_the_others_card(
     district: District,
 ) -> None:
@@ -240,6 +242,7 @@ async def test_a_rejection_by_one_district_department_edits_the_others_card(
     assert any("扶贫局冯科长" in line and "无需处理" in line for line in after.text.splitlines())
 
 
+@pytest.mark.dingtalk
 async def test_a_pending_step_reminder_loses_its_buttons_once_decided(
     district: District,
     running_bot,

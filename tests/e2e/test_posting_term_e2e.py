@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.i18n import Catalog
 from scheduler.dispatch import Dispatcher
 from scheduler.posting_term import sweep_posting_terms
@@ -48,6 +50,7 @@ async def test_tagging_in_english(district: District) -> None:
     assert "Villager representatives 1" in status.text
 
 
+@pytest.mark.dingtalk
 async def test_a_term_notice_reaches_the_cadre_and_org_dept(
     district: District, running_bot
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, timedelta
 
+import pytest
 from openpyxl import load_workbook
 
 from storage.tables import CheckIn
@@ -103,6 +104,7 @@ async def test_another_township_is_refused_even_with_forged_data(district: Distr
     await assert_silent(secretary)
 
 
+@pytest.mark.dingtalk
 async def test_cadres_and_village_secretaries_cannot_ask_for_reports(district: District) -> None:
     for key in ("cadre", "village_secretary"):
         user = await district.onboard(key)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from datetime import date, datetime, time, timedelta
 
+import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
@@ -59,6 +60,7 @@ def span(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
+@pytest.mark.dingtalk
 async def test_monday_pushes_reach_each_person_once(district: District, running_bot) -> None:
     cadre = await district.onboard("cadre")
     signer = await district.onboard("village_secretary")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from services.spot_checks import expire_spot_checks
@@ -109,6 +110,7 @@ async def test_unexcused_absences_escalate_and_the_right_people_are_told(
     await assert_silent(other_unit)
 
 
+@pytest.mark.dingtalk
 async def test_absent_with_approved_leave_does_not_escalate(district: District) -> None:
     with district.storage.uow() as uow:
         cadre_id = uow.people.by_phone(district.phone("cadre")).id
@@ -203,6 +205,7 @@ async def test_a_visit_on_a_sunday_finding_the_cadre_away_does_not_count(
     await assert_silent(secretary)
 
 
+@pytest.mark.dingtalk
 async def test_a_visit_recorded_for_the_previous_friday_counts_as_the_first(
     district: District,
 ) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from storage.tables import CheckIn, DiaryEntry
 from tests.e2e.conftest import District
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.mark.dingtalk
 async def test_cadre_status_shows_figures_against_the_pace(district: District) -> None:
     with district.storage.uow() as uow:
         cadre = uow.people.by_phone(district.phone("cadre"))
@@ -40,6 +43,7 @@ async def test_cadre_status_shows_figures_against_the_pace(district: District) -
     assert "今年还剩 32 天，即使天天在村，全年最多 35 天，已达不到 220 天的要求" in status.text
 
 
+@pytest.mark.dingtalk
 async def test_approver_status_lists_waiting_steps_with_buttons(district: District) -> None:
     cadre = await district.onboard("cadre")
     leader = await district.onboard("township_leader")
@@ -53,6 +57,7 @@ async def test_approver_status_lists_waiting_steps_with_buttons(district: Distri
     assert "张三" in waiting.text and waiting.button_texts[:2] == ["同意", "不同意"]
 
 
+@pytest.mark.dingtalk
 async def test_help_depends_on_the_role(district: District) -> None:
     cadre = await district.onboard("cadre")
     org = await district.onboard("org_dept")
@@ -107,6 +112,7 @@ async def test_diary_and_checkin_in_english(district: District) -> None:
     assert "Checked in" in (await cadre.next_message()).text
 
 
+@pytest.mark.dingtalk
 async def test_status_in_a_year_without_an_official_calendar_is_provisional(
     district: District,
 ) -> None:
@@ -122,6 +128,7 @@ async def test_status_in_a_year_without_an_official_calendar_is_provisional(
     assert "已达不到" not in status.text  # 362 days left: 220 is still within reach
 
 
+@pytest.mark.dingtalk
 async def test_a_cadre_posted_on_1_july_owes_the_same_pro_rated_days_everywhere(
     district: District,
 ) -> None:

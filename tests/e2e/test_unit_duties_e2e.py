@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from storage.tables import CareRecord, UnitMeeting
 from tests.e2e.conftest import District, assert_silent, tap
 
 
+@pytest.mark.dingtalk
 async def test_a_unit_leader_records_a_meeting_in_a_few_taps(district: District) -> None:
     leader, other = await district.onboard_all("unit_leader", "unit_leader_b")
     leader.send_text("/unitduty")
@@ -55,6 +57,7 @@ async def test_a_unit_leader_records_an_insurance(district: District) -> None:
     assert (record.kind, record.day) == ("insurance", date(2027, 11, 29))
 
 
+@pytest.mark.dingtalk
 async def test_org_dept_sees_the_units_behind(district: District) -> None:
     org, cadre = await district.onboard_all("org_dept", "cadre")
     org.send_text("/status")

@@ -5,6 +5,8 @@ secretary is told, with the text."""
 
 from __future__ import annotations
 
+import pytest
+
 from domain.filings import FilingKind
 from tests.e2e.conftest import District, assert_silent, tap
 
@@ -34,6 +36,7 @@ async def test_a_document_report_reaches_org_dept_bureau_and_unit(district: Dist
     await assert_silent(secretary)  # a written report is not filed with the township
 
 
+@pytest.mark.dingtalk
 async def test_a_typed_plan_is_filed_and_the_township_secretary_told(district: District) -> None:
     cadre, secretary, org = await district.onboard_all("cadre", "township_secretary", "org_dept")
     cadre.send_text("/workreport")
