@@ -123,7 +123,7 @@ class OpenApi:
         if msg_key == "sampleImageMsg":
             stored = self._resolve_photo(param["photoURL"])
             return lambda mid: (
-                Received(mid, "image", "", "otm", photo=stored.data if stored else None, raw=raw),
+                Received(mid, "photo", "", "otm", photo=stored.data if stored else None, raw=raw),
                 stored.code if stored else None,
             )
         media = self._state.media.get(param["mediaId"])
@@ -132,7 +132,7 @@ class OpenApi:
         return lambda mid: (
             Received(
                 mid,
-                "file",
+                "document",
                 "",
                 "otm",
                 document=media.data,

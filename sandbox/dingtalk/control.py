@@ -66,13 +66,13 @@ def entry_json(entry: Entry, file_size: int = 0) -> dict[str, Any]:
     else:
         data = entry.sent or {}
         message["text"] = _incoming_text(data)
-        kind = {"picture": "image", "richText": "image", "file": "file"}.get(
+        kind = {"picture": "photo", "richText": "photo", "file": "document"}.get(
             str(data.get("msgtype")), "text"
         )
         name = (data.get("content") or {}).get("fileName")
-    if entry.file_code and kind == "image":
+    if entry.file_code and kind == "photo":
         message["photo"] = [{"file_id": entry.file_code}]
-    elif entry.file_code and kind == "file":
+    elif entry.file_code and kind == "document":
         message["document"] = {"file_name": name or "file", "file_size": file_size}
     item: dict[str, Any] = {
         "rev": entry.rev,

@@ -18,7 +18,8 @@ from sandbox.dingtalk.cards import CardView
 from sandbox.dingtalk.markdown import plain
 from sandbox.state import Signal
 
-Kind = Literal["text", "markdown", "card", "image", "file"]
+#: Named as the Telegram emulator names what a person receives (a photo, a document).
+Kind = Literal["text", "markdown", "card", "photo", "document"]
 Via = Literal["session", "otm", "card"]
 
 

@@ -19,6 +19,8 @@ from scheduler.attendance_records import sweep_attendance_records
 from storage.repositories.messenger import ACCOUNT_BASE
 from storage.tables import InboxUpdate
 from tests.e2e.conftest import ZONE, District, assert_silent, tap
+from tests.e2e.test_diary import distinct_png
+from tests.e2e.test_reports_e2e import sheet_rows
 
 pytestmark = pytest.mark.parametrize("framework", ["dingtalk"])
 
@@ -233,3 +235,39 @@ async def test_attendance_records_become_on_site_days(district: District, runnin
         assert today not in uow.checkins.onsite_days(other_row.id, today, today)
     again = await sweep()
     assert again.new == 0 and again.already == 3
+
+
+async def test_report_sheets_arrive_as_files_with_their_caption(district: District) -> None:
+    """/report on DingTalk: the sheet is a file (uploaded as media, sent one to one), its
+    caption the message after it (DingTalk files carry none), then the chart as a photo."""
+    secretary = await district.onboard("township_secretary")
+    secretary.send_text("/report")
+    menu = await secretary.next_message()
+    assert menu.kind == "card" and "城关街道" in menu.button_texts
+    await tap(secretary, menu, "城关街道")
+    sheet = await secretary.next_message()
+    assert sheet.kind == "document" and sheet.filename == "考勤表_城关街道_2026-11.xlsx"
+    assert sheet_rows(sheet.document)[0][:3] == ("姓名", "职务", "镇(办)")
+    caption = await secretary.next_message()
+    assert "城关街道" in caption.text and "截至 2026-11-29" in caption.text
+    chart = await secretary.next_message()
+    assert chart.kind == "photo" and chart.photo[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+async def test_a_signer_gets_the_diarys_photos_as_the_cadre_sent_them(district: District) -> None:
+    cadre, signer = await district.onboard_all("cadre", "village_secretary")
+    cadre.send_text("/diary 走访王大爷")
+    saved = await cadre.next_message()
+    photos = [distinct_png(n) for n in range(2)]
+    for data in photos:
+        cadre.send_photo(data)
+        await cadre.next_message()
+    await tap(cadre, saved, "✅ 完成")
+    signer.send_text("/signoff")
+    batch = await signer.next_message()
+    await tap(signer, batch, "📖 1")
+    full = await signer.next_message()
+    assert "走访王大爷" in full.text
+    album = [await signer.next_message() for _ in photos]
+    assert [m.kind for m in album] == ["photo", "photo"]
+    assert [m.photo for m in album] == photos  # by their download codes, unchanged

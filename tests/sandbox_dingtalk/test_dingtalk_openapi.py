@@ -156,8 +156,8 @@ async def test_upload_then_image_and_file(emu: DingTalkEmulator, http) -> None:
     params = {"mediaId": media_ids[1], "fileName": "报表.xlsx", "fileType": "xlsx"}
     await call(http, emu, OTM, otm(emu, "sampleFile", params), token)
     image, document = emu.user("staff1").inbox
-    assert image.kind == "image" and image.photo == TINY_PNG
-    assert document.kind == "file" and document.document == b"PK\x03\x04"
+    assert image.kind == "photo" and image.photo == TINY_PNG
+    assert document.kind == "document" and document.document == b"PK\x03\x04"
     assert document.filename == "报表.xlsx"
     status, result = await call(
         http, emu, OTM, otm(emu, "sampleFile", {**params, "mediaId": "@nope"}), token
