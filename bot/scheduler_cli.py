@@ -115,13 +115,15 @@ def remind_command(
 
 
 async def _run_scheduler(settings: Settings) -> None:
-    from bot.app import build_runtime
+    from bot.app import attendance_sources, build_runtime
     from scheduler.service import build_scheduler
 
     storage = build_storage(settings)
     clock = build_clock(settings)
     runtime = build_runtime(settings, storage, clock)
-    service = build_scheduler(settings, storage.uow, clock, runtime.delivery)
+    service = build_scheduler(
+        settings, storage.uow, clock, runtime.delivery, **attendance_sources(settings, runtime)
+    )
     await service.start()
     try:
         await asyncio.Event().wait()
