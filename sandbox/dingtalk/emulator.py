@@ -9,6 +9,8 @@ pointed at :attr:`base_url`. The wire protocol is /work/notes/dingtalk_wire.md.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
@@ -40,6 +42,7 @@ class DingTalkEmulator:
         redeliver_unacked: bool = False,
         disconnect_grace: float = 2.0,
         qps: float = 20.0,
+        ping_interval: float = 10.0,
     ) -> None:
         """``clock`` (Unix seconds) dates messages, session webhooks, tokens and attendance."""
         self.client_id = client_id
@@ -59,6 +62,10 @@ class DingTalkEmulator:
         self.users: dict[str, DingTalkUser] = {}
         self.requests: list[ApiRequest] = []
         self.counts: Counter[str] = Counter()
+        #: DingTalk pings each connection every few seconds (a SYSTEM frame): the client's
+        #: silence watchdog counts on it. 0: only when a test calls ``send_ping``.
+        self.ping_interval = ping_interval
+        self._pinger: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._base_url: str | None = None
 
@@ -81,9 +88,23 @@ class DingTalkEmulator:
         self._runner = runner
         self._base_url = f"http://{host}:{runner.addresses[0][1]}"
         self.hub.start()
+        if self.ping_interval > 0:
+            self._pinger = asyncio.create_task(self._ping_forever(), name="dingtalk-pinger")
+
+    async def _ping_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.ping_interval)
+            for connection in [c for c in self.hub.live if c.usable]:
+                with contextlib.suppress(Exception):
+                    await self.hub.send_system(connection, "ping", {"opaque": "keepalive"})
 
     async def stop(self) -> None:
         """Close every connection and the server."""
+        if self._pinger is not None:
+            self._pinger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pinger
+            self._pinger = None
         await self.hub.stop()
         if self._runner is not None:
             runner, self._runner = self._runner, None

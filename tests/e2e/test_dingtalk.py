@@ -271,3 +271,17 @@ async def test_a_signer_gets_the_diarys_photos_as_the_cadre_sent_them(district: 
     album = [await signer.next_message() for _ in photos]
     assert [m.kind for m in album] == ["photo", "photo"]
     assert [m.photo for m in album] == photos  # by their download codes, unchanged
+
+
+async def test_a_connection_that_dingtalk_keeps_pinging_is_kept(
+    district: District, running_bot
+) -> None:
+    """The watchdog counts DingTalk's own SYSTEM pings as life: no needless reconnects."""
+    await district.onboard("cadre")
+    running_bot.stream.silence = 1.0
+    for _ in range(10):
+        await district.emulator.send_ping()
+        await asyncio.sleep(0.3)
+    assert running_bot.stream.opened == 1
+    pinged = [f for f in district.emulator.frames if f.topic == "ping"]
+    assert pinged and all(f.acked for f in pinged)  # each answered, echoing its data
