@@ -47,8 +47,9 @@ def _home(person: SamplePerson) -> Geofence:
     return fences[0]
 
 
-def roster_json(catalog: Catalog | None = None) -> list[dict[str, Any]]:
-    """Everyone the page lists, in roster order."""
+def roster_json(catalog: Catalog | None = None, *, dingtalk: bool = False) -> list[dict[str, Any]]:
+    """Everyone the page lists, in roster order. ``user_id`` is the simulated Telegram id,
+    or on DingTalk the person's staff id (a string): the page keys its chats by it."""
     catalog = catalog or Catalog("zh")
     people = []
     for index, person in enumerate(PEOPLE):
@@ -56,7 +57,7 @@ def roster_json(catalog: Catalog | None = None) -> list[dict[str, Any]]:
         people.append(
             {
                 "key": person.key,
-                "user_id": FIRST_USER_ID + index,
+                "user_id": f"staff{index:03d}" if dingtalk else FIRST_USER_ID + index,
                 "name": person.name,
                 "phone": person.phone,
                 "role": str(person.role),
