@@ -23,6 +23,7 @@ from domain.calendar import calendar_from_overrides
 from sandbox.demo import DemoStack, start_demo_stack
 from sandbox.demo.roster import user_id_of
 from sandbox.dingtalk import DingTalkEmulator
+from sandbox.emulator import BotApiEmulator
 from sandbox.media import TINY_PNG
 from sandbox.params import UploadedFile
 
@@ -268,7 +269,9 @@ async def test_checkin_inside_the_village_and_a_diary(
     await cadre.locator(".rkb-btn", has_text="签到").click()
     await picker.locator(".loc-map").click(position={"x": 12, "y": 12})
     await expect(picker.locator(".loc-point")).to_contain_text("米")
-    metres = re.search(r"(\d+) 米", await picker.locator(".loc-point").inner_text()).group(1)
+    found = re.search(r"(\d+) 米", await picker.locator(".loc-point").inner_text())
+    assert found is not None
+    metres = found.group(1)
     await picker.locator(".loc-send").click()
     await expect(bot_says(cadre, "仍计为")).to_contain_text(f"约 {metres} 米")
 
@@ -301,6 +304,7 @@ async def test_files_from_the_bot_commands_menu_and_clock(
     await cadre.locator(".start-btn").click()
     await expect(bot_says(cadre, "手机号")).to_be_visible()
     chat_id = user_id_of("cadre")
+    assert isinstance(stack.emulator, BotApiEmulator)
     await stack.emulator.execute(
         "sendPhoto",
         {"chat_id": chat_id, "caption": "<b>图表</b>", "parse_mode": "HTML"},
