@@ -11,8 +11,10 @@ missing browser must never pass the run silently.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -409,4 +411,7 @@ async def test_dingtalk_bind_by_first_message_and_a_diary_card(
     emulator = stack.emulator
     assert isinstance(emulator, DingTalkEmulator)
     assert [r.user_id for r in emulator.attendance.records] == ["staff000"]
+    with contextlib.closing(sqlite3.connect(stack.database_path)) as db:
+        rows = db.execute("SELECT day, on_site FROM checkin WHERE source = 'dingtalk'").fetchall()
+    assert rows == [(stack.clock.today().isoformat(), 1)], rows
     await page.screenshot(path=str(tmp_path / "dingtalk-diary.png"))
