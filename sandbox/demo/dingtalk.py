@@ -37,14 +37,6 @@ def staff_id_of(index: int) -> str:
     return f"staff{index:03d}"
 
 
-def staff_id_for(key: str) -> str:
-    """The staff id of the sample person ``key``."""
-    for index, person in enumerate(PEOPLE):
-        if person.key == key:
-            return staff_id_of(index)
-    raise KeyError(f"no sample person {key!r}")
-
-
 async def start_emulator() -> DingTalkEmulator:
     """A running emulator whose directory holds the whole sample district."""
     emulator = DingTalkEmulator(CLIENT_ID, CLIENT_SECRET, ROBOT_CODE)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n import Catalog
+from sandbox.demo.dingtalk import staff_id_of
 from services.sample_district import PEOPLE, VILLAGES, SamplePerson
 
 #: Simulated Telegram ids: 7000 + the person's index in ``PEOPLE`` (stable across runs).
@@ -57,7 +58,7 @@ def roster_json(catalog: Catalog | None = None, *, dingtalk: bool = False) -> li
         people.append(
             {
                 "key": person.key,
-                "user_id": f"staff{index:03d}" if dingtalk else FIRST_USER_ID + index,
+                "user_id": staff_id_of(index) if dingtalk else FIRST_USER_ID + index,
                 "name": person.name,
                 "phone": person.phone,
                 "role": str(person.role),
