@@ -1,4 +1,5 @@
-"""``cadrebot demo``: the bot in a browser chat simulator, no Telegram token, no network.
+"""``cadrebot demo``: the bot in a browser chat simulator, no token, no network (Telegram
+emulator for aiogram/PTB, the DingTalk emulator for ``--framework dingtalk``).
 
 Everything runs in this one process (see ``sandbox.demo``); the command prints the page's
 address and runs until Ctrl-C. It lives apart from ``bot.cli`` so the demo's imports (the

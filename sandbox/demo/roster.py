@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n import Catalog
+from sandbox.demo.dingtalk import staff_id_of
 from services.sample_district import PEOPLE, VILLAGES, SamplePerson
 
 #: Simulated Telegram ids: 7000 + the person's index in ``PEOPLE`` (stable across runs).
@@ -47,8 +48,9 @@ def _home(person: SamplePerson) -> Geofence:
     return fences[0]
 
 
-def roster_json(catalog: Catalog | None = None) -> list[dict[str, Any]]:
-    """Everyone the page lists, in roster order."""
+def roster_json(catalog: Catalog | None = None, *, dingtalk: bool = False) -> list[dict[str, Any]]:
+    """Everyone the page lists, in roster order. ``user_id`` is the simulated Telegram id,
+    or on DingTalk the person's staff id (a string): the page keys its chats by it."""
     catalog = catalog or Catalog("zh")
     people = []
     for index, person in enumerate(PEOPLE):
@@ -56,7 +58,7 @@ def roster_json(catalog: Catalog | None = None) -> list[dict[str, Any]]:
         people.append(
             {
                 "key": person.key,
-                "user_id": FIRST_USER_ID + index,
+                "user_id": staff_id_of(index) if dingtalk else FIRST_USER_ID + index,
                 "name": person.name,
                 "phone": person.phone,
                 "role": str(person.role),

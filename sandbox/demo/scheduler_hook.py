@@ -17,9 +17,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
+from bot.app import attendance_sources
 from bot.composition import Storage
 from bot.settings import Settings
 from sandbox.demo.clock import ShiftableClock
@@ -68,6 +69,9 @@ async def run_scheduler_as_of(
         return SweepReport(day, False, api if isinstance(api, str) else "scheduler not started")
     run_every_sweep, _ = api
     report = SweepReport(day, True)
+    # On DingTalk, the day's 考勤打卡 first (as before the evening nudge); True elsewhere.
+    if not await service.sweep_records(datetime.combine(day, time(23, 59), clock.zone)):
+        report.detail = "the attendance records could not be read, see the log"
     run = await asyncio.to_thread(
         run_every_sweep, storage.uow, day, zone=clock.zone, source=service.source
     )
@@ -106,7 +110,11 @@ class SchedulerHook:
         _, build_scheduler = api
         try:
             service = build_scheduler(
-                self.settings, self.storage.uow, self.clock, self.runtime.delivery
+                self.settings,
+                self.storage.uow,
+                self.clock,
+                self.runtime.delivery,
+                **attendance_sources(self.settings, self.runtime),
             )
             await service.start(catch_up=False)
         except Exception as exc:

@@ -23,9 +23,11 @@ from pydantic import ValidationError
 from bot.app import build_runtime
 from bot.composition import Storage, build_storage
 from bot.settings import Framework, Settings, SettingsError
+from sandbox.demo import dingtalk
 from sandbox.demo.clock import ShiftableClock
 from sandbox.demo.scheduler_hook import SchedulerHook
 from sandbox.demo.web import build_demo_app
+from sandbox.dingtalk import DingTalkEmulator
 from sandbox.emulator import BotApiEmulator
 from services.sample_district import seed_sample_district, seed_sample_history
 from storage.engine import make_engine
@@ -41,7 +43,7 @@ DEMO_TOKEN = "777000:DEMO-cadrebot-offline"
 class DemoStack:
     """Everything the demo runs; :meth:`stop` takes it down in reverse order."""
 
-    emulator: BotApiEmulator
+    emulator: BotApiEmulator | DingTalkEmulator
     runtime: Any
     storage: Storage
     clock: ShiftableClock
@@ -52,6 +54,11 @@ class DemoStack:
     _runner: web.AppRunner | None = None
     _polling: asyncio.Task[None] | None = None
     _stopped: bool = field(default=False, repr=False)
+
+    @property
+    def on_dingtalk(self) -> bool:
+        """The bot runs on DingTalk (Stream mode, staff ids) rather than Telegram."""
+        return isinstance(self.emulator, DingTalkEmulator)
 
     @property
     def polling_task(self) -> asyncio.Task[None] | None:
@@ -151,9 +158,14 @@ async def _start(
 ) -> DemoStack:
     now = clock.now()
     url = await asyncio.to_thread(prepare_database, database_path)
-    emulator = BotApiEmulator(DEMO_TOKEN, bot_first_name="驻村干部管理助手")
-    await emulator.start("127.0.0.1", 0)
-    settings = base.model_copy(update={"api_url": emulator.base_url, "database_url": url})
+    emulator: BotApiEmulator | DingTalkEmulator
+    if dingtalk.is_dingtalk(base.framework):
+        emulator = await dingtalk.start_emulator()
+        settings = dingtalk.dingtalk_settings(base, emulator, url)
+    else:
+        emulator = BotApiEmulator(DEMO_TOKEN, bot_first_name="驻村干部管理助手")
+        await emulator.start("127.0.0.1", 0)
+        settings = base.model_copy(update={"api_url": emulator.base_url, "database_url": url})
     storage = build_storage(settings)
     try:
         with storage.uow() as uow:
@@ -195,11 +207,12 @@ async def _start(
 
 
 async def _until_polling(stack: DemoStack, timeout: float = 20.0) -> None:
-    """Wait until the bot has set its command menu (it does that right before polling),
-    so the page's first message is not queued behind a bot that is still starting."""
+    """Wait until the bot has set its command menu (it does that right before polling;
+    on DingTalk: until its Stream connection is up), so the page's first message is not
+    queued behind a bot that is still starting."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not stack.emulator.state.commands:
+    while not _ready(stack):
         task = stack.polling_task
         if task is not None and task.done():
             task.result()  # raises what stopped the bot
@@ -207,6 +220,13 @@ async def _until_polling(stack: DemoStack, timeout: float = 20.0) -> None:
         if loop.time() > deadline:
             raise TimeoutError("the bot did not start polling the demo emulator")
         await asyncio.sleep(0.05)
+
+
+def _ready(stack: DemoStack) -> bool:
+    emulator = stack.emulator
+    if isinstance(emulator, DingTalkEmulator):
+        return dingtalk.is_connected(emulator)
+    return bool(emulator.state.commands)
 
 
 async def serve_demo(

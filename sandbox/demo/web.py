@@ -16,9 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from sandbox.control import add_control_routes, entry_json
+from sandbox import control as telegram_control
+from sandbox.control import entry_json
+from sandbox.demo import dingtalk
 from sandbox.demo.roster import roster_json
 from sandbox.demo.scheduler_hook import SweepReport
+from sandbox.dingtalk import DingTalkEmulator
+from sandbox.dingtalk import control as dingtalk_control
 
 if TYPE_CHECKING:
     from sandbox.demo.stack import DemoStack
@@ -57,8 +61,9 @@ def _static_bytes(name: str) -> bytes:
     return resources.files("sandbox.demo.static").joinpath(name).read_bytes()
 
 
-def _parse_cursors(raw: str) -> list[tuple[int, int, int]]:
-    """``"7000.12.1,7004.0.0"`` → [(chat id, last rev seen, toasts seen), ...]."""
+def _parse_cursors(raw: str, *, numeric: bool = True) -> list[tuple[str, int, int]]:
+    """``"7000.12.1,7004.0.0"`` → [(chat id, last rev seen, toasts seen), ...]. Chat ids
+    are Telegram's integers (``numeric``) or DingTalk's staff ids (``staff003``)."""
     cursors = []
     for part in raw.split(","):
         if not part.strip():
@@ -66,7 +71,11 @@ def _parse_cursors(raw: str) -> list[tuple[int, int, int]]:
         fields = part.split(".")
         if len(fields) != 3:
             raise ValueError(f"bad cursor {part!r}: want CHAT.REV.ANSWERS")
-        chat_id, rev, answers = (int(value) for value in fields)
+        chat_id, rev, answers = fields[0], int(fields[1]), int(fields[2])
+        if numeric:
+            chat_id = str(int(chat_id))
+        elif not chat_id.isalnum():
+            raise ValueError(f"bad staff id {chat_id!r}")
         cursors.append((chat_id, max(rev, 0), max(answers, 0)))
     if len(cursors) > MAX_POLLED_CHATS:
         raise ValueError(f"at most {MAX_POLLED_CHATS} chats per poll")
@@ -78,7 +87,7 @@ class DemoRoutes:
 
     def __init__(self, stack: DemoStack) -> None:
         self._stack = stack
-        self._roster = roster_json()
+        self._roster = roster_json(dingtalk=stack.on_dingtalk)
 
     async def index(self, request: web.Request) -> web.Response:
         return self._static("index.html")
@@ -100,8 +109,11 @@ class DemoRoutes:
 
     def _commands(self) -> dict[str, list[dict[str, str]]]:
         """The default-scope command menu per language ("" = every other language)."""
+        emulator = self._stack.emulator
+        if isinstance(emulator, DingTalkEmulator):
+            return dingtalk.menu_json(self._stack.runtime)
         menus: dict[str, list[dict[str, str]]] = {}
-        for (scope, language), commands in self._stack.emulator.state.commands.items():
+        for (scope, language), commands in emulator.state.commands.items():
             if '"default"' in scope:
                 menus[language] = commands
         return menus
@@ -116,9 +128,14 @@ class DemoRoutes:
 
     async def info(self, request: web.Request) -> web.Response:
         emulator = self._stack.emulator
+        bot = (
+            {"first_name": BOT_NAME}
+            if isinstance(emulator, DingTalkEmulator)
+            else emulator.state.bot_user
+        )
         return web.json_response(
             {
-                "bot": emulator.state.bot_user,
+                "bot": bot,
                 "roster": self._roster,
                 "commands": self._commands(),
                 "clock": self._clock_json(),
@@ -129,18 +146,24 @@ class DemoRoutes:
 
     async def poll(self, request: web.Request) -> web.Response:
         """What changed in each listed chat since the page's cursor for it."""
+        emulator = self._stack.emulator
+        on_dingtalk = isinstance(emulator, DingTalkEmulator)
         try:
-            cursors = _parse_cursors(request.query.get("chats", ""))
+            cursors = _parse_cursors(request.query.get("chats", ""), numeric=not on_dingtalk)
         except ValueError as error:
             return web.json_response({"error": str(error)}, status=400)
         chats: dict[str, Any] = {}
-        emulator = self._stack.emulator
         for chat_id, after, answers_seen in cursors:
-            chat = emulator.state.chats.get(chat_id)
+            if isinstance(emulator, DingTalkEmulator):
+                state = dingtalk.chat_json(emulator, chat_id, after, answers_seen)
+                if state is not None:
+                    chats[chat_id] = state
+                continue
+            chat = emulator.state.chats.get(int(chat_id))
             if chat is None:
                 continue
             answers = chat.callback_answers
-            chats[str(chat_id)] = {
+            chats[chat_id] = {
                 "rev": chat.rev,
                 "messages": [entry_json(e) for e in chat.transcript if e.rev > after],
                 "keyboard": chat.reply_keyboard,
@@ -177,11 +200,38 @@ class DemoRoutes:
             report = await self._stack.scheduler.run_as_of(day)
         return web.json_response({"clock": self._clock_json(), "report": report.to_json()})
 
+    async def attendance(self, request: web.Request) -> web.Response:
+        """DingTalk only: record a 考勤打卡 for a person now (demo clock), inside the allowed
+        place or not, and sweep the day's records into check-ins as the scheduler does."""
+        emulator = self._stack.emulator
+        if not isinstance(emulator, DingTalkEmulator):
+            return web.json_response({"error": "check-ins on Telegram are locations"}, status=400)
+        try:
+            body = await request.json()
+            if not isinstance(body, dict):
+                raise ValueError("body must be a JSON object")
+            staff_id = str(body["staff_id"])
+            inside = bool(body.get("inside", True))
+            when = self._stack.clock.now()
+            dingtalk.record_checkin(emulator, staff_id, when, inside)
+        except (KeyError, ValueError, TypeError) as error:
+            return web.json_response({"error": str(error)}, status=400)
+        service = self._stack.scheduler.service
+        swept = bool(service is not None and await service.sweep_records(when))
+        return web.json_response({"time": when.isoformat(), "inside": inside, "swept": swept})
+
+
+#: The bot's name on the page when the messenger (DingTalk) does not say it.
+BOT_NAME = "驻村干部管理助手"
+
 
 def build_demo_app(stack: DemoStack) -> web.Application:
     """The page's aiohttp application (served on the address ``cadrebot demo`` prints)."""
     app = web.Application(client_max_size=MAX_REQUEST_BYTES)
-    add_control_routes(app, stack.emulator)
+    if isinstance(stack.emulator, DingTalkEmulator):
+        dingtalk_control.add_control_routes(app, stack.emulator)
+    else:
+        telegram_control.add_control_routes(app, stack.emulator)
     routes = DemoRoutes(stack)
     app.router.add_get("/", routes.index)
     app.router.add_get("/static/{name}", routes.static)
@@ -189,4 +239,5 @@ def build_demo_app(stack: DemoStack) -> web.Application:
     app.router.add_get("/demo/api/poll", routes.poll)
     app.router.add_get("/demo/api/commands", routes.commands)
     app.router.add_post("/demo/api/clock", routes.set_clock)
+    app.router.add_post("/demo/api/attendance", routes.attendance)
     return app

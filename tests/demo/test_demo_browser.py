@@ -11,8 +11,10 @@ missing browser must never pass the run silently.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,6 +24,8 @@ import pytest
 from domain.calendar import calendar_from_overrides
 from sandbox.demo import DemoStack, start_demo_stack
 from sandbox.demo.roster import user_id_of
+from sandbox.dingtalk import DingTalkEmulator
+from sandbox.emulator import BotApiEmulator
 from sandbox.media import TINY_PNG
 from sandbox.params import UploadedFile
 
@@ -267,7 +271,9 @@ async def test_checkin_inside_the_village_and_a_diary(
     await cadre.locator(".rkb-btn", has_text="签到").click()
     await picker.locator(".loc-map").click(position={"x": 12, "y": 12})
     await expect(picker.locator(".loc-point")).to_contain_text("米")
-    metres = re.search(r"(\d+) 米", await picker.locator(".loc-point").inner_text()).group(1)
+    found = re.search(r"(\d+) 米", await picker.locator(".loc-point").inner_text())
+    assert found is not None
+    metres = found.group(1)
     await picker.locator(".loc-send").click()
     await expect(bot_says(cadre, "仍计为")).to_contain_text(f"约 {metres} 米")
 
@@ -300,6 +306,7 @@ async def test_files_from_the_bot_commands_menu_and_clock(
     await cadre.locator(".start-btn").click()
     await expect(bot_says(cadre, "手机号")).to_be_visible()
     chat_id = user_id_of("cadre")
+    assert isinstance(stack.emulator, BotApiEmulator)
     await stack.emulator.execute(
         "sendPhoto",
         {"chat_id": chat_id, "caption": "<b>图表</b>", "parse_mode": "HTML"},
@@ -367,3 +374,44 @@ async def test_files_from_the_bot_commands_menu_and_clock(
     await page.locator("#lang-toggle").click()
     await expect(page.locator("#clock-run")).to_have_text("Run sweeps")
     await expect(page.locator('[data-person="cadre"]')).to_contain_text("First Secretary")
+
+
+@pytest.mark.parametrize("stack", ["dingtalk"], indirect=True)
+async def test_dingtalk_bind_by_first_message_and_a_diary_card(
+    page: Page, stack: DemoStack, tmp_path: Path
+) -> None:
+    # no contact to share on DingTalk: the page says so, and START (any message) binds
+    await expect(page.locator("#empty .hint")).to_contain_text("任意消息")
+    cadre = await open_chat(page, "cadre")
+    assert await cadre.get_attribute("data-user-id") == "staff000"
+    await cadre.locator(".start-btn").click()
+    await expect(bot_says(cadre, "绑定成功")).to_contain_text("张三")
+    await expect(cadre.locator(".rkb-btn")).to_have_count(0)  # DingTalk has no reply keyboard
+
+    await cadre.locator(".composer .text").fill("/diary 走访李家")
+    await cadre.locator(".composer .text").press("Enter")
+    saved = bot_says(cadre, "日记已保存")
+    await expect(saved).to_contain_text("1/10")
+    await expect(saved.get_by_role("button", name="✅ 完成", exact=True)).to_be_visible()
+    await saved.get_by_role("button", name="☐ 党员干部", exact=True).click()
+    # the card is updated in place: the toggle now shows the kind as marked
+    await expect(saved.get_by_role("button", name="✅ 党员干部", exact=True)).to_be_visible()
+    await expect(saved.get_by_role("button", name="☐ 党员干部", exact=True)).to_have_count(0)
+
+    # a photo reaches the bot as a DingTalk picture
+    await cadre.locator(".attach-btn").click()
+    await cadre.locator(".attach-sample").click()
+    await expect(cadre.locator(".msg.me img.photo")).to_be_visible()
+    await expect(bot_says(cadre, "已添加照片")).to_be_visible()
+
+    # check-ins come from DingTalk's attendance app: the 📎 menu records one
+    await cadre.locator(".attach-btn").click()
+    await cadre.locator(".attach-checkin").click()
+    await expect(cadre.locator(".toast").last).to_contain_text("已同步为签到")
+    emulator = stack.emulator
+    assert isinstance(emulator, DingTalkEmulator)
+    assert [r.user_id for r in emulator.attendance.records] == ["staff000"]
+    with contextlib.closing(sqlite3.connect(stack.database_path)) as db:
+        rows = db.execute("SELECT day, on_site FROM checkin WHERE source = 'dingtalk'").fetchall()
+    assert rows == [(stack.clock.today().isoformat(), 1)], rows
+    await page.screenshot(path=str(tmp_path / "dingtalk-diary.png"))

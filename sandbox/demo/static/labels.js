@@ -10,6 +10,10 @@ const LABELS = {
     roster_hint: "点击一个人，以他/她的身份与机器人对话。",
     pick_someone: "从花名册中选择一个人开始对话。",
     pick_hint: "先点「开始」，再点「📱 发送我的手机号」完成绑定。",
+    pick_hint_dingtalk: "钉钉上没有「发送手机号」：点「开始」或发送任意消息，机器人按通讯录中的手机号为您绑定。签到来自钉钉考勤打卡（📎 菜单中可模拟一次打卡）。",
+    attach_checkin: "🕘 考勤打卡（在村内）",
+    checkin_recorded: "已记录考勤打卡 {time}，已同步为签到。",
+    checkin_pending: "已记录考勤打卡 {time}，将在下次定时任务时同步。",
     clock: "模拟日期",
     clock_reset: "回到今天",
     run_sweeps: "运行定时任务",
@@ -54,6 +58,10 @@ const LABELS = {
     roster_hint: "Pick a person to talk to the bot as them.",
     pick_someone: "Pick someone from the roster to start a chat.",
     pick_hint: "Tap START, then «📱 Share my phone number» to register.",
+    pick_hint_dingtalk: "DingTalk has no «share my phone number»: tap START or send any message, and the bot registers you by your mobile in the directory. Check-ins come from DingTalk's attendance app (📎 menu: record one).",
+    attach_checkin: "🕘 Attendance check-in (inside)",
+    checkin_recorded: "Attendance check-in recorded at {time} and synced as a check-in.",
+    checkin_pending: "Attendance check-in recorded at {time}; the next sweep syncs it.",
     clock: "Demo date",
     clock_reset: "Back to today",
     run_sweeps: "Run sweeps",
@@ -96,6 +104,8 @@ const LABELS = {
 
 export function t(key, params) {
   const table = LABELS[app.lang] || LABELS.zh;
+  // on DingTalk, a label may have its own wording (no contact sharing, attendance check-ins)
+  if (app.framework === "dingtalk" && `${key}_dingtalk` in table) key = `${key}_dingtalk`;
   let text = key in table ? table[key] : LABELS.zh[key] || key;
   for (const [name, value] of Object.entries(params || {})) {
     text = text.split(`{${name}}`).join(String(value));

@@ -2,7 +2,7 @@
 
 import { MAX_PHOTO_BYTES, app } from "./state.js";
 import { t } from "./labels.js";
-import { api, el, hue, place, roleLine } from "./dom.js";
+import { api, el, hue, place, post, roleLine } from "./dom.js";
 import { activate, closeChat } from "./tabs.js";
 import { sendPhoto, sendText } from "./acting.js";
 import { samplePhoto, setupLocationPicker } from "./attachments.js";
@@ -79,6 +79,12 @@ export function createPanel(person) {
     hidePopups(view);
     sendPhoto(view, samplePhoto(person));
   });
+  const checkin = panel.querySelector(".attach-checkin");
+  checkin.hidden = app.framework !== "dingtalk"; // Telegram check-ins are locations
+  checkin.addEventListener("click", () => {
+    hidePopups(view);
+    recordCheckin(view);
+  });
   const fileInput = panel.querySelector(".file-input");
   panel.querySelector(".attach-file").addEventListener("click", () => {
     hidePopups(view);
@@ -115,6 +121,17 @@ export function createPanel(person) {
   applyPanelLabels(view);
   renderStartBar(view);
   return view;
+}
+
+// DingTalk: check-ins come from its attendance app; record one for this person, now.
+async function recordCheckin(view) {
+  try {
+    const body = await post("/demo/api/attendance", { staff_id: view.person.user_id, inside: true });
+    const time = String(body.time || "").slice(11, 16);
+    toast(view, t(body.swept ? "checkin_recorded" : "checkin_pending", { time }), false);
+  } catch (error) {
+    toast(view, t("send_failed", { error: error.message }), true);
+  }
 }
 
 export function applyPanelLabels(view) {
