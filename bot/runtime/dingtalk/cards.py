@@ -51,10 +51,12 @@ def button_rows(message: Outgoing) -> list[list[tuple[str, str]]]:
 
 def card_data(message: Outgoing, rows: list[list[tuple[str, str]]]) -> dict[str, Any]:
     """The StandardCard JSON: the text's first line as the title, the rest as markdown,
-    one action block per row of buttons."""
+    one action block per row of buttons. A one-line text, or one whose first line is too
+    long for a title, is all markdown under no title (said once, not twice)."""
     head, _, rest = message.text.strip().partition("\n")
-    if not rest.strip() or len(to_plain(head)) > TITLE_LIMIT:
-        rest = message.text  # a short title would cut it: all of it below the title
+    titled = bool(rest.strip()) and len(to_plain(head)) <= TITLE_LIMIT
+    if not titled:
+        rest = message.text
     contents: list[dict[str, Any]] = [
         {"type": "markdown", "text": to_markdown(rest.strip()), "id": "text_1"}
     ]
@@ -75,11 +77,11 @@ def card_data(message: Outgoing, rows: list[list[tuple[str, str]]]) -> dict[str,
                 ],
             }
         )
-    return {
-        "config": {"autoLayout": True, "enableForward": False},
-        "header": {"title": {"type": "text", "text": title_of(head, limit=TITLE_LIMIT)}},
-        "contents": contents,
-    }
+    card: dict[str, Any] = {"config": {"autoLayout": True, "enableForward": False}}
+    if titled:
+        card["header"] = {"title": {"type": "text", "text": title_of(head, limit=TITLE_LIMIT)}}
+    card["contents"] = contents
+    return card
 
 
 def pressed_action(content: Any) -> str | None:
