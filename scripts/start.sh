@@ -5,8 +5,11 @@
 # (CADREBOT_DATABASE_URL, default SQLite under ./data/), then
 #   - with CADREBOT_TOKEN set (or in .env): runs the bot (`cadrebot run`), long polling
 #     against CADREBOT_API_URL (default Telegram's public Bot API);
-#   - without a token: runs `cadrebot demo`, the bot against a loopback Telegram emulator
-#     with a sample district and a chat simulator in the browser.
+#   - with CADREBOT_FRAMEWORK=dingtalk and CADREBOT_DINGTALK_CLIENT_ID set (or in .env):
+#     runs the bot on DingTalk (Stream mode);
+#   - otherwise: runs `cadrebot demo`, the bot against a loopback messenger (Telegram's, or
+#     DingTalk's with CADREBOT_FRAMEWORK=dingtalk) with a sample district and a chat
+#     simulator in the browser.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,14 +25,27 @@ if [[ ! -f $STAMP || pyproject.toml -nt $STAMP ]]; then
     touch "$STAMP"
 fi
 
-token=${CADREBOT_TOKEN:-}
-if [[ -z $token && -f .env ]]; then
-    token=$(sed -n 's/^CADREBOT_TOKEN=//p' .env | tail -n 1)
+# A setting from the environment, else from .env.
+setting() {
+    local value=${!1:-}
+    if [[ -z $value && -f .env ]]; then
+        value=$(sed -n "s/^$1=//p" .env | tail -n 1)
+    fi
+    printf '%s' "$value"
+}
+
+framework=$(setting CADREBOT_FRAMEWORK)
+if [[ $framework == dingtalk ]]; then
+    credential=$(setting CADREBOT_DINGTALK_CLIENT_ID)
+    messenger="DingTalk"
+else
+    credential=$(setting CADREBOT_TOKEN)
+    messenger="Telegram"
 fi
 
-if [[ -n $token ]]; then
+if [[ -n $credential ]]; then
     "$VENV/bin/cadrebot" db upgrade
     exec "$VENV/bin/cadrebot" run "$@"
 fi
-echo "==> no CADREBOT_TOKEN: starting the demo (a loopback Telegram and a sample district)"
+echo "==> no $messenger credentials: starting the demo (a loopback $messenger and a sample district)"
 exec "$VENV/bin/cadrebot" demo "$@"
