@@ -59,6 +59,7 @@ def build_runtime(settings: Settings, storage: Storage, clock: Clock):
             on_blocked=mark_blocked(storage),
             inbox=InboxSettings(workers=settings.workers),
             silence=settings.dingtalk_silence_seconds,
+            no_location=conversations.catalog.text(settings.language.value, "dingtalk.no_location"),
         )
     token = settings.require_token()
     runtime_cls: type[InboxRuntime]  # the framework's library is imported only if used

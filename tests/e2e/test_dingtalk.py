@@ -285,3 +285,19 @@ async def test_a_connection_that_dingtalk_keeps_pinging_is_kept(
     assert running_bot.stream.opened == 1
     pinged = [f for f in district.emulator.frames if f.topic == "ping"]
     assert pinged and all(f.acked for f in pinged)  # each answered, echoing its data
+
+
+async def test_asking_for_a_location_says_how_check_ins_work_on_dingtalk(
+    district: District,
+) -> None:
+    """A robot message carries no location: the 签到 button is left out, and where a reply
+    asks for a location it says plainly to check in with DingTalk's attendance app."""
+    cadre = district.user("cadre")
+    cadre.send_text("你好")
+    welcome = await cadre.next_message()
+    assert "📍 签到" not in welcome.button_texts and "📝 日记" in welcome.button_texts
+    assert "考勤打卡" in welcome.text
+    await cadre.next_message()
+    cadre.send_text("/checkin")
+    asked = await cadre.next_message()
+    assert "考勤打卡" in asked.text and "/claim" in asked.text

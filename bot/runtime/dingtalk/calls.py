@@ -22,7 +22,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
@@ -70,8 +70,12 @@ class DingTalkCalls:
         *,
         robot_code: str,
         staff_of: Callable[[int], Awaitable[str | None]],
+        no_location: str = "",
     ) -> None:
         self.api = api
+        #: Said under a reply whose location button is left out (a robot message carries
+        #: no location): how check-ins work on DingTalk instead.
+        self.no_location = no_location
         self.robot_code = robot_code
         self._staff_of = staff_of
         self.ids = MessageIds()
@@ -89,6 +93,7 @@ class DingTalkCalls:
     # -- BotCalls ----------------------------------------------------------------------------
 
     async def send_text(self, message: Outgoing) -> int:
+        message = self._said_plainly(message)
         rows = button_rows(message)
         if rows:
             return await self._send_card(message, rows)
@@ -156,6 +161,14 @@ class DingTalkCalls:
         return None
 
     # -- sending -----------------------------------------------------------------------------
+
+    def _said_plainly(self, message: Outgoing) -> Outgoing:
+        """The reply with the note on check-ins when it asks for a location DingTalk
+        cannot send (its button is left out of the card)."""
+        asks = any(k.request_location for row in message.keyboard or [] for k in row)
+        if not asks or not self.no_location:
+            return message
+        return replace(message, text=f"{message.text}\n\n{self.no_location}")
 
     async def _by_session(self, message: Outgoing) -> bool:
         """Answer through the session webhook if there is a fresh one; False otherwise."""

@@ -78,11 +78,14 @@ class DingTalkRuntime(InboxRuntime):
         on_blocked: Callable[[int], None] | None = None,
         inbox: InboxSettings | None = None,
         silence: float = 60.0,
+        no_location: str = "",
     ) -> None:
         self.api = DingTalkApi(
             client_id=client_id, client_secret=client_secret, api_url=api_url, oapi_url=oapi_url
         )
-        self.calls = DingTalkCalls(self.api, robot_code=robot_code, staff_of=self.staff_of)
+        self.calls = DingTalkCalls(
+            self.api, robot_code=robot_code, staff_of=self.staff_of, no_location=no_location
+        )
         self.uow_factory = uow_factory
         self._staff: dict[int, str] = {}
         self._chats: dict[str, int] = {}
