@@ -3,7 +3,7 @@
 The sibling of the Telegram emulator in :mod:`sandbox`: the real ``dingtalk-stream`` SDK
 and the bot's DingTalk runtime connect to :class:`DingTalkEmulator` as they would to
 DingTalk, while tests script members with :class:`DingTalkUser` and assert on what each
-:class:`Received`. The wire protocol is /work/notes/dingtalk_wire.md.
+:class:`Received`. The wire protocol is docs/dingtalk_wire.md.
 """
 
 from sandbox.dingtalk.emulator import DingTalkEmulator

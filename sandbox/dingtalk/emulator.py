@@ -4,7 +4,7 @@ The sibling of :class:`sandbox.emulator.BotApiEmulator` for DingTalk: the object
 the demo hold. It owns the directory, the Stream connections and their frames, the
 OpenAPI's state, faults and attendance of one fake app, and serves them with aiohttp on an
 ephemeral loopback port, so the real ``dingtalk-stream`` SDK and the bot's runtime can be
-pointed at :attr:`base_url`. The wire protocol is /work/notes/dingtalk_wire.md.
+pointed at :attr:`base_url`. The wire protocol is docs/dingtalk_wire.md.
 """
 
 from __future__ import annotations
