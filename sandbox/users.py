@@ -8,11 +8,10 @@ they only queue updates; the bot picks them up through getUpdates or the webhook
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 from typing import TYPE_CHECKING, Any
 
+from sandbox.chat_reading import ChatReading
 from sandbox.formatting import utf16_len
 from sandbox.media import STICKER_BYTES, TINY_PNG, extension, guess_mime, image_size
 from sandbox.state import CallbackAnswer, Chat, SentMessage
@@ -23,7 +22,7 @@ if TYPE_CHECKING:
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{3,32})?(?=\s|$)")
 
 
-class SimulatedUser:
+class SimulatedUser(ChatReading):
     """One Telegram user in a private chat with the bot (chat id == user id)."""
 
     def __init__(self, emulator: BotApiEmulator, chat: Chat) -> None:
@@ -318,38 +317,6 @@ class SimulatedUser:
     def chat_actions(self) -> list[str]:
         """Every sendChatAction the bot made in this chat."""
         return list(self.chat.chat_actions)
-
-    async def next_message(self, timeout: float = 5.0) -> SentMessage:
-        """The next bot message this user has not consumed yet (FIFO), waiting for it."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            messages = self.inbox
-            if self._cursor < len(messages):
-                self._cursor += 1
-                return messages[self._cursor - 1]
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(
-                    f"{self!r} got no new message from the bot within {timeout}s.\n"
-                    f"Transcript:\n{self.transcript()}"
-                )
-            await self._state.messages_signal.wait(remaining)
-
-    async def wait_until_quiet(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
-        """Return once the bot has sent/edited nothing in this chat for ``quiet`` seconds."""
-        start = time.monotonic()
-        while True:
-            current = time.monotonic()
-            idle = current - max(self.chat.last_bot_activity, start)
-            if idle >= quiet:
-                return
-            if current - start >= timeout:
-                raise AssertionError(
-                    f"the bot kept talking to {self!r} for {timeout}s.\n"
-                    f"Transcript:\n{self.transcript()}"
-                )
-            await asyncio.sleep(quiet - idle)
 
     def transcript(self) -> str:
         """The chat so far, one line per message, for assertion messages."""

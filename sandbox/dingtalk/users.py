@@ -9,11 +9,10 @@ until one is up); the bot's answers arrive in :attr:`DingTalkUser.inbox`.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from sandbox.chat_reading import ChatReading
 from sandbox.dingtalk.frames import (
     CARD_TOPIC,
     ROBOT_TOPIC,
@@ -37,7 +36,7 @@ class CallbackAnswer:
     show_alert: bool = False
 
 
-class DingTalkUser:
+class DingTalkUser(ChatReading):
     """One member of the organisation in a one-to-one chat with the robot."""
 
     def __init__(self, emulator: DingTalkEmulator, member: Member) -> None:
@@ -218,38 +217,6 @@ class DingTalkUser:
     def last_callback_answer(self) -> CallbackAnswer | None:
         answers = self.chat.callback_answers
         return answers[-1] if answers else None
-
-    async def next_message(self, timeout: float = 5.0) -> Received:
-        """The next bot message this person has not consumed yet (FIFO), waiting for it."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            inbox = self.chat.inbox
-            if self._cursor < len(inbox):
-                self._cursor += 1
-                return inbox[self._cursor - 1]
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(
-                    f"{self!r} got no new message from the bot within {timeout}s.\n"
-                    f"Transcript:\n{self.transcript()}"
-                )
-            await self._state.messages_signal.wait(remaining)
-
-    async def wait_until_quiet(self, quiet: float = 0.3, timeout: float = 10.0) -> None:
-        """Return once the bot has sent/edited nothing here for ``quiet`` seconds."""
-        start = time.monotonic()
-        while True:
-            current = time.monotonic()
-            idle = current - max(self.chat.last_bot_activity, start)
-            if idle >= quiet:
-                return
-            if current - start >= timeout:
-                raise AssertionError(
-                    f"the bot kept talking to {self!r} for {timeout}s.\n"
-                    f"Transcript:\n{self.transcript()}"
-                )
-            await asyncio.sleep(quiet - idle)
 
     def transcript(self) -> str:
         """The chat so far, one line per message, for assertion messages."""
